@@ -1,0 +1,326 @@
+#include "cli.h"
+#include "summary.h"
+
+#include <dirent.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_ITEMS 256
+
+typedef struct str_list {
+    char *items[MAX_ITEMS];
+    size_t n;
+} str_list;
+
+static void run_help(void)
+{
+    printf("usage: zkbench run [options]\n\n"
+           "Runs every (model, backend) cell in its own child process and appends one JSON\n"
+           "record per finished cell to OUT/results.jsonl. Cells already there are skipped\n"
+           "(resume) unless --force.\n\n"
+           "  -m, --models LIST      model files or directories of *.json, comma-separated\n"
+           "                         (default: models/tiny)\n"
+           "  -b, --backends LIST    backend names, comma-separated (default: every available one)\n"
+           "  -o, --option B.K=V     backend option, e.g. -o circom.proof_system=plonk (repeatable)\n"
+           "  -n, --samples N        samples per cell (default 1)\n"
+           "  -r, --repeats N        witness/prove/verify repeats per sample (default 1)\n"
+           "  -t, --timeout SECONDS  wall-clock limit per cell (default 600)\n"
+           "      --memory-cap SIZE  memory cap per cell, e.g. 512M, 20G (default 20G)\n"
+           "      --out DIR          output directory (default results)\n"
+           "      --force            redo cells already in results.jsonl\n"
+           "      --dataset NAME     input samples: synthetic (default)\n"
+           "      --data-dir DIR     dataset directory (default $ZKB_DATA_DIR, ../shared/data, ./data)\n"
+           "      --seed N           seed of synthetic inputs (default 1)\n"
+           "      --scheme S         fixed-point scheme: pow2 (default) or pow10\n"
+           "      --scale N          scale exponent (default 8)\n"
+           "      --rounding R       half_up (default) or floor\n"
+           "      --keep-scratch     keep each cell's scratch directory\n"
+           "  -q, --quiet            no progress output\n");
+}
+
+static int push(str_list *l, const char *s)
+{
+    if (l->n == MAX_ITEMS) {
+        cli_error("too many items (at most %d)", MAX_ITEMS);
+        return 0;
+    }
+    l->items[l->n++] = strdup(s);
+    return 1;
+}
+
+static int has_json_suffix(const char *s)
+{
+    size_t n = strlen(s);
+    return n > 5 && strcmp(s + n - 5, ".json") == 0;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Adds a model file, or every *.json in a directory (sorted). */
+static int add_model_arg(str_list *models, const char *arg)
+{
+    struct stat st;
+    if (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode))
+        return push(models, arg);
+    DIR *d = opendir(arg);
+    if (!d) {
+        cli_error("cannot read directory %s", arg);
+        return 0;
+    }
+    size_t first = models->n;
+    struct dirent *e;
+    int ok = 1;
+    while (ok && (e = readdir(d)) != NULL) {
+        if (!has_json_suffix(e->d_name))
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", arg, e->d_name);
+        ok = push(models, path);
+    }
+    closedir(d);
+    qsort(models->items + first, models->n - first, sizeof(char *), cmp_str);
+    if (ok && models->n == first)
+        cli_error("warning: no *.json model in %s", arg);
+    return ok;
+}
+
+static int split_into(str_list *l, const char *arg, int models)
+{
+    char *copy = strdup(arg), *save = NULL;
+    int ok = 1;
+    for (char *t = strtok_r(copy, ",", &save); ok && t; t = strtok_r(NULL, ",", &save))
+        ok = models ? add_model_arg(l, t) : push(l, t);
+    free(copy);
+    return ok;
+}
+
+static void free_list(str_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i]);
+    l->n = 0;
+}
+
+/* Collects "key=value" for one backend from the -o B.K=V list, joined by ','. */
+static char *options_for(const str_list *opts, const char *backend)
+{
+    size_t cap = 1;
+    for (size_t i = 0; i < opts->n; i++)
+        cap += strlen(opts->items[i]) + 1;
+    char *out = calloc(1, cap);
+    size_t blen = strlen(backend);
+    for (size_t i = 0; out && i < opts->n; i++) {
+        const char *o = opts->items[i];
+        if (strncmp(o, backend, blen) != 0 || o[blen] != '.')
+            continue;
+        if (*out)
+            strcat(out, ",");
+        strcat(out, o + blen + 1);
+    }
+    return out;
+}
+
+typedef struct progress_state {
+    int tty;
+    size_t last_cell;
+    char last_phase[32];
+    double last_print;
+} progress_state;
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static void on_progress(void *user, size_t cell, size_t n_cells, const char *phase, double elapsed)
+{
+    progress_state *p = user;
+    if (p->tty) {
+        fprintf(stderr, "\r\033[K[cell %zu/%zu] %-10s %7.1f s", cell + 1, n_cells, phase, elapsed);
+        fflush(stderr);
+        return;
+    }
+    int changed = cell != p->last_cell || strcmp(phase, p->last_phase) != 0;
+    if (!changed || (cell == p->last_cell && now_s() - p->last_print < 2.0))
+        return;
+    fprintf(stderr, "[cell %zu/%zu] %s (%.1f s)\n", cell + 1, n_cells, phase, elapsed);
+    p->last_cell = cell;
+    snprintf(p->last_phase, sizeof p->last_phase, "%s", phase);
+    p->last_print = now_s();
+}
+
+static int set_run(zkb_run *run, const char *key, const char *value)
+{
+    if (zkb_run_set(run, key, value) == ZKB_OK)
+        return 1;
+    cli_error("%s", zkb_run_last_error(run));
+    return 0;
+}
+
+enum { OPT_MEMCAP = 1000, OPT_OUT, OPT_FORCE, OPT_DATASET, OPT_DATADIR, OPT_SEED, OPT_SCHEME,
+       OPT_SCALE, OPT_ROUNDING, OPT_KEEP };
+
+typedef struct run_args {
+    str_list models, backends, opts;
+    const char *out, *data_dir;
+    const char *settings[16][2];
+    size_t n_settings;
+    int quiet;
+} run_args;
+
+static int parse_args(int argc, char **argv, run_args *a)
+{
+    static const struct option longopts[] = {
+        {"models", required_argument, 0, 'm'}, {"backends", required_argument, 0, 'b'},
+        {"option", required_argument, 0, 'o'}, {"samples", required_argument, 0, 'n'},
+        {"repeats", required_argument, 0, 'r'}, {"timeout", required_argument, 0, 't'},
+        {"memory-cap", required_argument, 0, OPT_MEMCAP}, {"out", required_argument, 0, OPT_OUT},
+        {"force", no_argument, 0, OPT_FORCE}, {"dataset", required_argument, 0, OPT_DATASET},
+        {"data-dir", required_argument, 0, OPT_DATADIR}, {"seed", required_argument, 0, OPT_SEED},
+        {"scheme", required_argument, 0, OPT_SCHEME}, {"scale", required_argument, 0, OPT_SCALE},
+        {"rounding", required_argument, 0, OPT_ROUNDING}, {"keep-scratch", no_argument, 0, OPT_KEEP},
+        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    static const struct { int opt; const char *key; } keys[] = {
+        {'n', "samples"}, {'r', "repeats"}, {'t', "timeout"}, {OPT_MEMCAP, "memory_cap"},
+        {OPT_DATASET, "dataset"}, {OPT_SEED, "seed"}, {OPT_SCHEME, "quant.scheme"},
+        {OPT_SCALE, "quant.scale"}, {OPT_ROUNDING, "quant.rounding"}};
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "m:b:o:n:r:t:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h': run_help(); return -1;
+        case 'm': if (!split_into(&a->models, optarg, 1)) return EXIT_USAGE; break;
+        case 'b': if (!split_into(&a->backends, optarg, 0)) return EXIT_USAGE; break;
+        case 'o':
+            if (!strchr(optarg, '.') || !strchr(optarg, '=')) {
+                cli_error("run: --option wants BACKEND.KEY=VALUE, got '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            push(&a->opts, optarg);
+            break;
+        case OPT_OUT: a->out = optarg; break;
+        case OPT_DATADIR: a->data_dir = optarg; break;
+        case 'q': a->quiet = 1; break;
+        case OPT_FORCE: a->settings[a->n_settings][0] = "force"; a->settings[a->n_settings++][1] = "1"; break;
+        case OPT_KEEP: a->settings[a->n_settings][0] = "keep_scratch"; a->settings[a->n_settings++][1] = "1"; break;
+        case '?': return EXIT_USAGE;
+        default:
+            for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+                if (keys[k].opt == c && a->n_settings < 16) {
+                    a->settings[a->n_settings][0] = keys[k].key;
+                    a->settings[a->n_settings++][1] = optarg;
+                }
+        }
+    }
+    if (optind < argc) {
+        cli_error("run: unexpected argument '%s'", argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (a->models.n == 0) {
+        struct stat st;
+        if (stat("models/tiny", &st) != 0 || !add_model_arg(&a->models, "models/tiny")) {
+            cli_error("run: no models given (--models) and no models/tiny here");
+            return EXIT_USAGE;
+        }
+    }
+    return 0;
+}
+
+/* Adds the default backends: every available one; unavailable ones are named. */
+static void default_backends(zkb_ctx *ctx, str_list *backends, int quiet)
+{
+    for (size_t i = 0; i < zkb_backend_count(ctx); i++) {
+        zkb_backend_ref *b = zkb_backend_at(ctx, i);
+        if (zkb_backend_probe(b) == ZKB_OK)
+            push(backends, zkb_backend_name(b));
+        else if (!quiet)
+            fprintf(stderr, "skipping %s: unavailable: %s\n", zkb_backend_name(b), zkb_backend_probe_detail(b));
+    }
+}
+
+static int add_cells(zkb_ctx *ctx, zkb_run *run, run_args *a)
+{
+    for (size_t bi = 0; bi < a->backends.n; bi++) {
+        if (!zkb_backend_find(ctx, a->backends.items[bi])) {
+            cli_error("run: unknown backend '%s' (see 'zkbench list')", a->backends.items[bi]);
+            return EXIT_INPUT;
+        }
+    }
+    for (size_t oi = 0; oi < a->opts.n; oi++) {
+        int known = 0;
+        for (size_t bi = 0; bi < a->backends.n; bi++) {
+            size_t len = strlen(a->backends.items[bi]);
+            known |= strncmp(a->opts.items[oi], a->backends.items[bi], len) == 0 && a->opts.items[oi][len] == '.';
+        }
+        if (!known) {
+            cli_error("run: option '%s' names no backend of this run", a->opts.items[oi]);
+            return EXIT_INPUT;
+        }
+    }
+    for (size_t mi = 0; mi < a->models.n; mi++)
+        for (size_t bi = 0; bi < a->backends.n; bi++) {
+            char *opts = options_for(&a->opts, a->backends.items[bi]);
+            zkb_status st = zkb_run_add_cell(run, a->models.items[mi], a->backends.items[bi], opts, NULL);
+            free(opts);
+            if (st != ZKB_OK) {
+                cli_error("%s", zkb_run_last_error(run));
+                return EXIT_INPUT;
+            }
+        }
+    return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    run_args a = {.out = "results"};
+    int rc = parse_args(argc, argv, &a);
+    if (rc != 0) {
+        free_list(&a.models), free_list(&a.backends), free_list(&a.opts);
+        return rc < 0 ? EXIT_OK : rc;
+    }
+    zkb_ctx *ctx = cli_open_ctx(a.data_dir);
+    zkb_run *run = NULL;
+    if (!ctx) {
+        rc = EXIT_INTERNAL;
+    } else if (zkb_run_new(ctx, a.out, &run) != ZKB_OK) {
+        cli_error("%s", zkb_ctx_last_error(ctx));
+        rc = EXIT_INPUT;
+    }
+    for (size_t i = 0; rc == 0 && i < a.n_settings; i++)
+        if (!set_run(run, a.settings[i][0], a.settings[i][1]))
+            rc = EXIT_USAGE;
+    if (rc == 0 && a.backends.n == 0)
+        default_backends(ctx, &a.backends, a.quiet);
+    if (rc == 0 && a.backends.n == 0) {
+        cli_error("run: no backend available (see 'zkbench list')");
+        rc = EXIT_INPUT;
+    }
+    if (rc == 0)
+        rc = add_cells(ctx, run, &a);
+    if (rc == 0) {
+        progress_state ps = {.tty = isatty(STDERR_FILENO), .last_cell = (size_t)-1};
+        if (!a.quiet)
+            zkb_run_set_progress(run, on_progress, &ps);
+        zkb_status st = zkb_run_execute(run);
+        if (ps.tty && !a.quiet)
+            fprintf(stderr, "\r\033[K");
+        if (st != ZKB_OK) {
+            cli_error("%s", zkb_run_last_error(run));
+            rc = EXIT_INTERNAL;
+        }
+        if (cli_print_summary(run, stdout) != 0 && rc == 0)
+            rc = EXIT_CELLS;
+        printf("results: %s\n", zkb_run_results_path(run));
+    }
+    zkb_run_free(run);
+    zkb_ctx_free(ctx);
+    free_list(&a.models), free_list(&a.backends), free_list(&a.opts);
+    return rc;
+}

@@ -1,0 +1,72 @@
+/* zkbench: benchmark zero-knowledge ML frameworks. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    const char *name;
+    cli_cmd_fn fn;
+    const char *summary;
+} commands[] = {
+    {"list", cmd_list, "list backends: version, proof system, available or why not"},
+    {"run", cmd_run, "run benchmark cells (models x backends) and append results"},
+    {"model", cmd_model, "check a model file and print its shape and fingerprint"},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: zkbench [--version] [--help] <command> [options]\n\n"
+            "commands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f,
+            "\n'zkbench <command> --help' describes a command.\n"
+            "exit codes: 0 ok, 1 some cells did not succeed, 2 usage, 3 bad input, 4 internal/io error\n"
+            "environment: ZKB_PLUGIN_PATH, ZKB_DATA_DIR, ZKB_CACHE_DIR, ZKB_LOG_LEVEL\n");
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("zkbench: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("zkbench %s (libzkmlbench %s, plugin ABI %u)\n", ZKB_VERSION_STRING,
+               zkb_version_string(), zkb_plugin_abi_major());
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        if (argc > 2 && strcmp(cmd, "help") == 0) {
+            for (size_t i = 0; i < N_COMMANDS; i++)
+                if (strcmp(argv[2], commands[i].name) == 0) {
+                    char *help_argv[] = {argv[2], "--help", NULL};
+                    return commands[i].fn(2, help_argv);
+                }
+            cli_error("unknown command '%s'", argv[2]);
+            return EXIT_USAGE;
+        }
+        usage(stdout);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    cli_error("unknown command '%s' (try 'zkbench --help')", cmd);
+    return EXIT_USAGE;
+}

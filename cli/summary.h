@@ -1,0 +1,12 @@
+#ifndef ZKBENCH_SUMMARY_H
+#define ZKBENCH_SUMMARY_H
+
+#include <stdio.h>
+
+#include "zkmlbench/zkmlbench.h"
+
+/* Prints one line per cell of a finished run; returns how many cells did
+ * not succeed (neither ok nor skipped). */
+size_t cli_print_summary(const zkb_run *run, FILE *out);
+
+#endif

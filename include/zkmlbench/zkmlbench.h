@@ -1,0 +1,169 @@
+/* zkmlbench.h - host API of libzkmlbench.
+ *
+ * Handles are opaque. Every function that can fail returns a zkb_status; the
+ * detail text of the last failure is kept in the handle the call was made on
+ * (zkb_ctx_last_error, zkb_model_last_error, zkb_run_last_error), owned by
+ * the library and valid until the next call on that handle. Strings returned
+ * by the library are owned by the library unless stated otherwise.
+ *
+ * Compiles as C11 and C++17. Nothing is passed by value but scalars and
+ * pointers, so ctypes and libffi can call everything. */
+#ifndef ZKMLBENCH_H
+#define ZKMLBENCH_H
+
+#include "zkb_common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- version and status ---------------------------------------------- */
+
+/* ZKB_VERSION_NUMBER of the library actually loaded. */
+ZKB_API uint32_t zkb_version_number(void);
+ZKB_API const char *zkb_version_string(void);
+/* Plugin ABI major the library implements. */
+ZKB_API uint32_t zkb_plugin_abi_major(void);
+/* Static name of a status ("ok", "timeout", ...); never NULL. */
+ZKB_API const char *zkb_status_str(zkb_status s);
+
+/* ---- context ---------------------------------------------------------- */
+
+typedef struct zkb_ctx zkb_ctx;
+
+ZKB_API zkb_status zkb_ctx_new(zkb_ctx **out);
+ZKB_API void zkb_ctx_free(zkb_ctx *ctx);
+ZKB_API const char *zkb_ctx_last_error(const zkb_ctx *ctx);
+
+/* Settings by key (copied):
+ *   "cache_dir"   default $ZKB_CACHE_DIR, else $XDG_CACHE_HOME/zkmlbench, else ~/.cache/zkmlbench
+ *   "data_dir"    default $ZKB_DATA_DIR, else ../shared/data when present, else ./data
+ *   "log_level"   error|warn|info|debug (default warn; $ZKB_LOG_LEVEL)
+ *   "plugin_dir"  install directory searched after $ZKB_PLUGIN_PATH */
+ZKB_API zkb_status zkb_ctx_set(zkb_ctx *ctx, const char *key, const char *value);
+ZKB_API const char *zkb_ctx_get(const zkb_ctx *ctx, const char *key);
+
+/* Log sink; NULL restores the default (stderr). level is zkb_log_level. */
+typedef void (*zkb_log_fn)(void *user, uint32_t level, const char *msg);
+ZKB_API void zkb_ctx_set_logger(zkb_ctx *ctx, zkb_log_fn fn, void *user);
+
+/* ---- backends (plugins) ----------------------------------------------- */
+
+/* Load every plugin found in $ZKB_PLUGIN_PATH (':'-separated directories),
+ * then the install directory. Rejected plugins do not fail the call; they are
+ * listed by zkb_ctx_rejected_*. Returns ZKB_OK even when none is found. */
+ZKB_API zkb_status zkb_ctx_load_plugins(zkb_ctx *ctx);
+/* Load one shared object. ZKB_ERR_PLUGIN/ZKB_ERR_ABI/ZKB_ERR_EXISTS with the
+ * reason in zkb_ctx_last_error; the rejection is also listed. */
+ZKB_API zkb_status zkb_ctx_load_plugin(zkb_ctx *ctx, const char *path);
+
+ZKB_API size_t zkb_ctx_rejected_count(const zkb_ctx *ctx);
+ZKB_API const char *zkb_ctx_rejected_path(const zkb_ctx *ctx, size_t i);
+ZKB_API const char *zkb_ctx_rejected_reason(const zkb_ctx *ctx, size_t i);
+
+typedef struct zkb_backend_ref zkb_backend_ref; /* owned by the context */
+
+ZKB_API size_t zkb_backend_count(const zkb_ctx *ctx);
+ZKB_API zkb_backend_ref *zkb_backend_at(zkb_ctx *ctx, size_t i);
+ZKB_API zkb_backend_ref *zkb_backend_find(zkb_ctx *ctx, const char *name);
+ZKB_API const char *zkb_backend_name(const zkb_backend_ref *b);
+ZKB_API const char *zkb_backend_version(const zkb_backend_ref *b);
+ZKB_API const char *zkb_backend_proof_system(const zkb_backend_ref *b);
+ZKB_API const char *zkb_backend_description(const zkb_backend_ref *b);
+ZKB_API const char *zkb_backend_path(const zkb_backend_ref *b);
+/* Non-zero for a baseline backend (no proof, e.g. "reference"). */
+ZKB_API int zkb_backend_is_baseline(const zkb_backend_ref *b);
+/* Ask the backend whether it can run here. ZKB_OK, or ZKB_ERR_UNAVAILABLE with
+ * the reason in zkb_backend_probe_detail. Cached after the first call. */
+ZKB_API zkb_status zkb_backend_probe(zkb_backend_ref *b);
+ZKB_API const char *zkb_backend_probe_detail(const zkb_backend_ref *b);
+/* Declared options: count, and fields by index ("key", "type", "default",
+ * "choices", "help"); NULL when out of range. */
+ZKB_API size_t zkb_backend_option_count(const zkb_backend_ref *b);
+ZKB_API const char *zkb_backend_option_field(const zkb_backend_ref *b, size_t i, const char *field);
+
+/* ---- models ------------------------------------------------------------ */
+
+typedef struct zkb_model zkb_model;
+
+/* Load a model file (zkmlbench JSON, see docs/model-format.md). On failure
+ * the context's last error names the file and the JSON path of the fault. */
+ZKB_API zkb_status zkb_model_load_file(zkb_ctx *ctx, const char *path, zkb_model **out);
+ZKB_API zkb_status zkb_model_load_json(zkb_ctx *ctx, const char *json, size_t len,
+                                       zkb_model **out);
+ZKB_API void zkb_model_free(zkb_model *m);
+ZKB_API const char *zkb_model_last_error(const zkb_model *m);
+
+ZKB_API const char *zkb_model_name(const zkb_model *m);
+/* 32 lowercase hex digits: XXH3-128 of the canonical topology and weights. */
+ZKB_API const char *zkb_model_fingerprint(const zkb_model *m);
+ZKB_API uint64_t zkb_model_param_count(const zkb_model *m);
+ZKB_API uint32_t zkb_model_layer_count(const zkb_model *m);
+ZKB_API uint64_t zkb_model_input_size(const zkb_model *m);
+/* Input shape as channels, height, width (any pointer may be NULL). */
+ZKB_API void zkb_model_input_shape(const zkb_model *m, uint32_t *c, uint32_t *h, uint32_t *w);
+ZKB_API uint32_t zkb_model_classes(const zkb_model *m);
+/* Static name of layer i's operator ("dense", "conv2d", ...), NULL if out of range. */
+ZKB_API const char *zkb_model_layer_op(const zkb_model *m, uint32_t i);
+/* Operator name <-> zkb_op. */
+ZKB_API const char *zkb_op_name(uint32_t op);
+
+/* Float forward pass. n_in must equal the input size, n_out the class count. */
+ZKB_API zkb_status zkb_model_eval_float(zkb_model *m, const float *in, size_t n_in,
+                                        float *out, size_t n_out);
+/* Quantize inputs: x_q[i] = round_half_away(x[i] * S). */
+ZKB_API zkb_status zkb_quantize_input(const zkb_quant *q, const float *x, size_t n, int64_t *x_q);
+/* Fixed-point forward pass (the reference evaluator): outputs are logits at
+ * scale S. ZKB_ERR_OVERFLOW if an intermediate leaves int64. */
+ZKB_API zkb_status zkb_model_eval_fixed(zkb_model *m, const zkb_quant *q, const int64_t *in_q,
+                                        size_t n_in, int64_t *out_q, size_t n_out);
+/* Fill q with the defaults (pow2, scale 8, half-up rounding). */
+ZKB_API void zkb_quant_default(zkb_quant *q);
+
+/* ---- runs --------------------------------------------------------------- */
+
+typedef struct zkb_run zkb_run;
+
+/* A run writes results.jsonl under out_dir (created if missing). */
+ZKB_API zkb_status zkb_run_new(zkb_ctx *ctx, const char *out_dir, zkb_run **out);
+ZKB_API void zkb_run_free(zkb_run *run);
+ZKB_API const char *zkb_run_last_error(const zkb_run *run);
+
+/* Run settings by key (textual values, checked):
+ *   "samples" (1), "repeats" (1), "timeout" seconds per cell (600),
+ *   "memory_cap" bytes with optional K/M/G suffix (20G), "force" (0|1),
+ *   "dataset" ("synthetic" or a dataset name), "seed" (1),
+ *   "quant.scheme" (pow2|pow10), "quant.scale" (8), "quant.rounding" (half_up|floor),
+ *   "keep_scratch" (0|1). */
+ZKB_API zkb_status zkb_run_set(zkb_run *run, const char *key, const char *value);
+
+/* Add a cell: a model file, a backend name and its options as
+ * "key=value,key=value" (may be NULL or ""). Options are checked against the
+ * backend's declarations here. Returns the cell index through idx (may be NULL). */
+ZKB_API zkb_status zkb_run_add_cell(zkb_run *run, const char *model_path, const char *backend,
+                                    const char *options, size_t *idx);
+
+/* Progress: cell i of n, phase name, elapsed seconds of the cell. */
+typedef void (*zkb_progress_fn)(void *user, size_t cell, size_t n_cells, const char *phase,
+                                double elapsed_s);
+ZKB_API void zkb_run_set_progress(zkb_run *run, zkb_progress_fn fn, void *user);
+
+/* Run every cell, each in its own child process. A cell that crashes, hangs
+ * or exceeds its memory cap becomes a recorded result; the run continues.
+ * Returns ZKB_OK when every cell ran (whatever their outcome) or was skipped
+ * because results.jsonl already holds it. */
+ZKB_API zkb_status zkb_run_execute(zkb_run *run);
+
+ZKB_API size_t zkb_run_cell_count(const zkb_run *run);
+/* Outcome of cell i after execute: "ok", "failed", "timeout", "killed",
+ * "crashed", "unavailable", "skipped" (already in results), or NULL. */
+ZKB_API const char *zkb_run_cell_status(const zkb_run *run, size_t i);
+/* The cell's JSON record (one line, as written to results.jsonl), or NULL. */
+ZKB_API const char *zkb_run_cell_record(const zkb_run *run, size_t i);
+ZKB_API const char *zkb_run_results_path(const zkb_run *run);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ZKMLBENCH_H */

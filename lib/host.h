@@ -1,0 +1,105 @@
+/* Internal: the per-session context a plugin receives (zkb_host_ctx) and the
+ * services behind zkb_host_api. */
+#ifndef ZKBI_HOST_H
+#define ZKBI_HOST_H
+
+#include "ctx.h"
+#include "probe.h"
+
+#include <pthread.h>
+
+/* Room for an error plus the tail of a child's stderr. */
+#define ZKBI_HOST_ERR_LEN 4096
+#define ZKBI_STDERR_TAIL 2048
+
+/* Where a session's reports go besides the context itself, e.g. to the
+ * supervising parent of a cell. Any member may be NULL. */
+typedef struct zkbi_host_sink {
+    void (*log)(void *user, uint32_t level, const char *msg);
+    void (*metric)(void *user, const char *key, double value, const char *unit);
+    void (*info)(void *user, const char *key, const char *value);
+    void (*progress)(void *user, double fraction, const char *what);
+    void *user;
+} zkbi_host_sink;
+
+/* The fixed-point evaluator behind host->eval_fixed. */
+typedef zkb_status (*zkbi_eval_fixed_fn)(void *user, const int64_t *x_q, uint64_t n_in,
+                                         int64_t *out_q, uint64_t n_out, char *err,
+                                         size_t errlen);
+
+typedef struct zkbi_host_kv {
+    char *key;
+    char *value;
+} zkbi_host_kv;
+
+typedef struct zkbi_host_metric {
+    char *key;
+    char *unit;
+    double last, min, max;
+    uint64_t n;
+} zkbi_host_metric;
+
+struct zkb_host_ctx {
+    zkb_ctx *ctx;
+    zkb_backend_ref *b; /* may be NULL */
+    pthread_mutex_t mu; /* plugins may call services from several threads */
+    char err[ZKBI_HOST_ERR_LEN];
+    zkbi_host_kv *infos;
+    size_t n_infos;
+    zkbi_host_metric *metrics;
+    size_t n_metrics;
+    char *scratch;
+    int own_scratch; /* created lazily here: removed by free */
+    char *cache;
+    zkbi_host_sink sink;
+    zkbi_eval_fixed_fn eval;
+    void *eval_user;
+    zkbi_probe *phase;    /* current phase: spawned children are added to it */
+    uint64_t deadline_ns; /* 0: none */
+    _Atomic int cancel;
+    _Atomic uint32_t spawn_seq;
+};
+
+/* A context with no model, e.g. for probe. b may be NULL. */
+zkb_host_ctx *zkbi_host_ctx_new(zkb_ctx *ctx, zkb_backend_ref *b);
+void zkbi_host_ctx_free(zkb_host_ctx *h);
+
+/* Text given through set_error, "" if none. */
+const char *zkbi_host_ctx_error(const zkb_host_ctx *h);
+void zkbi_host_ctx_clear_error(zkb_host_ctx *h);
+
+/* Facts recorded through host->info (last value per key, in first-seen order). */
+size_t zkbi_host_ctx_info_count(const zkb_host_ctx *h);
+const char *zkbi_host_ctx_info_key(const zkb_host_ctx *h, size_t i);
+const char *zkbi_host_ctx_info_value(const zkb_host_ctx *h, size_t i);
+/* Figures recorded through host->metric, aggregated per key. */
+size_t zkbi_host_ctx_metric_count(const zkb_host_ctx *h);
+const zkbi_host_metric *zkbi_host_ctx_metric(const zkb_host_ctx *h, size_t i);
+
+/* Session wiring (the runner's cell child). Strings are copied. */
+int zkbi_host_ctx_set_scratch(zkb_host_ctx *h, const char *dir);
+void zkbi_host_ctx_set_sink(zkb_host_ctx *h, const zkbi_host_sink *sink);
+void zkbi_host_ctx_set_evaluator(zkb_host_ctx *h, zkbi_eval_fixed_fn fn, void *user);
+void zkbi_host_ctx_set_phase(zkb_host_ctx *h, zkbi_probe *phase);
+void zkbi_host_ctx_set_deadline(zkb_host_ctx *h, uint64_t deadline_ns);
+void zkbi_host_ctx_cancel(zkb_host_ctx *h);
+
+/* Keys of metrics and infos: [a-z0-9_.]{1,64}. */
+int zkbi_host_key_ok(const char *key);
+
+/* The spawn service (lib/spawn.c). */
+zkb_status zkbi_host_spawn(zkb_host_ctx *h, const zkb_spawn_opts *opts, zkb_spawn_result *res);
+
+/* Replaces every byte outside [A-Za-z0-9._-] by '_' (and a leading '.'),
+ * truncating to cap-1 bytes; "_" for an empty name. */
+void zkbi_sanitize_name(const char *in, char *out, size_t cap);
+/* mkdir -p with mode 0700 for new directories. 0 or -1 (errno set). */
+int zkbi_mkdirs(const char *path);
+/* rm -rf without following symlinks. 0 or -1. */
+int zkbi_remove_tree(const char *path);
+/* The last bytes of a file (at most cap-1), starting at a character
+ * boundary, other control characters than newline and tab replaced by '?'.
+ * "" if the file is missing or empty. */
+void zkbi_file_tail(const char *path, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,109 @@
+/* A cell's inputs: the dataset's samples, their fixed-point image, and what
+ * the float model and the reference evaluator make of them. */
+#include "run.h"
+
+#include "dataset_synth.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define INPUT_VALUES_MAX (UINT64_C(1) << 28)
+
+int32_t zkbi_argmax_i64(const int64_t *v, size_t n)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < n; i++)
+        if (v[i] > v[best])
+            best = i;
+    return n ? (int32_t)best : -1;
+}
+
+static int32_t argmax_f(const float *v, size_t n)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < n; i++)
+        if (v[i] > v[best])
+            best = i;
+    return n ? (int32_t)best : -1;
+}
+
+void zkbi_inputs_free(zkbi_inputs *in)
+{
+    free(in->x);
+    free(in->x_q);
+    free(in->labels);
+    free(in->ref_q);
+    free(in->float_class);
+    free(in->fixed_class);
+    memset(in, 0, sizeof *in);
+}
+
+static zkb_status references(const zkb_model *m, const zkbi_qmodel *qm, zkbi_inputs *in, char *err,
+                             size_t errlen)
+{
+    float *fout = malloc(in->n_out * sizeof *fout);
+    if (!fout) {
+        zkbi_errf(err, errlen, "out of memory");
+        return ZKB_ERR_NOMEM;
+    }
+    zkb_status st = ZKB_OK;
+    char why[ZKBI_ERR_LEN] = "";
+    for (size_t s = 0; s < in->n_samples && st == ZKB_OK; s++) {
+        const float *x = in->x + s * in->n_in;
+        int64_t *xq = in->x_q + s * in->n_in;
+        int64_t *ref = in->ref_q + s * in->n_out;
+        st = zkb_quantize_input(zkbi_qmodel_desc(qm)->quant, x, in->n_in, xq);
+        if (st != ZKB_OK) {
+            zkbi_errf(err, errlen, "sample %zu: input does not quantize: %s", s, zkb_status_str(st));
+            break;
+        }
+        st = zkbi_qmodel_eval(qm, xq, in->n_in, ref, in->n_out, why, sizeof why);
+        if (st != ZKB_OK) {
+            zkbi_errf(err, errlen, "reference evaluator, sample %zu: %s", s, why);
+            break;
+        }
+        st = zkbi_model_eval_float(m, x, in->n_in, fout, in->n_out, why, sizeof why);
+        if (st != ZKB_OK) {
+            zkbi_errf(err, errlen, "float model, sample %zu: %s", s, why);
+            break;
+        }
+        in->fixed_class[s] = zkbi_argmax_i64(ref, in->n_out);
+        in->float_class[s] = argmax_f(fout, in->n_out);
+    }
+    free(fout);
+    return st;
+}
+
+zkb_status zkbi_inputs_make(const zkb_run *run, const zkb_model *m, const zkbi_qmodel *qm,
+                            zkbi_inputs *in, char *err, size_t errlen)
+{
+    memset(in, 0, sizeof *in);
+    in->n_samples = run->set.samples;
+    in->n_in = (size_t)zkb_model_input_size(m);
+    in->n_out = zkb_model_classes(m);
+    if (in->n_in == 0 || in->n_out == 0 || (uint64_t)in->n_samples * in->n_in > INPUT_VALUES_MAX) {
+        zkbi_errf(err, errlen, "%zu samples of %zu values are too many", in->n_samples, in->n_in);
+        return ZKB_ERR_OVERFLOW;
+    }
+    if (strcmp(run->set.dataset, "synthetic") != 0) {
+        zkbi_errf(err, errlen, "dataset '%s' is not available to runs yet (use synthetic)", run->set.dataset);
+        return ZKB_ERR_NOT_FOUND;
+    }
+    size_t nv = in->n_samples * in->n_in;
+    in->x = malloc(nv * sizeof *in->x);
+    in->x_q = malloc(nv * sizeof *in->x_q);
+    in->ref_q = malloc(in->n_samples * in->n_out * sizeof *in->ref_q);
+    in->float_class = malloc(in->n_samples * sizeof *in->float_class);
+    in->fixed_class = malloc(in->n_samples * sizeof *in->fixed_class);
+    if (!in->x || !in->x_q || !in->ref_q || !in->float_class || !in->fixed_class) {
+        zkbi_inputs_free(in);
+        zkbi_errf(err, errlen, "out of memory");
+        return ZKB_ERR_NOMEM;
+    }
+    for (size_t s = 0; s < in->n_samples; s++)
+        zkbi_synth_sample(run->set.seed, s, in->x + s * in->n_in, in->n_in);
+    zkb_status st = references(m, qm, in, err, errlen);
+    if (st != ZKB_OK)
+        zkbi_inputs_free(in);
+    return st;
+}

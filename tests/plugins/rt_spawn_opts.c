@@ -1,0 +1,55 @@
+/* Runtime test plugin that behaves, with options of every type; prove can
+ * start a program through the host (program=..., alloc_mib=N: the program
+ * gets "--zkb-alloc-mib N") so children's peak memory can be checked. */
+#include "runtime_fixture.h"
+
+#include <stdio.h>
+
+static const zkb_option_decl opts[] = {
+    {"program", ZKB_OPT_STRING, NULL, NULL, "program prove starts"},
+    {"alloc_mib", ZKB_OPT_INT, "0", NULL, "MiB the program allocates"},
+    {"mode", ZKB_OPT_STRING, "fast", "fast|slow", "a choice"},
+    {"verbose", ZKB_OPT_BOOL, "false", NULL, "a flag"},
+    {"ratio", ZKB_OPT_DOUBLE, "0.5", NULL, "a number"},
+};
+
+static char program[1024];
+static long long alloc_mib;
+
+static zkb_status so_set_option(void *state, const char *key, const zkb_option_value *v)
+{
+    rt_state *s = state;
+    char text[1100];
+    switch (v->type) {
+    case ZKB_OPT_INT: snprintf(text, sizeof text, "%lld", (long long)v->i); break;
+    case ZKB_OPT_DOUBLE: snprintf(text, sizeof text, "%g", v->d); break;
+    case ZKB_OPT_BOOL: snprintf(text, sizeof text, "%s", v->b ? "on" : "off"); break;
+    default: snprintf(text, sizeof text, "%s", v->s); break;
+    }
+    char k[80];
+    snprintf(k, sizeof k, "opt.%s", key);
+    host->info(s->h, k, text);
+    if (strcmp(key, "program") == 0)
+        snprintf(program, sizeof program, "%s", v->s);
+    if (strcmp(key, "alloc_mib") == 0)
+        alloc_mib = v->i;
+    return ZKB_OK;
+}
+
+static zkb_status so_prove(void *state)
+{
+    rt_state *s = state;
+    if (!program[0])
+        return ZKB_OK;
+    char n[32];
+    snprintf(n, sizeof n, "%lld", alloc_mib);
+    const char *argv[] = {program, "--zkb-alloc-mib", n, NULL};
+    zkb_spawn_opts o = {.struct_size = sizeof o, .argv = argv};
+    zkb_spawn_result r = {.struct_size = sizeof r};
+    zkb_status st = host->spawn(s->h, &o, &r);
+    host->metric(s->h, "child_peak_rss", (double)r.peak_rss_bytes, "bytes");
+    return st;
+}
+
+RT_BACKEND("rt_spawn_opts", .options = opts, .n_options = sizeof opts / sizeof *opts,
+           .set_option = so_set_option, .prove = so_prove)

@@ -1,0 +1,157 @@
+/* The loader accepts the reference backend and rejects each broken plugin
+ * with its documented reason, unloading it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zkmlbench/zkmlbench.h"
+
+#define TP(name) ZKB_TEST_PLUGIN_DIR "/" name ".so"
+#define REF ZKB_BUILD_PLUGIN_DIR "/zkb_reference.so"
+
+static int setup_ctx(void **state)
+{
+    zkb_ctx *ctx = NULL;
+    if (zkb_ctx_new(&ctx) != ZKB_OK)
+        return -1;
+    zkb_ctx_set(ctx, "log_level", "error");
+    *state = ctx;
+    return 0;
+}
+
+static int teardown_ctx(void **state)
+{
+    zkb_ctx_free(*state);
+    return 0;
+}
+
+static void expect_rejected(zkb_ctx *ctx, const char *path, zkb_status want, const char *needle)
+{
+    size_t before = zkb_ctx_rejected_count(ctx);
+    zkb_status st = zkb_ctx_load_plugin(ctx, path);
+    assert_int_equal(st, want);
+    const char *err = zkb_ctx_last_error(ctx);
+    if (!strstr(err, needle))
+        fail_msg("error '%s' does not mention '%s'", err, needle);
+    assert_int_equal(zkb_ctx_rejected_count(ctx), before + 1);
+    assert_non_null(strstr(zkb_ctx_rejected_reason(ctx, before), needle));
+}
+
+static void test_reference_loads(void **state)
+{
+    zkb_ctx *ctx = *state;
+    assert_int_equal(zkb_ctx_load_plugin(ctx, REF), ZKB_OK);
+    assert_int_equal(zkb_backend_count(ctx), 1);
+    zkb_backend_ref *b = zkb_backend_find(ctx, "reference");
+    assert_non_null(b);
+    assert_string_equal(zkb_backend_proof_system(b), "none");
+    assert_true(zkb_backend_is_baseline(b));
+    assert_int_equal(zkb_backend_probe(b), ZKB_OK);
+    assert_non_null(strstr(zkb_backend_probe_detail(b), "available"));
+    /* the same file twice is not a duplicate */
+    assert_int_equal(zkb_ctx_load_plugin(ctx, REF), ZKB_OK);
+    assert_int_equal(zkb_backend_count(ctx), 1);
+}
+
+static void test_no_entry(void **state)
+{
+    expect_rejected(*state, TP("bad_no_entry"), ZKB_ERR_PLUGIN, "missing symbol zkb_plugin_init");
+}
+
+static void test_abi_major(void **state)
+{
+    expect_rejected(*state, TP("bad_abi_major"), ZKB_ERR_ABI, "ABI major 99");
+}
+
+static void test_short_table(void **state)
+{
+    expect_rejected(*state, TP("bad_short_table"), ZKB_ERR_ABI, "table too small");
+}
+
+static void test_missing_method(void **state)
+{
+    expect_rejected(*state, TP("bad_missing_method"), ZKB_ERR_PLUGIN, "mandatory method 'prove'");
+}
+
+static void test_init_fails(void **state)
+{
+    expect_rejected(*state, TP("bad_init_fails"), ZKB_ERR_PLUGIN, "zkb_plugin_init failed");
+}
+
+static void test_duplicate_name(void **state)
+{
+    zkb_ctx *ctx = *state;
+    assert_int_equal(zkb_ctx_load_plugin(ctx, REF), ZKB_OK);
+    expect_rejected(ctx, TP("bad_dup_name"), ZKB_ERR_EXISTS, "duplicate backend name 'reference'");
+    assert_int_equal(zkb_backend_count(ctx), 1);
+    /* the survivor is the one loaded first */
+    assert_non_null(strstr(zkb_backend_path(zkb_backend_find(ctx, "reference")), "zkb_reference.so"));
+}
+
+static void test_missing_file(void **state)
+{
+    expect_rejected(*state, TP("does_not_exist"), ZKB_ERR_NOT_FOUND, "no such file");
+}
+
+static void test_not_a_shared_object(void **state)
+{
+    expect_rejected(*state, ZKB_SOURCE_DIR "/CMakeLists.txt", ZKB_ERR_PLUGIN, "dlopen failed");
+}
+
+static void test_probe_crash_is_contained(void **state)
+{
+    zkb_ctx *ctx = *state;
+    assert_int_equal(zkb_ctx_load_plugin(ctx, TP("bad_probe_crash")), ZKB_OK);
+    zkb_backend_ref *b = zkb_backend_find(ctx, "bad_probe_crash");
+    assert_int_equal(zkb_backend_probe(b), ZKB_ERR_UNAVAILABLE);
+    assert_non_null(strstr(zkb_backend_probe_detail(b), "probe crashed: signal 11"));
+}
+
+static void test_search_path(void **state)
+{
+    zkb_ctx *ctx = *state;
+    /* the test-plugin dir holds broken plugins and one good one; the build
+     * plugin dir comes first, so the real reference wins the name */
+    setenv("ZKB_PLUGIN_PATH", ZKB_BUILD_PLUGIN_DIR ":" ZKB_TEST_PLUGIN_DIR, 1);
+    zkb_ctx_set(ctx, "plugin_dir", "/nonexistent");
+    assert_int_equal(zkb_ctx_load_plugins(ctx), ZKB_OK);
+    assert_non_null(zkb_backend_find(ctx, "reference"));
+    assert_non_null(strstr(zkb_backend_path(zkb_backend_find(ctx, "reference")), "/plugins/zkb_reference.so"));
+    assert_null(zkb_backend_find(ctx, "bad_abi_major"));
+    assert_true(zkb_ctx_rejected_count(ctx) >= 6);
+}
+
+static void test_status_strings_are_stable(void **state)
+{
+    (void)state;
+    assert_string_equal(zkb_status_str(ZKB_OK), "ok");
+    assert_string_equal(zkb_status_str(ZKB_ERR_TIMEOUT), "timeout");
+    assert_string_equal(zkb_status_str((zkb_status)9999), "unknown status");
+    assert_int_equal(ZKB_ERR_MEMORY_CAP, 10);
+    assert_int_equal(ZKB_ERR_INTERNAL, 20);
+    assert_int_equal(zkb_version_number(), ZKB_VERSION_NUMBER);
+    assert_string_equal(zkb_version_string(), ZKB_VERSION_STRING);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_reference_loads, setup_ctx, teardown_ctx),
+        cmocka_unit_test_setup_teardown(test_no_entry, setup_ctx, teardown_ctx),
+        cmocka_unit_test_setup_teardown(test_abi_major, setup_ctx, teardown_ctx),
+        cmocka_unit_test_setup_teardown(test_short_table, setup_ctx, teardown_ctx),
+        cmocka_unit_test_setup_teardown(test_missing_method, setup_ctx, teardown_ctx),
+        cmocka_unit_test_setup_teardown(test_init_fails, setup_ctx, teardown_ctx),
+        cmocka_unit_test_setup_teardown(test_duplicate_name, setup_ctx, teardown_ctx),
+        cmocka_unit_test_setup_teardown(test_missing_file, setup_ctx, teardown_ctx),
+        cmocka_unit_test_setup_teardown(test_not_a_shared_object, setup_ctx, teardown_ctx),
+        cmocka_unit_test_setup_teardown(test_probe_crash_is_contained, setup_ctx, teardown_ctx),
+        cmocka_unit_test_setup_teardown(test_search_path, setup_ctx, teardown_ctx),
+        cmocka_unit_test(test_status_strings_are_stable),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
