@@ -133,16 +133,9 @@ zkb_status zkbi_idx_parse(const uint8_t *buf, size_t len, const char *name, uint
 
 static zkb_status open_gz(const char *path, gzFile *gz, char *err, size_t errn)
 {
-    struct stat sb;
-    if (stat(path, &sb) != 0) {
-        int e = errno;
-        zkbi_errf(err, errn, "%s: %s", path, strerror(e));
-        return e == ENOENT || e == ENOTDIR ? ZKB_ERR_NOT_FOUND : ZKB_ERR_IO;
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        zkbi_errf(err, errn, "%s: not a regular file", path);
-        return ZKB_ERR_IO;
-    }
+    zkb_status fst = zkbi_stat_regular(path, NULL, err, errn);
+    if (fst != ZKB_OK)
+        return fst;
     errno = 0;
     *gz = gzopen(path, "rb");
     if (!*gz) {

@@ -56,16 +56,9 @@ zkb_status zkbi_sha256_file(const char *path, char hex[65], char *err, size_t er
 {
     if (!path || !hex)
         return ZKB_ERR_INVALID_ARG;
-    struct stat sb;
-    if (stat(path, &sb) != 0) {
-        int e = errno;
-        zkbi_errf(err, errn, "%s: %s", path, strerror(e));
-        return e == ENOENT || e == ENOTDIR ? ZKB_ERR_NOT_FOUND : ZKB_ERR_IO;
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        zkbi_errf(err, errn, "%s: not a regular file", path);
-        return ZKB_ERR_IO;
-    }
+    zkb_status fst = zkbi_stat_regular(path, NULL, err, errn);
+    if (fst != ZKB_OK)
+        return fst;
     FILE *f = fopen(path, "rb");
     if (!f) {
         zkbi_errf(err, errn, "%s: cannot open: %s", path, strerror(errno));

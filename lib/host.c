@@ -1,6 +1,7 @@
 /* The services table handed to plugins and the per-session host context. */
 #include "host.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,20 @@ static void svc_log(zkb_host_ctx *h, uint32_t level, const char *msg)
         zkbi_ctx_log(h->ctx, level, "%s: %s", backend_name(h), msg);
 }
 
+/* The host's own remarks about a session go where the plugin's logs go (in a
+ * cell: to the supervising parent, never to the user's logger in the child). */
+static void host_warn(zkb_host_ctx *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void host_warn(zkb_host_ctx *h, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    svc_log(h, ZKB_LOG_WARN, msg);
+}
+
 static void svc_set_error(zkb_host_ctx *h, const char *msg)
 {
     if (!h)
@@ -173,7 +188,7 @@ static const char *svc_cache_dir(zkb_host_ctx *h)
         if (n > 0 && (size_t)n < sizeof path && zkbi_mkdirs(path) == 0)
             h->cache = strdup(path);
         else
-            zkbi_ctx_log(h->ctx, ZKB_LOG_WARN, "cannot create cache directory %s", path);
+            host_warn(h, "cannot create cache directory %s", path);
     }
     pthread_mutex_unlock(&h->mu);
     return h->cache;
@@ -204,8 +219,7 @@ static void svc_metric(zkb_host_ctx *h, const char *key, double value, const cha
     if (!h)
         return;
     if (!zkbi_host_key_ok(key)) {
-        zkbi_ctx_log(h->ctx, ZKB_LOG_WARN, "%s: metric key '%s' ignored (allowed: [a-z0-9_.])",
-                     backend_name(h), key ? key : "(null)");
+        host_warn(h, "metric key '%s' ignored (allowed: [a-z0-9_.], at most 64)", key ? key : "(null)");
         return;
     }
     pthread_mutex_lock(&h->mu);
@@ -244,8 +258,7 @@ static void svc_info(zkb_host_ctx *h, const char *key, const char *value)
     if (!h)
         return;
     if (!zkbi_host_key_ok(key)) {
-        zkbi_ctx_log(h->ctx, ZKB_LOG_WARN, "%s: info key '%s' ignored (allowed: [a-z0-9_.])",
-                     backend_name(h), key ? key : "(null)");
+        host_warn(h, "info key '%s' ignored (allowed: [a-z0-9_.], at most 64)", key ? key : "(null)");
         return;
     }
     char *v = strdup(value ? value : "");

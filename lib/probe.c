@@ -1,10 +1,7 @@
 #include "probe.h"
 
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +31,7 @@ uint64_t zkbi_cpu_children_us(void) { return cpu_us(RUSAGE_CHILDREN); }
 double zkbi_cpu_self_s(void) { return (double)cpu_us(RUSAGE_SELF) / 1e6; }
 double zkbi_cpu_children_s(void) { return (double)cpu_us(RUSAGE_CHILDREN) / 1e6; }
 
-/* Reads a small /proc file whole; returns its length or -1. */
-static ssize_t read_small(const char *path, char *buf, size_t cap)
+ssize_t zkbi_read_small(const char *path, char *buf, size_t cap)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -69,7 +65,7 @@ int zkbi_hwm_reset(void)
 static uint64_t status_kb(const char *field)
 {
     char buf[8192];
-    if (read_small("/proc/self/status", buf, sizeof buf) <= 0)
+    if (zkbi_read_small("/proc/self/status", buf, sizeof buf) <= 0)
         return 0;
     size_t fl = strlen(field);
     for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
@@ -81,87 +77,6 @@ static uint64_t status_kb(const char *field)
 
 uint64_t zkbi_hwm_bytes(void) { return status_kb("VmHWM") * 1024u; }
 uint64_t zkbi_rss_bytes(void) { return status_kb("VmRSS") * 1024u; }
-
-/* Parses /proc/<pid>/stat: process group, session and RSS pages. The command
- * name may hold spaces and parentheses, so fields are counted after the last ')'. */
-static int read_stat(const char *pid, long *pgrp, long *sid, long *rss_pages)
-{
-    char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%s/stat", pid);
-    if (read_small(path, buf, sizeof buf) <= 0)
-        return -1;
-    char *p = strrchr(buf, ')');
-    if (!p)
-        return -1;
-    p++;
-    /* field 3 is state; we need 5 (pgrp), 6 (session) and 24 (rss) */
-    long vals[25] = {0};
-    int field = 2;
-    char *save = NULL;
-    for (char *tok = strtok_r(p, " ", &save); tok && field < 24; tok = strtok_r(NULL, " ", &save)) {
-        field++;
-        if (field >= 4)
-            vals[field] = strtol(tok, NULL, 10);
-    }
-    if (field < 24)
-        return -1;
-    *pgrp = vals[5];
-    *sid = vals[6];
-    *rss_pages = vals[24];
-    return 0;
-}
-
-typedef void (*member_fn)(pid_t pid, long rss_pages, void *user);
-
-static unsigned for_each_member(pid_t sid, member_fn fn, void *user)
-{
-    DIR *d = opendir("/proc");
-    if (!d)
-        return 0;
-    unsigned n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!isdigit((unsigned char)e->d_name[0]))
-            continue;
-        long pgrp, s, rss;
-        if (read_stat(e->d_name, &pgrp, &s, &rss) != 0)
-            continue;
-        if (s != (long)sid && pgrp != (long)sid)
-            continue;
-        n++;
-        fn((pid_t)strtol(e->d_name, NULL, 10), rss, user);
-    }
-    closedir(d);
-    return n;
-}
-
-static void add_rss(pid_t pid, long rss_pages, void *user)
-{
-    (void)pid;
-    *(uint64_t *)user += (uint64_t)(rss_pages > 0 ? rss_pages : 0);
-}
-
-uint64_t zkbi_session_rss_bytes(pid_t sid, unsigned *nproc)
-{
-    uint64_t pages = 0;
-    unsigned n = for_each_member(sid, add_rss, &pages);
-    if (nproc)
-        *nproc = n;
-    return pages * (uint64_t)sysconf(_SC_PAGESIZE);
-}
-
-static void kill_one(pid_t pid, long rss_pages, void *user)
-{
-    (void)rss_pages;
-    (void)user;
-    kill(pid, SIGKILL);
-}
-
-unsigned zkbi_session_kill(pid_t sid)
-{
-    kill(-sid, SIGKILL);
-    return for_each_member(sid, kill_one, NULL);
-}
 
 void zkbi_probe_begin(zkbi_probe *p)
 {

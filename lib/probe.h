@@ -24,13 +24,18 @@ int zkbi_hwm_reset(void);
 uint64_t zkbi_hwm_bytes(void);
 uint64_t zkbi_rss_bytes(void);
 
-/* Sum of the RSS of every live process whose session or process group is
- * sid (the cell child and everything it started); *nproc (may be NULL) gets
- * their count. Shared pages count once per process: an upper bound. */
-uint64_t zkbi_session_rss_bytes(pid_t sid, unsigned *nproc);
-/* SIGKILL every process whose session or process group is sid. Returns how
- * many were signalled. */
-unsigned zkbi_session_kill(pid_t sid);
+/* The process tree of a cell (lib/probe_tree.c): root, its descendants
+ * (root should be a child subreaper, so orphans stay in its tree), and for
+ * kill also every process in root's session or process group. */
+/* Sum of their RSS; *nproc (may be NULL) gets their count. Shared pages count
+ * once per process: an upper bound. */
+uint64_t zkbi_tree_rss_bytes(pid_t root, unsigned *nproc);
+/* SIGKILL all of them. Returns how many were signalled. */
+unsigned zkbi_tree_kill(pid_t root);
+
+/* Reads a small file (e.g. under /proc) whole, NUL-terminated; its length
+ * or -1. */
+ssize_t zkbi_read_small(const char *path, char *buf, size_t cap);
 
 /* Measurement of one phase. Usage: begin, the work (children started through
  * the host spawn service report to add_child), end. */

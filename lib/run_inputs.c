@@ -3,6 +3,7 @@
 #include "run.h"
 
 #include "dataset_synth.h"
+#include "zkmlbench/zkb_data.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,40 @@ static zkb_status references(const zkb_model *m, const zkbi_qmodel *qm, zkbi_inp
     return st;
 }
 
+/* The first n_samples of the dataset's test split, with their labels. */
+static zkb_status dataset_samples(const zkb_run *run, const zkb_model *m, zkbi_inputs *in, char *err,
+                                  size_t errlen)
+{
+    zkb_dataset *ds = NULL;
+    zkb_status st = zkb_dataset_open(run->ctx, run->set.dataset, "test", &ds);
+    if (st != ZKB_OK) {
+        zkbi_errf(err, errlen, "dataset %s: %s", run->set.dataset, zkb_ctx_last_error(run->ctx));
+        return st;
+    }
+    uint32_t mc, mh, mw, dc, dh, dw;
+    zkb_model_input_shape(m, &mc, &mh, &mw);
+    zkb_dataset_shape(ds, &dc, &dh, &dw);
+    if (zkb_dataset_features(ds) != in->n_in || zkb_dataset_classes(ds) != in->n_out) {
+        zkbi_errf(err, errlen,
+                  "dataset %s has samples [%u, %u, %u] and %u classes; model %s wants [%u, %u, %u] and %zu",
+                  run->set.dataset, dc, dh, dw, zkb_dataset_classes(ds), zkb_model_name(m), mc, mh, mw,
+                  in->n_out);
+        st = ZKB_ERR_INVALID_ARG;
+    } else if (zkb_dataset_count(ds) < in->n_samples) {
+        zkbi_errf(err, errlen, "dataset %s has %zu test samples, %zu asked for", run->set.dataset,
+                  zkb_dataset_count(ds), in->n_samples);
+        st = ZKB_ERR_INVALID_ARG;
+    } else if (!(in->labels = malloc(in->n_samples * sizeof *in->labels))) {
+        zkbi_errf(err, errlen, "out of memory");
+        st = ZKB_ERR_NOMEM;
+    } else {
+        memcpy(in->x, zkb_dataset_data(ds), in->n_samples * in->n_in * sizeof *in->x);
+        memcpy(in->labels, zkb_dataset_labels(ds), in->n_samples * sizeof *in->labels);
+    }
+    zkb_dataset_free(ds);
+    return st;
+}
+
 zkb_status zkbi_inputs_make(const zkb_run *run, const zkb_model *m, const zkbi_qmodel *qm,
                             zkbi_inputs *in, char *err, size_t errlen)
 {
@@ -84,10 +119,6 @@ zkb_status zkbi_inputs_make(const zkb_run *run, const zkb_model *m, const zkbi_q
     if (in->n_in == 0 || in->n_out == 0 || (uint64_t)in->n_samples * in->n_in > INPUT_VALUES_MAX) {
         zkbi_errf(err, errlen, "%zu samples of %zu values are too many", in->n_samples, in->n_in);
         return ZKB_ERR_OVERFLOW;
-    }
-    if (strcmp(run->set.dataset, "synthetic") != 0) {
-        zkbi_errf(err, errlen, "dataset '%s' is not available to runs yet (use synthetic)", run->set.dataset);
-        return ZKB_ERR_NOT_FOUND;
     }
     size_t nv = in->n_samples * in->n_in;
     in->x = malloc(nv * sizeof *in->x);
@@ -100,9 +131,15 @@ zkb_status zkbi_inputs_make(const zkb_run *run, const zkb_model *m, const zkbi_q
         zkbi_errf(err, errlen, "out of memory");
         return ZKB_ERR_NOMEM;
     }
-    for (size_t s = 0; s < in->n_samples; s++)
-        zkbi_synth_sample(run->set.seed, s, in->x + s * in->n_in, in->n_in);
-    zkb_status st = references(m, qm, in, err, errlen);
+    zkb_status st = ZKB_OK;
+    if (strcmp(run->set.dataset, "synthetic") == 0) {
+        for (size_t s = 0; s < in->n_samples; s++)
+            zkbi_synth_sample(run->set.seed, s, in->x + s * in->n_in, in->n_in);
+    } else {
+        st = dataset_samples(run, m, in, err, errlen);
+    }
+    if (st == ZKB_OK)
+        st = references(m, qm, in, err, errlen);
     if (st != ZKB_OK)
         zkbi_inputs_free(in);
     return st;

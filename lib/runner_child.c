@@ -19,6 +19,7 @@ typedef struct child {
     zkb_host_ctx *h;
     void *state;
     int created;
+    int64_t *out; /* verified outputs of one sample */
 } child;
 
 static int g_fd = -1;
@@ -65,23 +66,17 @@ static zkb_status eval_fixed(void *user, const int64_t *x_q, uint64_t n_in, int6
 static void isolate(const zkbi_cell_job *job)
 {
     setsid(); /* the cell's session: the parent finds and kills all of it */
+    prctl(PR_SET_CHILD_SUBREAPER, 1); /* orphans stay in the tree the parent samples */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != job->parent)
         _exit(3);
     /* Default actions, so a fault kills the process with its signal even if
      * the host (or a sanitizer runtime) installed handlers. */
-    static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS,
-                               SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM};
+    zkbi_reset_signals();
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = SIG_DFL;
-    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
-        sigaction(sigs[i], &sa, NULL);
     sa.sa_handler = SIG_IGN; /* a write to a dead parent fails with EPIPE instead */
     sigaction(SIGPIPE, &sa, NULL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
 
     int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
     int out = open(job->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -108,6 +103,7 @@ static _Noreturn void finish(child *c, int ok)
         begin(ZKBI_PH_DESTROY, -1, 0);
         c->vt->destroy(c->state);
     }
+    free(c->out);
     if (ok)
         send_or_die(&(zkbi_event){.type = ZKBI_EV_DONE, .sample = -1});
     zkbi_host_ctx_free(c->h);
@@ -118,7 +114,7 @@ static _Noreturn void finish(child *c, int ok)
 static _Noreturn void fail(child *c, uint32_t phase, int64_t sample, zkb_status st, const char *msg)
 {
     send_or_die(&(zkbi_event){.type = ZKBI_EV_FAIL, .phase = phase, .sample = sample, .status = (uint32_t)st,
-                              .s1 = msg && *msg ? msg : zkb_status_str(st)});
+                              .s1 = msg ? msg : ""});
     finish(c, 0);
 }
 
@@ -207,7 +203,7 @@ static void run_phases(child *c)
     start(c, &m, ZKBI_PH_SETUP, -1, 0);
     stop(c, &m, c->vt->setup(c->state));
 
-    int64_t *out = malloc((in->n_out ? in->n_out : 1) * sizeof *out);
+    int64_t *out = c->out = malloc((in->n_out ? in->n_out : 1) * sizeof *out);
     if (!out)
         fail(c, ZKBI_PH_SETUP, -1, ZKB_ERR_NOMEM, "out of memory");
     for (size_t s = 0; s < in->n_samples; s++) {
@@ -228,12 +224,13 @@ static void run_phases(child *c)
                                           .cls = zkbi_argmax_i64(out, in->n_out)});
         }
     }
-    free(out);
 }
 
 _Noreturn void zkbi_cell_child(const zkbi_cell_job *job)
 {
     g_fd = job->fd;
+    if (g_fd <= 2) /* keep it clear of the stdio redirections */
+        g_fd = fcntl(g_fd, F_DUPFD_CLOEXEC, 3);
     isolate(job);
     child c = {.job = job, .vt = job->b->vt};
     begin(ZKBI_PH_START, -1, 0);

@@ -62,6 +62,8 @@ static void on_event(watch_state *st, const zkbi_event *e)
     const zkb_host_api *api = zkbi_host_api();
     switch (e->type) {
     case ZKBI_EV_PHASE_BEGIN:
+        if (st->failed)
+            break; /* the cleanup after a failure: the failure's place is the one to report */
         o->phase = e->phase;
         o->sample = e->sample;
         if (w->run->progress && e->phase < ZKBI_N_PHASES)
@@ -92,11 +94,15 @@ static void on_event(watch_state *st, const zkbi_event *e)
         zkb_status code = (zkb_status)e->status;
         const char *status = code == ZKB_ERR_UNAVAILABLE ? "unavailable" : "failed";
         const char *where = zkbi_phase_name(e->phase);
-        if (e->sample >= 0)
-            zkbi_outcome_set(o, status, code, "%s: %s in %s, sample %lld: %s", status, zkb_status_str(code),
-                             where, (long long)e->sample, e->s1);
+        const char *sep = e->s1[0] ? ": " : "";
+        if (code == ZKB_ERR_UNAVAILABLE)
+            zkbi_outcome_set(o, status, code, "unavailable: %s", e->s1[0] ? e->s1 : "the probe failed");
+        else if (e->sample >= 0)
+            zkbi_outcome_set(o, status, code, "%s: %s in %s, sample %lld%s%s", status, zkb_status_str(code),
+                             where, (long long)e->sample, sep, e->s1);
         else
-            zkbi_outcome_set(o, status, code, "%s: %s in %s: %s", status, zkb_status_str(code), where, e->s1);
+            zkbi_outcome_set(o, status, code, "%s: %s in %s%s%s", status, zkb_status_str(code), where, sep,
+                             e->s1);
         break;
     }
     case ZKBI_EV_DONE:
@@ -129,7 +135,7 @@ static int child_ended(pid_t pid, int pidfd, short revents)
 
 static void sample_memory(watch_state *st, pid_t pid)
 {
-    uint64_t rss = zkbi_session_rss_bytes(pid, NULL);
+    uint64_t rss = zkbi_tree_rss_bytes(pid, NULL);
     if (rss > st->o->peak_rss_sampled)
         st->o->peak_rss_sampled = rss;
     if (st->w->memory_cap && rss > st->w->memory_cap && st->killed == KILL_NONE) {
@@ -151,7 +157,11 @@ static void conclude(watch_state *st, int wst)
     zkbi_outcome *o = st->o;
     char at[96], cap[32];
     where(o, at, sizeof at);
-    if (st->failed && st->killed != KILL_PROTOCOL)
+    int out_of_time = st->killed == KILL_TIMEOUT ||
+                      (st->w->deadline_ns && zkbi_now_ns() >= st->w->deadline_ns);
+    if (st->failed && o->code == ZKB_ERR_TIMEOUT && out_of_time)
+        st->killed = KILL_TIMEOUT; /* the cell's time ran out inside a spawned program */
+    else if (st->failed && st->killed != KILL_PROTOCOL)
         return; /* the child's own report; whatever happened while it cleaned up */
     if (o->done && st->killed != KILL_PROTOCOL) {
         zkbi_outcome_set(o, "ok", ZKB_OK, "%s", "");
@@ -217,7 +227,7 @@ void zkbi_cell_supervise(const zkbi_watch *w, pid_t pid, int fd, zkbi_outcome *o
     }
     if (st.killed != KILL_NONE) {
         kill(pid, SIGKILL);
-        zkbi_session_kill(pid);
+        zkbi_tree_kill(pid);
     } else {
         kill(-pid, SIGKILL); /* strays left in the cell's group */
     }

@@ -118,7 +118,21 @@ static void join_path(char *out, size_t cap, const char *dir, const char *p)
         out[0] = '\0';
 }
 
-static int open_out(const char *path) { return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644); }
+/* Above the standard descriptors, so the child's dup2 onto 0, 1, 2 cannot
+ * clobber one it still needs (a host may run with stdio closed). */
+static int high_fd(int fd)
+{
+    if (fd < 0 || fd > 2)
+        return fd;
+    int h = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    close(fd);
+    return h;
+}
+
+static int open_out(const char *path)
+{
+    return high_fd(open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+}
 
 static void close_plan(spawn_plan *pl)
 {
@@ -146,7 +160,7 @@ static zkb_status plan(zkb_host_ctx *h, const zkb_spawn_opts *o, spawn_plan *pl)
 
     char p[4096];
     join_path(p, sizeof p, pl->cwd, o->stdin_path ? o->stdin_path : "/dev/null");
-    pl->fd_in = open(p, O_RDONLY | O_CLOEXEC);
+    pl->fd_in = high_fd(open(p, O_RDONLY | O_CLOEXEC));
     if (pl->fd_in < 0)
         return fail(h, ZKB_ERR_IO, "spawn: cannot open stdin %s: %s", p, strerror(errno));
     join_path(p, sizeof p, pl->cwd, o->stdout_path ? o->stdout_path : "/dev/null");
@@ -183,15 +197,7 @@ static void child_exec(const spawn_plan *pl, char *const *argv, pid_t parent, in
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent)
         _exit(127);
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    for (int s = 1; s < NSIG; s++)
-        if (s != SIGKILL && s != SIGSTOP)
-            sigaction(s, &dfl, NULL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    zkbi_reset_signals();
     int err = 0;
     if (dup2(pl->fd_in, 0) < 0 || dup2(pl->fd_out, 1) < 0 || dup2(pl->fd_err, 2) < 0)
         err = errno;

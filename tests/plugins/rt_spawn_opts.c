@@ -1,6 +1,7 @@
 /* Runtime test plugin that behaves, with options of every type; prove can
  * start a program through the host (program=..., alloc_mib=N: the program
- * gets "--zkb-alloc-mib N") so children's peak memory can be checked. */
+ * gets "--zkb-alloc-mib N"; sleep_s=S: "--zkb-sleep S") so children's peak
+ * memory and the cell's time limit inside a child can be checked. */
 #include "runtime_fixture.h"
 
 #include <stdio.h>
@@ -11,10 +12,12 @@ static const zkb_option_decl opts[] = {
     {"mode", ZKB_OPT_STRING, "fast", "fast|slow", "a choice"},
     {"verbose", ZKB_OPT_BOOL, "false", NULL, "a flag"},
     {"ratio", ZKB_OPT_DOUBLE, "0.5", NULL, "a number"},
+    {"sleep_s", ZKB_OPT_DOUBLE, NULL, NULL, "the program sleeps instead (--zkb-sleep S)"},
 };
 
 static char program[1024];
 static long long alloc_mib;
+static double sleep_s;
 
 static zkb_status so_set_option(void *state, const char *key, const zkb_option_value *v)
 {
@@ -33,6 +36,8 @@ static zkb_status so_set_option(void *state, const char *key, const zkb_option_v
         snprintf(program, sizeof program, "%s", v->s);
     if (strcmp(key, "alloc_mib") == 0)
         alloc_mib = v->i;
+    if (strcmp(key, "sleep_s") == 0)
+        sleep_s = v->d;
     return ZKB_OK;
 }
 
@@ -42,8 +47,11 @@ static zkb_status so_prove(void *state)
     if (!program[0])
         return ZKB_OK;
     char n[32];
-    snprintf(n, sizeof n, "%lld", alloc_mib);
-    const char *argv[] = {program, "--zkb-alloc-mib", n, NULL};
+    if (sleep_s > 0)
+        snprintf(n, sizeof n, "%g", sleep_s);
+    else
+        snprintf(n, sizeof n, "%lld", alloc_mib);
+    const char *argv[] = {program, sleep_s > 0 ? "--zkb-sleep" : "--zkb-alloc-mib", n, NULL};
     zkb_spawn_opts o = {.struct_size = sizeof o, .argv = argv};
     zkb_spawn_result r = {.struct_size = sizeof r};
     zkb_status st = host->spawn(s->h, &o, &r);

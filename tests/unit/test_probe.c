@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,18 +32,25 @@ static char *touch_mib(size_t mib)
     return p;
 }
 
+static double process_cpu_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
 static void test_clock_and_cpu(void **state)
 {
     (void)state;
     uint64_t t0 = zkbi_now_ns();
-    double c0 = zkbi_cpu_self_s();
+    double c0 = zkbi_cpu_self_s(), p0 = process_cpu_s();
     volatile unsigned long x = 0;
-    while (zkbi_now_ns() - t0 < 100000000u) /* 0.1 s of work */
+    while (process_cpu_s() - p0 < 0.1) /* 0.1 s of CPU, however busy the machine */
         x++;
     uint64_t t1 = zkbi_now_ns();
     assert_true(t1 - t0 >= 100000000u);
     double c = zkbi_cpu_self_s() - c0;
-    assert_true(c >= 0.05 && c < 1.0);
+    assert_true(c >= 0.099 && c < 0.2 + (double)(t1 - t0) / 1e9);
 }
 
 static void test_phase_peak_self(void **state)
@@ -62,7 +70,9 @@ static void test_phase_peak_self(void **state)
     zkbi_measure m;
     zkbi_probe_end(&p, &m);
     assert_true(m.hwm_reset_ok);
-    assert_true(m.peak_rss_self >= base + 64 * MIB);
+    assert_true(m.peak_rss_self >= 64 * MIB);
+    /* the kernel's RSS counters are batched per CPU: allow them a MiB of lag */
+    assert_true(m.peak_rss_self >= base + 63 * MIB);
     assert_true(m.peak_rss_self < base + 64 * MIB + 32 * MIB);
     assert_true(zkbi_rss_bytes() < m.peak_rss_self);
     assert_int_equal(m.peak_rss_children, 0);
@@ -101,7 +111,7 @@ static void test_phase_peak_children(void **state)
     zkb_ctx_free(ctx);
 }
 
-static void test_session_rss_and_kill(void **state)
+static void test_tree_rss_and_kill(void **state)
 {
     (void)state;
     int fds[2];
@@ -109,12 +119,23 @@ static void test_session_rss_and_kill(void **state)
     pid_t pid = fork();
     if (pid == 0) {
         setsid();
+        prctl(PR_SET_CHILD_SUBREAPER, 1);
         touch_mib(48);
-        pid_t gc = fork(); /* a second member with its own group */
-        if (gc == 0) {
+        if (fork() == 0) { /* a member with its own process group */
             setpgid(0, 0);
             touch_mib(24);
             pause();
+            _exit(0);
+        }
+        if (fork() == 0) { /* an orphan in a session of its own */
+            if (fork() == 0) {
+                setsid();
+                touch_mib(16);
+                ssize_t w = write(fds[1], "o", 1);
+                (void)w;
+                pause();
+                _exit(0);
+            }
             _exit(0);
         }
         usleep(100000);
@@ -123,19 +144,21 @@ static void test_session_rss_and_kill(void **state)
         pause();
         _exit(0);
     }
-    char c;
-    assert_int_equal(read(fds[0], &c, 1), 1);
+    char c[2];
+    assert_int_equal(read(fds[0], &c[0], 1), 1);
+    assert_int_equal(read(fds[0], &c[1], 1), 1);
     unsigned n = 0;
-    uint64_t rss = zkbi_session_rss_bytes(pid, &n);
-    assert_int_equal(n, 2);
-    assert_true(rss >= 72 * MIB);
-    assert_true(zkbi_session_kill(pid) >= 1);
+    uint64_t rss = zkbi_tree_rss_bytes(pid, &n);
+    assert_int_equal(n, 3);
+    assert_true(rss >= 88 * MIB);
+    assert_true(zkbi_tree_kill(pid) >= 1);
     int st;
     assert_int_equal(waitpid(pid, &st, 0), pid);
     assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
-    for (int i = 0; i < 100 && zkbi_session_rss_bytes(pid, &n) > 0; i++)
+    for (int i = 0; i < 100 && zkbi_tree_rss_bytes(pid, &n) > 0; i++)
         usleep(10000);
-    assert_int_equal(zkbi_session_rss_bytes(pid, &n), 0);
+    assert_int_equal(zkbi_tree_rss_bytes(pid, &n), 0);
+    assert_int_equal(n, 0);
     close(fds[0]);
     close(fds[1]);
 }
@@ -180,7 +203,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_clock_and_cpu),
         cmocka_unit_test(test_phase_peak_self),
         cmocka_unit_test(test_phase_peak_children),
-        cmocka_unit_test(test_session_rss_and_kill),
+        cmocka_unit_test(test_tree_rss_and_kill),
         cmocka_unit_test(test_probe_cost),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

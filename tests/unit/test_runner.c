@@ -380,7 +380,7 @@ static void test_options_checked(void **state)
     assert_int_equal(zkb_run_add_cell(run, DENSE, "rt_spawn_opts", "foo=1", NULL), ZKB_ERR_NOT_FOUND);
     const char *e = zkb_run_last_error(run);
     assert_non_null(strstr(e, "unknown option 'foo'"));
-    assert_non_null(strstr(e, "program (string), alloc_mib (integer), mode (string), verbose (boolean), ratio (number)"));
+    assert_non_null(strstr(e, "program (string), alloc_mib (integer), mode (string), verbose (boolean), ratio (number), sleep_s (number)"));
     assert_int_equal(zkb_run_add_cell(run, DENSE, "rt_spawn_opts", "mode=medium", NULL), ZKB_ERR_PARSE);
     assert_non_null(strstr(zkb_run_last_error(run), "'medium' is not one of fast|slow"));
     assert_int_equal(zkb_run_add_cell(run, DENSE, "rt_spawn_opts", "alloc_mib=12x", NULL), ZKB_ERR_PARSE);
@@ -438,6 +438,22 @@ static void test_spawned_child_measured(void **state)
     assert_true(NUM(j, "phases", "witness", "peak_rss_children_bytes", "max") == 0);
     assert_true(NUM(j, "metrics", "child_peak_rss", "value") == child);
     cJSON_Delete(j);
+    zkb_run_free(run);
+}
+
+static void test_timeout_inside_spawned_program(void **state)
+{
+    fx *f = *state;
+    zkb_run *run = new_run(f, (const char *const[]){"timeout", "1", NULL});
+    add(run, DENSE, "rt_spawn_opts", "program=/proc/self/exe,sleep_s=30");
+    add(run, DENSE, "reference", NULL);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(zkb_run_execute(run), ZKB_OK);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_true(t1.tv_sec - t0.tv_sec < 4);
+    expect(run, 0, "timeout", "timeout: 1 s in prove, sample 0");
+    expect(run, 1, "ok", NULL);
     zkb_run_free(run);
 }
 
@@ -526,9 +542,13 @@ static void test_isolation_is_cheap(void **state)
     zkb_run_free(run);
 }
 
-/* Re-executed by the spawn tests: "--zkb-alloc-mib N" touches N MiB. */
+/* Run by rt_spawn_opts: "--zkb-alloc-mib N" touches N MiB, "--zkb-sleep S". */
 static int child_main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "--zkb-sleep") == 0) {
+        usleep((useconds_t)(atof(argv[2]) * 1e6));
+        _exit(0);
+    }
     if (argc == 3 && strcmp(argv[1], "--zkb-alloc-mib") == 0) {
         size_t n = (size_t)atol(argv[2]) << 20;
         if (n) {
@@ -554,6 +574,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_truncated_results_tolerated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_options_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spawned_child_measured, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_timeout_inside_spawned_program, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unavailable_and_bad_model, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scratch_removed_unless_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_isolation_is_cheap, setup, teardown),

@@ -289,8 +289,8 @@ static void test_measures_cpu_and_memory(void **state)
     fx *f = *state;
     zkb_spawn_result r;
     assert_int_equal(run(f, (const char *const[]){self_exe, "--zkb-spin", "0.2", NULL}, NULL, &r), ZKB_OK);
-    assert_true(r.user_s + r.sys_s >= 0.15);
-    assert_true(r.wall_s >= 0.2);
+    assert_true(r.user_s + r.sys_s >= 0.19);
+    assert_true(r.wall_s >= 0.19);
 
     zkbi_probe p;
     zkbi_host_ctx_set_phase(f->h, &p);
@@ -329,13 +329,18 @@ static void test_bad_arguments(void **state)
 
 /* ---- the programs the tests run ------------------------------------------- */
 
+/* Burns s seconds of CPU time (not wall time: the machine may be busy). */
 static void busy(double s)
 {
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     volatile unsigned long x = 0;
-    while (since(&t0) < s)
-        x++;
+    for (;;) {
+        struct timespec t;
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+        if ((double)t.tv_sec + (double)t.tv_nsec * 1e-9 >= s)
+            return;
+        for (int i = 0; i < 10000; i++)
+            x++;
+    }
 }
 
 static int child_main(int argc, char **argv)
