@@ -207,8 +207,15 @@ static void run_cell(zkb_run *run, size_t i, const zkbi_results *done, done_here
         snprintf(fp, sizeof fp, "unloadable:%s", cr.c->model_path);
     zkbi_cell_id(run, cr.c, fp, cr.id);
 
-    const char *again = !run->set.force ? done_here_find(here, cr.id) : NULL;
-    char *old = again ? strdup(again) : !run->set.force ? zkbi_results_find(done, cr.id) : NULL;
+    /* A model that did not load is a fault of the input, not a result: the
+     * next run tries it again (its file may have been fixed). */
+    int resumable = !run->set.force && cr.model;
+    const char *again = resumable ? done_here_find(here, cr.id) : NULL;
+    char *old = again ? strdup(again) : resumable ? zkbi_results_find(done, cr.id) : NULL;
+    if (old && strstr(old, "\"status\":\"unavailable\"")) {
+        free(old); /* the backend may have been installed since: ask again */
+        old = NULL;
+    }
     if (old) {
         free(cr.c->record);
         cr.c->record = old;

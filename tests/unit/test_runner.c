@@ -477,6 +477,18 @@ static void test_unavailable_and_bad_model(void **state)
     cJSON_Delete(j);
     expect(run, 2, "ok", NULL);
     zkb_run_free(run);
+
+    /* resuming retries what was not a result: an unavailable backend and an
+     * unloadable model; the finished cell is skipped */
+    run = new_run(f, NULL);
+    add(run, DENSE, "rt_unavailable", NULL);
+    add(run, ZKB_SOURCE_DIR "/models/tiny/no_such_model.json", "reference", NULL);
+    add(run, DENSE, "reference", NULL);
+    assert_int_equal(zkb_run_execute(run), ZKB_OK);
+    expect(run, 0, "unavailable", NULL);
+    expect(run, 1, "failed", NULL);
+    expect(run, 2, "skipped", NULL);
+    zkb_run_free(run);
 }
 
 static size_t entries(const char *dir)
