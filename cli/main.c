@@ -13,6 +13,7 @@ static const struct {
     {"list", cmd_list, "list backends: version, proof system, available or why not"},
     {"run", cmd_run, "run benchmark cells (models x backends) and append results"},
     {"model", cmd_model, "check a model file and print its shape and fingerprint"},
+    {"data", cmd_data, "check dataset files (SHA-256) and show what a dataset holds"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

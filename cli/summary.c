@@ -1,6 +1,7 @@
 #include "summary.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <string.h>
 
 static double phase_stat(const cJSON *rec, const char *phase, const char *metric, const char *stat)
@@ -28,6 +29,7 @@ static void print_ms(FILE *out, double s)
 size_t cli_print_summary(const zkb_run *run, FILE *out)
 {
     size_t bad = 0, n = zkb_run_cell_count(run);
+    int any_baseline = 0;
     fprintf(out, "%-12s %-28s %-9s %10s %10s %10s %10s  %s\n", "backend", "model", "status",
              "setup ms", "witness ms", "prove ms", "verify ms", "peak MiB / reason");
     for (size_t i = 0; i < n; i++) {
@@ -40,8 +42,13 @@ size_t cli_print_summary(const zkb_run *run, FILE *out)
             fprintf(out, "cell %zu: %s\n", i, status ? status : "not run");
             continue;
         }
-        fprintf(out, "%-12s %-28s %-9s", str_at(rec, "backend", "name"), str_at(rec, "model", "name"),
-                status ? status : "?");
+        const cJSON *baseline = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(rec, "backend"), "baseline");
+        char backend[64];
+        snprintf(backend, sizeof backend, "%s%s", str_at(rec, "backend", "name"),
+                 cJSON_IsTrue(baseline) ? "*" : "");
+        any_baseline |= cJSON_IsTrue(baseline);
+        fprintf(out, "%-12s %-28s %-9s", backend, str_at(rec, "model", "name"), status ? status : "?");
         static const char *const phases[] = {"setup", "witness", "prove", "verify"};
         double peak = 0;
         for (size_t p = 0; p < 4; p++) {
@@ -57,5 +64,7 @@ size_t cli_print_summary(const zkb_run *run, FILE *out)
             fprintf(out, "  %.1f\n", peak / (1024.0 * 1024.0));
         cJSON_Delete(rec);
     }
+    if (any_baseline)
+        fprintf(out, "* baseline: no proof is made; its times measure plain fixed-point inference\n");
     return bad;
 }

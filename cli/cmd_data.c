@@ -1,0 +1,86 @@
+#include "cli.h"
+#include "zkmlbench/zkb_data.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void data_help(void)
+{
+    printf("usage: zkbench data verify [--data-dir DIR]\n"
+           "       zkbench data info NAME [--data-dir DIR]\n\n"
+           "verify  checks the SHA-256 of every known dataset file in the data directory\n"
+           "        ($ZKB_DATA_DIR, else ../shared/data when present, else ./data)\n"
+           "info    loads a dataset (mnist, mnist14, heart, heart_std) and prints its shape\n");
+}
+
+static void print_verify(void *user, const char *file, const char *status, const char *detail)
+{
+    (void)user;
+    printf("%-9s %s%s%s\n", status, file, detail && *detail ? "  " : "", detail ? detail : "");
+}
+
+static int data_info(zkb_ctx *ctx, const char *name)
+{
+    int rc = EXIT_OK;
+    for (int split = 0; split < 2; split++) {
+        zkb_dataset *ds = NULL;
+        const char *which = split ? "train" : "test";
+        if (zkb_dataset_open(ctx, name, which, &ds) != ZKB_OK) {
+            cli_error("%s", zkb_ctx_last_error(ctx));
+            rc = EXIT_INPUT;
+            continue;
+        }
+        uint32_t c, h, w;
+        zkb_dataset_shape(ds, &c, &h, &w);
+        printf("%s %s: %zu samples of [%u, %u, %u], %u classes\n", name, which, zkb_dataset_count(ds), c, h,
+               w, zkb_dataset_classes(ds));
+        zkb_dataset_free(ds);
+    }
+    return rc;
+}
+
+int cmd_data(int argc, char **argv)
+{
+    const char *dir = NULL, *sub = NULL, *name = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            data_help();
+            return EXIT_OK;
+        } else if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) {
+            dir = argv[++i];
+        } else if (!sub) {
+            sub = argv[i];
+        } else if (!name) {
+            name = argv[i];
+        } else {
+            cli_error("data: unexpected argument '%s'", argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    int verify = sub && strcmp(sub, "verify") == 0 && !name;
+    int info = sub && strcmp(sub, "info") == 0 && name;
+    if (!verify && !info) {
+        data_help();
+        return EXIT_USAGE;
+    }
+    zkb_ctx *ctx = NULL;
+    if (zkb_ctx_new(&ctx) != ZKB_OK)
+        return EXIT_INTERNAL;
+    if (dir && zkb_ctx_set(ctx, "data_dir", dir) != ZKB_OK) {
+        cli_error("%s", zkb_ctx_last_error(ctx));
+        zkb_ctx_free(ctx);
+        return EXIT_USAGE;
+    }
+    int rc;
+    if (info) {
+        rc = data_info(ctx, name);
+    } else {
+        printf("data directory: %s\n", zkb_ctx_get(ctx, "data_dir"));
+        zkb_status st = zkb_data_verify(ctx, print_verify, NULL);
+        if (st != ZKB_OK)
+            cli_error("%s", zkb_ctx_last_error(ctx));
+        rc = st == ZKB_OK ? EXIT_OK : EXIT_INPUT;
+    }
+    zkb_ctx_free(ctx);
+    return rc;
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# End-to-end checks of the zkbench CLI: the commands the README and
+# docs/cli.md promise, their exit codes, and a real run with resume.
+#   test_cli.sh ZKBENCH SOURCE_DIR
+set -u
+zkbench=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+passes=0
+
+check() { # description, expected exit code, command...
+    local what=$1 want=$2
+    shift 2
+    "$@" >"$tmp/out" 2>&1
+    local got=$?
+    if [[ $got -ne $want ]]; then
+        echo "FAIL: $what: exit $got, expected $want"
+        sed 's/^/    /' "$tmp/out"
+        failures=$((failures + 1))
+    else
+        passes=$((passes + 1))
+    fi
+}
+
+expect_text() { # description, pattern (in the last command's output)
+    if grep -q -- "$2" "$tmp/out"; then
+        passes=$((passes + 1))
+    else
+        echo "FAIL: $1: output lacks '$2'"
+        sed 's/^/    /' "$tmp/out"
+        failures=$((failures + 1))
+    fi
+}
+
+check "--version" 0 "$zkbench" --version
+expect_text "--version names the ABI" "plugin ABI 1"
+check "--help" 0 "$zkbench" --help
+for cmd in list run model data; do
+    check "$cmd --help" 0 "$zkbench" "$cmd" --help
+done
+check "unknown command" 2 "$zkbench" frobnicate
+check "unknown run option" 2 "$zkbench" run --bogus
+
+check "list" 0 "$zkbench" list
+expect_text "list shows the reference baseline" "reference .* none .*available.*baseline"
+
+check "model info" 0 "$zkbench" model "$src/models/tiny/tiny_cnn.json"
+expect_text "model fingerprint" "fingerprint  [0-9a-f]\{32\}"
+printf '{"format":"zkmlbench-model","version":1,"name":"x"}' >"$tmp/bad.json"
+check "malformed model" 3 "$zkbench" model "$tmp/bad.json"
+expect_text "malformed model names the JSON path" "bad.json: \$\."
+
+out=$tmp/results
+check "run" 0 "$zkbench" run -q --models "$src/models/tiny" --backends reference --samples 3 --repeats 2 --out "$out"
+expect_text "run prints the summary" "reference\* *tiny_dense *ok"
+lines=$(wc -l <"$out/results.jsonl")
+[[ $lines -eq 3 ]] && passes=$((passes + 1)) || { echo "FAIL: 3 records expected, got $lines"; failures=$((failures + 1)); }
+
+check "resume" 0 "$zkbench" run -q --models "$src/models/tiny" --backends reference --samples 3 --repeats 2 --out "$out"
+expect_text "resume skips finished cells" "tiny_dense *skipped"
+lines=$(wc -l <"$out/results.jsonl")
+[[ $lines -eq 3 ]] && passes=$((passes + 1)) || { echo "FAIL: resume appended records ($lines lines)"; failures=$((failures + 1)); }
+
+check "force" 0 "$zkbench" run -q --models "$src/models/tiny/tiny_dense.json" --backends reference --samples 3 --repeats 2 --out "$out" --force
+lines=$(wc -l <"$out/results.jsonl")
+[[ $lines -eq 4 ]] && passes=$((passes + 1)) || { echo "FAIL: --force should append one record ($lines lines)"; failures=$((failures + 1)); }
+
+check "bad model in a run is a recorded failure" 1 "$zkbench" run -q --models "$tmp/bad.json" --backends reference --out "$out"
+check "unknown backend" 3 "$zkbench" run -q -m "$src/models/tiny" --backends nope --out "$out"
+expect_text "unknown backend is named" "unknown backend .nope."
+check "unknown backend option" 3 "$zkbench" run -q -m "$src/models/tiny" --backends reference -o reference.depth=3 --out "$out"
+expect_text "unknown option is named" "unknown option .depth."
+check "bad sample count" 2 "$zkbench" run -q -m "$src/models/tiny" --samples 0 --out "$out"
+expect_text "bad sample count is explained" "samples: .0. is not"
+
+echo "$passes passed, $failures failed"
+[[ $failures -eq 0 ]]
