@@ -23,7 +23,7 @@ static void print_ms(FILE *out, double s)
     if (s < 0)
         fprintf(out, " %10s", "-");
     else
-        fprintf(out, " %10.3f", s * 1e3);
+        fprintf(out, " %10.4g", s * 1e3);
 }
 
 size_t cli_print_summary(const zkb_run *run, FILE *out)
