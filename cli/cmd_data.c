@@ -7,9 +7,12 @@
 static void data_help(void)
 {
     printf("usage: zkbench data verify [--data-dir DIR]\n"
+           "       zkbench data fetch [--data-dir DIR]\n"
            "       zkbench data info NAME [--data-dir DIR]\n\n"
            "verify  checks the SHA-256 of every known dataset file in the data directory\n"
            "        ($ZKB_DATA_DIR, else ../shared/data when present, else ./data)\n"
+           "fetch   downloads the canonical MNIST files (t10k and the full 60k training set)\n"
+           "        with curl or wget, keeping each only if its SHA-256 is the canonical one\n"
            "info    loads a dataset (mnist, mnist14, heart, heart_std) and prints its shape\n");
 }
 
@@ -58,8 +61,9 @@ int cmd_data(int argc, char **argv)
         }
     }
     int verify = sub && strcmp(sub, "verify") == 0 && !name;
+    int fetch = sub && strcmp(sub, "fetch") == 0 && !name;
     int info = sub && strcmp(sub, "info") == 0 && name;
-    if (!verify && !info) {
+    if (!verify && !info && !fetch) {
         data_help();
         return EXIT_USAGE;
     }
@@ -74,6 +78,12 @@ int cmd_data(int argc, char **argv)
     int rc;
     if (info) {
         rc = data_info(ctx, name);
+    } else if (fetch) {
+        printf("data directory: %s\n", zkb_ctx_get(ctx, "data_dir"));
+        zkb_status st = zkb_data_fetch(ctx, print_verify, NULL);
+        if (st != ZKB_OK)
+            cli_error("%s", zkb_ctx_last_error(ctx));
+        rc = st == ZKB_OK ? EXIT_OK : EXIT_INTERNAL;
     } else {
         printf("data directory: %s\n", zkb_ctx_get(ctx, "data_dir"));
         zkb_status st = zkb_data_verify(ctx, print_verify, NULL);

@@ -76,6 +76,14 @@ typedef void (*zkb_data_verify_fn)(void *user, const char *file, const char *sta
  * a summary is in zkb_ctx_last_error. */
 ZKB_API zkb_status zkb_data_verify(zkb_ctx *ctx, zkb_data_verify_fn fn, void *user);
 
+/* Download the four canonical MNIST files (t10k and the full 60k training
+ * set) into <data dir>/mnist with curl or wget, keeping a file only when its
+ * SHA-256 is the canonical one; files already there and right are kept.
+ * fn is called once per file ("ok" or "error", detail). ZKB_OK when all four
+ * are in place, else ZKB_ERR_IO with a summary in zkb_ctx_last_error.
+ * heart.csv has no canonical download and is not fetched. */
+ZKB_API zkb_status zkb_data_fetch(zkb_ctx *ctx, zkb_data_verify_fn fn, void *user);
+
 #ifdef __cplusplus
 }
 #endif

@@ -75,5 +75,30 @@ expect_text "unknown option is named" "unknown option .depth."
 check "bad sample count" 2 "$zkbench" run -q -m "$src/models/tiny" --samples 0 --out "$out"
 expect_text "bad sample count is explained" "samples: .0. is not"
 
+# data fetch, without a network: a stand-in curl serves files from a local
+# directory; only files with the canonical SHA-256 may land.
+mkdir -p "$tmp/bin" "$tmp/serve"
+cat >"$tmp/bin/curl" <<'SH'
+#!/bin/sh
+while [ $# -gt 0 ]; do case $1 in -o) dest=$2; shift ;; http*) url=$1 ;; esac; shift; done
+f=$FAKE_SRC/$(basename "$url")
+[ -f "$f" ] || exit 22
+cp "$f" "$dest"
+SH
+chmod +x "$tmp/bin/curl"
+printf 'not mnist' >"$tmp/serve/t10k-labels-idx1-ubyte.gz"
+PATH="$tmp/bin:$PATH" FAKE_SRC="$tmp/serve" check "fetch with bad copies fails" 4 "$zkbench" data fetch --data-dir "$tmp/fetched"
+expect_text "a copy with the wrong checksum is refused" "t10k-labels.*wrong SHA-256"
+[[ ! -e "$tmp/fetched/mnist/t10k-labels-idx1-ubyte.gz" && ! -e "$tmp/fetched/mnist/t10k-labels-idx1-ubyte.gz.part" ]] &&
+    passes=$((passes + 1)) || { echo "FAIL: a bad download was kept"; failures=$((failures + 1)); }
+real=$src/../shared/data/mnist
+if [[ -f "$real/t10k-labels-idx1-ubyte.gz" ]]; then
+    cp "$real/t10k-labels-idx1-ubyte.gz" "$real/t10k-images-idx3-ubyte.gz" "$tmp/serve/"
+    PATH="$tmp/bin:$PATH" FAKE_SRC="$tmp/serve" check "fetch, partly served" 4 "$zkbench" data fetch --data-dir "$tmp/fetched"
+    expect_text "canonical copies are kept" "ok  *mnist/t10k-labels-idx1-ubyte.gz"
+    check "fetched test split loads (no train split here)" 3 "$zkbench" data info mnist --data-dir "$tmp/fetched"
+    expect_text "fetched test split loads" "mnist test: 10000 samples"
+fi
+
 echo "$passes passed, $failures failed"
 [[ $failures -eq 0 ]]
