@@ -19,6 +19,8 @@ int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_model(int argc, char **argv);
 int cmd_data(int argc, char **argv);
+int cmd_compat(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 
 /* A context with plugins loaded (ZKB_PLUGIN_PATH, then the build or install
  * directory); NULL after printing the error. */

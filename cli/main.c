@@ -14,6 +14,8 @@ static const struct {
     {"run", cmd_run, "run benchmark cells (models x backends) and append results"},
     {"model", cmd_model, "check a model file and print its shape and fingerprint"},
     {"data", cmd_data, "check dataset files (SHA-256) and show what a dataset holds"},
+    {"compat", cmd_compat, "which backends support each operator of a model (ONNX or JSON)"},
+    {"eval", cmd_eval, "accuracy loss of fixed-point inference; scale sweep; range analysis"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -7,6 +7,7 @@
  * i.e. the remaining columns in file order, then the dummies of each one-hot
  * column in that list's order, values sorted. See docs/datasets.md. */
 #include "dataset.h"
+#include "numeric.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -152,14 +153,14 @@ static int blank(const char *p, const char *end)
     return 1;
 }
 
-/* Strict number: the whole field, finite. */
+/* Strict number: the whole field, finite as a float32 (features are float). */
 static int parse_num(const char *s, double *v)
 {
     if (!*s)
         return 0;
     char *e = NULL;
     double d = strtod(s, &e);
-    if (e == s || *e || !isfinite(d))
+    if (e == s || *e || !zkbi_fits_float32(d))
         return 0;
     *v = d;
     return 1;

@@ -3,6 +3,8 @@
  * Must never crash on any input. */
 #include "ctx.h"
 #include "model.h"
+#include "numeric.h"
+#include "zkmlbench/zkb_onnx.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -212,7 +214,7 @@ static zkb_status get_floats(jp *j, const cJSON *obj, const char *base, const ch
                        type_name(c));
         else if (!isfinite(c->valuedouble))
             st = jfail(j, ZKB_ERR_PARSE, base, key, (int64_t)i, "not a finite number");
-        else if (fabs(c->valuedouble) > FLT_MAX)
+        else if (!zkbi_fits_float32(c->valuedouble))
             st = jfail(j, ZKB_ERR_PARSE, base, key, (int64_t)i, "%g is out of float32 range",
                        c->valuedouble);
         if (st != ZKB_OK) {
@@ -682,6 +684,9 @@ zkb_status zkb_model_load_file(zkb_ctx *ctx, const char *path, zkb_model **out)
     if (!out || !path)
         return ctx_fail(ctx, ZKB_ERR_INVALID_ARG, "zkb_model_load_file: NULL argument");
     *out = NULL;
+    size_t plen = strlen(path);
+    if (plen > 5 && strcmp(path + plen - 5, ".onnx") == 0)
+        return zkb_model_load_onnx(ctx, path, out);
     char *buf;
     size_t len;
     zkb_status st = read_file(path, &buf, &len, err, sizeof err);

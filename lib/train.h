@@ -123,16 +123,19 @@ zkb_status zkbi_model_save_file(const zkb_model *m, const char *path, char *err,
 
 /* ---- layers (train_layers.c) ---------------------------------------------------------- */
 
+/* Floats of scratch memory zkbi_tl_forward/backward need for layer d (0 for
+ * all but conv2d). */
+size_t zkbi_tl_scratch(const zkb_layer_desc *d);
 /* Forward of one inferred layer d (zkbi_layer_infer filled in the shapes):
  * y = f(x). w, b may be NULL for layers without parameters. Float32 with a
  * fixed summation order. */
 void zkbi_tl_forward(const zkb_layer_desc *d, const float *w, const float *b, const float *x,
-                     float *y);
+                     float *y, float *scratch);
 /* Backward: given x, y = forward(x) and dy = dL/dy, ADD dL/dw to dw and
  * dL/db to db (when the layer has parameters) and SET dx = dL/dx unless dx
  * is NULL. */
 void zkbi_tl_backward(const zkb_layer_desc *d, const float *w, const float *x, const float *y,
-                      const float *dy, float *dx, float *dw, float *db);
+                      const float *dy, float *dx, float *dw, float *db, float *scratch);
 
 /* Softmax cross-entropy of logits z[n] for label: returns the loss and sets
  * dz = softmax(z) - onehot(label). */

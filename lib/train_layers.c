@@ -1,31 +1,75 @@
 /* Forward and backward passes of the IR's layers for the trainer, float32,
  * one sample at a time, every sum in a fixed order (so results are
- * reproducible bit for bit). Shapes come from zkbi_layer_infer. conv2d is
- * computed for any stride but written for stride 1 (the trainer's case). */
+ * reproducible bit for bit). Shapes come from zkbi_layer_infer. conv2d goes
+ * through im2col (any stride) so that the inner loops are long. */
 #include "train.h"
 
 #include <math.h>
 #include <string.h>
 
-/* Dot product with 8 partial sums combined in a fixed tree: the compiler may
- * vectorize it (it does not reorder float sums itself). */
+/* Vector helpers (GCC/Clang vector extensions, two 4-lane vectors = 8
+ * partial sums; 16-byte vectors exist on every target we care about).
+ * Lane-wise float arithmetic is the same as scalar arithmetic and the lanes
+ * are combined in a fixed order, so results do not depend on the
+ * instruction set. */
+typedef float v4 __attribute__((vector_size(16)));
+
+static inline v4 ld(const float *p)
+{
+    v4 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void st(float *p, v4 v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
+static inline float hsum(v4 a, v4 b)
+{
+    return ((a[0] + b[0]) + (a[1] + b[1])) + ((a[2] + b[2]) + (a[3] + b[3]));
+}
+
+/* Dot product: 8 partial sums, combined in a fixed tree, then the tail. */
 static float dot(const float *a, const float *b, size_t n)
 {
-    float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    v4 s0 = {0, 0, 0, 0}, s1 = {0, 0, 0, 0};
     size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (size_t k = 0; k < 8; k++)
-            s[k] += a[i + k] * b[i + k];
-    float t = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+    for (; i + 8 <= n; i += 8) {
+        s0 += ld(a + i) * ld(b + i);
+        s1 += ld(a + i + 4) * ld(b + i + 4);
+    }
+    float t = hsum(s0, s1);
     for (; i < n; i++)
         t += a[i] * b[i];
+    return t;
+}
+
+static float sum(const float *a, size_t n)
+{
+    v4 s0 = {0, 0, 0, 0}, s1 = {0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        s0 += ld(a + i);
+        s1 += ld(a + i + 4);
+    }
+    float t = hsum(s0, s1);
+    for (; i < n; i++)
+        t += a[i];
     return t;
 }
 
 /* y += a * x */
 static void axpy(float *restrict y, float a, const float *restrict x, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    v4 av = {a, a, a, a};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        st(y + i, ld(y + i) + av * ld(x + i));
+        st(y + i + 4, ld(y + i + 4) + av * ld(x + i + 4));
+    }
+    for (; i < n; i++)
         y[i] += a * x[i];
 }
 
@@ -68,68 +112,83 @@ static void dense_bwd(const zkb_layer_desc *d, const float *w, const float *x, c
 
 /* ---- conv2d --------------------------------------------------------------------- */
 
-static void conv_fwd(const zkb_layer_desc *d, const float *w, const float *b, const float *x,
-                     float *y)
+/* im2col: col[k][p] with k = (ic*KH + ky)*KW + kx and p = oy*OW + ox holds
+ * x[ic][oy*SH + ky][ox*SW + kx]; then conv is a product with W [OC][K]. */
+static void im2col(const zkb_layer_desc *d, const float *x, float *col)
 {
-    size_t IC = d->in_c, H = d->in_h, W = d->in_w, OC = d->out_c, OH = d->out_h, OW = d->out_w;
+    size_t IC = d->in_c, H = d->in_h, W = d->in_w, OH = d->out_h, OW = d->out_w;
     size_t KH = d->kernel_h, KW = d->kernel_w, SH = d->stride_h, SW = d->stride_w;
-    for (size_t oc = 0; oc < OC; oc++) {
-        float *yp = y + oc * OH * OW;
-        for (size_t i = 0; i < OH * OW; i++)
-            yp[i] = b[oc];
-        for (size_t ic = 0; ic < IC; ic++)
-            for (size_t ky = 0; ky < KH; ky++)
-                for (size_t kx = 0; kx < KW; kx++) {
-                    float wv = w[((oc * IC + ic) * KH + ky) * KW + kx];
-                    for (size_t oy = 0; oy < OH; oy++) {
-                        const float *xr = x + (ic * H + oy * SH + ky) * W + kx;
-                        float *yr = yp + oy * OW;
-                        if (SW == 1)
-                            axpy(yr, wv, xr, OW);
-                        else
-                            for (size_t ox = 0; ox < OW; ox++)
-                                yr[ox] += wv * xr[ox * SW];
-                    }
+    for (size_t ic = 0; ic < IC; ic++)
+        for (size_t ky = 0; ky < KH; ky++)
+            for (size_t kx = 0; kx < KW; kx++) {
+                float *c = col + ((ic * KH + ky) * KW + kx) * OH * OW;
+                for (size_t oy = 0; oy < OH; oy++) {
+                    const float *xr = x + (ic * H + oy * SH + ky) * W + kx;
+                    if (SW == 1)
+                        memcpy(c + oy * OW, xr, OW * sizeof *c);
+                    else
+                        for (size_t ox = 0; ox < OW; ox++)
+                            c[oy * OW + ox] = xr[ox * SW];
                 }
+            }
+}
+
+/* dx += col2im(dcol) (the adjoint of im2col); dx must be zeroed first. */
+static void col2im(const zkb_layer_desc *d, const float *dcol, float *dx)
+{
+    size_t IC = d->in_c, H = d->in_h, W = d->in_w, OH = d->out_h, OW = d->out_w;
+    size_t KH = d->kernel_h, KW = d->kernel_w, SH = d->stride_h, SW = d->stride_w;
+    for (size_t ic = 0; ic < IC; ic++)
+        for (size_t ky = 0; ky < KH; ky++)
+            for (size_t kx = 0; kx < KW; kx++) {
+                const float *c = dcol + ((ic * KH + ky) * KW + kx) * OH * OW;
+                for (size_t oy = 0; oy < OH; oy++) {
+                    float *xr = dx + (ic * H + oy * SH + ky) * W + kx;
+                    if (SW == 1)
+                        axpy(xr, 1.0f, c + oy * OW, OW);
+                    else
+                        for (size_t ox = 0; ox < OW; ox++)
+                            xr[ox * SW] += c[oy * OW + ox];
+                }
+            }
+}
+
+static void conv_fwd(const zkb_layer_desc *d, const float *w, const float *b, const float *x,
+                     float *y, float *col)
+{
+    size_t OC = d->out_c, P = (size_t)d->out_h * d->out_w;
+    size_t K = (size_t)d->in_c * d->kernel_h * d->kernel_w;
+    im2col(d, x, col);
+    for (size_t oc = 0; oc < OC; oc++) {
+        float *yp = y + oc * P;
+        for (size_t p = 0; p < P; p++)
+            yp[p] = b[oc];
+        for (size_t k = 0; k < K; k++)
+            axpy(yp, w[oc * K + k], col + k * P, P);
     }
 }
 
 static void conv_bwd(const zkb_layer_desc *d, const float *w, const float *x, const float *dy,
-                     float *dx, float *dw, float *db)
+                     float *dx, float *dw, float *db, float *col)
 {
-    size_t IC = d->in_c, H = d->in_h, W = d->in_w, OC = d->out_c, OH = d->out_h, OW = d->out_w;
-    size_t KH = d->kernel_h, KW = d->kernel_w, SH = d->stride_h, SW = d->stride_w;
-    if (dx)
-        memset(dx, 0, IC * H * W * sizeof *dx);
+    size_t OC = d->out_c, P = (size_t)d->out_h * d->out_w;
+    size_t K = (size_t)d->in_c * d->kernel_h * d->kernel_w;
+    im2col(d, x, col);
     for (size_t oc = 0; oc < OC; oc++) {
-        const float *dyp = dy + oc * OH * OW;
-        float s = 0;
-        for (size_t i = 0; i < OH * OW; i++)
-            s += dyp[i];
-        db[oc] += s;
-        for (size_t ic = 0; ic < IC; ic++)
-            for (size_t ky = 0; ky < KH; ky++)
-                for (size_t kx = 0; kx < KW; kx++) {
-                    size_t wi = ((oc * IC + ic) * KH + ky) * KW + kx;
-                    float g = 0, wv = w[wi];
-                    for (size_t oy = 0; oy < OH; oy++) {
-                        size_t xo = (ic * H + oy * SH + ky) * W + kx;
-                        const float *dyr = dyp + oy * OW;
-                        if (SW == 1) {
-                            g += dot(dyr, x + xo, OW);
-                            if (dx)
-                                axpy(dx + xo, wv, dyr, OW);
-                        } else {
-                            for (size_t ox = 0; ox < OW; ox++) {
-                                g += dyr[ox] * x[xo + ox * SW];
-                                if (dx)
-                                    dx[xo + ox * SW] += wv * dyr[ox];
-                            }
-                        }
-                    }
-                    dw[wi] += g;
-                }
+        const float *dyp = dy + oc * P;
+        db[oc] += sum(dyp, P);
+        for (size_t k = 0; k < K; k++)
+            dw[oc * K + k] += dot(dyp, col + k * P, P);
     }
+    if (!dx)
+        return;
+    float *dcol = col; /* col is no longer needed */
+    memset(dcol, 0, K * P * sizeof *dcol);
+    for (size_t k = 0; k < K; k++)
+        for (size_t oc = 0; oc < OC; oc++)
+            axpy(dcol + k * P, w[oc * K + k], dy + oc * P, P);
+    memset(dx, 0, (size_t)d->in_c * d->in_h * d->in_w * sizeof *dx);
+    col2im(d, dcol, dx);
 }
 
 /* ---- pools ------------------------------------------------------------------------ */
@@ -188,8 +247,15 @@ static void pool_bwd(const zkb_layer_desc *d, const float *x, const float *dy, f
 
 /* ---- dispatch ----------------------------------------------------------------------- */
 
+size_t zkbi_tl_scratch(const zkb_layer_desc *d)
+{
+    if (d->op != ZKB_OP_CONV2D)
+        return 0;
+    return (size_t)d->in_c * d->kernel_h * d->kernel_w * d->out_h * d->out_w;
+}
+
 void zkbi_tl_forward(const zkb_layer_desc *d, const float *w, const float *b, const float *x,
-                     float *y)
+                     float *y, float *scratch)
 {
     size_t n = out_size(d);
     switch (d->op) {
@@ -197,7 +263,7 @@ void zkbi_tl_forward(const zkb_layer_desc *d, const float *w, const float *b, co
         dense_fwd(d, w, b, x, y);
         break;
     case ZKB_OP_CONV2D:
-        conv_fwd(d, w, b, x, y);
+        conv_fwd(d, w, b, x, y, scratch);
         break;
     case ZKB_OP_AVGPOOL2D:
     case ZKB_OP_MAXPOOL2D:
@@ -215,7 +281,7 @@ void zkbi_tl_forward(const zkb_layer_desc *d, const float *w, const float *b, co
 }
 
 void zkbi_tl_backward(const zkb_layer_desc *d, const float *w, const float *x, const float *y,
-                      const float *dy, float *dx, float *dw, float *db)
+                      const float *dy, float *dx, float *dw, float *db, float *scratch)
 {
     size_t n = in_size(d);
     (void)y;
@@ -224,7 +290,7 @@ void zkbi_tl_backward(const zkb_layer_desc *d, const float *w, const float *x, c
         dense_bwd(d, w, x, dy, dx, dw, db);
         break;
     case ZKB_OP_CONV2D:
-        conv_bwd(d, w, x, dy, dx, dw, db);
+        conv_bwd(d, w, x, dy, dx, dw, db, scratch);
         break;
     case ZKB_OP_AVGPOOL2D:
     case ZKB_OP_MAXPOOL2D:

@@ -36,8 +36,12 @@ zkb_status zkbi_train_skeleton(const zkbi_train_spec *spec, uint32_t c, uint32_t
     }
     const char *name = spec->name ? spec->name : "model";
     size_t nl = strlen(name);
-    if (nl < 1 || nl > ZKBI_NAME_MAX) {
-        zkbi_errf(err, errlen, "model name must have 1..%u bytes", ZKBI_NAME_MAX);
+    int ctl = 0;
+    for (size_t i = 0; i < nl; i++)
+        ctl |= (unsigned char)name[i] < 0x20 || name[i] == 0x7f;
+    if (nl < 1 || nl > ZKBI_NAME_MAX || ctl) {
+        zkbi_errf(err, errlen, "model name must have 1..%u bytes and no control characters",
+                  ZKBI_NAME_MAX);
         return ZKB_ERR_INVALID_ARG;
     }
     zkb_model *m = zkbi_model_alloc(spec->n_layers);
@@ -213,7 +217,9 @@ char *zkbi_train_metadata(const zkbi_train_spec *spec, const zkb_model *m,
     cJSON_AddItemToObject(o, "train_set", set_json(train));
     if (test) {
         cJSON_AddItemToObject(o, "test_set", set_json(test));
-        double acc = test->count ? 100.0 * (double)test_correct / (double)test->count : 0.0;
+        /* percent with two decimals (the exact count is beside it) */
+        double acc = test->count ? round(10000.0 * (double)test_correct / (double)test->count) / 100.0
+                                 : 0.0;
         cJSON_AddNumberToObject(o, "float_test_accuracy", acc);
         cJSON_AddNumberToObject(o, "float_test_correct", (double)test_correct);
     }

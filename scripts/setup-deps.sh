@@ -14,6 +14,8 @@ packages=(
     build-essential gcc g++ cmake ninja-build pkg-config
     libcjson-dev libxxhash-dev zlib1g-dev libssl-dev libcmocka-dev
     valgrind python3
+    protobuf-c-compiler libprotobuf-c-dev
+    clang libclang-rt-14-dev # scripts/fuzz.sh: libFuzzer (libclang_rt.fuzzer-x86_64.a)
 )
 
 if [[ "${ZKB_SKIP_DEPS:-0}" == "1" ]]; then

@@ -5,12 +5,15 @@
 #   2. build/      Ninja, RelWithDebInfo; ctest (everything)
 #   3. build-asan/ -DZKB_SANITIZE=ON (ASan + UBSan); ctest without the
 #                  "install" label
+#   4. scripts/fuzz.sh: build-fuzz/ (clang, -DZKB_FUZZ=ON), each libFuzzer
+#                  target for a few seconds (docs/fuzzing.md)
 #
 # Exits non-zero when a build or any test fails; both test runs happen even
 # if the first one fails, so one run shows every failure.
 #
 # Environment: JOBS (default 2), BUILD_DIR (build), ASAN_BUILD_DIR
-# (build-asan), ZKB_SKIP_ASAN=1 to skip step 3, ZKB_SKIP_DEPS=1 to skip step 1.
+# (build-asan), ZKB_SKIP_ASAN=1 to skip step 3, ZKB_SKIP_FUZZ=1 to skip step 4,
+# ZKB_SKIP_DEPS=1 to skip step 1.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -71,6 +74,11 @@ if [[ "${ZKB_SKIP_ASAN:-0}" != "1" ]]; then
     else
         failed+=("build of $asan_dir/")
     fi
+fi
+
+if [[ "${ZKB_SKIP_FUZZ:-0}" != "1" ]]; then
+    echo "== fuzz (scripts/fuzz.sh)"
+    scripts/fuzz.sh || failed+=("fuzz run (scripts/fuzz.sh)")
 fi
 
 if ((${#failed[@]} > 0)); then

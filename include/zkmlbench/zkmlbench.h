@@ -86,8 +86,9 @@ ZKB_API const char *zkb_backend_option_field(const zkb_backend_ref *b, size_t i,
 
 typedef struct zkb_model zkb_model;
 
-/* Load a model file (zkmlbench JSON, see docs/model-format.md). On failure
- * the context's last error names the file and the JSON path of the fault. */
+/* Load a model file: zkmlbench JSON (docs/model-format.md), or ONNX when the
+ * name ends in ".onnx" (docs/onnx.md). On failure the context's last error
+ * names the file and the JSON path or ONNX node of the fault. */
 ZKB_API zkb_status zkb_model_load_file(zkb_ctx *ctx, const char *path, zkb_model **out);
 ZKB_API zkb_status zkb_model_load_json(zkb_ctx *ctx, const char *json, size_t len,
                                        zkb_model **out);

@@ -37,7 +37,7 @@ expect_text() { # description, pattern (in the last command's output)
 check "--version" 0 "$zkbench" --version
 expect_text "--version names the ABI" "plugin ABI 1"
 check "--help" 0 "$zkbench" --help
-for cmd in list run model data; do
+for cmd in list run model data compat; do
     check "$cmd --help" 0 "$zkbench" "$cmd" --help
 done
 check "unknown command" 2 "$zkbench" frobnicate
@@ -51,6 +51,10 @@ expect_text "model fingerprint" "fingerprint  [0-9a-f]\{32\}"
 printf '{"format":"zkmlbench-model","version":1,"name":"x"}' >"$tmp/bad.json"
 check "malformed model" 3 "$zkbench" model "$tmp/bad.json"
 expect_text "malformed model names the JSON path" "bad.json: \$\."
+
+check "compat" 0 "$zkbench" compat "$src/models/tiny/tiny_cnn.json"
+expect_text "compat lists operators per backend" "conv2d .* supported"
+check "compat on a missing file" 3 "$zkbench" compat "$tmp/none.onnx"
 
 out=$tmp/results
 check "run" 0 "$zkbench" run -q --models "$src/models/tiny" --backends reference --samples 3 --repeats 2 --out "$out"

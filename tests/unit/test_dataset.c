@@ -625,6 +625,9 @@ static void test_heart_errors(void **state)
                      "row 1 (line 2), column 'Cholesterol': '' is not a number");
     expect_heart_err(HEART_HEADER "49,F,NAP,160,1e999,0,Normal,156,N,1,Flat,1\n",
                      "'1e999' is not a number");
+    /* finite as a double, but not as the float32 the features are stored in */
+    expect_heart_err(HEART_HEADER "1e300,M,ATA,140,289,0,Normal,172,N,0,Up,0\n",
+                     "column 'Age': '1e300' is not a number");
     expect_heart_err(HEART_HEADER "40,M,ATA,140,289,0,Normal,172,N,0,Up\n",
                      "heart.csv: row 1 (line 2): 11 fields, expected 12");
     expect_heart_err(HEART_HEADER "40,M,ATA,140,289,0,Normal,172,N,0,Up,0,1\n",

@@ -371,6 +371,10 @@ static void test_layer_errors(void **state)
                 ZKB_ERR_PARSE, "$.layers[1].bias[1]: not a finite number", NULL);
     expect_fail(ctx, DENSE(",\"units\":2,\"weights\":[1,2,3,4,5,6,7,1e39],\"bias\":[0,0]"),
                 ZKB_ERR_PARSE, "$.layers[1].weights[7]: 1e+39 is out of float32 range", NULL);
+    /* the shortest decimal form of FLT_MAX rounds to it, so it loads */
+    zkb_model_free(load_ok(ctx, DENSE(",\"units\":2,\"weights\":[1,2,3,4,5,6,7,3.4028235e38],\"bias\":[0,-3.4028235e38]")));
+    expect_fail(ctx, DENSE(",\"units\":2,\"weights\":[1,2,3,4,5,6,7,3.4028236e38],\"bias\":[0,0]"),
+                ZKB_ERR_PARSE, "$.layers[1].weights[7]: 3.40282e+38 is out of float32 range", NULL);
     expect_fail(ctx, DENSE(",\"units\":2,\"weights\":" W8 ",\"bias\":[0,0],\"kernel\":[1,1]"),
                 ZKB_ERR_PARSE, "$.layers[1]: unknown member \"kernel\" (allowed: op, units, weights, bias)",
                 NULL);

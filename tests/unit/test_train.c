@@ -35,10 +35,12 @@ static float away(uint64_t *s)
     return zkbi_rng_next(s) & 1 ? v : -v;
 }
 
+static float scratch[4096];
+
 static double loss_of(const zkb_layer_desc *d, const float *w, const float *b, const float *x,
                       const float *r, float *y)
 {
-    zkbi_tl_forward(d, w, b, x, y);
+    zkbi_tl_forward(d, w, b, x, y, scratch);
     size_t n = (size_t)d->out_c * d->out_h * d->out_w;
     double l = 0;
     for (size_t i = 0; i < n; i++)
@@ -79,8 +81,9 @@ static void gradcheck(zkb_layer_desc d, uint32_t c, uint32_t h, uint32_t w_, int
         b[i] = urand(&rs, -1, 1);
     for (size_t i = 0; i < nout; i++)
         r[i] = urand(&rs, -1, 1);
-    zkbi_tl_forward(&d, w, b, x, y);
-    zkbi_tl_backward(&d, w, x, y, r, dx, dw, db);
+    assert_true(zkbi_tl_scratch(&d) <= sizeof scratch / sizeof scratch[0]);
+    zkbi_tl_forward(&d, w, b, x, y, scratch);
+    zkbi_tl_backward(&d, w, x, y, r, dx, dw, db, scratch);
     const float h_ = 1e-2f;
     struct {
         const char *name;
@@ -101,7 +104,7 @@ static void gradcheck(zkb_layer_desc d, uint32_t c, uint32_t h, uint32_t w_, int
     /* dw/db accumulate: a second backward doubles them */
     if (nw) {
         float g0 = dw[0];
-        zkbi_tl_backward(&d, w, x, y, r, dx, dw, db);
+        zkbi_tl_backward(&d, w, x, y, r, dx, dw, db, scratch);
         assert_true(fabsf(dw[0] - 2 * g0) <= 1e-5f * (1 + fabsf(g0)));
     }
     free(x), free(y), free(r), free(dx), free(w), free(b), free(dw), free(db);
@@ -486,12 +489,69 @@ static void test_zoo_params(void **state)
     assert_null(zkbi_zoo_at(99));
 }
 
+/* The real heart data when ../shared/data is there: the zoo's linear model
+ * through zkbi_train (datasets, not arrays), then through the saved file. */
+static void test_heart_real(void **state)
+{
+    (void)state;
+    zkb_ctx *ctx = NULL;
+    assert_int_equal(zkb_ctx_new(&ctx), ZKB_OK);
+    if (!getenv("ZKB_DATA_DIR"))
+        zkb_ctx_set(ctx, "data_dir", ZKB_SOURCE_DIR "/../shared/data");
+    zkb_dataset *tr = NULL, *te = NULL;
+    if (zkb_dataset_open(ctx, "heart_std", "train", &tr) != ZKB_OK ||
+        zkb_dataset_open(ctx, "heart_std", "test", &te) != ZKB_OK) {
+        zkb_dataset_free(tr);
+        zkb_ctx_free(ctx);
+        skip();
+    }
+    zkbi_train_spec sp;
+    zkbi_zoo_spec(zkbi_zoo_find("heart_linear_18_2"), &sp);
+    zkb_model *m = NULL;
+    zkbi_train_report rep;
+    char err[512];
+    if (zkbi_train(&sp, tr, te, &m, &rep, err, sizeof err) != ZKB_OK)
+        fail_msg("%s", err);
+    assert_int_equal(rep.params, 38);
+    assert_true(rep.test_accuracy > 80.0);
+    const char *meta = zkbi_model_metadata(m);
+    assert_non_null(strstr(meta, "\"train_set\":{\"name\":\"heart_std\",\"split\":\"train\",\"count\":642}"));
+    assert_non_null(strstr(meta, "\"epochs\":50"));
+    /* the float accuracy recorded = the library's evaluator on the test set */
+    size_t n = zkb_dataset_count(te), ok = 0;
+    for (size_t i = 0; i < n; i++) {
+        const float *x;
+        int32_t y;
+        float out[2];
+        assert_int_equal(zkb_dataset_sample(te, i, &x, &y), ZKB_OK);
+        assert_int_equal(zkb_model_eval_float(m, x, 18, out, 2), ZKB_OK);
+        ok += (out[1] > out[0]) == (y == 1);
+    }
+    char want[64];
+    snprintf(want, sizeof want, "\"float_test_correct\":%zu", ok);
+    assert_non_null(strstr(meta, want));
+    zkb_model_free(m);
+    zkb_dataset_free(tr);
+    zkb_dataset_free(te);
+    zkb_ctx_free(ctx);
+}
+
 /* ---- the zoo driver (not a test) ---------------------------------------------------- */
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 static void log_line(void *user, const char *msg)
 {
     (void)user;
-    fprintf(stderr, "  %s\n", msg);
+    static double t0;
+    if (t0 == 0)
+        t0 = mono_s();
+    fprintf(stderr, "  %7.2fs %s\n", mono_s() - t0, msg);
     fflush(stderr);
 }
 
@@ -614,6 +674,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_json_roundtrip),
         cmocka_unit_test(test_bad_spec),
         cmocka_unit_test(test_zoo_params),
+        cmocka_unit_test(test_heart_real),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,249 @@
+/* ONNX import: reading and decoding a file under a memory budget, and the
+ * table of operator types the importer knows. */
+#include "onnx_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "zkmlbench/zkb_onnx.h"
+
+/* ---- decoding under a budget --------------------------------------------------- */
+
+/* Each block carries its size in front, so free can give it back. */
+#define ALIGN alignof(max_align_t)
+#define HDR ((sizeof(size_t) + ALIGN - 1) / ALIGN * ALIGN)
+
+static void *budget_alloc(void *data, size_t size)
+{
+    zkbi_onnx_file *f = data;
+    if ((uint64_t)size > f->limit - f->used || size > SIZE_MAX - HDR) {
+        f->over_budget = 1;
+        return NULL;
+    }
+    unsigned char *p = malloc(size + HDR);
+    if (!p)
+        return NULL;
+    memcpy(p, &size, sizeof size);
+    f->used += size;
+    return p + HDR;
+}
+
+static void budget_free(void *data, void *ptr)
+{
+    zkbi_onnx_file *f = data;
+    if (!ptr)
+        return;
+    unsigned char *p = (unsigned char *)ptr - HDR;
+    size_t size;
+    memcpy(&size, p, sizeof size);
+    f->used -= size;
+    free(p);
+}
+
+zkb_status zkbi_onnx_file_decode(zkbi_onnx_file *f, const uint8_t *buf, size_t len,
+                                 const char *src, char *err, size_t errlen)
+{
+    memset(f, 0, sizeof *f);
+    if (!src)
+        src = "<onnx>";
+    if ((uint64_t)len > ZKBI_MODEL_FILE_MAX) {
+        zkbi_errf(err, errlen, "%s: %zu bytes is more than the %" PRIu64 "-byte limit", src, len,
+                  ZKBI_MODEL_FILE_MAX);
+        return ZKB_ERR_OVERFLOW;
+    }
+    if (len == 0 || !buf) {
+        zkbi_errf(err, errlen, "%s: empty file (expected an ONNX model)", src);
+        return ZKB_ERR_PARSE;
+    }
+    f->limit = ZKBI_ONNX_DECODE_BASE + (uint64_t)len * ZKBI_ONNX_DECODE_PER_BYTE;
+    f->alloc.alloc = budget_alloc;
+    f->alloc.free = budget_free;
+    f->alloc.allocator_data = f;
+    f->model = onnx__model_proto__unpack(&f->alloc, len, buf);
+    if (!f->model) {
+        if (f->over_budget) {
+            zkbi_errf(err, errlen,
+                      "%s: decoding would need more than %" PRIu64
+                      " bytes of memory (64 MiB + 4 per byte of the file); refused",
+                      src, f->limit);
+            return ZKB_ERR_OVERFLOW;
+        }
+        zkbi_errf(err, errlen,
+                  "%s: not an ONNX model (protobuf decoding failed: truncated or corrupt file, or "
+                  "another format)",
+                  src);
+        return ZKB_ERR_PARSE;
+    }
+    if (!f->model->graph) {
+        zkbi_errf(err, errlen, "%s: not an ONNX model (no graph)", src);
+        zkbi_onnx_file_free(f);
+        return ZKB_ERR_PARSE;
+    }
+    return ZKB_OK;
+}
+
+void zkbi_onnx_file_free(zkbi_onnx_file *f)
+{
+    if (f && f->model)
+        onnx__model_proto__free_unpacked(f->model, &f->alloc);
+    if (f)
+        f->model = NULL;
+}
+
+/* ---- reading a file ------------------------------------------------------------------- */
+
+zkb_status zkbi_onnx_read_file(const char *path, uint8_t **buf, size_t *len, char *err,
+                               size_t errlen)
+{
+    char eb[256];
+    *buf = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        zkbi_errf(err, errlen, "%s: cannot open: %s", path, strerror_r(e, eb, sizeof eb));
+        return e == ENOENT ? ZKB_ERR_NOT_FOUND : ZKB_ERR_IO;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        zkbi_errf(err, errlen, "%s: not a regular file", path);
+        close(fd);
+        return ZKB_ERR_IO;
+    }
+    if ((uint64_t)sb.st_size > ZKBI_MODEL_FILE_MAX) {
+        zkbi_errf(err, errlen, "%s: file too large (%" PRIu64 " bytes, the limit is %" PRIu64 ")",
+                  path, (uint64_t)sb.st_size, ZKBI_MODEL_FILE_MAX);
+        close(fd);
+        return ZKB_ERR_OVERFLOW;
+    }
+    /* One byte more than the size, to notice a file that grew. */
+    size_t cap = (size_t)sb.st_size + 1, n = 0;
+    uint8_t *b = malloc(cap);
+    if (!b) {
+        zkbi_errf(err, errlen, "%s: out of memory", path);
+        close(fd);
+        return ZKB_ERR_NOMEM;
+    }
+    while (n < cap) {
+        ssize_t r = read(fd, b + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            zkbi_errf(err, errlen, "%s: read failed: %s", path, strerror_r(errno, eb, sizeof eb));
+            free(b);
+            close(fd);
+            return ZKB_ERR_IO;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (n == cap) {
+        zkbi_errf(err, errlen, "%s: the file changed while being read", path);
+        free(b);
+        return ZKB_ERR_IO;
+    }
+    *buf = b;
+    *len = n;
+    return ZKB_OK;
+}
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+int zkbi_onnx_default_domain(const char *domain)
+{
+    return !domain || !domain[0] || strcmp(domain, "ai.onnx") == 0;
+}
+
+int64_t zkbi_onnx_opset(const Onnx__ModelProto *m)
+{
+    for (size_t i = 0; m && i < m->n_opset_import; i++) {
+        const Onnx__OperatorSetIdProto *o = m->opset_import[i];
+        if (o && zkbi_onnx_default_domain(o->domain))
+            return o->has_version ? o->version : 0;
+    }
+    return 0;
+}
+
+const char *zkbi_onnx_show(const char *s, char *buf, size_t n)
+{
+    size_t k = 0;
+    if (!s)
+        s = "";
+    for (; *s && k + 4 < n; s++)
+        buf[k++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+    if (*s && k + 4 >= n) {
+        memcpy(buf + k, "...", 3);
+        k += 3;
+    }
+    buf[k] = '\0';
+    return buf;
+}
+
+const char *zkbi_onnx_dtype_name(int32_t t, char *buf, size_t n)
+{
+    static const char *const names[] = {
+        "UNDEFINED", "FLOAT",    "UINT8",         "INT8",           "UINT16",
+        "INT16",     "INT32",    "INT64",         "STRING",         "BOOL",
+        "FLOAT16",   "DOUBLE",   "UINT32",        "UINT64",         "COMPLEX64",
+        "COMPLEX128", "BFLOAT16", "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2",
+        "FLOAT8E5M2FNUZ", "UINT4", "INT4",         "FLOAT4E2M1",
+    };
+    if (t >= 0 && (size_t)t < sizeof names / sizeof names[0])
+        return names[t];
+    snprintf(buf, n, "type %" PRId32, t);
+    return buf;
+}
+
+/* ---- the operator table ------------------------------------------------------------------- */
+
+static const zkbi_onnx_opinfo op_table[] = {
+    {"Gemm", ZKB_ONNX_MAP_LAYER, ZKB_OP_DENSE},
+    {"MatMul", ZKB_ONNX_MAP_LAYER, ZKB_OP_DENSE},
+    {"Add", ZKB_ONNX_MAP_LAYER, ZKB_OP_DENSE}, /* bias of the preceding MatMul/Gemm/Conv */
+    {"Conv", ZKB_ONNX_MAP_LAYER, ZKB_OP_CONV2D},
+    {"Relu", ZKB_ONNX_MAP_LAYER, ZKB_OP_RELU},
+    {"AveragePool", ZKB_ONNX_MAP_LAYER, ZKB_OP_AVGPOOL2D},
+    {"MaxPool", ZKB_ONNX_MAP_LAYER, ZKB_OP_MAXPOOL2D},
+    {"GlobalAveragePool", ZKB_ONNX_MAP_LAYER, ZKB_OP_AVGPOOL2D},
+    {"GlobalMaxPool", ZKB_ONNX_MAP_LAYER, ZKB_OP_MAXPOOL2D},
+    {"Flatten", ZKB_ONNX_MAP_LAYER, ZKB_OP_FLATTEN},
+    {"Reshape", ZKB_ONNX_MAP_LAYER, ZKB_OP_FLATTEN},
+    {"Transpose", ZKB_ONNX_MAP_ABSORBED, 0},
+    {"Identity", ZKB_ONNX_MAP_ABSORBED, 0},
+    {"Dropout", ZKB_ONNX_MAP_ABSORBED, 0},
+    {"Constant", ZKB_ONNX_MAP_ABSORBED, 0},
+};
+
+const zkbi_onnx_opinfo *zkbi_onnx_opinfo_find(const char *domain, const char *op_type)
+{
+    if (!op_type || !zkbi_onnx_default_domain(domain))
+        return NULL;
+    for (size_t i = 0; i < sizeof op_table / sizeof op_table[0]; i++)
+        if (strcmp(op_type, op_table[i].type) == 0)
+            return &op_table[i];
+    return NULL;
+}
+
+const char *zkbi_onnx_op_list(void)
+{
+    return "Gemm, MatMul, Add, Conv, Relu, AveragePool, MaxPool, GlobalAveragePool, "
+           "GlobalMaxPool, Flatten, Reshape, Transpose, Identity, Dropout, Constant";
+}
+
+uint32_t zkb_onnx_op_mapping(const char *op_type, uint32_t *ir_op)
+{
+    const zkbi_onnx_opinfo *info = zkbi_onnx_opinfo_find(NULL, op_type);
+    if (ir_op)
+        *ir_op = info ? info->ir_op : 0;
+    return info ? info->map : ZKB_ONNX_MAP_NONE;
+}
