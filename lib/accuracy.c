@@ -701,8 +701,8 @@ zkb_status zkb_eval_accuracy_multi(zkb_model *m, const zkb_quant *q, size_t n_q,
     J.qm = calloc(n_q, sizeof *J.qm);
     J.fast = calloc(n_q, sizeof *J.fast);
     J.float_cls = malloc((n ? n : 1) * sizeof *J.float_cls);
-    J.fixed_cls = n && n_q > SIZE_MAX / sizeof(int32_t) / n ? NULL
-                                                             : malloc((n ? n : 1) * n_q * sizeof(int32_t));
+    if (!n || n_q <= SIZE_MAX / sizeof(int32_t) / n)
+        J.fixed_cls = malloc((n ? n : 1) * n_q * sizeof(int32_t));
     J.scr = calloc(nt, sizeof *J.scr);
     if (!st_k || !J.qm || !J.fast || !J.float_cls || !J.fixed_cls || !J.scr) {
         st = fail(m, ZKB_ERR_NOMEM, "out of memory");

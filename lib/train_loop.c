@@ -138,41 +138,118 @@ static void run_slice(trainer *t, slice_ws *w)
     }
 }
 
-typedef struct worker_arg {
-    trainer *t;
-    uint32_t first, step;
-} worker_arg;
+/* A persistent pool: threads 1..T-1 wait for a new batch (gen), compute
+ * slices i, i+T, i+2T, ... and report; the calling thread does slices 0, T,
+ * ... itself. Which thread computes a slice never matters for the result. */
+#define POOL_MAX 64u
 
-static void *worker(void *p)
+typedef struct pool {
+    pthread_mutex_t mu;
+    pthread_cond_t go, done;
+    uint64_t gen;
+    uint32_t pending, T, n_started;
+    int quit;
+    trainer *t;
+    pthread_t tid[POOL_MAX];
+    uint32_t idx[POOL_MAX];
+} pool;
+
+typedef struct pool_arg {
+    pool *p;
+    uint32_t i;
+} pool_arg;
+
+static void run_share(trainer *t, uint32_t i, uint32_t T)
 {
-    worker_arg *a = p;
+    for (uint32_t s = i; s < t->S; s += T)
+        run_slice(t, &t->ws[s]);
+}
+
+static void *pool_worker(void *arg)
+{
+    pool *p = ((pool_arg *)arg)->p;
+    uint32_t i = ((pool_arg *)arg)->i;
     unsigned fp = fp_fast_begin();
-    for (uint32_t s = a->first; s < a->t->S; s += a->step)
-        run_slice(a->t, &a->t->ws[s]);
+    uint64_t seen = 0;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (p->gen == seen && !p->quit)
+            pthread_cond_wait(&p->go, &p->mu);
+        if (p->quit)
+            break;
+        seen = p->gen;
+        uint32_t T = p->T;
+        pthread_mutex_unlock(&p->mu);
+        run_share(p->t, i, T);
+        pthread_mutex_lock(&p->mu);
+        if (--p->pending == 0)
+            pthread_cond_signal(&p->done);
+    }
+    pthread_mutex_unlock(&p->mu);
     fp_fast_end(fp);
     return NULL;
 }
 
-/* Every slice of the current batch, on `threads` threads. */
-static void run_batch(trainer *t, uint32_t threads)
+/* Start up to threads-1 workers (fewer if the trainer has fewer slices or a
+ * thread cannot be created: the result is the same). */
+static int pool_start(pool *p, trainer *t, uint32_t threads, pool_arg *args)
 {
-    enum { TMAX = 64 };
-    pthread_t tid[TMAX];
-    worker_arg args[TMAX];
-    int ok[TMAX];
-    uint32_t T = threads < 1 ? 1 : threads > TMAX ? TMAX : threads;
+    memset(p, 0, sizeof *p);
+    p->t = t;
+    p->T = 1;
+    if (pthread_mutex_init(&p->mu, NULL))
+        return -1;
+    if (pthread_cond_init(&p->go, NULL)) {
+        pthread_mutex_destroy(&p->mu);
+        return -1;
+    }
+    if (pthread_cond_init(&p->done, NULL)) {
+        pthread_cond_destroy(&p->go);
+        pthread_mutex_destroy(&p->mu);
+        return -1;
+    }
+    uint32_t T = threads < 1 ? 1 : threads > POOL_MAX ? POOL_MAX : threads;
     if (T > t->S)
         T = t->S;
-    for (uint32_t i = 0; i < T; i++) {
-        args[i] = (worker_arg){t, i, T};
-        ok[i] = i > 0 && pthread_create(&tid[i], NULL, worker, &args[i]) == 0;
-    }
-    worker(&args[0]);
     for (uint32_t i = 1; i < T; i++) {
-        if (ok[i])
-            pthread_join(tid[i], NULL);
-        else
-            worker(&args[i]);
+        args[i] = (pool_arg){p, i};
+        if (pthread_create(&p->tid[i], NULL, pool_worker, &args[i]) != 0)
+            break;
+        p->n_started = i;
+    }
+    p->T = p->n_started + 1;
+    return 0;
+}
+
+static void pool_stop(pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->quit = 1;
+    pthread_cond_broadcast(&p->go);
+    pthread_mutex_unlock(&p->mu);
+    for (uint32_t i = 1; i <= p->n_started; i++)
+        pthread_join(p->tid[i], NULL);
+    pthread_cond_destroy(&p->go);
+    pthread_cond_destroy(&p->done);
+    pthread_mutex_destroy(&p->mu);
+}
+
+/* Every slice of the current batch. */
+static void run_batch(pool *p)
+{
+    if (p->T > 1) {
+        pthread_mutex_lock(&p->mu);
+        p->gen++;
+        p->pending = p->T - 1;
+        pthread_cond_broadcast(&p->go);
+        pthread_mutex_unlock(&p->mu);
+    }
+    run_share(p->t, 0, p->T);
+    if (p->T > 1) {
+        pthread_mutex_lock(&p->mu);
+        while (p->pending)
+            pthread_cond_wait(&p->done, &p->mu);
+        pthread_mutex_unlock(&p->mu);
     }
 }
 
@@ -393,6 +470,13 @@ zkb_status zkbi_train_arrays(const zkbi_train_spec *spec, const zkbi_train_data 
     for (size_t i = 0; i < N; i++)
         perm[i] = (uint32_t)i;
     double last_loss = 0, last_acc = 0;
+    pool pl;
+    pool_arg pargs[POOL_MAX];
+    if (pool_start(&pl, &t, spec->threads, pargs) != 0) {
+        zkbi_errf(err, errlen, "cannot create the thread pool");
+        st = ZKB_ERR_NOMEM;
+        goto fail;
+    }
     unsigned fp = fp_fast_begin();
     for (uint32_t ep = 0; ep < spec->epochs; ep++) {
         t.epoch = ep;
@@ -411,7 +495,7 @@ zkb_status zkbi_train_arrays(const zkbi_train_spec *spec, const zkbi_train_data 
                 t.ws[s].lo = nb * s / t.S;
                 t.ws[s].hi = nb * (s + 1) / t.S;
             }
-            run_batch(&t, spec->threads);
+            run_batch(&pl);
             float *g = t.ws[0].g;
             for (uint32_t s = 1; s < t.S; s++) {
                 const float *gs = t.ws[s].g;
@@ -431,6 +515,7 @@ zkb_status zkbi_train_arrays(const zkbi_train_spec *spec, const zkbi_train_data 
                       ep + 1);
             st = ZKB_ERR_INTERNAL;
             fp_fast_end(fp);
+            pool_stop(&pl);
             goto fail;
         }
         if (spec->log) {
@@ -446,6 +531,7 @@ zkb_status zkbi_train_arrays(const zkbi_train_spec *spec, const zkbi_train_data 
     }
 
     fp_fast_end(fp);
+    pool_stop(&pl);
     char why[512];
     if ((st = zkbi_model_finish(m, why, sizeof why)) != ZKB_OK) {
         zkbi_errf(err, errlen, "%s", why);
