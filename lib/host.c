@@ -1,5 +1,6 @@
 /* The services table handed to plugins and the per-session host context. */
 #include "host.h"
+#include "zkmlbench/zkb_eval.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -88,6 +89,12 @@ void zkbi_host_ctx_set_sink(zkb_host_ctx *h, const zkbi_host_sink *sink)
         h->sink = *sink;
     else
         memset(&h->sink, 0, sizeof h->sink);
+}
+
+void zkbi_host_ctx_set_ranges(zkb_host_ctx *h, const struct zkb_ranges *ranges)
+{
+    if (h)
+        h->ranges = ranges;
 }
 
 void zkbi_host_ctx_set_evaluator(zkb_host_ctx *h, zkbi_eval_fixed_fn fn, void *user)
@@ -310,6 +317,28 @@ static zkb_status svc_eval_fixed(zkb_host_ctx *h, const int64_t *x_q, uint64_t n
     return st;
 }
 
+static zkb_status svc_value_bits(zkb_host_ctx *h, uint32_t layer, uint32_t *acc_bits, uint32_t *out_bits)
+{
+    if (!h)
+        return ZKB_ERR_INVALID_ARG;
+    if (!h->ranges) {
+        svc_set_error(h, "value_bits: no range analysis in this session (call it after quantize)");
+        return ZKB_ERR_STATE;
+    }
+    zkb_layer_range r = {.struct_size = sizeof r};
+    zkb_status st = layer == ZKB_LAYER_INPUT ? zkb_ranges_input(h->ranges, &r)
+                                             : zkb_ranges_layer(h->ranges, layer, &r);
+    if (st != ZKB_OK) {
+        svc_set_error(h, "value_bits: no such layer");
+        return st;
+    }
+    if (acc_bits)
+        *acc_bits = r.ana_acc_bits;
+    if (out_bits)
+        *out_bits = r.ana_out_bits;
+    return r.ana_acc_overflow || r.ana_out_overflow ? ZKB_ERR_OVERFLOW : ZKB_OK;
+}
+
 static uint64_t svc_now_ns(void) { return zkbi_now_ns(); }
 
 static const zkb_host_api host_api = {
@@ -329,6 +358,7 @@ static const zkb_host_api host_api = {
     .metric = svc_metric,
     .info = svc_info,
     .eval_fixed = svc_eval_fixed,
+    .value_bits = svc_value_bits,
 };
 
 const zkb_host_api *zkbi_host_api(void) { return &host_api; }

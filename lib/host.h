@@ -54,6 +54,7 @@ struct zkb_host_ctx {
     zkbi_host_sink sink;
     zkbi_eval_fixed_fn eval;
     void *eval_user;
+    const struct zkb_ranges *ranges; /* analytic ranges behind value_bits; may be NULL */
     zkbi_probe *phase;    /* current phase: spawned children are added to it */
     uint64_t deadline_ns; /* 0: none */
     _Atomic int cancel;
@@ -80,6 +81,8 @@ const zkbi_host_metric *zkbi_host_ctx_metric(const zkb_host_ctx *h, size_t i);
 int zkbi_host_ctx_set_scratch(zkb_host_ctx *h, const char *dir);
 void zkbi_host_ctx_set_sink(zkb_host_ctx *h, const zkbi_host_sink *sink);
 void zkbi_host_ctx_set_evaluator(zkb_host_ctx *h, zkbi_eval_fixed_fn fn, void *user);
+/* The session's range analysis (not owned), for host->value_bits. */
+void zkbi_host_ctx_set_ranges(zkb_host_ctx *h, const struct zkb_ranges *ranges);
 void zkbi_host_ctx_set_phase(zkb_host_ctx *h, zkbi_probe *phase);
 void zkbi_host_ctx_set_deadline(zkb_host_ctx *h, uint64_t deadline_ns);
 void zkbi_host_ctx_cancel(zkb_host_ctx *h);

@@ -94,6 +94,8 @@ typedef struct zkbi_inputs {
     int64_t *ref_q;  /* reference evaluator's outputs, n_samples * n_out */
     int32_t *float_class; /* argmax of the float model */
     int32_t *fixed_class; /* argmax of the reference evaluator */
+    double input_abs_max; /* bound on |x| for range analysis: 1 for synthetic
+                             inputs, the largest |x| of the dataset split otherwise */
 } zkbi_inputs;
 
 /* The run's dataset for model m, quantized, with the float and fixed
@@ -114,6 +116,7 @@ typedef struct zkbi_cell_job {
     size_t n_opts;
     uint32_t repeats;
     const zkbi_inputs *in;
+    const struct zkb_ranges *ranges;
     const char *scratch;
     const char *log_path; /* stdout and stderr of the cell */
     uint64_t deadline_ns;

@@ -1,5 +1,6 @@
 /* zkb_run_execute: every cell in its own child process, one record each. */
 #include "run.h"
+#include "zkmlbench/zkb_eval.h"
 #include "results.h"
 
 #include <errno.h>
@@ -16,6 +17,7 @@ typedef struct cell_run {
     zkbi_cell *c;
     zkb_model *model;
     zkbi_qmodel *qm;
+    zkb_ranges *ranges;
     zkbi_inputs in;
     int have_inputs;
     zkbi_outcome o;
@@ -69,7 +71,7 @@ static void isolate(cell_run *cr)
     }
     uint64_t t0 = zkbi_now_ns();
     uint64_t deadline = t0 + (uint64_t)(run->set.timeout_s * 1e9);
-    zkbi_cell_job job = {.ctx = run->ctx, .b = cr->c->b, .model = cr->model, .qm = cr->qm,
+    zkbi_cell_job job = {.ctx = run->ctx, .b = cr->c->b, .model = cr->model, .qm = cr->qm, .ranges = cr->ranges,
                          .opts = cr->c->opts, .n_opts = cr->c->n_opts, .repeats = run->set.repeats,
                          .in = &cr->in, .scratch = scratch, .log_path = log_path,
                          .deadline_ns = deadline, .parent = getpid(), .fd = fds[1]};
@@ -118,6 +120,11 @@ static int prepare(cell_run *cr)
         return -1;
     }
     cr->have_inputs = 1;
+    st = zkb_range_analysis(cr->model, &run->set.quant, NULL, 0, cr->in.input_abs_max, 1, &cr->ranges);
+    if (st != ZKB_OK) {
+        zkbi_outcome_set(&cr->o, "failed", st, "failed: range analysis: %s", zkb_model_last_error(cr->model));
+        return -1;
+    }
     return 0;
 }
 
@@ -232,6 +239,7 @@ static void run_cell(zkb_run *run, size_t i, const zkbi_results *done, done_here
         progress(run, i, cr.o.status, (double)(zkbi_now_ns() - t0) * 1e-9);
     }
     zkbi_qmodel_free(cr.qm);
+    zkb_ranges_free(cr.ranges);
     if (cr.have_inputs)
         zkbi_inputs_free(&cr.in);
     zkbi_outcome_free(&cr.o);

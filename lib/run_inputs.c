@@ -5,6 +5,7 @@
 #include "dataset_synth.h"
 #include "zkmlbench/zkb_data.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,7 +103,13 @@ static zkb_status dataset_samples(const zkb_run *run, const zkb_model *m, zkbi_i
         zkbi_errf(err, errlen, "out of memory");
         st = ZKB_ERR_NOMEM;
     } else {
-        memcpy(in->x, zkb_dataset_data(ds), in->n_samples * in->n_in * sizeof *in->x);
+        const float *all = zkb_dataset_data(ds);
+        size_t n_all = zkb_dataset_count(ds) * in->n_in;
+        in->input_abs_max = 0;
+        for (size_t i = 0; i < n_all; i++)
+            if (fabs((double)all[i]) > in->input_abs_max)
+                in->input_abs_max = fabs((double)all[i]);
+        memcpy(in->x, all, in->n_samples * in->n_in * sizeof *in->x);
         memcpy(in->labels, zkb_dataset_labels(ds), in->n_samples * sizeof *in->labels);
     }
     zkb_dataset_free(ds);
@@ -135,6 +142,7 @@ zkb_status zkbi_inputs_make(const zkb_run *run, const zkb_model *m, const zkbi_q
     if (strcmp(run->set.dataset, "synthetic") == 0) {
         for (size_t s = 0; s < in->n_samples; s++)
             zkbi_synth_sample(run->set.seed, s, in->x + s * in->n_in, in->n_in);
+        in->input_abs_max = 1.0;
     } else {
         st = dataset_samples(run, m, in, err, errlen);
     }

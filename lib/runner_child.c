@@ -196,9 +196,10 @@ static void run_phases(child *c)
         st = c->vt->load_model(c->state, zkbi_model_desc(job->model));
     stop(c, &m, st);
 
+    zkbi_host_ctx_set_evaluator(c->h, eval_fixed, (void *)job->qm);
+    zkbi_host_ctx_set_ranges(c->h, job->ranges);
     start(c, &m, ZKBI_PH_QUANTIZE, -1, 0);
     stop(c, &m, c->vt->quantize(c->state, zkbi_qmodel_desc(job->qm)));
-    zkbi_host_ctx_set_evaluator(c->h, eval_fixed, (void *)job->qm);
 
     start(c, &m, ZKBI_PH_SETUP, -1, 0);
     stop(c, &m, c->vt->setup(c->state));

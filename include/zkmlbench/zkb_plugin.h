@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 #define ZKB_PLUGIN_ABI_MAJOR 1
-#define ZKB_PLUGIN_ABI_MINOR 0
+#define ZKB_PLUGIN_ABI_MINOR 1
 #define ZKB_PLUGIN_ENTRY zkb_plugin_init
 #define ZKB_PLUGIN_ENTRY_NAME "zkb_plugin_init"
 
@@ -193,7 +193,22 @@ typedef struct zkb_host_api {
      * model under the session's quantization (available after quantize). */
     zkb_status (*eval_fixed)(zkb_host_ctx *h, const int64_t *x_q, uint64_t n_in,
                              int64_t *out_q, uint64_t n_out);
+
+    /* ---- ABI 1.1 (check struct_size before use) ---- */
+
+    /* Worst-case signed widths, in bits including the sign, of layer i's
+     * accumulator (before its division; 0 for layers without one) and of its
+     * output, for the session's model and quantization and inputs bounded by
+     * the session's input bound (docs/accuracy.md, "Range analysis"); layer
+     * ZKB_LAYER_INPUT gives the quantized input's width in out_bits. For
+     * sizing range checks: every honest value fits. ZKB_ERR_OVERFLOW when a
+     * bound leaves int64 (bits are still reported, up to 128). Available from
+     * quantize on. */
+    zkb_status (*value_bits)(zkb_host_ctx *h, uint32_t layer, uint32_t *acc_bits,
+                             uint32_t *out_bits);
 } zkb_host_api;
+
+#define ZKB_LAYER_INPUT 0xFFFFFFFFu
 
 /* ---- the backend table a plugin exports ------------------------------- */
 

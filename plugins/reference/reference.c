@@ -3,12 +3,14 @@
  * compared with, and the ABI's own test subject. */
 #include "zkmlbench/zkb_plugin.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static const zkb_host_api *host;
 
 typedef struct ref_state {
     zkb_host_ctx *h;
+    uint32_t n_layers;
     uint64_t n_in;
     uint64_t n_out;
     int quantized;
@@ -48,6 +50,7 @@ static zkb_status ref_load_model(void *state, const zkb_model_desc *m)
     ref_state *s = state;
     s->n_in = (uint64_t)m->in_c * m->in_h * m->in_w;
     s->n_out = m->classes;
+    s->n_layers = m->n_layers;
     s->outputs = host->alloc(s->n_out * sizeof *s->outputs);
     if (!s->outputs)
         return ZKB_ERR_NOMEM;
@@ -63,12 +66,26 @@ static zkb_status ref_quantize(void *state, const zkb_qmodel_desc *qm)
     return ZKB_OK;
 }
 
+#define HOST_HAS(m) (host->struct_size >= offsetof(zkb_host_api, m) + sizeof host->m && host->m)
+
 static zkb_status ref_setup(void *state)
 {
     ref_state *s = state;
     if (!s->quantized) {
         host->set_error(s->h, "setup before quantize");
         return ZKB_ERR_STATE;
+    }
+    /* The widest integer the evaluator can meet: what a circuit would have
+     * to range-check, and whether int64 suffices. */
+    if (HOST_HAS(value_bits)) {
+        uint32_t widest = 0;
+        for (uint32_t i = 0; i < s->n_layers; i++) {
+            uint32_t acc = 0, out = 0;
+            host->value_bits(s->h, i, &acc, &out);
+            widest = acc > widest ? acc : widest;
+            widest = out > widest ? out : widest;
+        }
+        host->metric(s->h, "max_value_bits", widest, "bits");
     }
     return ZKB_OK;
 }
@@ -147,7 +164,8 @@ static const zkb_backend reference_backend = {
 ZKB_PLUGIN_EXPORT zkb_status zkb_plugin_init(const zkb_host_api *h, uint32_t host_abi_major,
                                              const zkb_backend **out)
 {
-    if (host_abi_major != ZKB_PLUGIN_ABI_MAJOR || !h || h->struct_size < sizeof(zkb_host_api))
+    if (host_abi_major != ZKB_PLUGIN_ABI_MAJOR || !h ||
+        h->struct_size < offsetof(zkb_host_api, eval_fixed) + sizeof h->eval_fixed)
         return ZKB_ERR_ABI;
     host = h;
     *out = &reference_backend;

@@ -16,6 +16,7 @@
 
 #include "host.h"
 #include "zkmlbench/zkmlbench.h"
+#include "zkmlbench/zkb_eval.h"
 
 #define TP(name) ZKB_TEST_PLUGIN_DIR "/" name ".so"
 #define REF ZKB_BUILD_PLUGIN_DIR "/zkb_reference.so"
@@ -248,6 +249,27 @@ static void test_record_contents(void **state)
     assert_true(NUM(j, "model", "params") > 0);
     assert_true(NUM(j, "samples") == 3 && NUM(j, "repeats") == 2 && NUM(j, "seed") == 7);
     assert_string_equal(str_at(j, "dataset", NULL), "synthetic");
+    /* host->value_bits reaches the plugin: the reference backend reports the
+     * widest worst-case integer, which must be the range analysis' own */
+    {
+        zkb_model *m = NULL;
+        assert_int_equal(zkb_model_load_file(f->ctx, CNN, &m), ZKB_OK);
+        zkb_quant q;
+        zkb_quant_default(&q);
+        zkb_ranges *r = NULL;
+        assert_int_equal(zkb_range_analysis(m, &q, NULL, 0, 1.0, 1, &r), ZKB_OK);
+        uint32_t widest = 0;
+        for (uint32_t i = 0; i < zkb_ranges_layer_count(r); i++) {
+            zkb_layer_range lr = {.struct_size = sizeof lr};
+            assert_int_equal(zkb_ranges_layer(r, i, &lr), ZKB_OK);
+            widest = lr.ana_acc_bits > widest ? lr.ana_acc_bits : widest;
+            widest = lr.ana_out_bits > widest ? lr.ana_out_bits : widest;
+        }
+        assert_true(widest > 8 && widest < 64);
+        assert_true(NUM(j, "metrics", "max_value_bits", "value") == widest);
+        zkb_ranges_free(r);
+        zkb_model_free(m);
+    }
     assert_null(cJSON_GetObjectItemCaseSensitive(j, "reason"));
     const char *ph[] = {"load", "quantize", "setup", "witness", "prove", "verify"};
     for (int i = 0; i < 6; i++) {
