@@ -19,6 +19,7 @@ int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_model(int argc, char **argv);
 int cmd_data(int argc, char **argv);
+int cmd_zoo(int argc, char **argv);
 int cmd_compat(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 

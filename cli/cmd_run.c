@@ -24,7 +24,7 @@ static void run_help(void)
            "record per finished cell to OUT/results.jsonl. Cells already there are skipped\n"
            "(resume) unless --force.\n\n"
            "  -m, --models LIST      model files or directories of *.json, comma-separated\n"
-           "                         (default: models/tiny)\n"
+           "                         (default: models, the zoo)\n"
            "  -b, --backends LIST    backend names, comma-separated (default: every available one)\n"
            "  -o, --option B.K=V     backend option, e.g. -o circom.proof_system=plonk (repeatable)\n"
            "  -n, --samples N        samples per cell (default 1)\n"
@@ -33,7 +33,8 @@ static void run_help(void)
            "      --memory-cap SIZE  memory cap per cell, e.g. 512M, 20G (default 20G)\n"
            "      --out DIR          output directory (default results)\n"
            "      --force            redo cells already in results.jsonl\n"
-           "      --dataset NAME     input samples: synthetic (default)\n"
+           "      --dataset NAME     input samples: auto (default: the model's own dataset, else\n"
+           "                         synthetic), synthetic, mnist, mnist14, heart, heart_std\n"
            "      --data-dir DIR     dataset directory (default $ZKB_DATA_DIR, ../shared/data, ./data)\n"
            "      --seed N           seed of synthetic inputs (default 1)\n"
            "      --scheme S         fixed-point scheme: pow2 (default) or pow10\n"
@@ -225,8 +226,8 @@ static int parse_args(int argc, char **argv, run_args *a)
     }
     if (a->models.n == 0) {
         struct stat st;
-        if (stat("models/tiny", &st) != 0 || !add_model_arg(&a->models, "models/tiny")) {
-            cli_error("run: no models given (--models) and no models/tiny here");
+        if (stat("models", &st) != 0 || !add_model_arg(&a->models, "models")) {
+            cli_error("run: no models given (--models) and no models/ here");
             return EXIT_USAGE;
         }
     }

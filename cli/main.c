@@ -13,6 +13,7 @@ static const struct {
     {"list", cmd_list, "list backends: version, proof system, available or why not"},
     {"run", cmd_run, "run benchmark cells (models x backends) and append results"},
     {"model", cmd_model, "check a model file and print its shape and fingerprint"},
+    {"zoo", cmd_zoo, "list the model zoo, or train it (regenerates models/ bit for bit)"},
     {"data", cmd_data, "check dataset files (SHA-256) and show what a dataset holds"},
     {"compat", cmd_compat, "which backends support each operator of a model (ONNX or JSON)"},
     {"eval", cmd_eval, "accuracy loss of fixed-point inference; scale sweep; range analysis"},

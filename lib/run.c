@@ -49,7 +49,7 @@ zkb_status zkb_run_new(zkb_ctx *ctx, const char *out_dir, zkb_run **out)
     s->repeats = 1;
     s->timeout_s = 600;
     s->memory_cap = UINT64_C(20) << 30;
-    snprintf(s->dataset, sizeof s->dataset, "synthetic");
+    snprintf(s->dataset, sizeof s->dataset, "auto");
     s->seed = 1;
     zkb_quant_default(&s->quant);
     *out = run;
@@ -156,7 +156,7 @@ zkb_status zkb_run_set(zkb_run *run, const char *key, const char *value)
     } else if (!strcmp(key, "dataset")) {
         size_t n = strlen(value);
         if (n == 0 || n >= sizeof s->dataset || strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789_-.:") != n)
-            return run_fail(run, ZKB_ERR_INVALID_ARG, "dataset: '%s' is not a dataset name", value);
+            return run_fail(run, ZKB_ERR_INVALID_ARG, "dataset: '%s' is not a dataset name (auto, synthetic, mnist, mnist14, heart, heart_std)", value);
         memcpy(s->dataset, value, n + 1);
     } else if (!strcmp(key, "seed")) {
         if (parse_u64(value, (UINT64_C(1) << 53) - 1, &s->seed) != 0)

@@ -94,6 +94,7 @@ typedef struct zkbi_inputs {
     int64_t *ref_q;  /* reference evaluator's outputs, n_samples * n_out */
     int32_t *float_class; /* argmax of the float model */
     int32_t *fixed_class; /* argmax of the reference evaluator */
+    char dataset[64];     /* the dataset used: "synthetic" or a dataset name ("auto" resolved) */
     double input_abs_max; /* bound on |x| for range analysis: 1 for synthetic
                              inputs, the largest |x| of the dataset split otherwise */
 } zkbi_inputs;

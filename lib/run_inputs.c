@@ -4,8 +4,10 @@
 
 #include "dataset_synth.h"
 #include "zkmlbench/zkb_data.h"
+#include "zkmlbench/zkb_eval.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,9 +83,9 @@ static zkb_status dataset_samples(const zkb_run *run, const zkb_model *m, zkbi_i
                                   size_t errlen)
 {
     zkb_dataset *ds = NULL;
-    zkb_status st = zkb_dataset_open(run->ctx, run->set.dataset, "test", &ds);
+    zkb_status st = zkb_dataset_open(run->ctx, in->dataset, "test", &ds);
     if (st != ZKB_OK) {
-        zkbi_errf(err, errlen, "dataset %s: %s", run->set.dataset, zkb_ctx_last_error(run->ctx));
+        zkbi_errf(err, errlen, "dataset %s: %s", in->dataset, zkb_ctx_last_error(run->ctx));
         return st;
     }
     uint32_t mc, mh, mw, dc, dh, dw;
@@ -92,11 +94,11 @@ static zkb_status dataset_samples(const zkb_run *run, const zkb_model *m, zkbi_i
     if (zkb_dataset_features(ds) != in->n_in || zkb_dataset_classes(ds) != in->n_out) {
         zkbi_errf(err, errlen,
                   "dataset %s has samples [%u, %u, %u] and %u classes; model %s wants [%u, %u, %u] and %zu",
-                  run->set.dataset, dc, dh, dw, zkb_dataset_classes(ds), zkb_model_name(m), mc, mh, mw,
+                  in->dataset, dc, dh, dw, zkb_dataset_classes(ds), zkb_model_name(m), mc, mh, mw,
                   in->n_out);
         st = ZKB_ERR_INVALID_ARG;
     } else if (zkb_dataset_count(ds) < in->n_samples) {
-        zkbi_errf(err, errlen, "dataset %s has %zu test samples, %zu asked for", run->set.dataset,
+        zkbi_errf(err, errlen, "dataset %s has %zu test samples, %zu asked for", in->dataset,
                   zkb_dataset_count(ds), in->n_samples);
         st = ZKB_ERR_INVALID_ARG;
     } else if (!(in->labels = malloc(in->n_samples * sizeof *in->labels))) {
@@ -138,8 +140,16 @@ zkb_status zkbi_inputs_make(const zkb_run *run, const zkb_model *m, const zkbi_q
         zkbi_errf(err, errlen, "out of memory");
         return ZKB_ERR_NOMEM;
     }
+    /* "auto": the dataset the model was made for (metadata, else input
+     * shape), synthetic inputs when none fits */
+    const char *name = run->set.dataset;
+    if (strcmp(name, "auto") == 0) {
+        name = zkb_eval_default_dataset(m);
+        name = name ? name : "synthetic";
+    }
+    snprintf(in->dataset, sizeof in->dataset, "%s", name);
     zkb_status st = ZKB_OK;
-    if (strcmp(run->set.dataset, "synthetic") == 0) {
+    if (strcmp(in->dataset, "synthetic") == 0) {
         for (size_t s = 0; s < in->n_samples; s++)
             zkbi_synth_sample(run->set.seed, s, in->x + s * in->n_in, in->n_in);
         in->input_abs_max = 1.0;

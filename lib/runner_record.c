@@ -161,7 +161,9 @@ static void add_context(cJSON *rec, const zkbi_record_in *r)
     }
     cJSON_AddNumberToObject(rec, "samples", run->set.samples);
     cJSON_AddNumberToObject(rec, "repeats", run->set.repeats);
-    cJSON_AddStringToObject(rec, "dataset", run->set.dataset);
+    cJSON_AddStringToObject(rec, "dataset", r->in ? r->in->dataset : run->set.dataset);
+    if (r->in && strcmp(r->in->dataset, run->set.dataset) != 0)
+        cJSON_AddStringToObject(rec, "dataset_requested", run->set.dataset);
     cJSON_AddNumberToObject(rec, "seed", (double)run->set.seed);
     cJSON *l = cJSON_AddObjectToObject(rec, "limits");
     cJSON_AddNumberToObject(l, "timeout_s", run->set.timeout_s);

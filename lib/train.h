@@ -155,6 +155,10 @@ const zkbi_zoo_entry *zkbi_zoo_at(size_t i);
 const zkbi_zoo_entry *zkbi_zoo_find(const char *name);
 /* The training spec of a zoo model (architecture and hyper-parameters). */
 void zkbi_zoo_spec(const zkbi_zoo_entry *e, zkbi_train_spec *spec);
+/* Open e's dataset (train and test splits), train with spec, write
+ * <out_dir>/<name>.json. Errors in err. */
+zkb_status zkbi_zoo_train_entry(zkb_ctx *ctx, const zkbi_zoo_entry *e, const zkbi_train_spec *spec,
+                                const char *out_dir, zkbi_train_report *rep, char *err, size_t errlen);
 
 /* ---- shared by the train*.c files ------------------------------------------------------ */
 

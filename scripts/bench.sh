@@ -5,7 +5,7 @@
 #   scripts/bench.sh [extra zkbench run options...]
 #
 # Environment (defaults in brackets):
-#   MODELS    model files or directories, comma-separated  [models/tiny]
+#   MODELS    model files or directories, comma-separated  [models: the zoo]
 #   BACKENDS  backend names, comma-separated     [every available backend]
 #   SAMPLES   samples per cell                                        [20]
 #   REPEATS   witness/prove/verify repeats per sample                  [3]
@@ -32,7 +32,7 @@ export ZKB_PLUGIN_PATH="$plugins${ZKB_PLUGIN_PATH:+:$ZKB_PLUGIN_PATH}"
 
 out=${OUT:-results}
 args=(run
-    --models "${MODELS:-models/tiny}"
+    --models "${MODELS:-models}"
     --samples "${SAMPLES:-20}"
     --repeats "${REPEATS:-3}"
     --timeout "${TIMEOUT:-600}"

@@ -104,5 +104,26 @@ if [[ -f "$real/t10k-labels-idx1-ubyte.gz" ]]; then
     expect_text "fetched test split loads" "mnist test: 10000 samples"
 fi
 
+check "zoo list" 0 "$zkbench" zoo list
+expect_text "zoo list names the CNN" "mnist_cnn_28_6_16_120_84_10_5 *mnist *98.72"
+if [[ -f "$src/../shared/data/heart/heart.csv" ]]; then
+    data=(--data-dir "$src/../shared/data")
+    # regenerating a zoo model gives the committed file byte for byte
+    check "zoo train heart models" 0 "$zkbench" zoo train --out "$tmp/zoo" "${data[@]}" heart_linear_18_2 heart_mlp_18_8_8_2
+    for m in heart_linear_18_2 heart_mlp_18_8_8_2; do
+        if cmp -s "$tmp/zoo/$m.json" "$src/models/$m.json"; then passes=$((passes + 1)); else
+            echo "FAIL: zoo train $m differs from models/$m.json"; failures=$((failures + 1)); fi
+    done
+    check "eval" 0 "$zkbench" eval "$src/models/heart_linear_18_2.json" "${data[@]}"
+    acc=$(python3 -c "import json,sys; print('%.2f' % json.load(open(sys.argv[1]))['metadata']['float_test_accuracy'])" "$src/models/heart_linear_18_2.json")
+    expect_text "eval reproduces the recorded float accuracy" "float *accuracy $acc %"
+    expect_text "eval reports both loss definitions" "differ .* of samples change class"
+    check "eval sweep" 0 "$zkbench" eval "$src/models/heart_mlp_18_8_8_2.json" "${data[@]}" --sweep
+    expect_text "sweep covers pow10 6" "pow10 *6"
+    check "run on the model's own dataset" 0 "$zkbench" run -q -m "$src/models/heart_mlp_18_8_8_2.json" -b reference -n 10 "${data[@]}" --out "$tmp/heart"
+    grep -q '"dataset":"heart_std"' "$tmp/heart/results.jsonl" && passes=$((passes + 1)) ||
+        { echo "FAIL: auto dataset did not resolve to heart_std"; failures=$((failures + 1)); }
+fi
+
 echo "$passes passed, $failures failed"
 [[ $failures -eq 0 ]]

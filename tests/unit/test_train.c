@@ -623,24 +623,11 @@ static int zoo_main(int argc, char **argv)
             sp.weight_decay = wd;
         if (seed)
             sp.seed = seed;
-        zkb_dataset *tr = NULL, *te = NULL;
-        if (zkb_dataset_open(ctx, e->dataset, "train", &tr) != ZKB_OK ||
-            zkb_dataset_open(ctx, e->dataset, "test", &te) != ZKB_OK) {
-            fprintf(stderr, "%s: %s\n", e->name, zkb_ctx_last_error(ctx));
-            zkb_dataset_free(tr);
-            rc = 1;
-            continue;
-        }
-        zkb_model *m = NULL;
         zkbi_train_report rep;
-        char err[512], path[4096];
-        zkb_status st = zkbi_train(&sp, tr, te, &m, &rep, err, sizeof err);
-        if (st == ZKB_OK) {
-            snprintf(path, sizeof path, "%s/%s.json", outdir, e->name);
-            st = zkbi_model_save_file(m, path, err, sizeof err);
-        }
+        char err[512];
+        zkb_status st = zkbi_zoo_train_entry(ctx, e, &sp, outdir, &rep, err, sizeof err);
         if (st != ZKB_OK) {
-            fprintf(stderr, "%s: %s\n", e->name, err);
+            fprintf(stderr, "%s\n", err);
             rc = 1;
         } else {
             total += rep.seconds;
@@ -649,9 +636,6 @@ static int zoo_main(int argc, char **argv)
                    e->target > 0 ? rep.test_accuracy - e->target : 0.0, rep.seconds);
             fflush(stdout);
         }
-        zkb_model_free(m);
-        zkb_dataset_free(tr);
-        zkb_dataset_free(te);
     }
     printf("total %.1f s\n", total);
     zkb_ctx_free(ctx);

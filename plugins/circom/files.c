@@ -1,0 +1,308 @@
+/* Files: small helpers, and the binary headers of .r1cs and .ptau files
+ * (snarkjs "binfile" layout: 4-byte magic, u32 version, u32 section count,
+ * then sections of u32 type, u64 size, data; little-endian). */
+#include "circom_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int cs_file_exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+long long cs_file_size(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+int cs_mkdirs(const char *p)
+{
+    char buf[CS_PATH];
+    size_t n = strlen(p);
+    if (n == 0 || n >= sizeof buf)
+        return -1;
+    memcpy(buf, p, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (buf[i] == '/' || buf[i] == '\0') {
+            char c = buf[i];
+            buf[i] = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return -1;
+            buf[i] = c;
+        }
+    }
+    return 0;
+}
+
+char *cs_read_file(const char *p, size_t max, size_t *len)
+{
+    FILE *fp = fopen(p, "rb");
+    if (!fp)
+        return NULL;
+    if (fseek(fp, 0, SEEK_END) != 0) {
+        fclose(fp);
+        return NULL;
+    }
+    long sz = ftell(fp);
+    if (sz < 0 || (size_t)sz > max || fseek(fp, 0, SEEK_SET) != 0) {
+        fclose(fp);
+        return NULL;
+    }
+    char *buf = cs_host->alloc((size_t)sz + 1);
+    if (!buf) {
+        fclose(fp);
+        return NULL;
+    }
+    size_t got = fread(buf, 1, (size_t)sz, fp);
+    fclose(fp);
+    if (got != (size_t)sz) {
+        cs_host->free(buf);
+        return NULL;
+    }
+    buf[got] = '\0';
+    if (len)
+        *len = got;
+    return buf;
+}
+
+int cs_copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb");
+    if (!in)
+        return -1;
+    FILE *out = fopen(to, "wb");
+    if (!out) {
+        fclose(in);
+        return -1;
+    }
+    char buf[65536];
+    size_t n;
+    int rc = 0;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n) {
+            rc = -1;
+            break;
+        }
+    if (ferror(in))
+        rc = -1;
+    fclose(in);
+    if (fclose(out) != 0)
+        rc = -1;
+    return rc;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const unsigned char *p)
+{
+    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+/* Find section `type` in a binfile; returns its offset, size through *size. */
+static long find_section(FILE *fp, const char *magic, uint32_t type, uint64_t *size)
+{
+    unsigned char hdr[12];
+    if (fseek(fp, 0, SEEK_SET) != 0 || fread(hdr, 1, 12, fp) != 12 || memcmp(hdr, magic, 4) != 0)
+        return -1;
+    uint32_t n = le32(hdr + 8);
+    long off = 12;
+    for (uint32_t i = 0; i < n && i < 64; i++) {
+        unsigned char sh[12];
+        if (fseek(fp, off, SEEK_SET) != 0 || fread(sh, 1, 12, fp) != 12)
+            return -1;
+        uint64_t sz = le64(sh + 4);
+        if (le32(sh) == type) {
+            *size = sz;
+            return off + 12;
+        }
+        if (sz > (uint64_t)1 << 40)
+            return -1;
+        off += 12 + (long)sz;
+    }
+    return -1;
+}
+
+int cs_r1cs_info(const char *path, uint64_t *constraints, uint64_t *n_public, uint64_t *wires)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return -1;
+    uint64_t size = 0;
+    long off = find_section(fp, "r1cs", 1, &size);
+    unsigned char b[4 + 64 + 4 * 4 + 8 + 4];
+    int rc = -1;
+    if (off >= 0 && size >= 4 && fseek(fp, off, SEEK_SET) == 0 && fread(b, 1, 4, fp) == 4) {
+        uint32_t n8 = le32(b);
+        if (n8 > 0 && n8 <= 64 && size >= 4 + n8 + 28 &&
+            fread(b + 4, 1, n8 + 28, fp) == n8 + 28) {
+            const unsigned char *q = b + 4 + n8;
+            *wires = le32(q);
+            *n_public = (uint64_t)le32(q + 4) + le32(q + 8);
+            *constraints = le32(q + 24);
+            rc = 0;
+        }
+    }
+    fclose(fp);
+    return rc;
+}
+
+int cs_ptau_power(const char *path, int *has_lagrange)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return -1;
+    uint64_t size = 0;
+    int power = -1;
+    long off = find_section(fp, "ptau", 1, &size);
+    unsigned char b[4 + 64 + 8];
+    if (off >= 0 && fseek(fp, off, SEEK_SET) == 0 && fread(b, 1, 4, fp) == 4) {
+        uint32_t n8 = le32(b);
+        if (n8 > 0 && n8 <= 64 && size >= 4 + n8 + 8 && fread(b + 4, 1, n8 + 4, fp) == n8 + 4)
+            power = (int)le32(b + 4 + n8);
+    }
+    if (has_lagrange)
+        *has_lagrange = power >= 0 && find_section(fp, "ptau", 12, &size) >= 0 && size > 0;
+    fclose(fp);
+    return power;
+}
+
+int cs_ptau_mark_fflonk(const char *from, const char *to)
+{
+    if (cs_copy_file(from, to) != 0)
+        return -1;
+    FILE *fp = fopen(to, "r+b");
+    if (!fp)
+        return -1;
+    unsigned char hdr[12];
+    int rc = -1;
+    if (fread(hdr, 1, 12, fp) == 12 && memcmp(hdr, "ptau", 4) == 0) {
+        uint32_t n = le32(hdr + 8) + 1;
+        unsigned char nb[4] = {(unsigned char)n, (unsigned char)(n >> 8), (unsigned char)(n >> 16),
+                               (unsigned char)(n >> 24)};
+        unsigned char sec[12] = {12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        if (fseek(fp, 8, SEEK_SET) == 0 && fwrite(nb, 1, 4, fp) == 4 &&
+            fseek(fp, 0, SEEK_END) == 0 && fwrite(sec, 1, 12, fp) == 12)
+            rc = 0;
+    }
+    if (fclose(fp) != 0)
+        rc = -1;
+    if (rc != 0)
+        unlink(to);
+    return rc;
+}
+
+uint64_t cs_fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* BN254 scalar field modulus. */
+static const char P_DEC[] =
+    "21888242871839275222246405745257275088548364400416034343698204186575808495617";
+
+/* a - b for decimal strings with a >= b (same or fewer digits in b). */
+static void dec_sub(const char *a, const char *b, char *out, size_t cap)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char tmp[128];
+    int borrow = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < la && k < sizeof tmp - 1; i++) {
+        int da = a[la - 1 - i] - '0';
+        int db = i < lb ? b[lb - 1 - i] - '0' : 0;
+        int d = da - db - borrow;
+        borrow = d < 0;
+        if (d < 0)
+            d += 10;
+        tmp[k++] = (char)('0' + d);
+    }
+    while (k > 1 && tmp[k - 1] == '0')
+        k--;
+    size_t j = 0;
+    for (; j < k && j < cap - 1; j++)
+        out[j] = tmp[k - 1 - j];
+    out[j] = '\0';
+}
+
+static int dec_to_i64(const char *d, int64_t *v)
+{
+    size_t n = strlen(d);
+    if (n == 0 || n > 19)
+        return -1;
+    uint64_t x = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (d[i] < '0' || d[i] > '9')
+            return -1;
+        x = x * 10 + (uint64_t)(d[i] - '0');
+    }
+    if (x > (uint64_t)INT64_MAX)
+        return -1;
+    *v = (int64_t)x;
+    return 0;
+}
+
+int cs_parse_public(const char *json, int64_t *out, size_t n, char *why, size_t why_len)
+{
+    const char *p = json;
+    size_t k = 0;
+    while (*p && *p != '[')
+        p++;
+    if (*p != '[') {
+        snprintf(why, why_len, "public.json: not a JSON array");
+        return -1;
+    }
+    p++;
+    while (k < n) {
+        while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t' || *p == ',')
+            p++;
+        if (*p != '"') {
+            snprintf(why, why_len, "public.json: %zu values, want at least %zu", k, n);
+            return -1;
+        }
+        p++;
+        char num[100];
+        size_t j = 0;
+        while (*p >= '0' && *p <= '9' && j < sizeof num - 1)
+            num[j++] = *p++;
+        num[j] = '\0';
+        if (*p != '"' || j == 0 || j > 77) {
+            snprintf(why, why_len, "public.json: value %zu is not a field element", k);
+            return -1;
+        }
+        p++;
+        int64_t v;
+        if (dec_to_i64(num, &v) == 0) {
+            out[k++] = v;
+            continue;
+        }
+        /* Above p/2: the negative number v - p. */
+        if (j < 77 || strcmp(num, P_DEC) >= 0) {
+            snprintf(why, why_len, "public.json: value %zu (%s) is not an int64 logit", k, num);
+            return -1;
+        }
+        char d[100];
+        dec_sub(P_DEC, num, d, sizeof d);
+        if (dec_to_i64(d, &v) != 0) {
+            snprintf(why, why_len, "public.json: value %zu (%s) is not an int64 logit", k, num);
+            return -1;
+        }
+        out[k++] = -v;
+    }
+    return (int)k;
+}
