@@ -66,6 +66,14 @@ zkb_status zkbi_fe_new(const zkbi_qmodel *qm, uint64_t in_bound, int max_path, i
         free(f);
         return ZKB_ERR_NOMEM;
     }
+    f->first_dense = qm->n_layers;
+    for (uint32_t i = 0; i < qm->n_layers; i++) {
+        uint32_t op = qm->layers[i].shape.op;
+        if (op == ZKB_OP_DENSE)
+            f->first_dense = i;
+        if (op != ZKB_OP_FLATTEN)
+            break;
+    }
     /* bits counts the sign: 32 bits hold [-(2^31 - 1), 2^31 - 1] */
     int params32 = 1;
     for (uint32_t i = 0; i < qm->n_layers && params32; i++) {
@@ -167,7 +175,7 @@ size_t zkbi_fe_scratch_bytes(const zkbi_fe *f)
 {
     size_t lane = f->path == ZKBI_FE_I32 ? 4 : 8;
     size_t rows = 2 * (size_t)f->max_act * f->block * lane;
-    size_t nz = ((size_t)f->max_dense_in + 1) * sizeof(uint32_t);
+    size_t nz = ((size_t)f->max_dense_in + 1) * sizeof(uint32_t) + (size_t)f->n_in;
     size_t total = rows + nz;
     return (total + FE_ALIGN - 1) / FE_ALIGN * FE_ALIGN;
 }

@@ -78,6 +78,8 @@ struct zkbi_fe {
     int64_t scale;
     uint32_t rnd;
     size_t block; /* images per block for the chosen isa */
+    uint32_t first_dense; /* a dense layer reading the input itself (after flatten
+                           * only), whose all-zero features are skipped; else n_layers */
 };
 
 /* One block through the kernels of one ISA (eval_fast_kern.c). */

@@ -66,19 +66,19 @@ static inline int64_t FE_FN(div1)(const FE_FN(fe_div) * v, int64_t x)
     }                                                                                           \
                                                                                                 \
     static void FE_FN(dense_##TS)(const zkbi_fe_layer *L, const R *x, R *y,                     \
-                                  const FE_FN(fe_div) * dv, uint32_t *nz)                       \
+                                  const FE_FN(fe_div) * dv, uint32_t *nz,          \
+                                  const unsigned char *nzflag)                       \
     {                                                                                           \
         const uint64_t n_in = L->s.in_w, units = L->s.out_w;                                    \
         const T *wt = L->w, *b = L->b;                                                          \
         const R zero = {0};                                                                     \
-        uint64_t n_nz = 0;                                                                      \
-        for (uint64_t i = 0; i < n_in; i++) {                                                   \
-            T any = 0;                                                                          \
-            for (int l = 0; l < FE_B; l++)                                                      \
-                any |= x[i][l];                                                                 \
-            if (any)                                                                            \
-                nz[n_nz++] = (uint32_t)i;                                                       \
-        }                                                                                       \
+        uint64_t n_nz = 0;                                                                     \
+        if (nzflag) /* the block's input: features that are non-zero in some image */         \
+            for (uint64_t i = 0; i < n_in; i++)                                                \
+                nz[n_nz] = (uint32_t)i, n_nz += nzflag[i] != 0;                                \
+        else                                                                                   \
+            for (uint64_t i = 0; i < n_in; i++)                                                \
+                nz[n_nz++] = (uint32_t)i;                                                      \
         uint64_t o = 0;                                                                         \
         for (; o + 4 <= units; o += 4) {                                                        \
             R a0 = zero + b[o], a1 = zero + b[o + 1], a2 = zero + b[o + 2], a3 = zero + b[o + 3]; \
@@ -237,7 +237,7 @@ static inline int64_t FE_FN(div1)(const FE_FN(fe_div) * v, int64_t x)
             const zkbi_fe_layer *L = &f->L[li];                                                 \
             switch (L->s.op) {                                                                  \
             case ZKB_OP_DENSE:                                                                  \
-                FE_FN(dense_##TS)(L, cur, nxt, &dv, nz);                                        \
+                FE_FN(dense_##TS)(L, cur, nxt, &dv, nz, li == f->first_dense ? nzflag : NULL); \
                 break;                                                                          \
             case ZKB_OP_CONV2D:                                                                 \
                 FE_FN(conv_##TS)(L, cur, nxt, &dv);                                             \

@@ -67,6 +67,9 @@ zkb_status cs_run(cs_state *s, const char *what, const char *const *argv, const 
 /* Run "node [heap] script args..." */
 zkb_status cs_node(cs_state *s, const char *what, const char *script, const char *const *args,
                    const char *out_path);
+/* snprintf that returns -1 on truncation (paths are checked by their users
+ * through the files they name). */
+int cs_fmt(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 zkb_status cs_fail(zkb_host_ctx *h, zkb_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -264,7 +264,7 @@ int cs_parse_public(const char *json, int64_t *out, size_t n, char *why, size_t 
     while (*p && *p != '[')
         p++;
     if (*p != '[') {
-        snprintf(why, why_len, "public.json: not a JSON array");
+        cs_fmt(why, why_len, "public.json: not a JSON array");
         return -1;
     }
     p++;
@@ -272,7 +272,7 @@ int cs_parse_public(const char *json, int64_t *out, size_t n, char *why, size_t 
         while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t' || *p == ',')
             p++;
         if (*p != '"') {
-            snprintf(why, why_len, "public.json: %zu values, want at least %zu", k, n);
+            cs_fmt(why, why_len, "public.json: %zu values, want at least %zu", k, n);
             return -1;
         }
         p++;
@@ -282,7 +282,7 @@ int cs_parse_public(const char *json, int64_t *out, size_t n, char *why, size_t 
             num[j++] = *p++;
         num[j] = '\0';
         if (*p != '"' || j == 0 || j > 77) {
-            snprintf(why, why_len, "public.json: value %zu is not a field element", k);
+            cs_fmt(why, why_len, "public.json: value %zu is not a field element", k);
             return -1;
         }
         p++;
@@ -293,13 +293,13 @@ int cs_parse_public(const char *json, int64_t *out, size_t n, char *why, size_t 
         }
         /* Above p/2: the negative number v - p. */
         if (j < 77 || strcmp(num, P_DEC) >= 0) {
-            snprintf(why, why_len, "public.json: value %zu (%s) is not an int64 logit", k, num);
+            cs_fmt(why, why_len, "public.json: value %zu (%s) is not an int64 logit", k, num);
             return -1;
         }
         char d[100];
         dec_sub(P_DEC, num, d, sizeof d);
         if (dec_to_i64(d, &v) != 0) {
-            snprintf(why, why_len, "public.json: value %zu (%s) is not an int64 logit", k, num);
+            cs_fmt(why, why_len, "public.json: value %zu (%s) is not an int64 logit", k, num);
             return -1;
         }
         out[k++] = -v;

@@ -133,7 +133,7 @@ static int emit_div_decl(FILE *f, cs_state *s, uint32_t i, uint64_t n, int64_t d
     uint32_t qb = s->out_bits[i] < 2 ? 2 : s->out_bits[i];
     uint32_t kb = ceil_log2((uint64_t)d);
     if (d <= 0 || qb + kb + 2 > 250) {
-        snprintf(why, why_len, "layer %u: values of %u bits with divisor %lld do not fit the field",
+        cs_fmt(why, why_len, "layer %u: values of %u bits with divisor %lld do not fit the field",
                  i, qb, (long long)d);
         return -1;
     }
@@ -216,14 +216,14 @@ zkb_status cs_gen_circuit(cs_state *s, const char *path)
                         (unsigned long long)ksz);
             }
             char bias[32], wref[64], xref[96];
-            snprintf(bias, sizeof bias, priv ? "b%u" : "B%u", i);
+            cs_fmt(bias, sizeof bias, priv ? "b%u" : "B%u", i);
             if (dense) {
                 fprintf(f, "    for (var o = 0; o < %u; o++) {\n        var acc = %s[o];\n"
                            "        for (var k = 0; k < %llu; k++) {\n",
                         L->out_w, bias, (unsigned long long)n_inl);
-                snprintf(wref, sizeof wref, "%c%u[o * %llu + k]", priv ? 'w' : 'W', i,
+                cs_fmt(wref, sizeof wref, "%c%u[o * %llu + k]", priv ? 'w' : 'W', i,
                          (unsigned long long)n_inl);
-                snprintf(xref, sizeof xref, "%s[k]", prev);
+                cs_fmt(xref, sizeof xref, "%s[k]", prev);
                 if (priv)
                     fprintf(f, "            m%u[o][k] <== %s * %s;\n            acc += m%u[o][k];\n", i,
                             wref, xref, i);
@@ -316,11 +316,11 @@ zkb_status cs_gen_circuit(cs_state *s, const char *path)
             prev_div = -1;
             break;
         default:
-            snprintf(why, sizeof why, "layer %u: operator %u not supported", i, L->op);
+            cs_fmt(why, sizeof why, "layer %u: operator %u not supported", i, L->op);
             bad = 1;
             break;
         }
-        snprintf(prev, sizeof prev, "a%u", i);
+        cs_fmt(prev, sizeof prev, "a%u", i);
         prev_bits = s->out_bits[i] < 2 ? 2 : s->out_bits[i];
     }
     if (!bad) {
@@ -376,11 +376,11 @@ static void field_dec(int64_t v, char *out, size_t cap)
     static const char P[] =
         "21888242871839275222246405745257275088548364400416034343698204186575808495617";
     if (v >= 0) {
-        snprintf(out, cap, "%lld", (long long)v);
+        cs_fmt(out, cap, "%lld", (long long)v);
         return;
     }
     char a[32];
-    snprintf(a, sizeof a, "%llu", (unsigned long long)(-(v + 1)) + 1ULL);
+    cs_fmt(a, sizeof a, "%llu", (unsigned long long)(-(v + 1)) + 1ULL);
     size_t la = strlen(P), lb = strlen(a);
     char tmp[100];
     int borrow = 0;
@@ -390,7 +390,7 @@ static void field_dec(int64_t v, char *out, size_t cap)
         tmp[la - 1 - i] = (char)('0' + (d < 0 ? d + 10 : d));
     }
     tmp[la] = '\0';
-    snprintf(out, cap, "%s", tmp);
+    cs_fmt(out, cap, "%s", tmp);
 }
 
 static void emit_json_array(FILE *f, const char *key, const int64_t *v, uint64_t n, int first)
@@ -417,9 +417,9 @@ zkb_status cs_gen_input(cs_state *s, const int64_t *x_q, uint64_t n, const char 
             if (!Q->weights)
                 continue;
             char k[32];
-            snprintf(k, sizeof k, "w%u", i);
+            cs_fmt(k, sizeof k, "w%u", i);
             emit_json_array(f, k, Q->weights, Q->n_weights, 0);
-            snprintf(k, sizeof k, "b%u", i);
+            cs_fmt(k, sizeof k, "b%u", i);
             emit_json_array(f, k, Q->bias, Q->n_bias, 0);
         }
     fputs("}\n", f);

@@ -6,6 +6,15 @@
 #include <stdio.h>
 #include <string.h>
 
+int cs_fmt(char *out, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out, cap, fmt, ap);
+    va_end(ap);
+    return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
 zkb_status cs_fail(zkb_host_ctx *h, zkb_status st, const char *fmt, ...)
 {
     char msg[2048];
@@ -35,7 +44,7 @@ zkb_status cs_run(cs_state *s, const char *what, const char *const *argv, const 
     if (st != ZKB_OK && st != ZKB_ERR_CANCELLED && st != ZKB_ERR_TIMEOUT) {
         /* Keep the host's detail (the child's stderr tail) but say what ran. */
         char msg[256];
-        snprintf(msg, sizeof msg, "circom backend: %s failed (exit %d)", what, r.exit_code);
+        cs_fmt(msg, sizeof msg, "circom backend: %s failed (exit %d)", what, r.exit_code);
         cs_host->log(s->h, ZKB_LOG_WARN, msg);
     }
     return st;

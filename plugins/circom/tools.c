@@ -24,7 +24,7 @@ static int find_on_path(const char *name, char *out, size_t cap)
         const char *end = strchr(path, ':');
         size_t len = end ? (size_t)(end - path) : strlen(path);
         if (len > 0 && len + strlen(name) + 2 < cap) {
-            snprintf(out, cap, "%.*s/%s", (int)len, path, name);
+            cs_fmt(out, cap, "%.*s/%s", (int)len, path, name);
             if (access(out, X_OK) == 0)
                 return 0;
         }
@@ -39,7 +39,7 @@ static int find_on_path(const char *name, char *out, size_t cap)
 /* "version": "x.y.z" of a package.json. */
 static void package_version(const char *pkg_json, char *out, size_t cap)
 {
-    snprintf(out, cap, "unknown");
+    cs_fmt(out, cap, "unknown");
     char *txt = cs_read_file(pkg_json, 1 << 20, NULL);
     if (!txt)
         return;
@@ -49,7 +49,7 @@ static void package_version(const char *pkg_json, char *out, size_t cap)
         if (p) {
             const char *e = strchr(p + 1, '"');
             if (e && (size_t)(e - p - 1) < cap)
-                snprintf(out, cap, "%.*s", (int)(e - p - 1), p + 1);
+                cs_fmt(out, cap, "%.*s", (int)(e - p - 1), p + 1);
         }
     }
     cs_host->free(txt);
@@ -58,12 +58,12 @@ static void package_version(const char *pkg_json, char *out, size_t cap)
 /* First line of a program's stdout, through host->spawn. */
 static void program_version(zkb_host_ctx *h, const char *const *argv, char *out, size_t cap)
 {
-    snprintf(out, cap, "unknown");
+    cs_fmt(out, cap, "unknown");
     const char *dir = cs_host->scratch_dir(h);
     if (!dir)
         return;
     char path[CS_PATH];
-    snprintf(path, sizeof path, "%s/circom-version.txt", dir);
+    cs_fmt(path, sizeof path, "%s/circom-version.txt", dir);
     zkb_spawn_opts o;
     memset(&o, 0, sizeof o);
     o.struct_size = sizeof o;
@@ -78,7 +78,7 @@ static void program_version(zkb_host_ctx *h, const char *const *argv, char *out,
         return;
     size_t n = strcspn(txt, "\r\n");
     if (n > 0 && n < cap)
-        snprintf(out, cap, "%.*s", (int)n, txt);
+        cs_fmt(out, cap, "%.*s", (int)n, txt);
     cs_host->free(txt);
 }
 
@@ -88,37 +88,37 @@ zkb_status cs_find_tools(zkb_host_ctx *h, const char *tools_opt, cs_tools *t, ch
     memset(t, 0, sizeof *t);
     const char *env = getenv("ZKB_NODE_TOOLS");
     const char *dir = tools_opt && *tools_opt ? tools_opt : env && *env ? env : ZKB_CIRCOM_TOOLS_DIR;
-    snprintf(t->tools_dir, sizeof t->tools_dir, "%s", dir);
+    cs_fmt(t->tools_dir, sizeof t->tools_dir, "%s", dir);
 
     if (find_on_path("node", t->node, sizeof t->node) != 0) {
-        snprintf(why, why_len, "node not found on PATH: install Node.js (scripts/setup-deps.sh)");
+        cs_fmt(why, why_len, "node not found on PATH: install Node.js (scripts/setup-deps.sh)");
         return ZKB_ERR_UNAVAILABLE;
     }
-    snprintf(t->snarkjs_js, sizeof t->snarkjs_js, "%s/node_modules/snarkjs/build/cli.cjs", dir);
+    cs_fmt(t->snarkjs_js, sizeof t->snarkjs_js, "%s/node_modules/snarkjs/build/cli.cjs", dir);
     if (access(t->snarkjs_js, R_OK) != 0) {
-        snprintf(why, why_len, "snarkjs not found in %s/node_modules: run scripts/setup-node.sh", dir);
+        cs_fmt(why, why_len, "snarkjs not found in %s/node_modules: run scripts/setup-node.sh", dir);
         return ZKB_ERR_UNAVAILABLE;
     }
-    snprintf(t->circomlib, sizeof t->circomlib, "%s/node_modules", dir);
+    cs_fmt(t->circomlib, sizeof t->circomlib, "%s/node_modules", dir);
     char pj[CS_PATH];
-    snprintf(pj, sizeof pj, "%s/circomlib/circuits/poseidon.circom", t->circomlib);
+    cs_fmt(pj, sizeof pj, "%s/circomlib/circuits/poseidon.circom", t->circomlib);
     if (access(pj, R_OK) != 0) {
-        snprintf(why, why_len, "circomlib not found in %s/node_modules: run scripts/setup-node.sh", dir);
+        cs_fmt(why, why_len, "circomlib not found in %s/node_modules: run scripts/setup-node.sh", dir);
         return ZKB_ERR_UNAVAILABLE;
     }
     if (find_on_path("circom", t->circom, sizeof t->circom) != 0) {
-        snprintf(t->circom2_js, sizeof t->circom2_js, "%s/node_modules/circom2/cli.js", dir);
+        cs_fmt(t->circom2_js, sizeof t->circom2_js, "%s/node_modules/circom2/cli.js", dir);
         if (access(t->circom2_js, R_OK) != 0) {
-            snprintf(why, why_len,
+            cs_fmt(why, why_len,
                      "circom not found (no native circom on PATH, no circom2 in %s/node_modules): "
                      "run scripts/setup-node.sh", dir);
             return ZKB_ERR_UNAVAILABLE;
         }
     }
 
-    snprintf(pj, sizeof pj, "%s/node_modules/snarkjs/package.json", dir);
+    cs_fmt(pj, sizeof pj, "%s/node_modules/snarkjs/package.json", dir);
     package_version(pj, t->snarkjs_version, sizeof t->snarkjs_version);
-    snprintf(pj, sizeof pj, "%s/node_modules/circomlib/package.json", dir);
+    cs_fmt(pj, sizeof pj, "%s/node_modules/circomlib/package.json", dir);
     package_version(pj, t->circomlib_version, sizeof t->circomlib_version);
     const char *nv[] = {t->node, "--version", NULL};
     program_version(h, nv, t->node_version, sizeof t->node_version);
@@ -127,12 +127,12 @@ zkb_status cs_find_tools(zkb_host_ctx *h, const char *tools_opt, cs_tools *t, ch
         program_version(h, cv, t->circom_version, sizeof t->circom_version);
     } else {
         char v[64];
-        snprintf(pj, sizeof pj, "%s/node_modules/circom2/package.json", dir);
+        cs_fmt(pj, sizeof pj, "%s/node_modules/circom2/package.json", dir);
         package_version(pj, v, sizeof v);
-        snprintf(t->circom_version, sizeof t->circom_version, "circom2 %s (wasm)", v);
+        cs_fmt(t->circom_version, sizeof t->circom_version, "circom2 %s (wasm)", v);
     }
     if (strcmp(t->node_version, "unknown") == 0) {
-        snprintf(why, why_len, "node at %s does not run (node --version failed)", t->node);
+        cs_fmt(why, why_len, "node at %s does not run (node --version failed)", t->node);
         return ZKB_ERR_UNAVAILABLE;
     }
     return ZKB_OK;

@@ -1,0 +1,688 @@
+/* The circom backend: circuits generated from the model (gen_circuit.c),
+ * compiled with circom (native, or circom2 = circom as WebAssembly), proved
+ * with snarkjs (Groth16, PLONK or FFLONK). Every child runs through
+ * host->spawn. See docs/circom.md. */
+#include "circom_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const zkb_host_api *cs_host;
+
+#define HOST_HAS(m) \
+    (cs_host->struct_size >= offsetof(zkb_host_api, m) + sizeof cs_host->m && cs_host->m)
+
+/* Fixed entropy for the local powers of tau and keys: TESTING ONLY, anyone
+ * who reads this can forge proofs for circuits set up with it. */
+#define CS_TESTING_ENTROPY "zkmlbench-circom TESTING ONLY not a ceremony"
+
+static const zkb_option_decl cs_options[] = {
+    {"proof_system", ZKB_OPT_STRING, "groth16", "groth16|plonk|fflonk", "snarkjs proof system"},
+    {"weights", ZKB_OPT_STRING, "fixed", "fixed|private|hashed",
+     "fixed: circuit constants (bound by the verifying key); private: free private inputs "
+     "(proves nothing about the model, like circomlib-ml); hashed: private + Poseidon commitment "
+     "as a public output"},
+    {"input", ZKB_OPT_STRING, "public", "public|private", "visibility of the input"},
+    {"ptau", ZKB_OPT_STRING, "", NULL,
+     "a .ptau file of your own (e.g. from a public ceremony) instead of a local testing-only one"},
+    {"tools_dir", ZKB_OPT_STRING, "", NULL,
+     "directory with node_modules/{snarkjs,circom2,circomlib} (default $ZKB_NODE_TOOLS, else "
+     "tools/node of the source tree)"},
+};
+
+static const char *const psys_name[] = {"groth16", "plonk", "fflonk"};
+static const char *const weights_name[] = {"fixed", "private", "hashed"};
+
+static zkb_status cs_probe(zkb_host_ctx *h)
+{
+    cs_tools t;
+    char why[512];
+    zkb_status st = cs_find_tools(h, NULL, &t, why, sizeof why);
+    if (st != ZKB_OK)
+        return cs_fail(h, ZKB_ERR_UNAVAILABLE, "unavailable: %s", why);
+    char v[512];
+    cs_fmt(v, sizeof v, "%s; snarkjs %s; node %s", t.circom_version, t.snarkjs_version,
+             t.node_version);
+    cs_host->info(h, "framework_version", v);
+    cs_host->info(h, "circom", t.circom[0] ? t.circom : "circom2 (wasm, npm)");
+    return ZKB_OK;
+}
+
+static zkb_status cs_create(zkb_host_ctx *h, void **out)
+{
+    cs_state *s = cs_host->alloc(sizeof *s);
+    if (!s)
+        return ZKB_ERR_NOMEM;
+    memset(s, 0, sizeof *s);
+    s->h = h;
+    s->input_public = 1;
+    *out = s;
+    return ZKB_OK;
+}
+
+static void cs_destroy(void *state)
+{
+    cs_state *s = state;
+    if (!s)
+        return;
+    cs_host->free(s->ptau_opt);
+    cs_host->free(s->tools_opt);
+    cs_host->free(s->acc_bits);
+    cs_host->free(s->out_bits);
+    cs_host->free(s->expect);
+    cs_host->free(s);
+}
+
+static char *dup_str(const char *v)
+{
+    size_t n = strlen(v);
+    char *d = cs_host->alloc(n + 1);
+    if (d)
+        memcpy(d, v, n + 1);
+    return d;
+}
+
+static int pick(const char *v, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (v && strcmp(v, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static zkb_status cs_set_option(void *state, const char *key, const zkb_option_value *v)
+{
+    cs_state *s = state;
+    const char *str = v->type == ZKB_OPT_STRING && v->s ? v->s : "";
+    if (strcmp(key, "proof_system") == 0) {
+        int i = pick(str, psys_name, 3);
+        if (i < 0)
+            return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "proof_system: groth16, plonk or fflonk, not %s", str);
+        s->psys = i;
+    } else if (strcmp(key, "weights") == 0) {
+        int i = pick(str, weights_name, 3);
+        if (i < 0)
+            return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "weights: fixed, private or hashed, not %s", str);
+        s->weights = i;
+    } else if (strcmp(key, "input") == 0) {
+        if (strcmp(str, "public") != 0 && strcmp(str, "private") != 0)
+            return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "input: public or private, not %s", str);
+        s->input_public = strcmp(str, "public") == 0;
+    } else if (strcmp(key, "ptau") == 0 || strcmp(key, "tools_dir") == 0) {
+        char **dst = key[0] == 'p' ? &s->ptau_opt : &s->tools_opt;
+        cs_host->free(*dst);
+        *dst = NULL;
+        if (*str && !(*dst = dup_str(str)))
+            return ZKB_ERR_NOMEM;
+    } else {
+        return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "unknown option %s", key);
+    }
+    return ZKB_OK;
+}
+
+static zkb_status cs_load_model(void *state, const zkb_model_desc *m)
+{
+    cs_state *s = state;
+    char why[512];
+    if (cs_find_tools(s->h, s->tools_opt, &s->t, why, sizeof why) != ZKB_OK)
+        return cs_fail(s->h, ZKB_ERR_UNAVAILABLE, "unavailable: %s", why);
+    s->have_tools = 1;
+    s->m = m;
+    s->n_in = (uint64_t)m->in_c * m->in_h * m->in_w;
+    s->n_out = m->classes;
+    for (uint32_t i = 0; i < m->n_layers; i++)
+        if (m->layers[i]->op < ZKB_OP_DENSE || m->layers[i]->op > ZKB_OP_MAX)
+            return cs_fail(s->h, ZKB_ERR_UNSUPPORTED, "layer %u: operator %u not supported", i,
+                           m->layers[i]->op);
+    char v[512];
+    cs_fmt(v, sizeof v, "%s; snarkjs %s; node %s", s->t.circom_version, s->t.snarkjs_version,
+             s->t.node_version);
+    cs_host->info(s->h, "framework_version", v);
+    cs_host->info(s->h, "compiler", s->t.circom[0] ? "circom (native)" : "circom2 (wasm, npm)");
+    cs_host->info(s->h, "proof_system", psys_name[s->psys]);
+    cs_host->info(s->h, "weights", weights_name[s->weights]);
+    cs_host->info(s->h, "input_visibility", s->input_public ? "public" : "private");
+    cs_host->info(s->h, "weights_binding",
+                  s->weights == CS_W_FIXED    ? "verifying_key"
+                  : s->weights == CS_W_HASHED ? "poseidon_commitment"
+                                              : "none");
+    cs_host->metric(s->h, "params", (double)m->n_params, "count");
+    return ZKB_OK;
+}
+
+static zkb_status cs_quantize(void *state, const zkb_qmodel_desc *qm)
+{
+    cs_state *s = state;
+    if (!qm->quant || (qm->quant->scheme != ZKB_QUANT_POW2 && qm->quant->scheme != ZKB_QUANT_POW10) ||
+        (qm->quant->rounding != ZKB_ROUND_HALF_UP && qm->quant->rounding != ZKB_ROUND_FLOOR))
+        return cs_fail(s->h, ZKB_ERR_UNSUPPORTED, "only the pow2/pow10 schemes with half_up or floor rounding");
+    if (!HOST_HAS(value_bits))
+        return cs_fail(s->h, ZKB_ERR_UNSUPPORTED,
+                       "the host lacks value_bits (ABI 1.1): range checks cannot be sized");
+    if (qm->n_layers != s->m->n_layers)
+        return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "quantized model has %u layers, model %u",
+                       qm->n_layers, s->m->n_layers);
+    s->qm = qm;
+    uint32_t n = qm->n_layers;
+    s->acc_bits = cs_host->alloc((n + 1) * sizeof *s->acc_bits);
+    s->out_bits = cs_host->alloc((n + 1) * sizeof *s->out_bits);
+    s->expect = cs_host->alloc((s->n_out + 1) * sizeof *s->expect);
+    if (!s->acc_bits || !s->out_bits || !s->expect)
+        return ZKB_ERR_NOMEM;
+    uint32_t a = 0;
+    zkb_status st = cs_host->value_bits(s->h, ZKB_LAYER_INPUT, &a, &s->in_bits);
+    for (uint32_t i = 0; i < n && st == ZKB_OK; i++)
+        st = cs_host->value_bits(s->h, i, &s->acc_bits[i], &s->out_bits[i]);
+    if (st != ZKB_OK)
+        return cs_fail(s->h, ZKB_ERR_UNSUPPORTED, "values too wide for this circuit (range analysis: %s)",
+                       st == ZKB_ERR_OVERFLOW ? "beyond int64" : "failed");
+    for (uint32_t i = 0; i < n; i++)
+        if (s->out_bits[i] > 200 || s->acc_bits[i] > 200)
+            return cs_fail(s->h, ZKB_ERR_UNSUPPORTED, "layer %u: %u-bit values do not fit the field", i,
+                           s->acc_bits[i] > s->out_bits[i] ? s->acc_bits[i] : s->out_bits[i]);
+    return ZKB_OK;
+}
+
+/* ---- setup ---- */
+
+static uint32_t ceil_log2(uint64_t v)
+{
+    uint32_t k = 0;
+    while (k < 63 && ((uint64_t)1 << k) < v)
+        k++;
+    return k;
+}
+
+static zkb_status snarkjs(cs_state *s, const char *what, const char *const *args, const char *out)
+{
+    return cs_node(s, what, s->t.snarkjs_js, args, out);
+}
+
+static double secs_since(uint64_t t0)
+{
+    return (double)(cs_host->now_ns() - t0) / 1e9;
+}
+
+/* A locally generated powers of tau of this power, prepared for phase 2
+ * (groth16, plonk) or only contributed and marked for fflonk. Cached by power
+ * under <cache>/ptau/; a larger cached one of the same kind is reused (the
+ * keys depend only on the circuit's domain, not on the file's power).
+ * TESTING ONLY: a single contribution with fixed entropy. */
+static zkb_status local_ptau(cs_state *s, uint32_t power, int fflonk, char *out, size_t cap, uint32_t *used)
+{
+    const char *cache = cs_host->cache_dir(s->h);
+    if (!cache)
+        return cs_fail(s->h, ZKB_ERR_IO, "no cache directory");
+    char dir[CS_PATH];
+    cs_fmt(dir, sizeof dir, "%s/ptau", cache);
+    if (cs_mkdirs(dir) != 0)
+        return cs_fail(s->h, ZKB_ERR_IO, "cannot create %s", dir);
+    for (uint32_t p = power; p <= power + 2 && p <= 28; p++) {
+        cs_fmt(out, cap, "%s/pot%u_prepared.ptau", dir, p);
+        if (cs_file_exists(out)) {
+            *used = p;
+            return ZKB_OK;
+        }
+        if (fflonk) {
+            cs_fmt(out, cap, "%s/pot%u_fflonk.ptau", dir, p);
+            if (cs_file_exists(out)) {
+                *used = p;
+                return ZKB_OK;
+            }
+        }
+    }
+    if (power > 28)
+        return cs_fail(s->h, ZKB_ERR_UNSUPPORTED, "circuit needs powers of tau 2^%u (> 2^28)", power);
+    char p0[CS_PATH], p1[CS_PATH], tmp[CS_PATH], pw[16];
+    cs_fmt(pw, sizeof pw, "%u", power);
+    cs_fmt(p0, sizeof p0, "%s/pot%u_%d_0.ptau", dir, power, (int)getpid());
+    cs_fmt(p1, sizeof p1, "%s/pot%u_%d_1.ptau", dir, power, (int)getpid());
+    cs_fmt(tmp, sizeof tmp, "%s/pot%u_%d_2.ptau", dir, power, (int)getpid());
+    cs_host->progress(s->h, -1, "powers of tau (testing only)");
+    const char *a_new[] = {"powersoftau", "new", "bn128", pw, p0, NULL};
+    const char *a_con[] = {"powersoftau", "contribute", p0, p1, "--name=zkmlbench testing only",
+                           "-e=" CS_TESTING_ENTROPY, NULL};
+    zkb_status st = snarkjs(s, "snarkjs powersoftau new", a_new, NULL);
+    if (st == ZKB_OK)
+        st = snarkjs(s, "snarkjs powersoftau contribute", a_con, NULL);
+    unlink(p0);
+    if (st == ZKB_OK) {
+        if (fflonk) {
+            if (cs_ptau_mark_fflonk(p1, tmp) != 0)
+                st = cs_fail(s->h, ZKB_ERR_IO, "cannot write %s", tmp);
+            cs_fmt(out, cap, "%s/pot%u_fflonk.ptau", dir, power);
+        } else {
+            const char *a_prep[] = {"powersoftau", "prepare", "phase2", p1, tmp, NULL};
+            st = snarkjs(s, "snarkjs powersoftau prepare phase2", a_prep, NULL);
+            cs_fmt(out, cap, "%s/pot%u_prepared.ptau", dir, power);
+        }
+    }
+    unlink(p1);
+    if (st == ZKB_OK && rename(tmp, out) != 0)
+        st = cs_fail(s->h, ZKB_ERR_IO, "cannot rename %s", tmp);
+    unlink(tmp);
+    *used = power;
+    return st;
+}
+
+/* PLONK gate count (snarkjs's own, printed by plonk setup before it checks
+ * the powers of tau): a dry run against a power-1 file. */
+static zkb_status plonk_gates(cs_state *s, const char *dir, uint64_t *gates)
+{
+    char p0[CS_PATH], z[CS_PATH], log[CS_PATH];
+    cs_fmt(p0, sizeof p0, "%s/dry.ptau", dir);
+    cs_fmt(z, sizeof z, "%s/dry.zkey", dir);
+    cs_fmt(log, sizeof log, "%s/dry.log", dir);
+    const char *a_new[] = {"powersoftau", "new", "bn128", "1", p0, NULL};
+    zkb_status st = snarkjs(s, "snarkjs powersoftau new (dry run)", a_new, NULL);
+    if (st != ZKB_OK)
+        return st;
+    const char *a_set[] = {"plonk", "setup", s->r1cs, p0, z, NULL};
+    (void)snarkjs(s, "snarkjs plonk setup (dry run for the gate count)", a_set, log);
+    unlink(p0);
+    unlink(z);
+    char *txt = cs_read_file(log, 1 << 20, NULL);
+    unlink(log);
+    const char *p = txt ? strstr(txt, "Plonk constraints: ") : NULL;
+    if (!p) {
+        cs_host->free(txt);
+        return cs_fail(s->h, ZKB_ERR_INTERNAL, "cannot read the PLONK gate count from snarkjs");
+    }
+    *gates = strtoull(p + 19, NULL, 10);
+    cs_host->free(txt);
+    cs_host->set_error(s->h, "");
+    return ZKB_OK;
+}
+
+static void record_sizes(cs_state *s)
+{
+    cs_host->metric(s->h, "constraints", (double)s->n_constraints, "count");
+    cs_host->metric(s->h, "wires", (double)s->n_wires, "count");
+    cs_host->metric(s->h, "public_signals", (double)s->n_public, "count");
+    cs_host->metric(s->h, "vk_size", (double)cs_file_size(s->vkey), "bytes");
+    cs_host->metric(s->h, "pk_size", (double)cs_file_size(s->zkey), "bytes");
+}
+
+static int write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fputs(text, f);
+    return fclose(f);
+}
+
+static zkb_status build_circuit(cs_state *s, const char *dir, const char *circom_path)
+{
+    /* compile */
+    uint64_t t0 = cs_host->now_ns();
+    cs_host->progress(s->h, -1, "circom compile");
+    const char *args[] = {circom_path, "--r1cs", "--wasm", "--O2", "-l", s->t.circomlib, "-o", dir, NULL};
+    zkb_status st;
+    if (s->t.circom[0]) {
+        const char *argv[12] = {s->t.circom};
+        for (int i = 0; args[i]; i++)
+            argv[i + 1] = args[i];
+        st = cs_run(s, "circom", argv, NULL, 0);
+    } else {
+        st = cs_node(s, "circom2", s->t.circom2_js, args, NULL);
+    }
+    if (st != ZKB_OK)
+        return st;
+    cs_host->metric(s->h, "compile_s", secs_since(t0), "s");
+    if (cs_r1cs_info(s->r1cs, &s->n_constraints, &s->n_public, &s->n_wires) != 0)
+        return cs_fail(s->h, ZKB_ERR_PARSE, "cannot read %s", s->r1cs);
+
+    /* powers of tau */
+    t0 = cs_host->now_ns();
+    uint32_t need;
+    uint64_t gates = 0;
+    if (s->psys == CS_GROTH16) {
+        need = ceil_log2(s->n_constraints + s->n_public + 1);
+    } else {
+        if ((st = plonk_gates(s, dir, &gates)) != ZKB_OK)
+            return st;
+        cs_host->metric(s->h, "plonk_gates", (double)gates, "count");
+        if (s->psys == CS_PLONK) {
+            need = ceil_log2(gates);
+        } else {
+            /* fflonk: domain 2^d >= gates + 2 (d >= 3), and section 2 must
+             * hold 9*2^d + 18 tau powers of G1, of which a ptau of power N
+             * has 2^(N+1) - 1. */
+            uint32_t d = ceil_log2(gates + 2);
+            if (d < 3)
+                d = 3;
+            need = ceil_log2(9 * ((uint64_t)1 << d) + 19) - 1;
+        }
+    }
+    if (need < 3)
+        need = 3;
+    char ptau[CS_PATH];
+    uint32_t used = need;
+    if (s->ptau_opt) {
+        int lag = 0;
+        int pw = cs_ptau_power(s->ptau_opt, &lag);
+        if (pw < 0)
+            return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "ptau %s: not a powers of tau file", s->ptau_opt);
+        if ((uint32_t)pw < need)
+            return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "ptau %s has power %d; this circuit needs %u",
+                           s->ptau_opt, pw, need);
+        if (!lag)
+            return cs_fail(s->h, ZKB_ERR_INVALID_ARG,
+                           "ptau %s is not prepared for phase 2 (snarkjs powersoftau prepare phase2)",
+                           s->ptau_opt);
+        cs_fmt(ptau, sizeof ptau, "%s", s->ptau_opt);
+        used = (uint32_t)pw;
+        cs_host->info(s->h, "srs", "user-provided ptau");
+    } else {
+        if ((st = local_ptau(s, need, s->psys == CS_FFLONK, ptau, sizeof ptau, &used)) != ZKB_OK)
+            return st;
+        cs_host->info(s->h, "srs", "local powers of tau, TESTING ONLY (fixed entropy)");
+    }
+    cs_host->metric(s->h, "ptau_s", secs_since(t0), "s");
+    cs_host->metric(s->h, "ptau_power", used, "log2");
+    cs_host->metric(s->h, "ptau_power_needed", need, "log2");
+
+    /* keys: one setup, no phase-2 contribution (testing only) */
+    t0 = cs_host->now_ns();
+    cs_host->progress(s->h, -1, "key generation");
+    const char *a_set[] = {psys_name[s->psys], "setup", s->r1cs, ptau, s->zkey, NULL};
+    if ((st = snarkjs(s, "snarkjs setup", a_set, NULL)) != ZKB_OK)
+        return st;
+    const char *a_vk[] = {"zkey", "export", "verificationkey", s->zkey, s->vkey, NULL};
+    if ((st = snarkjs(s, "snarkjs zkey export verificationkey", a_vk, NULL)) != ZKB_OK)
+        return st;
+    cs_host->metric(s->h, "keygen_s", secs_since(t0), "s");
+    char meta[256];
+    cs_fmt(meta, sizeof meta, "ptau_power %u\nptau_power_needed %u\nplonk_gates %llu\n", used, need,
+             (unsigned long long)gates);
+    char mp[CS_PATH];
+    cs_fmt(mp, sizeof mp, "%s/meta.txt", dir);
+    if (write_text(mp, meta) != 0)
+        return cs_fail(s->h, ZKB_ERR_IO, "cannot write %s", mp);
+    return ZKB_OK;
+}
+
+static void set_paths(cs_state *s, const char *dir)
+{
+    cs_fmt(s->cdir, sizeof s->cdir, "%s", dir);
+    cs_fmt(s->r1cs, sizeof s->r1cs, "%s/model.r1cs", dir);
+    cs_fmt(s->wasm, sizeof s->wasm, "%s/model_js/model.wasm", dir);
+    cs_fmt(s->wgen, sizeof s->wgen, "%s/model_js/generate_witness.js", dir);
+    cs_fmt(s->zkey, sizeof s->zkey, "%s/model.zkey", dir);
+    cs_fmt(s->vkey, sizeof s->vkey, "%s/vkey.json", dir);
+}
+
+static zkb_status cs_setup(void *state)
+{
+    cs_state *s = state;
+    if (!s->qm)
+        return cs_fail(s->h, ZKB_ERR_STATE, "setup before quantize");
+    const char *cache = cs_host->cache_dir(s->h);
+    const char *scratch = cs_host->scratch_dir(s->h);
+    if (!cache || !scratch)
+        return cs_fail(s->h, ZKB_ERR_IO, "no cache or scratch directory");
+    cs_fmt(s->wdir, sizeof s->wdir, "%s", scratch);
+
+    /* Generate the circuit in scratch; its text (weights, widths, scale,
+     * options) + proof system + tool versions + ptau choice name the cache. */
+    char src[CS_PATH];
+    cs_fmt(src, sizeof src, "%s/model.circom", scratch);
+    zkb_status st = cs_gen_circuit(s, src);
+    if (st != ZKB_OK)
+        return st;
+    size_t len = 0;
+    char *text = cs_read_file(src, (size_t)1 << 31, &len);
+    if (!text)
+        return cs_fail(s->h, ZKB_ERR_IO, "cannot read %s", src);
+    uint64_t hash = cs_fnv(1469598103934665603ULL, text, len);
+    uint64_t hash2 = cs_fnv(0x9e3779b97f4a7c15ULL, text, len);
+    cs_host->free(text);
+    char extra[2048];
+    cs_fmt(extra, sizeof extra, "%s|%s|%s|%s|%s|%s", psys_name[s->psys], s->t.circom_version,
+             s->t.snarkjs_version, s->t.circomlib_version, s->ptau_opt ? s->ptau_opt : "local",
+             s->t.circom[0] ? s->t.circom : "circom2");
+    hash = cs_fnv(hash, extra, strlen(extra));
+    hash2 = cs_fnv(hash2, extra, strlen(extra));
+    char dir[CS_PATH], done[CS_PATH];
+    cs_fmt(dir, sizeof dir, "%s/circuits/%016llx%016llx", cache, (unsigned long long)hash,
+             (unsigned long long)hash2);
+    cs_fmt(done, sizeof done, "%s/DONE", dir);
+    cs_host->info(s->h, "circuit_cache", dir);
+
+    if (cs_file_exists(done)) {
+        set_paths(s, dir);
+        cs_host->info(s->h, "setup_cache", "hit");
+    } else {
+        char tmp[CS_PATH];
+        cs_fmt(tmp, sizeof tmp, "%s.tmp%d", dir, (int)getpid());
+        if (cs_mkdirs(tmp) != 0)
+            return cs_fail(s->h, ZKB_ERR_IO, "cannot create %s", tmp);
+        char csrc[CS_PATH];
+        cs_fmt(csrc, sizeof csrc, "%s/model.circom", tmp);
+        if (cs_copy_file(src, csrc) != 0)
+            return cs_fail(s->h, ZKB_ERR_IO, "cannot write %s", csrc);
+        set_paths(s, tmp);
+        st = build_circuit(s, tmp, csrc);
+        if (st == ZKB_OK) {
+            char d2[CS_PATH];
+            cs_fmt(d2, sizeof d2, "%s/DONE", tmp);
+            if (write_text(d2, "ok\n") != 0)
+                st = cs_fail(s->h, ZKB_ERR_IO, "cannot write %s", d2);
+        }
+        if (st != ZKB_OK)
+            return st; /* the .tmp directory stays for inspection */
+        if (rename(tmp, dir) == 0 || cs_file_exists(done)) {
+            set_paths(s, dir); /* ours, or a concurrent cell's identical one */
+        }
+        cs_host->info(s->h, "setup_cache", "miss");
+    }
+    if (cs_r1cs_info(s->r1cs, &s->n_constraints, &s->n_public, &s->n_wires) != 0)
+        return cs_fail(s->h, ZKB_ERR_PARSE, "cannot read %s", s->r1cs);
+    char meta_p[CS_PATH];
+    cs_fmt(meta_p, sizeof meta_p, "%s/meta.txt", s->cdir);
+    char *meta = cs_read_file(meta_p, 1 << 16, NULL);
+    if (meta) {
+        unsigned pw = 0, need = 0;
+        unsigned long long gates = 0;
+        if (sscanf(meta, "ptau_power %u ptau_power_needed %u plonk_gates %llu", &pw, &need, &gates) == 3) {
+            cs_host->metric(s->h, "ptau_power", pw, "log2");
+            cs_host->metric(s->h, "ptau_power_needed", need, "log2");
+            if (gates)
+                cs_host->metric(s->h, "plonk_gates", (double)gates, "count");
+        }
+        cs_host->free(meta);
+    }
+    record_sizes(s);
+    s->setup_done = 1;
+    return ZKB_OK;
+}
+
+/* ---- witness, prove, verify ---- */
+
+static zkb_status cs_witness(void *state, const zkb_sample *x)
+{
+    cs_state *s = state;
+    if (!s->setup_done)
+        return cs_fail(s->h, ZKB_ERR_STATE, "witness before setup");
+    if (x->n != s->n_in)
+        return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "sample has %llu values, the model takes %llu",
+                       (unsigned long long)x->n, (unsigned long long)s->n_in);
+    s->have_witness = s->have_proof = 0;
+    char in[CS_PATH], wt[CS_PATH];
+    cs_fmt(in, sizeof in, "%s/input.json", s->wdir);
+    cs_fmt(wt, sizeof wt, "%s/witness.wtns", s->wdir);
+    zkb_status st = cs_gen_input(s, x->x_q, x->n, in);
+    if (st != ZKB_OK)
+        return st;
+    unlink(wt);
+    const char *args[] = {s->wasm, in, wt, NULL};
+    if ((st = cs_node(s, "witness generation (generate_witness.js)", s->wgen, args, NULL)) != ZKB_OK)
+        return st;
+    s->have_witness = 1;
+    return ZKB_OK;
+}
+
+/* Bytes of the proof in binary (uncompressed BN254: G1 64, G2 128, Fr 32),
+ * from the shape of snarkjs's proof.json: an array of 3 decimal strings is a
+ * projective G1 point, an array of 3 arrays a G2 point, a lone decimal
+ * string a field element. */
+static long long proof_bin_size(const char *json)
+{
+    long long total = 0;
+    const char *p = json;
+    while (*p) {
+        if (*p == '[') {
+            /* count direct children and whether they are arrays */
+            const char *q = p + 1;
+            int depth = 0, kids = 0, arrays = 0, strings = 0;
+            while (*q) {
+                if (*q == '[') {
+                    if (depth == 0)
+                        arrays++, kids++;
+                    depth++;
+                } else if (*q == ']') {
+                    if (depth == 0)
+                        break;
+                    depth--;
+                } else if (*q == '"' && depth == 0) {
+                    strings++, kids++;
+                    q = strchr(q + 1, '"');
+                    if (!q)
+                        return total;
+                }
+                q++;
+            }
+            if (arrays == 3 && strings == 0)
+                total += 128;
+            else if (strings == 3 && arrays == 0)
+                total += 64;
+            p = *q ? q + 1 : q;
+            continue;
+        }
+        if (*p == ':') {
+            const char *q = p + 1;
+            while (*q == ' ' || *q == '\n' || *q == '\t' || *q == '\r')
+                q++;
+            if (*q == '"' && q[1] >= '0' && q[1] <= '9')
+                total += 32;
+        }
+        p++;
+    }
+    return total;
+}
+
+static zkb_status cs_prove(void *state)
+{
+    cs_state *s = state;
+    if (!s->have_witness)
+        return cs_fail(s->h, ZKB_ERR_STATE, "prove before witness");
+    char wt[CS_PATH], pf[CS_PATH], pub[CS_PATH];
+    cs_fmt(wt, sizeof wt, "%s/witness.wtns", s->wdir);
+    cs_fmt(pf, sizeof pf, "%s/proof.json", s->wdir);
+    cs_fmt(pub, sizeof pub, "%s/public.json", s->wdir);
+    unlink(pf);
+    unlink(pub);
+    s->have_proof = 0;
+    const char *args[] = {psys_name[s->psys], "prove", s->zkey, wt, pf, pub, NULL};
+    zkb_status st = snarkjs(s, "snarkjs prove", args, NULL);
+    if (st != ZKB_OK)
+        return st;
+    char *txt = cs_read_file(pf, 1 << 20, NULL);
+    if (!txt)
+        return cs_fail(s->h, ZKB_ERR_IO, "no proof written (%s)", pf);
+    cs_host->metric(s->h, "proof_size", (double)proof_bin_size(txt), "bytes");
+    cs_host->metric(s->h, "proof_json_size", (double)cs_file_size(pf), "bytes");
+    cs_host->free(txt);
+    s->have_proof = 1;
+    return ZKB_OK;
+}
+
+static zkb_status cs_verify(void *state, int64_t *outputs, uint64_t n_outputs)
+{
+    cs_state *s = state;
+    if (!s->have_proof)
+        return cs_fail(s->h, ZKB_ERR_STATE, "verify before prove");
+    if (n_outputs != s->n_out)
+        return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "%llu outputs asked, the model has %llu",
+                       (unsigned long long)n_outputs, (unsigned long long)s->n_out);
+    char pf[CS_PATH], pub[CS_PATH], log[CS_PATH];
+    cs_fmt(pf, sizeof pf, "%s/proof.json", s->wdir);
+    cs_fmt(pub, sizeof pub, "%s/public.json", s->wdir);
+    cs_fmt(log, sizeof log, "%s/verify.log", s->wdir);
+    const char *args[] = {psys_name[s->psys], "verify", s->vkey, pub, pf, NULL};
+    zkb_status st = snarkjs(s, "snarkjs verify", args, log);
+    char *txt = cs_read_file(log, 1 << 20, NULL);
+    int ok = txt && strstr(txt, "OK!") != NULL;
+    int invalid = txt && strstr(txt, "Invalid proof") != NULL;
+    cs_host->free(txt);
+    if (invalid || (st == ZKB_ERR_CHILD && !ok))
+        return cs_fail(s->h, ZKB_ERR_VERIFY, "snarkjs %s verify: invalid proof", psys_name[s->psys]);
+    if (st != ZKB_OK)
+        return st;
+    if (!ok)
+        return cs_fail(s->h, ZKB_ERR_VERIFY, "snarkjs verify did not say OK");
+    char *pj = cs_read_file(pub, 1 << 26, NULL);
+    if (!pj)
+        return cs_fail(s->h, ZKB_ERR_IO, "cannot read %s", pub);
+    char why[256];
+    int got = cs_parse_public(pj, outputs, n_outputs, why, sizeof why);
+    if (got == (int)n_outputs && s->weights == CS_W_HASHED) {
+        /* the next public signal is the weights' Poseidon commitment */
+        const char *p = pj;
+        for (uint64_t k = 0; k <= n_outputs * 2 && p; k++)
+            p = strchr(p + 1, '"');
+        const char *e = p ? strchr(p + 1, '"') : NULL;
+        if (p && e && e - p < 100) {
+            char c[100];
+            cs_fmt(c, sizeof c, "%.*s", (int)(e - p - 1), p + 1);
+            cs_host->info(s->h, "weights_commitment", c);
+        }
+    }
+    cs_host->free(pj);
+    if (got != (int)n_outputs)
+        return cs_fail(s->h, ZKB_ERR_PARSE, "%s", why);
+    return ZKB_OK;
+}
+
+static uint32_t cs_op_support(uint32_t op)
+{
+    return op >= ZKB_OP_DENSE && op <= ZKB_OP_MAX ? ZKB_SUPPORT_NATIVE : ZKB_SUPPORT_NONE;
+}
+
+static const zkb_backend circom_backend = {
+    .struct_size = sizeof(zkb_backend),
+    .abi_major = ZKB_PLUGIN_ABI_MAJOR,
+    .abi_minor = ZKB_PLUGIN_ABI_MINOR,
+    .flags = 0,
+    .name = "circom",
+    .version = "0.1.0",
+    .proof_system = "groth16",
+    .description = "circom 2 circuits generated from the model, proved with snarkjs (groth16|plonk|fflonk)",
+    .options = cs_options,
+    .n_options = (uint32_t)(sizeof cs_options / sizeof cs_options[0]),
+    .probe = cs_probe,
+    .create = cs_create,
+    .destroy = cs_destroy,
+    .set_option = cs_set_option,
+    .load_model = cs_load_model,
+    .quantize = cs_quantize,
+    .setup = cs_setup,
+    .witness = cs_witness,
+    .prove = cs_prove,
+    .verify = cs_verify,
+    .op_support = cs_op_support,
+};
+
+ZKB_PLUGIN_EXPORT zkb_status zkb_plugin_init(const zkb_host_api *h, uint32_t host_abi_major,
+                                             const zkb_backend **out)
+{
+    if (host_abi_major != ZKB_PLUGIN_ABI_MAJOR || !h ||
+        h->struct_size < offsetof(zkb_host_api, eval_fixed) + sizeof h->eval_fixed)
+        return ZKB_ERR_ABI;
+    cs_host = h;
+    *out = &circom_backend;
+    return ZKB_OK;
+}
