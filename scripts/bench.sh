@@ -24,6 +24,8 @@ cd "$root"
 
 export BUILD_DIR=${BUILD_DIR:-build}
 scripts/build.sh
+scripts/setup-node.sh || echo "bench: warning: scripts/setup-node.sh failed; circom will be unavailable" >&2
+scripts/setup-python.sh || echo "bench: warning: scripts/setup-python.sh failed; ezkl will be unavailable" >&2
 zkbench=$BUILD_DIR/cli/zkbench
 
 # The build tree's plugins, before any installed ones.

@@ -13,10 +13,12 @@ set -euo pipefail
 packages=(
     build-essential gcc g++ cmake ninja-build pkg-config
     libcjson-dev libxxhash-dev zlib1g-dev libssl-dev libcmocka-dev
-    valgrind python3
+    valgrind python3 python3-venv # python3-venv: scripts/setup-python.sh (the ezkl backend)
     protobuf-c-compiler libprotobuf-c-dev
     clang libclang-rt-14-dev # scripts/fuzz.sh: libFuzzer (libclang_rt.fuzzer-x86_64.a)
 )
+# The circom backend's npm tools (scripts/setup-node.sh); only when no node is installed at all.
+command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
 if [[ "${ZKB_SKIP_DEPS:-0}" == "1" ]]; then
     exit 0

@@ -23,6 +23,12 @@ build_dir=${BUILD_DIR:-build}
 asan_dir=${ASAN_BUILD_DIR:-build-asan}
 
 scripts/setup-deps.sh
+# The framework backends' tools. The suite needs them: with
+# ZKB_REQUIRE_BACKENDS set, a backend test whose tools are missing fails
+# instead of skipping (ZKB_REQUIRE_BACKENDS=0 runs the rest without them).
+scripts/setup-node.sh
+scripts/setup-python.sh
+export ZKB_REQUIRE_BACKENDS=${ZKB_REQUIRE_BACKENDS:-1}
 
 failed=()
 

@@ -57,6 +57,8 @@ typedef struct cs_state {
     uint64_t n_constraints, n_public, n_wires;
     int setup_done, have_witness, have_proof;
     int64_t *expect; /* the host's reference outputs of the last sample */
+    int quiet;       /* do not log the next child's failure */
+    const char *cwd; /* working directory of the next children, NULL: scratch */
 } cs_state;
 
 /* ---- proc.c: running children through host->spawn ---- */
@@ -81,6 +83,10 @@ zkb_status cs_find_tools(zkb_host_ctx *h, const char *tools_opt, cs_tools *t, ch
 
 /* ---- files.c ---- */
 int cs_file_exists(const char *p);
+/* The host's scratch or cache directory as an absolute path (the host may
+ * hand out relative ones, which a child running elsewhere cannot use). */
+const char *cs_scratch(zkb_host_ctx *h, char *buf, size_t cap);
+const char *cs_cache(zkb_host_ctx *h, char *buf, size_t cap);
 long long cs_file_size(const char *p);
 int cs_mkdirs(const char *p);
 char *cs_read_file(const char *p, size_t max, size_t *len); /* host->alloc'd, NUL-terminated */

@@ -5,11 +5,33 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+static const char *absolute(const char *d, char *buf, size_t cap)
+{
+    if (!d)
+        return NULL;
+    char tmp[PATH_MAX];
+    if (!realpath(d, tmp) || strlen(tmp) >= cap)
+        return NULL;
+    memcpy(buf, tmp, strlen(tmp) + 1);
+    return buf;
+}
+
+const char *cs_scratch(zkb_host_ctx *h, char *buf, size_t cap)
+{
+    return absolute(cs_host->scratch_dir(h), buf, cap);
+}
+
+const char *cs_cache(zkb_host_ctx *h, char *buf, size_t cap)
+{
+    return absolute(cs_host->cache_dir(h), buf, cap);
+}
 
 int cs_file_exists(const char *p)
 {

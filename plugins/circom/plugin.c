@@ -41,7 +41,7 @@ static zkb_status cs_probe(zkb_host_ctx *h)
     char why[512];
     zkb_status st = cs_find_tools(h, NULL, &t, why, sizeof why);
     if (st != ZKB_OK)
-        return cs_fail(h, ZKB_ERR_UNAVAILABLE, "unavailable: %s", why);
+        return cs_fail(h, ZKB_ERR_UNAVAILABLE, "%s", why);
     char v[512];
     cs_fmt(v, sizeof v, "%s; snarkjs %s; node %s", t.circom_version, t.snarkjs_version,
              t.node_version);
@@ -127,7 +127,7 @@ static zkb_status cs_load_model(void *state, const zkb_model_desc *m)
     cs_state *s = state;
     char why[512];
     if (cs_find_tools(s->h, s->tools_opt, &s->t, why, sizeof why) != ZKB_OK)
-        return cs_fail(s->h, ZKB_ERR_UNAVAILABLE, "unavailable: %s", why);
+        return cs_fail(s->h, ZKB_ERR_UNAVAILABLE, "%s", why);
     s->have_tools = 1;
     s->m = m;
     s->n_in = (uint64_t)m->in_c * m->in_h * m->in_w;
@@ -212,7 +212,8 @@ static double secs_since(uint64_t t0)
  * TESTING ONLY: a single contribution with fixed entropy. */
 static zkb_status local_ptau(cs_state *s, uint32_t power, int fflonk, char *out, size_t cap, uint32_t *used)
 {
-    const char *cache = cs_host->cache_dir(s->h);
+    char cbuf[CS_PATH];
+    const char *cache = cs_cache(s->h, cbuf, sizeof cbuf);
     if (!cache)
         return cs_fail(s->h, ZKB_ERR_IO, "no cache directory");
     char dir[CS_PATH];
@@ -280,7 +281,9 @@ static zkb_status plonk_gates(cs_state *s, const char *dir, uint64_t *gates)
     if (st != ZKB_OK)
         return st;
     const char *a_set[] = {"plonk", "setup", s->r1cs, p0, z, NULL};
+    s->quiet = 1; /* it fails on purpose: the file is too small */
     (void)snarkjs(s, "snarkjs plonk setup (dry run for the gate count)", a_set, log);
+    s->quiet = 0;
     unlink(p0);
     unlink(z);
     char *txt = cs_read_file(log, 1 << 20, NULL);
@@ -319,7 +322,7 @@ static zkb_status build_circuit(cs_state *s, const char *dir, const char *circom
     /* compile */
     uint64_t t0 = cs_host->now_ns();
     cs_host->progress(s->h, -1, "circom compile");
-    const char *args[] = {circom_path, "--r1cs", "--wasm", "--O2", "-l", s->t.circomlib, "-o", dir, NULL};
+    const char *args[] = {circom_path, "--r1cs", "--wasm", "--sym", "--O2", "-l", s->t.circomlib, "-o", dir, NULL};
     zkb_status st;
     if (s->t.circom[0]) {
         const char *argv[12] = {s->t.circom};
@@ -327,7 +330,12 @@ static zkb_status build_circuit(cs_state *s, const char *dir, const char *circom
             argv[i + 1] = args[i];
         st = cs_run(s, "circom", argv, NULL, 0);
     } else {
+        /* circom2 (WASI) resolves include paths relative to its working
+         * directory only: run it in the tools directory. */
+        args[6] = "node_modules";
+        s->cwd = s->t.tools_dir;
         st = cs_node(s, "circom2", s->t.circom2_js, args, NULL);
+        s->cwd = NULL;
     }
     if (st != ZKB_OK)
         return st;
@@ -344,7 +352,6 @@ static zkb_status build_circuit(cs_state *s, const char *dir, const char *circom
     } else {
         if ((st = plonk_gates(s, dir, &gates)) != ZKB_OK)
             return st;
-        cs_host->metric(s->h, "plonk_gates", (double)gates, "count");
         if (s->psys == CS_PLONK) {
             need = ceil_log2(gates);
         } else {
@@ -382,8 +389,6 @@ static zkb_status build_circuit(cs_state *s, const char *dir, const char *circom
         cs_host->info(s->h, "srs", "local powers of tau, TESTING ONLY (fixed entropy)");
     }
     cs_host->metric(s->h, "ptau_s", secs_since(t0), "s");
-    cs_host->metric(s->h, "ptau_power", used, "log2");
-    cs_host->metric(s->h, "ptau_power_needed", need, "log2");
 
     /* keys: one setup, no phase-2 contribution (testing only) */
     t0 = cs_host->now_ns();
@@ -420,8 +425,9 @@ static zkb_status cs_setup(void *state)
     cs_state *s = state;
     if (!s->qm)
         return cs_fail(s->h, ZKB_ERR_STATE, "setup before quantize");
-    const char *cache = cs_host->cache_dir(s->h);
-    const char *scratch = cs_host->scratch_dir(s->h);
+    char cbuf[CS_PATH], sbuf[CS_PATH];
+    const char *cache = cs_cache(s->h, cbuf, sizeof cbuf);
+    const char *scratch = cs_scratch(s->h, sbuf, sizeof sbuf);
     if (!cache || !scratch)
         return cs_fail(s->h, ZKB_ERR_IO, "no cache or scratch directory");
     cs_fmt(s->wdir, sizeof s->wdir, "%s", scratch);
@@ -614,16 +620,17 @@ static zkb_status cs_verify(void *state, int64_t *outputs, uint64_t n_outputs)
     cs_fmt(log, sizeof log, "%s/verify.log", s->wdir);
     const char *args[] = {psys_name[s->psys], "verify", s->vkey, pub, pf, NULL};
     zkb_status st = snarkjs(s, "snarkjs verify", args, log);
+    /* snarkjs verify exits 1 on an invalid proof, 0 on a valid one. */
     char *txt = cs_read_file(log, 1 << 20, NULL);
-    int ok = txt && strstr(txt, "OK!") != NULL;
-    int invalid = txt && strstr(txt, "Invalid proof") != NULL;
+    int ok = txt && (strstr(txt, "OK!") || strstr(txt, "PROOF VERIFIED SUCCESSFULLY"));
     cs_host->free(txt);
-    if (invalid || (st == ZKB_ERR_CHILD && !ok))
+    if (st == ZKB_ERR_CHILD)
         return cs_fail(s->h, ZKB_ERR_VERIFY, "snarkjs %s verify: invalid proof", psys_name[s->psys]);
     if (st != ZKB_OK)
         return st;
     if (!ok)
-        return cs_fail(s->h, ZKB_ERR_VERIFY, "snarkjs verify did not say OK");
+        return cs_fail(s->h, ZKB_ERR_VERIFY, "snarkjs %s verify exited 0 without accepting the proof",
+                       psys_name[s->psys]);
     char *pj = cs_read_file(pub, 1 << 26, NULL);
     if (!pj)
         return cs_fail(s->h, ZKB_ERR_IO, "cannot read %s", pub);

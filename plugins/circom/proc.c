@@ -36,12 +36,13 @@ zkb_status cs_run(cs_state *s, const char *what, const char *const *argv, const 
     o.struct_size = sizeof o;
     o.argv = argv;
     o.stdout_path = out_path;
+    o.cwd = s->cwd;
     o.timeout_s = timeout_s;
     zkb_spawn_result r;
     memset(&r, 0, sizeof r);
     r.struct_size = sizeof r;
     zkb_status st = cs_host->spawn(s->h, &o, &r);
-    if (st != ZKB_OK && st != ZKB_ERR_CANCELLED && st != ZKB_ERR_TIMEOUT) {
+    if (st != ZKB_OK && st != ZKB_ERR_CANCELLED && st != ZKB_ERR_TIMEOUT && !s->quiet) {
         /* Keep the host's detail (the child's stderr tail) but say what ran. */
         char msg[256];
         cs_fmt(msg, sizeof msg, "circom backend: %s failed (exit %d)", what, r.exit_code);

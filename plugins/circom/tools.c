@@ -59,7 +59,8 @@ static void package_version(const char *pkg_json, char *out, size_t cap)
 static void program_version(zkb_host_ctx *h, const char *const *argv, char *out, size_t cap)
 {
     cs_fmt(out, cap, "unknown");
-    const char *dir = cs_host->scratch_dir(h);
+    char sbuf[CS_PATH];
+    const char *dir = cs_scratch(h, sbuf, sizeof sbuf);
     if (!dir)
         return;
     char path[CS_PATH];

@@ -1,0 +1,72 @@
+/* Internal interface of the ezkl backend (plugins/ezkl, docs/ezkl.md):
+ * session state and what each source file offers the others. */
+#ifndef ZKB_EZKL_INT_H
+#define ZKB_EZKL_INT_H
+
+#include "zkmlbench/zkb_plugin.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define EZ_PATH 4096
+
+extern const zkb_host_api *ez_host;
+
+typedef struct cJSON cJSON;
+
+typedef struct ez_state {
+    zkb_host_ctx *h;
+    /* options (NULL / negative: default) */
+    char *python_opt;
+    char input_vis[16], param_vis[16], output_vis[16];
+    char calibration[16];
+    char *cal_scales;
+    int64_t input_scale, param_scale; /* -1: the session's log2 S (pow2), else ezkl's 7 */
+    int64_t rebase_mult, logrows, cal_samples, max_logrows, decomp_base, decomp_legs;
+    double cal_lo, cal_hi;
+    /* where things are */
+    char python[EZ_PATH];
+    char driver[EZ_PATH];
+    char wdir[EZ_PATH]; /* the session's scratch: onnx, settings, keys, proof */
+    char onnx[EZ_PATH];
+    /* model */
+    uint64_t n_in, n_out;
+    int64_t S;
+    int session_log2; /* log2 S when pow2, else -1 */
+    int logrows_used;
+    int out_scale; /* ezkl's output scale (log2) after compile */
+    int setup_done, have_witness, have_proof;
+    int64_t *wit_out; /* ezkl witness outputs of the last sample (its scale) */
+    int64_t *ref_out; /* host reference outputs of the last sample (scale S) */
+    int64_t *x_q;
+    uint64_t samples_seen, samples_match;
+} ez_state;
+
+int ez_fmt(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+zkb_status ez_fail(zkb_host_ctx *h, zkb_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Where the Python interpreter and the driver are (option, env, build-time
+ * default). why gets the reason when they are not usable. */
+zkb_status ez_find_python(const char *opt, char *python, size_t pcap, char *driver, size_t dcap,
+                          char *why, size_t wcap);
+
+/* Run the driver: `python driver PHASE --workdir wdir ARGS...` through
+ * host->spawn. On success *out is the parsed JSON result (free with
+ * ez_json_free); its metrics and infos are forwarded to the host with the
+ * given prefix, its call_s recorded as metric ezkl_<what>_s and its
+ * startup_s as startup_<what>_s, the child's peak RSS as peak_rss_<what>. */
+zkb_status ez_drive(zkb_host_ctx *h, const char *python, const char *driver, const char *wdir,
+                    const char *what, const char *const *args, cJSON **out);
+void ez_json_free(cJSON *j);
+/* Helpers on the result object. */
+double ez_num(const cJSON *j, const char *key, double dflt);
+int ez_bool(const cJSON *j, const char *key);
+/* Copy up to cap integers of array key into out; returns count or -1. */
+long ez_ints(const cJSON *j, const char *key, int64_t *out, size_t cap);
+/* String member, or NULL. */
+const char *ez_str(const cJSON *j, const char *key);
+/* A metric / info out of the nested objects ("metrics": {k: [v, unit]}). */
+double ez_metric(const cJSON *j, const char *key, double dflt);
+
+#endif /* ZKB_EZKL_INT_H */

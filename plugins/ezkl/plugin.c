@@ -1,0 +1,565 @@
+/* The ezkl backend (docs/ezkl.md): halo2-KZG proofs through the ezkl Python
+ * package. Every ezkl call is one child process (driver/zkb_ezkl_driver.py)
+ * started through host->spawn, so the host measures each phase's wall time
+ * and peak memory; the driver times the ezkl call itself (ezkl_<call>_s) and
+ * reports interpreter start-up apart (startup_<call>_s). */
+#include "ezkl_int.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <limits.h>
+#include <sys/stat.h>
+
+const zkb_host_api *ez_host;
+
+static const zkb_option_decl ez_options[] = {
+    {"python", ZKB_OPT_STRING, ".venv/bin/python", NULL,
+     "Python with ezkl and onnx (else $ZKB_EZKL_PYTHON, else the repository's .venv)"},
+    {"input_visibility", ZKB_OPT_STRING, "public", "public|private|hashed",
+     "visibility of the model input in the proof"},
+    {"param_visibility", ZKB_OPT_STRING, "fixed", "fixed|private|hashed",
+     "visibility of the weights: fixed (in the verifying key), private, hashed"},
+    {"output_visibility", ZKB_OPT_STRING, "public", "public",
+     "visibility of the outputs (public: verify returns them)"},
+    {"input_scale", ZKB_OPT_INT, "-1", NULL,
+     "ezkl input scale (log2); -1: the session's log2 S (pow2 schemes) else ezkl's 7"},
+    {"param_scale", ZKB_OPT_INT, "-1", NULL, "ezkl parameter scale (log2); -1: as input_scale"},
+    {"scale_rebase_multiplier", ZKB_OPT_INT, "0", NULL, "ezkl scale_rebase_multiplier (0: ezkl's default 1)"},
+    {"logrows", ZKB_OPT_INT, "0", NULL, "circuit size 2^logrows (0: from gen_settings/calibration)"},
+    {"calibration", ZKB_OPT_STRING, "resources", "resources|accuracy|none",
+     "calibrate_settings target (none: keep gen_settings' choice)"},
+    {"calibration_samples", ZKB_OPT_INT, "20", NULL,
+     "synthetic calibration inputs, uniform in [calibration_lo, calibration_hi]"},
+    {"calibration_lo", ZKB_OPT_DOUBLE, "0", NULL, "lower bound of the calibration inputs"},
+    {"calibration_hi", ZKB_OPT_DOUBLE, "1", NULL, "upper bound of the calibration inputs"},
+    {"calibration_scales", ZKB_OPT_STRING, "", NULL,
+     "comma-separated log2 scales calibration may try (empty: ezkl's own range)"},
+    {"max_logrows", ZKB_OPT_INT, "0", NULL, "largest logrows calibration may choose (0: ezkl's)"},
+    {"decomp_base", ZKB_OPT_INT, "0", NULL, "ezkl decomp_base of range checks (0: ezkl's 16384)"},
+    {"decomp_legs", ZKB_OPT_INT, "0", NULL, "ezkl decomp_legs (0: ezkl's 2)"},
+};
+
+static void ez_destroy(void *state);
+
+static zkb_status ez_probe(zkb_host_ctx *h)
+{
+    char py[EZ_PATH], drv[EZ_PATH], why[EZ_PATH + 200];
+    if (ez_find_python(NULL, py, sizeof py, drv, sizeof drv, why, sizeof why) != ZKB_OK)
+        return ez_fail(h, ZKB_ERR_UNAVAILABLE, "%s", why);
+    const char *dir = ez_host->scratch_dir(h);
+    cJSON *j = NULL;
+    zkb_status st = ez_drive(h, py, drv, dir ? dir : "/tmp", "probe", NULL, &j);
+    if (st != ZKB_OK) {
+        ez_json_free(j);
+        return ez_fail(h, ZKB_ERR_UNAVAILABLE,
+                       "ezkl not installed or not importable with %s: run scripts/setup-python.sh", py);
+    }
+    char v[256];
+    const char *ev = ez_str(cJSON_GetObjectItemCaseSensitive(j, "infos"), "ezkl_version");
+    const char *ov = ez_str(cJSON_GetObjectItemCaseSensitive(j, "infos"), "onnx_version");
+    ez_fmt(v, sizeof v, "ezkl %s; onnx %s (Python package)", ev ? ev : "?", ov ? ov : "?");
+    ez_host->info(h, "framework_version", v);
+    ez_json_free(j);
+    return ZKB_OK;
+}
+
+static zkb_status ez_create(zkb_host_ctx *h, void **out)
+{
+    ez_state *s = ez_host->alloc(sizeof *s);
+    if (!s)
+        return ZKB_ERR_NOMEM;
+    memset(s, 0, sizeof *s);
+    s->h = h;
+    strcpy(s->input_vis, "public");
+    strcpy(s->param_vis, "fixed");
+    strcpy(s->output_vis, "public");
+    strcpy(s->calibration, "resources");
+    s->input_scale = -1;
+    s->param_scale = -1;
+    s->cal_samples = 20;
+    s->cal_lo = 0;
+    s->cal_hi = 1;
+    s->session_log2 = -1;
+    *out = s;
+    return ZKB_OK;
+}
+
+static void ez_destroy(void *state)
+{
+    ez_state *s = state;
+    if (!s)
+        return;
+    free(s->python_opt);
+    free(s->cal_scales);
+    ez_host->free(s->wit_out);
+    ez_host->free(s->ref_out);
+    ez_host->free(s->x_q);
+    ez_host->free(s);
+}
+
+static zkb_status ez_set_option(void *state, const char *key, const zkb_option_value *v)
+{
+    ez_state *s = state;
+    char *dup = NULL;
+    if (v->type == ZKB_OPT_STRING) {
+        dup = strdup(v->s ? v->s : "");
+        if (!dup)
+            return ZKB_ERR_NOMEM;
+    }
+#define STR_OPT(name, field)                                                                        \
+    if (strcmp(key, name) == 0) {                                                                  \
+        ez_fmt(s->field, sizeof s->field, "%s", dup);                                              \
+        free(dup);                                                                                 \
+        return ZKB_OK;                                                                             \
+    }
+    STR_OPT("input_visibility", input_vis)
+    STR_OPT("param_visibility", param_vis)
+    STR_OPT("output_visibility", output_vis)
+    STR_OPT("calibration", calibration)
+#undef STR_OPT
+    if (strcmp(key, "python") == 0) {
+        free(s->python_opt);
+        s->python_opt = dup;
+        return ZKB_OK;
+    }
+    if (strcmp(key, "calibration_scales") == 0) {
+        free(s->cal_scales);
+        s->cal_scales = dup;
+        return ZKB_OK;
+    }
+    free(dup);
+    struct {
+        const char *k;
+        int64_t *p;
+    } ints[] = {{"input_scale", &s->input_scale},     {"param_scale", &s->param_scale},
+                {"scale_rebase_multiplier", &s->rebase_mult}, {"logrows", &s->logrows},
+                {"calibration_samples", &s->cal_samples}, {"max_logrows", &s->max_logrows},
+                {"decomp_base", &s->decomp_base},     {"decomp_legs", &s->decomp_legs}};
+    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
+        if (strcmp(key, ints[i].k) == 0) {
+            if (v->i < -1 || v->i > (1 << 24))
+                return ez_fail(s->h, ZKB_ERR_INVALID_ARG, "ezkl option %s: %lld out of range", key,
+                               (long long)v->i);
+            *ints[i].p = v->i;
+            return ZKB_OK;
+        }
+    if (strcmp(key, "calibration_lo") == 0) {
+        s->cal_lo = v->d;
+        return ZKB_OK;
+    }
+    if (strcmp(key, "calibration_hi") == 0) {
+        s->cal_hi = v->d;
+        return ZKB_OK;
+    }
+    return ez_fail(s->h, ZKB_ERR_INVALID_ARG, "ezkl: unknown option %s", key);
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+    size_t a = strlen(s), b = strlen(suf);
+    return a >= b && strcmp(s + a - b, suf) == 0;
+}
+
+static zkb_status ez_load_model(void *state, const zkb_model_desc *m)
+{
+    ez_state *s = state;
+    char why[EZ_PATH + 200];
+    if (ez_find_python(s->python_opt, s->python, sizeof s->python, s->driver, sizeof s->driver, why,
+                       sizeof why) != ZKB_OK)
+        return ez_fail(s->h, ZKB_ERR_UNAVAILABLE, "unavailable: %s", why);
+    const char *scratch = ez_host->scratch_dir(s->h);
+    if (!scratch || ez_fmt(s->wdir, sizeof s->wdir, "%s", scratch) < 0 ||
+        ez_fmt(s->onnx, sizeof s->onnx, "%s/network.onnx", s->wdir) < 0)
+        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: no scratch directory");
+    s->n_in = (uint64_t)m->in_c * m->in_h * m->in_w;
+    s->n_out = m->classes;
+    s->wit_out = ez_host->alloc(s->n_out * sizeof *s->wit_out);
+    s->ref_out = ez_host->alloc(s->n_out * sizeof *s->ref_out);
+    s->x_q = ez_host->alloc(s->n_in * sizeof *s->x_q);
+    if (!s->wit_out || !s->ref_out || !s->x_q)
+        return ZKB_ERR_NOMEM;
+    ez_host->metric(s->h, "params", (double)m->n_params, "count");
+
+    char src[EZ_PATH];
+    if (m->source_path && *m->source_path && !realpath(m->source_path, src))
+        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot resolve %s", m->source_path);
+    if (m->source_path && ends_with(src, ".onnx")) {
+        /* The user's ONNX, as is. */
+        FILE *in = fopen(src, "rb"), *out = fopen(s->onnx, "wb");
+        if (!in || !out) {
+            if (in)
+                fclose(in);
+            if (out)
+                fclose(out);
+            return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot copy %s", m->source_path);
+        }
+        char buf[65536];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+            fwrite(buf, 1, n, out);
+        fclose(in);
+        if (fclose(out) != 0)
+            return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot write %s", s->onnx);
+        ez_host->info(s->h, "onnx_source", "user");
+        return ZKB_OK;
+    }
+    if (!m->source_path || !*m->source_path)
+        return ez_fail(s->h, ZKB_ERR_UNSUPPORTED, "ezkl: the model has no source file to export");
+    const char *args[] = {"--model", src, "--out", s->onnx, NULL};
+    cJSON *j = NULL;
+    zkb_status st = ez_drive(s->h, s->python, s->driver, s->wdir, "export", args, &j);
+    ez_json_free(j);
+    if (st == ZKB_OK)
+        ez_host->info(s->h, "onnx_source", "exported by plugins/ezkl/driver/export_onnx.py");
+    return st;
+}
+
+static zkb_status ez_quantize(void *state, const zkb_qmodel_desc *qm)
+{
+    ez_state *s = state;
+    /* ezkl quantizes on its own (its scales, its rounding): the host's
+     * parameters are not used. Remember S so outputs can be brought to it. */
+    s->S = qm->scale_factor;
+    int l = -1;
+    for (int k = 0; k < 62; k++)
+        if ((int64_t)1 << k == qm->scale_factor)
+            l = k;
+    s->session_log2 = l;
+    return ZKB_OK;
+}
+
+static zkb_status setup_srs(ez_state *s, int logrows, char *srs, size_t cap)
+{
+    const char *cache = ez_host->cache_dir(s->h);
+    char dir[EZ_PATH];
+    if (!cache || ez_fmt(dir, sizeof dir, "%s/srs", cache) < 0)
+        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: no cache directory");
+    if (mkdir(cache, 0777) != 0 && errno != EEXIST)
+        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot create %s", cache);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot create %s", dir);
+    if (ez_fmt(srs, cap, "%s/kzg_bn254_%d.srs", dir, logrows) < 0)
+        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: path too long");
+    char lr[16];
+    ez_fmt(lr, sizeof lr, "%d", logrows);
+    const char *args[] = {"--srs", srs, "--logrows", lr, NULL};
+    cJSON *j = NULL;
+    zkb_status st = ez_drive(s->h, s->python, s->driver, s->wdir, "srs", args, &j);
+    if (st == ZKB_OK)
+        ez_host->info(s->h, "srs_cache", ez_bool(j, "cached") ? "hit" : "miss");
+    ez_json_free(j);
+    ez_host->info(s->h, "srs", "ezkl.gen_srs: local random SRS, TESTING ONLY (cached by logrows)");
+    return st;
+}
+
+static zkb_status ez_setup(void *state)
+{
+    ez_state *s = state;
+    if (!s->S)
+        return ez_fail(s->h, ZKB_ERR_STATE, "setup before quantize");
+    char is[24], ps[24], rm[24], lr[24], db[24], dl[24], ml[24], ns[24], lo[40], hi[40];
+    int64_t in_scale = s->input_scale >= 0 ? s->input_scale : s->session_log2 >= 0 ? s->session_log2 : 7;
+    int64_t par_scale = s->param_scale >= 0 ? s->param_scale : in_scale;
+    ez_fmt(is, sizeof is, "%lld", (long long)in_scale);
+    ez_fmt(ps, sizeof ps, "%lld", (long long)par_scale);
+    const char *a[40];
+    size_t n = 0;
+    a[n++] = "--onnx";
+    a[n++] = s->onnx;
+    a[n++] = "--settings";
+    a[n++] = "settings.json";
+    a[n++] = "--input-visibility";
+    a[n++] = s->input_vis;
+    a[n++] = "--param-visibility";
+    a[n++] = s->param_vis;
+    a[n++] = "--output-visibility";
+    a[n++] = s->output_vis;
+    a[n++] = "--input-scale";
+    a[n++] = is;
+    a[n++] = "--param-scale";
+    a[n++] = ps;
+    if (s->rebase_mult > 0) {
+        ez_fmt(rm, sizeof rm, "%lld", (long long)s->rebase_mult);
+        a[n++] = "--scale-rebase-multiplier";
+        a[n++] = rm;
+    }
+    if (s->logrows > 0) {
+        ez_fmt(lr, sizeof lr, "%lld", (long long)s->logrows);
+        a[n++] = "--logrows";
+        a[n++] = lr;
+    }
+    if (s->decomp_base > 0) {
+        ez_fmt(db, sizeof db, "%lld", (long long)s->decomp_base);
+        a[n++] = "--decomp-base";
+        a[n++] = db;
+    }
+    if (s->decomp_legs > 0) {
+        ez_fmt(dl, sizeof dl, "%lld", (long long)s->decomp_legs);
+        a[n++] = "--decomp-legs";
+        a[n++] = dl;
+    }
+    a[n] = NULL;
+    cJSON *j = NULL;
+    ez_host->progress(s->h, 0.0, "ezkl gen_settings");
+    zkb_status st = ez_drive(s->h, s->python, s->driver, s->wdir, "settings", a, &j);
+    ez_json_free(j);
+    if (st != ZKB_OK)
+        return st;
+
+    ez_host->info(s->h, "calibration", s->calibration);
+    if (strcmp(s->calibration, "none") != 0) {
+        ez_fmt(ns, sizeof ns, "%lld", (long long)(s->cal_samples > 0 ? s->cal_samples : 1));
+        ez_fmt(lo, sizeof lo, "%.17g", s->cal_lo);
+        ez_fmt(hi, sizeof hi, "%.17g", s->cal_hi);
+        const char *c[24];
+        size_t k = 0;
+        c[k++] = "--onnx";
+        c[k++] = s->onnx;
+        c[k++] = "--settings";
+        c[k++] = "settings.json";
+        c[k++] = "--data";
+        c[k++] = "calibration.json";
+        c[k++] = "--target";
+        c[k++] = s->calibration;
+        c[k++] = "--samples";
+        c[k++] = ns;
+        c[k++] = "--seed";
+        c[k++] = "1";
+        c[k++] = "--lo";
+        c[k++] = lo;
+        c[k++] = "--hi";
+        c[k++] = hi;
+        if (s->cal_scales && *s->cal_scales) {
+            c[k++] = "--scales";
+            c[k++] = s->cal_scales;
+        }
+        if (s->rebase_mult > 0) {
+            c[k++] = "--scale-rebase-multiplier";
+            c[k++] = rm;
+        }
+        if (s->max_logrows > 0) {
+            ez_fmt(ml, sizeof ml, "%lld", (long long)s->max_logrows);
+            c[k++] = "--max-logrows";
+            c[k++] = ml;
+        }
+        c[k] = NULL;
+        ez_host->progress(s->h, 0.1, "ezkl calibrate_settings");
+        st = ez_drive(s->h, s->python, s->driver, s->wdir, "calibrate", c, &j);
+        ez_json_free(j);
+        if (st != ZKB_OK)
+            return st;
+    }
+
+    const char *cc[] = {"--onnx", s->onnx, "--settings", "settings.json", "--compiled", "network.ezkl", NULL};
+    ez_host->progress(s->h, 0.3, "ezkl compile_circuit");
+    st = ez_drive(s->h, s->python, s->driver, s->wdir, "compile", cc, &j);
+    if (st != ZKB_OK) {
+        ez_json_free(j);
+        return st;
+    }
+    s->logrows_used = (int)ez_metric(j, "logrows", 0);
+    s->out_scale = (int)ez_metric(j, "output_scale", -1);
+    ez_json_free(j);
+    if (s->logrows_used <= 0 || s->logrows_used > 30)
+        return ez_fail(s->h, ZKB_ERR_CHILD, "ezkl: settings without a valid logrows");
+    ez_host->metric(s->h, "logrows", s->logrows_used, "count");
+
+    char srs[EZ_PATH];
+    ez_host->progress(s->h, 0.4, "ezkl gen_srs");
+    st = setup_srs(s, s->logrows_used, srs, sizeof srs);
+    if (st != ZKB_OK)
+        return st;
+    const char *sa[] = {"--compiled", "network.ezkl", "--vk", "vk.key", "--pk", "pk.key", "--srs", srs, NULL};
+    ez_host->progress(s->h, 0.6, "ezkl setup");
+    st = ez_drive(s->h, s->python, s->driver, s->wdir, "setup", sa, &j);
+    ez_json_free(j);
+    if (st != ZKB_OK)
+        return st;
+    char link[EZ_PATH];
+    if (ez_fmt(link, sizeof link, "%s/srs.path", s->wdir) > 0) {
+        FILE *f = fopen(link, "w");
+        if (f) {
+            fputs(srs, f);
+            fclose(f);
+        }
+    }
+    s->setup_done = 1;
+    return ZKB_OK;
+}
+
+static zkb_status srs_path(ez_state *s, char *out, size_t cap)
+{
+    const char *cache = ez_host->cache_dir(s->h);
+    if (!cache || ez_fmt(out, cap, "%s/srs/kzg_bn254_%d.srs", cache, s->logrows_used) < 0)
+        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: no cache directory");
+    return ZKB_OK;
+}
+
+static zkb_status ez_witness(void *state, const zkb_sample *x)
+{
+    ez_state *s = state;
+    if (!s->setup_done)
+        return ez_fail(s->h, ZKB_ERR_STATE, "witness before setup");
+    if (x->n != s->n_in)
+        return ez_fail(s->h, ZKB_ERR_INVALID_ARG, "sample size %llu, model input %llu",
+                       (unsigned long long)x->n, (unsigned long long)s->n_in);
+    s->have_witness = s->have_proof = 0;
+    char p[EZ_PATH];
+    if (ez_fmt(p, sizeof p, "%s/x.txt", s->wdir) < 0)
+        return ZKB_ERR_INVALID_ARG;
+    FILE *f = fopen(p, "w");
+    if (!f)
+        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot write %s", p);
+    for (uint64_t i = 0; i < x->n; i++)
+        fprintf(f, "%.9g\n", (double)x->x[i]);
+    if (fclose(f) != 0)
+        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot write %s", p);
+    memcpy(s->x_q, x->x_q, x->n * sizeof *s->x_q);
+    const char *a[] = {"--input", "x.txt", "--data", "input.json", "--compiled", "network.ezkl",
+                       "--witness", "witness.json", NULL};
+    cJSON *j = NULL;
+    zkb_status st = ez_drive(s->h, s->python, s->driver, s->wdir, "witness", a, &j);
+    if (st != ZKB_OK) {
+        ez_json_free(j);
+        return st;
+    }
+    long n = ez_ints(j, "outputs_q", s->wit_out, s->n_out);
+    ez_json_free(j);
+    if (n != (long)s->n_out)
+        return ez_fail(s->h, ZKB_ERR_CHILD, "ezkl witness: %ld outputs, the model has %llu", n,
+                       (unsigned long long)s->n_out);
+    s->have_witness = 1;
+    return ZKB_OK;
+}
+
+static zkb_status ez_prove(void *state)
+{
+    ez_state *s = state;
+    if (!s->have_witness)
+        return ez_fail(s->h, ZKB_ERR_STATE, "prove before witness");
+    char srs[EZ_PATH];
+    zkb_status st = srs_path(s, srs, sizeof srs);
+    if (st != ZKB_OK)
+        return st;
+    const char *a[] = {"--witness", "witness.json", "--compiled", "network.ezkl", "--pk", "pk.key",
+                       "--proof", "proof.json", "--srs", srs, NULL};
+    cJSON *j = NULL;
+    st = ez_drive(s->h, s->python, s->driver, s->wdir, "prove", a, &j);
+    ez_json_free(j);
+    s->have_proof = st == ZKB_OK;
+    return st;
+}
+
+/* ezkl's integer at scale 2^e brought to the session's S = 2^s: exact when
+ * e == s, else shifted with round-half-up (documented as approximate). */
+static int64_t to_session_scale(int64_t v, int e, int s)
+{
+    if (e < 0 || s < 0 || e == s)
+        return v;
+    if (e < s)
+        return v * ((int64_t)1 << (s - e));
+    int64_t d = (int64_t)1 << (e - s);
+    int64_t q = (v + d / 2);
+    return q >= 0 ? q / d : -((-q + d - 1) / d);
+}
+
+static zkb_status ez_verify(void *state, int64_t *outputs, uint64_t n_outputs)
+{
+    ez_state *s = state;
+    if (!s->have_proof)
+        return ez_fail(s->h, ZKB_ERR_STATE, "verify before prove");
+    if (n_outputs != s->n_out)
+        return ez_fail(s->h, ZKB_ERR_INVALID_ARG, "output count differs from the model's classes");
+    if (strcmp(s->output_vis, "public") != 0)
+        return ez_fail(s->h, ZKB_ERR_UNSUPPORTED, "ezkl: verify needs public outputs");
+    char srs[EZ_PATH];
+    zkb_status st = srs_path(s, srs, sizeof srs);
+    if (st != ZKB_OK)
+        return st;
+    const char *a[] = {"--proof", "proof.json", "--settings", "settings.json", "--vk", "vk.key",
+                       "--srs", srs, "--witness", "witness.json", "--output-visibility", s->output_vis,
+                       NULL};
+    cJSON *j = NULL;
+    st = ez_drive(s->h, s->python, s->driver, s->wdir, "verify", a, &j);
+    if (st != ZKB_OK) {
+        ez_json_free(j);
+        return st;
+    }
+    int64_t *proof_out = ez_host->alloc(s->n_out * sizeof *proof_out);
+    if (!proof_out) {
+        ez_json_free(j);
+        return ZKB_ERR_NOMEM;
+    }
+    long n = ez_ints(j, "outputs_q", proof_out, s->n_out);
+    int match_wit = ez_bool(j, "outputs_match_witness");
+    ez_json_free(j);
+    if (n != (long)s->n_out) {
+        ez_host->free(proof_out);
+        return ez_fail(s->h, ZKB_ERR_CHILD, "ezkl verify: the proof has %ld public outputs, want %llu",
+                       n, (unsigned long long)s->n_out);
+    }
+    if (!match_wit || memcmp(proof_out, s->wit_out, s->n_out * sizeof *proof_out) != 0) {
+        ez_host->free(proof_out);
+        return ez_fail(s->h, ZKB_ERR_VERIFY,
+                       "ezkl verify: the proof's public outputs differ from ezkl's witness outputs");
+    }
+    ez_host->metric(s->h, "verified", 1, "bool");
+    /* The proof's outputs at the session's scale. They equal the host's
+     * reference evaluator only where ezkl's quantization coincides with the
+     * host's (docs/ezkl.md): the runner compares and reports a mismatch. */
+    for (uint64_t i = 0; i < s->n_out; i++)
+        outputs[i] = to_session_scale(proof_out[i], s->out_scale, s->session_log2);
+    ez_host->free(proof_out);
+    s->samples_seen++;
+    if (ez_host->eval_fixed(s->h, s->x_q, s->n_in, s->ref_out, s->n_out) == ZKB_OK) {
+        int same = memcmp(outputs, s->ref_out, s->n_out * sizeof *outputs) == 0;
+        s->samples_match += same;
+        ez_host->metric(s->h, "outputs_equal_reference", (double)s->samples_match, "count");
+        ez_host->metric(s->h, "outputs_checked", (double)s->samples_seen, "count");
+    }
+    ez_host->info(s->h, "verification", "ezkl.verify passed; public outputs equal the witness outputs");
+    return ZKB_OK;
+}
+
+static uint32_t ez_op_support(uint32_t op)
+{
+    return op >= ZKB_OP_DENSE && op <= ZKB_OP_MAX ? ZKB_SUPPORT_NATIVE : ZKB_SUPPORT_NONE;
+}
+
+static const zkb_backend ezkl_backend = {
+    .struct_size = sizeof(zkb_backend),
+    .abi_major = ZKB_PLUGIN_ABI_MAJOR,
+    .abi_minor = ZKB_PLUGIN_ABI_MINOR,
+    .flags = 0,
+    .name = "ezkl",
+    .version = "0.1.0",
+    .proof_system = "halo2-kzg",
+    .description = "EZKL (halo2, KZG) through the ezkl Python package; one process per ezkl call",
+    .options = ez_options,
+    .n_options = sizeof ez_options / sizeof *ez_options,
+    .probe = ez_probe,
+    .create = ez_create,
+    .destroy = ez_destroy,
+    .set_option = ez_set_option,
+    .load_model = ez_load_model,
+    .quantize = ez_quantize,
+    .setup = ez_setup,
+    .witness = ez_witness,
+    .prove = ez_prove,
+    .verify = ez_verify,
+    .op_support = ez_op_support,
+};
+
+ZKB_PLUGIN_EXPORT zkb_status zkb_plugin_init(const zkb_host_api *h, uint32_t host_abi_major,
+                                             const zkb_backend **out)
+{
+    if (host_abi_major != ZKB_PLUGIN_ABI_MAJOR || !h ||
+        h->struct_size < offsetof(zkb_host_api, eval_fixed) + sizeof h->eval_fixed)
+        return ZKB_ERR_ABI;
+    ez_host = h;
+    *out = &ezkl_backend;
+    return ZKB_OK;
+}

@@ -1,0 +1,237 @@
+/* Running the Python driver through host->spawn (so each phase's time and
+ * peak memory are measured by the host) and reading its JSON answer. */
+#include "ezkl_int.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef ZKB_EZKL_VENV_PYTHON
+#define ZKB_EZKL_VENV_PYTHON ".venv/bin/python"
+#endif
+#ifndef ZKB_EZKL_DRIVER
+#define ZKB_EZKL_DRIVER "plugins/ezkl/driver/zkb_ezkl_driver.py"
+#endif
+
+int ez_fmt(char *out, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out, cap, fmt, ap);
+    va_end(ap);
+    return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
+zkb_status ez_fail(zkb_host_ctx *h, zkb_status st, const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ez_host->set_error(h, msg);
+    return st;
+}
+
+zkb_status ez_find_python(const char *opt, char *python, size_t pcap, char *driver, size_t dcap,
+                          char *why, size_t wcap)
+{
+    const char *env = getenv("ZKB_EZKL_PYTHON");
+    const char *py = opt && *opt ? opt : env && *env ? env : ZKB_EZKL_VENV_PYTHON;
+    const char *denv = getenv("ZKB_EZKL_DRIVER");
+    const char *drv = denv && *denv ? denv : ZKB_EZKL_DRIVER;
+    if (ez_fmt(python, pcap, "%s", py) < 0 || ez_fmt(driver, dcap, "%s", drv) < 0) {
+        ez_fmt(why, wcap, "path too long");
+        return ZKB_ERR_UNAVAILABLE;
+    }
+    if (strchr(py, '/') && access(py, X_OK) != 0) {
+        ez_fmt(why, wcap, "ezkl not installed: no Python at %s: run scripts/setup-python.sh", py);
+        return ZKB_ERR_UNAVAILABLE;
+    }
+    if (access(drv, R_OK) != 0) {
+        ez_fmt(why, wcap, "ezkl driver missing: %s (set ZKB_EZKL_DRIVER)", drv);
+        return ZKB_ERR_UNAVAILABLE;
+    }
+    return ZKB_OK;
+}
+
+/* The last line of stdout that parses as a JSON object. */
+static cJSON *read_answer(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    cJSON *best = NULL;
+    size_t cap = 1 << 16;
+    char *line = malloc(cap);
+    if (!line) {
+        fclose(f);
+        return NULL;
+    }
+    size_t n = 0;
+    int c;
+    for (;;) {
+        c = fgetc(f);
+        if (c == '\n' || c == EOF) {
+            line[n] = '\0';
+            if (n > 0 && line[0] == '{') {
+                cJSON *j = cJSON_Parse(line);
+                if (j && cJSON_IsObject(j)) {
+                    cJSON_Delete(best);
+                    best = j;
+                } else {
+                    cJSON_Delete(j);
+                }
+            }
+            n = 0;
+            if (c == EOF)
+                break;
+            continue;
+        }
+        if (n + 1 >= cap) {
+            char *p = realloc(line, cap * 2);
+            if (!p)
+                break;
+            line = p;
+            cap *= 2;
+        }
+        line[n++] = (char)c;
+    }
+    free(line);
+    fclose(f);
+    return best;
+}
+
+static void forward(zkb_host_ctx *h, const cJSON *j, const char *what)
+{
+    const int probe = strcmp(what, "probe") == 0; /* facts only: no timings in the cell */
+    const cJSON *m = probe ? NULL : cJSON_GetObjectItemCaseSensitive(j, "metrics");
+    const cJSON *e;
+    cJSON_ArrayForEach(e, m)
+    {
+        const cJSON *v = cJSON_GetArrayItem(e, 0), *u = cJSON_GetArrayItem(e, 1);
+        if (e->string && cJSON_IsNumber(v))
+            ez_host->metric(h, e->string, v->valuedouble, cJSON_IsString(u) ? u->valuestring : "");
+    }
+    const cJSON *in = cJSON_GetObjectItemCaseSensitive(j, "infos");
+    cJSON_ArrayForEach(e, in)
+    {
+        if (e->string && cJSON_IsString(e))
+            ez_host->info(h, e->string, e->valuestring);
+    }
+    if (probe)
+        return;
+    char key[96];
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "call_s");
+    if (cJSON_IsNumber(t) && ez_fmt(key, sizeof key, "ezkl_%s_s", what) > 0)
+        ez_host->metric(h, key, t->valuedouble, "s");
+    t = cJSON_GetObjectItemCaseSensitive(j, "startup_s");
+    if (cJSON_IsNumber(t) && ez_fmt(key, sizeof key, "startup_%s_s", what) > 0)
+        ez_host->metric(h, key, t->valuedouble, "s");
+}
+
+zkb_status ez_drive(zkb_host_ctx *h, const char *python, const char *driver, const char *wdir,
+                    const char *what, const char *const *args, cJSON **out)
+{
+    *out = NULL;
+    if (ez_host->cancelled(h))
+        return ez_fail(h, ZKB_ERR_CANCELLED, "ezkl %s: cancelled", what);
+    const char *argv[64];
+    size_t n = 0;
+    argv[n++] = python;
+    argv[n++] = driver;
+    argv[n++] = what;
+    argv[n++] = "--workdir";
+    argv[n++] = wdir;
+    for (size_t i = 0; args && args[i] && n < 63; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    char so[EZ_PATH], se[EZ_PATH];
+    if (ez_fmt(so, sizeof so, "%s/%s.out", wdir, what) < 0 ||
+        ez_fmt(se, sizeof se, "%s/%s.err", wdir, what) < 0)
+        return ez_fail(h, ZKB_ERR_INVALID_ARG, "ezkl: work directory path too long");
+    /* Single-threaded numpy/BLAS would distort nothing here; keep ezkl's own
+     * rayon pool at its default (all cores). */
+    const char *env[] = {"PYTHONUNBUFFERED=1", "PYTHONDONTWRITEBYTECODE=1", NULL};
+    zkb_spawn_opts o;
+    memset(&o, 0, sizeof o);
+    o.struct_size = sizeof o;
+    o.argv = argv;
+    o.env = env;
+    o.cwd = wdir;
+    o.stdout_path = so;
+    o.stderr_path = se;
+    zkb_spawn_result r;
+    memset(&r, 0, sizeof r);
+    r.struct_size = sizeof r;
+    zkb_status st = ez_host->spawn(h, &o, &r);
+    char key[96];
+    if (r.peak_rss_bytes && strcmp(what, "probe") != 0 && ez_fmt(key, sizeof key, "peak_rss_%s", what) > 0)
+        ez_host->metric(h, key, (double)r.peak_rss_bytes, "bytes");
+    if (st == ZKB_ERR_TIMEOUT || st == ZKB_ERR_CANCELLED || st == ZKB_ERR_CRASHED)
+        return st; /* the host's detail says what happened */
+    cJSON *j = read_answer(so);
+    if (!j) {
+        if (st == ZKB_OK)
+            st = ZKB_ERR_CHILD;
+        return ez_fail(h, st, "ezkl %s: the driver gave no answer (exit %d); see %s", what,
+                       r.exit_code, se);
+    }
+    if (!ez_bool(j, "ok")) {
+        const char *msg = ez_str(j, "error");
+        zkb_status fst = ez_bool(j, "verify_failed") ? ZKB_ERR_VERIFY : ZKB_ERR_CHILD;
+        ez_fail(h, fst, "ezkl %s: %s", what, msg ? msg : "failed");
+        cJSON_Delete(j);
+        return fst;
+    }
+    forward(h, j, what);
+    *out = j;
+    return ZKB_OK;
+}
+
+void ez_json_free(cJSON *j) { cJSON_Delete(j); }
+
+double ez_num(const cJSON *j, const char *key, double dflt)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+int ez_bool(const cJSON *j, const char *key)
+{
+    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, key));
+}
+
+const char *ez_str(const cJSON *j, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+long ez_ints(const cJSON *j, const char *key, int64_t *out, size_t cap)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(j, key);
+    if (!cJSON_IsArray(a))
+        return -1;
+    long n = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, a)
+    {
+        if (!cJSON_IsNumber(e))
+            return -1;
+        if ((size_t)n < cap)
+            out[n] = (int64_t)e->valuedouble;
+        n++;
+    }
+    return n;
+}
+
+double ez_metric(const cJSON *j, const char *key, double dflt)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "metrics"), key);
+    const cJSON *v = cJSON_GetArrayItem(m, 0);
+    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}

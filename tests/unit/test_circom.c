@@ -1,0 +1,468 @@
+/* The circom backend end to end through the runner (groth16, plonk, fflonk on
+ * a micro model: the runner checks the proof's public outputs against the
+ * reference evaluator, so "ok" means equal outputs), and soundness: witnesses
+ * that cheat (a changed output, a wrong remainder, a flipped ReLU sign) are
+ * rejected by `snarkjs wtns check`, and a proof made from one does not
+ * verify. Skips when node/snarkjs are missing (scripts/setup-node.sh). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "zkmlbench/zkmlbench.h"
+
+#define CIRCOM ZKB_BUILD_PLUGIN_DIR "/zkb_circom.so"
+#define TOOLS ZKB_SOURCE_DIR "/tools/node"
+
+/* [1,1,3] -> flatten -> dense 2 -> relu -> dense 2 at S = 4 (run setting
+ * quant.scale 2): small enough that PLONK fits 2^7 and FFLONK 2^10, which
+ * keeps the powers-of-tau generation within the ctest time limit. */
+static const char MICRO[] =
+    "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"micro\",\"input\":{\"shape\":[1,1,3]},"
+    "\"classes\":2,\"layers\":[{\"op\":\"flatten\"},"
+    "{\"op\":\"dense\",\"units\":2,\"weights\":[0.5,-0.25,0.75,-0.6,0.3,0.2],\"bias\":[0.1,-0.2]},"
+    "{\"op\":\"relu\"},"
+    "{\"op\":\"dense\",\"units\":2,\"weights\":[0.4,-0.8,0.6,-0.3],\"bias\":[-0.1,0.25]}]}";
+
+/* snprintf without -Wformat-truncation noise; paths here are short. */
+static void fmt(char *out, size_t cap, const char *f, ...) __attribute__((format(printf, 3, 4)));
+static void fmt(char *out, size_t cap, const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    int n = vsnprintf(out, cap, f, ap);
+    va_end(ap);
+    assert_true(n >= 0 && (size_t)n < cap);
+}
+
+typedef struct fx {
+    zkb_ctx *ctx;
+    char dir[256];
+    char model[320];
+    char cache[320];
+    int available;
+    char why[512];
+} fx;
+
+static fx *g; /* one fixture for the whole group: the cache is shared */
+/* Without node and the npm tools the cases skip (loudly, in group_setup);
+ * the test suite installs them, so in CI they run. */
+#define NEED(test, est)              \
+    do {                             \
+        (void)(test), (void)(est);   \
+        if (!g->available)           \
+            skip();                  \
+    } while (0)
+
+static int group_setup(void **state)
+{
+    (void)state;
+    g = calloc(1, sizeof *g);
+    if (!g || zkb_ctx_new(&g->ctx) != ZKB_OK)
+        return -1;
+    fmt(g->dir, sizeof g->dir, "/tmp/zkb-test-circom-XXXXXX");
+    if (!mkdtemp(g->dir))
+        return -1;
+    fmt(g->cache, sizeof g->cache, "%s/cache", g->dir);
+    zkb_ctx_set(g->ctx, "cache_dir", g->cache);
+    fmt(g->model, sizeof g->model, "%s/micro.json", g->dir);
+    FILE *f = fopen(g->model, "w");
+    if (!f || fputs(MICRO, f) < 0 || fclose(f) != 0)
+        return -1;
+    setenv("ZKB_NODE_TOOLS", TOOLS, 1);
+    if (zkb_ctx_load_plugin(g->ctx, CIRCOM) != ZKB_OK) {
+        fprintf(stderr, "cannot load %s: %s\n", CIRCOM, zkb_ctx_last_error(g->ctx));
+        return -1;
+    }
+    zkb_backend_ref *b = zkb_backend_find(g->ctx, "circom");
+    g->available = b && zkb_backend_probe(b) == ZKB_OK;
+    fmt(g->why, sizeof g->why, "%s", b ? zkb_backend_probe_detail(b) : "no backend");
+    if (!g->available)
+        printf("[  SKIP    ] circom backend unavailable (%s): run scripts/setup-node.sh\n", g->why);
+    /* scripts/test.sh installs the tools and sets this: there, a backend
+     * that cannot run is a failure, not a skip */
+    const char *req = getenv("ZKB_REQUIRE_BACKENDS");
+    if (!g->available && req && strcmp(req, "0") != 0) {
+        fprintf(stderr, "ZKB_REQUIRE_BACKENDS is set but circom is unavailable: %s\n", g->why);
+        return -1;
+    }
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    zkb_ctx_free(g->ctx);
+    if (!getenv("ZKB_TEST_KEEP"))
+        zkbi_remove_tree(g->dir);
+    free(g);
+    return 0;
+}
+
+static cJSON *run_cell(const char *model, const char *options, const char *samples, const char *want)
+{
+    char out[300];
+    static int n;
+    fmt(out, sizeof out, "%s/run%d", g->dir, n++);
+    zkb_run *run = NULL;
+    assert_int_equal(zkb_run_new(g->ctx, out, &run), ZKB_OK);
+    assert_int_equal(zkb_run_set(run, "samples", samples), ZKB_OK);
+    assert_int_equal(zkb_run_set(run, "timeout", "300"), ZKB_OK);
+    /* S = 4 keeps every range check short */
+    assert_int_equal(zkb_run_set(run, "quant.scale", "2"), ZKB_OK);
+    if (zkb_run_add_cell(run, model, "circom", options, NULL) != ZKB_OK)
+        fail_msg("add_cell: %s", zkb_run_last_error(run));
+    assert_int_equal(zkb_run_execute(run), ZKB_OK);
+    const char *st = zkb_run_cell_status(run, 0);
+    const char *rec = zkb_run_cell_record(run, 0);
+    if (!st || strcmp(st, want) != 0)
+        fail_msg("circom %s: status %s, want %s; record: %s", options, st ? st : "(null)", want,
+                 rec ? rec : "(none)");
+    cJSON *j = cJSON_Parse(rec);
+    assert_non_null(j);
+    zkb_run_free(run);
+    return j;
+}
+
+static double metric(const cJSON *j, const char *key)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "metrics"), key);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "value");
+    if (!cJSON_IsNumber(v))
+        fail_msg("no metric %s", key);
+    return v->valuedouble;
+}
+
+static const char *info(const cJSON *j, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "infos"), key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* plonk first: its 2^7 powers of tau then serve groth16 too. */
+static void test_plonk(void **state)
+{
+    (void)state;
+    NEED("test_plonk", 25);
+    cJSON *j = run_cell(g->model, "proof_system=plonk", "1", "ok");
+    assert_string_equal(info(j, "proof_system"), "plonk");
+    assert_true(metric(j, "plonk_gates") > metric(j, "constraints"));
+    assert_true(metric(j, "ptau_power") <= 10);
+    assert_int_equal((int)metric(j, "proof_size"), 9 * 64 + 6 * 32);
+    cJSON_Delete(j);
+}
+
+static void test_groth16(void **state)
+{
+    (void)state;
+    NEED("test_groth16", 10);
+    cJSON *j = run_cell(g->model, "", "1", "ok");
+    assert_string_equal(info(j, "proof_system"), "groth16");
+    assert_string_equal(info(j, "weights_binding"), "verifying_key");
+    assert_non_null(strstr(info(j, "srs"), "TESTING ONLY"));
+    /* 4 rescales x (2 remainder bits + quotient bits) + 2 ReLU products */
+    double c = metric(j, "constraints");
+    assert_true(c > 10 && c < 80);
+    assert_int_equal((int)metric(j, "proof_size"), 256);
+    assert_true(metric(j, "pk_size") > 0 && metric(j, "vk_size") > 0);
+    assert_true(metric(j, "compile_s") > 0);
+    cJSON_Delete(j);
+    /* the same cell again: compiled circuit and keys come from the cache */
+    j = run_cell(g->model, "", "1", "ok");
+    assert_string_equal(info(j, "setup_cache"), "hit");
+    cJSON_Delete(j);
+}
+
+static void test_fflonk(void **state)
+{
+    (void)state;
+    NEED("test_fflonk", 20);
+    cJSON *j = run_cell(g->model, "proof_system=fflonk", "1", "ok");
+    assert_string_equal(info(j, "proof_system"), "fflonk");
+    assert_true(metric(j, "ptau_power") <= 10);
+    cJSON_Delete(j);
+}
+
+static void test_private_weights(void **state)
+{
+    (void)state;
+    NEED("test_private_weights", 10);
+    cJSON *j = run_cell(g->model, "weights=private,input=private", "1", "ok");
+    assert_string_equal(info(j, "weights_binding"), "none");
+    /* one constraint per product of two signals: 6 + 4 more than fixed */
+    assert_true(metric(j, "constraints") >= 10);
+    cJSON_Delete(j);
+}
+
+static void test_unavailable_tools(void **state)
+{
+    (void)state;
+    cJSON *j = run_cell(g->model, "tools_dir=/nonexistent-zkb-tools", "1", "unavailable");
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "reason");
+    assert_true(cJSON_IsString(r));
+    assert_non_null(strstr(r->valuestring, "setup-node.sh"));
+    cJSON_Delete(j);
+}
+
+/* ---- soundness ---- */
+
+static int run_argv(const char *const *argv, const char *out)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        FILE *devnull = freopen(out ? out : "/dev/null", "w", stdout);
+        (void)devnull;
+        FILE *e = freopen("/dev/null", "w", stderr);
+        (void)e;
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int st = 0;
+    if (pid < 0 || waitpid(pid, &st, 0) < 0)
+        return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static int snarkjs(const char *const *args)
+{
+    const char *argv[16] = {"node", TOOLS "/node_modules/snarkjs/build/cli.cjs"};
+    size_t n = 2;
+    for (size_t i = 0; args[i] && n < 15; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    return run_argv(argv, NULL);
+}
+
+/* The compiled groth16 circuit of the micro model in the cache. */
+static int find_groth16_dir(char *out, size_t cap)
+{
+    char base[400];
+    fmt(base, sizeof base, "%s/circom/circuits", g->cache);
+    DIR *d = opendir(base);
+    if (!d)
+        return -1;
+    struct dirent *e;
+    int found = -1;
+    while ((e = readdir(d)) && found < 0) {
+        if (e->d_name[0] == '.' || strchr(e->d_name, '.'))
+            continue;
+        char vk[800];
+        fmt(vk, sizeof vk, "%s/%s/vkey.json", base, e->d_name);
+        FILE *f = fopen(vk, "r");
+        if (!f)
+            continue;
+        char buf[200] = "";
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        char circ[800];
+        fmt(circ, sizeof circ, "%s/%s/model.circom", base, e->d_name);
+        FILE *c = fopen(circ, "r");
+        char head[400] = "";
+        if (c) {
+            size_t k = fread(head, 1, sizeof head - 1, c);
+            head[k] = '\0';
+            fclose(c);
+        }
+        if (strstr(buf, "groth16") && strstr(head, "model micro")) {
+            fmt(out, cap, "%s/%s", base, e->d_name);
+            found = 0;
+        }
+    }
+    closedir(d);
+    return found;
+}
+
+/* Witness index of a signal, from the .sym file the plugin keeps beside the
+ * circuit (circom --sym). */
+static long sym_index(const char *sym, const char *name)
+{
+    FILE *f = fopen(sym, "r");
+    if (!f)
+        return -1;
+    char line[512];
+    long idx = -1;
+    while (fgets(line, sizeof line, f)) {
+        long lab, wit, comp;
+        char nm[400];
+        if (sscanf(line, "%ld,%ld,%ld,%399s", &lab, &wit, &comp, nm) == 4 && strcmp(nm, name) == 0) {
+            idx = wit;
+            break;
+        }
+    }
+    fclose(f);
+    return idx;
+}
+
+/* Highest index i such that "<prefix>[i]" is in the .sym file. */
+static long sym_last(const char *sym, const char *prefix)
+{
+    long best = -1;
+    for (long i = 0; i < 254; i++) {
+        char nm[300];
+        fmt(nm, sizeof nm, "%s[%ld]", prefix, i);
+        if (sym_index(sym, nm) >= 0)
+            best = i;
+    }
+    return best;
+}
+
+static unsigned char *read_all(const char *p, size_t *n)
+{
+    FILE *f = fopen(p, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long sz = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *b = malloc((size_t)sz);
+    if (b && fread(b, 1, (size_t)sz, f) != (size_t)sz) {
+        free(b);
+        b = NULL;
+    }
+    fclose(f);
+    *n = (size_t)sz;
+    return b;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Pointer to witness element idx inside a .wtns image (section 2). */
+static unsigned char *wtns_elem(unsigned char *b, size_t n, long idx)
+{
+    assert_true(n > 12 && memcmp(b, "wtns", 4) == 0);
+    uint32_t ns = le32(b + 8);
+    size_t off = 12;
+    uint32_t n8 = 32;
+    for (uint32_t i = 0; i < ns && off + 12 <= n; i++) {
+        uint32_t type = le32(b + off);
+        uint64_t size = (uint64_t)le32(b + off + 4) | (uint64_t)le32(b + off + 8) << 32;
+        if (type == 1)
+            n8 = le32(b + off + 12);
+        if (type == 2) {
+            assert_true((uint64_t)(idx + 1) * n8 <= size);
+            return b + off + 12 + (size_t)idx * n8;
+        }
+        off += 12 + (size_t)size;
+    }
+    fail_msg("no witness section");
+    return NULL;
+}
+
+static void write_all(const char *p, const unsigned char *b, size_t n)
+{
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(b, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void test_soundness(void **state)
+{
+    (void)state;
+    NEED("test_soundness", 8);
+    char dir[600];
+    if (find_groth16_dir(dir, sizeof dir) != 0)
+        fail_msg("no cached groth16 circuit of the micro model (test_groth16 must run first)");
+    char p[8][800];
+    fmt(p[0], sizeof p[0], "%s/model.circom", dir);
+    fmt(p[1], sizeof p[1], "%s/sym", g->dir);
+    fmt(p[2], sizeof p[2], "%s/model.r1cs", dir);
+    fmt(p[3], sizeof p[3], "%s/model_js/model.wasm", dir);
+    fmt(p[4], sizeof p[4], "%s/input.json", g->dir);
+    fmt(p[5], sizeof p[5], "%s/good.wtns", g->dir);
+    fmt(p[6], sizeof p[6], "%s/model.zkey", dir);
+    fmt(p[7], sizeof p[7], "%s/vkey.json", dir);
+    char sym[900];
+    fmt(sym, sizeof sym, "%s/model.sym", dir);
+    (void)p[1];
+
+    /* an honest witness: x = (0.5, -0.25, 1) at S = 4 */
+    FILE *f = fopen(p[4], "w");
+    assert_non_null(f);
+    fprintf(f, "{\"in\": [\"2\", \"%s\", \"4\"]}\n",
+            "21888242871839275222246405745257275088548364400416034343698204186575808495616");
+    fclose(f);
+    char gen[700];
+    fmt(gen, sizeof gen, "%s/model_js/generate_witness.js", dir);
+    const char *wg[] = {"node", gen, p[3], p[4], p[5], NULL};
+    assert_int_equal(run_argv(wg, NULL), 0);
+    const char *chk[] = {"wtns", "check", p[2], p[5], NULL};
+    assert_int_equal(snarkjs(chk), 0);
+
+    long i_out = sym_index(sym, "main.out[0]");
+    long i_rem = sym_index(sym, "main.d1[1].rbits.b[0]");
+    long top = sym_last(sym, "main.d1[1].qbits.b");
+    assert_true(i_out > 0 && i_rem > 0 && top > 0);
+    char nm[200];
+    fmt(nm, sizeof nm, "main.d1[1].qbits.b[%ld]", top);
+    long i_sign = sym_index(sym, nm);
+    assert_true(i_sign > 0);
+
+    size_t n = 0;
+    unsigned char *good = read_all(p[5], &n);
+    assert_non_null(good);
+    struct {
+        const char *what;
+        long idx;
+        int kind; /* 0: add 1, 1: flip a bit */
+    } cheats[] = {{"changed output", i_out, 0}, {"wrong remainder", i_rem, 1}, {"flipped ReLU sign", i_sign, 1}};
+    for (size_t c = 0; c < sizeof cheats / sizeof cheats[0]; c++) {
+        unsigned char *b = malloc(n);
+        assert_non_null(b);
+        memcpy(b, good, n);
+        unsigned char *e = wtns_elem(b, n, cheats[c].idx);
+        if (cheats[c].kind == 0) {
+            for (int k = 0; k < 32 && ++e[k] == 0; k++)
+                ;
+        } else {
+            assert_true(e[0] <= 1);
+            e[0] ^= 1;
+        }
+        char bad[700];
+        fmt(bad, sizeof bad, "%s/bad%zu.wtns", g->dir, c);
+        write_all(bad, b, n);
+        free(b);
+        const char *bchk[] = {"wtns", "check", p[2], bad, NULL};
+        if (snarkjs(bchk) == 0)
+            fail_msg("cheating witness (%s) passed snarkjs wtns check", cheats[c].what);
+        if (c == 0) {
+            /* a proof from the cheating witness: made, but it does not verify */
+            char pf[700], pub[700];
+            fmt(pf, sizeof pf, "%s/bad_proof.json", g->dir);
+            fmt(pub, sizeof pub, "%s/bad_public.json", g->dir);
+            const char *pr[] = {"groth16", "prove", p[6], bad, pf, pub, NULL};
+            assert_int_equal(snarkjs(pr), 0);
+            const char *vf[] = {"groth16", "verify", p[7], pub, pf, NULL};
+            if (snarkjs(vf) == 0)
+                fail_msg("a proof of a changed output verified");
+        }
+    }
+    free(good);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plonk),
+        cmocka_unit_test(test_groth16),
+        cmocka_unit_test(test_soundness),
+        cmocka_unit_test(test_fflonk),
+        cmocka_unit_test(test_private_weights),
+        cmocka_unit_test(test_unavailable_tools),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
