@@ -32,3 +32,18 @@ zkb_status zkbi_stat_regular(const char *path, uint64_t *size, char *err, size_t
         *size = (uint64_t)sb.st_size;
     return ZKB_OK;
 }
+
+const char *zkbi_printable(const char *s, char *buf, size_t n)
+{
+    size_t k = 0;
+    if (!s)
+        s = "";
+    for (; *s && k + 4 < n; s++)
+        buf[k++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+    if (*s && k + 4 >= n) {
+        memcpy(buf + k, "...", 3);
+        k += 3;
+    }
+    buf[k] = '\0';
+    return buf;
+}

@@ -60,21 +60,6 @@ static const char *type_name(const cJSON *it)
     return "an invalid value";
 }
 
-/* Printable, bounded copy of a string from the input for messages. */
-static const char *show(const char *s, char *buf, size_t n)
-{
-    size_t k = 0;
-    if (!s)
-        s = "";
-    for (; *s && k + 4 < n; s++)
-        buf[k++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
-    if (*s && k + 4 >= n) {
-        memcpy(buf + k, "...", 3);
-        k += 3;
-    }
-    buf[k] = '\0';
-    return buf;
-}
 
 static int utf8_ok(const unsigned char *s)
 {
@@ -119,7 +104,7 @@ static zkb_status check_keys(jp *j, const cJSON *obj, const char *base, const ch
                 off += (size_t)w;
             }
             return jfail(j, ZKB_ERR_PARSE, base, NULL, -1, "unknown member \"%s\" (allowed: %s)",
-                         show(c->string, b, sizeof b), list);
+                         zkbi_printable(c->string, b, sizeof b), list);
         }
         if (seen & (1u << k))
             return jfail(j, ZKB_ERR_PARSE, base, NULL, -1, "duplicate member \"%s\"", allowed[k]);
@@ -255,7 +240,7 @@ static zkb_status parse_layer(jp *j, const cJSON *it, uint32_t i, zkbi_shape *s,
     uint32_t op = zkbi_op_from_name(opj->valuestring);
     if (!op)
         return jfail(j, ZKB_ERR_PARSE, base, "op", -1, "unknown op \"%s\" (known: %s)",
-                     show(opj->valuestring, b, sizeof b), zkbi_op_list());
+                     zkbi_printable(opj->valuestring, b, sizeof b), zkbi_op_list());
 
     zkbi_layer *L = &m->layers[i];
     zkb_layer_desc *d = &L->d;
@@ -305,7 +290,7 @@ static zkb_status parse_layer(jp *j, const cJSON *it, uint32_t i, zkbi_shape *s,
         return jfail(j, ZKB_ERR_PARSE, base, "padding", -1,
                      "only \"valid\" padding is supported, got %s%s%s%s", type_name(pad),
                      cJSON_IsString(pad) ? " \"" : "",
-                     cJSON_IsString(pad) ? show(pad->valuestring, b, sizeof b) : "",
+                     cJSON_IsString(pad) ? zkbi_printable(pad->valuestring, b, sizeof b) : "",
                      cJSON_IsString(pad) ? "\"" : "");
 
     char why[512];
@@ -409,7 +394,7 @@ static zkb_status parse_nul(const char *buf, size_t len, const char *src, zkb_mo
     if (!cJSON_IsString(fmt) || !fmt->valuestring || strcmp(fmt->valuestring, ZKBI_MODEL_FORMAT)) {
         st = jfail(J, ZKB_ERR_PARSE, "$", "format", -1, "expected \"" ZKBI_MODEL_FORMAT "\", got %s%s%s%s",
                    type_name(fmt), cJSON_IsString(fmt) ? " \"" : "",
-                   cJSON_IsString(fmt) ? show(fmt->valuestring, b, sizeof b) : "",
+                   cJSON_IsString(fmt) ? zkbi_printable(fmt->valuestring, b, sizeof b) : "",
                    cJSON_IsString(fmt) ? "\"" : "");
         goto out;
     }

@@ -35,8 +35,8 @@ void zkb_onnx_ops_free(zkb_onnx_ops *o)
 static char *type_of(const Onnx__NodeProto *n)
 {
     char d[72], t[72];
-    const char *dom = zkbi_onnx_default_domain(n->domain) ? "" : zkbi_onnx_show(n->domain, d, 64);
-    zkbi_onnx_show(n->op_type ? n->op_type : "?", t, 64);
+    const char *dom = zkbi_onnx_default_domain(n->domain) ? "" : zkbi_printable(n->domain, d, 64);
+    zkbi_printable(n->op_type ? n->op_type : "?", t, 64);
     size_t len = strlen(dom) + strlen(t) + 2;
     char *s = malloc(len);
     if (s)

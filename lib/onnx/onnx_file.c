@@ -174,20 +174,6 @@ int64_t zkbi_onnx_opset(const Onnx__ModelProto *m)
     return 0;
 }
 
-const char *zkbi_onnx_show(const char *s, char *buf, size_t n)
-{
-    size_t k = 0;
-    if (!s)
-        s = "";
-    for (; *s && k + 4 < n; s++)
-        buf[k++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
-    if (*s && k + 4 >= n) {
-        memcpy(buf + k, "...", 3);
-        k += 3;
-    }
-    buf[k] = '\0';
-    return buf;
-}
 
 const char *zkbi_onnx_dtype_name(int32_t t, char *buf, size_t n)
 {

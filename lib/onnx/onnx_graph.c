@@ -65,7 +65,7 @@ static zkb_status collect_consts(zkbi_onnx_imp *im)
         if (strcmp(im->consts[i - 1].name, im->consts[i].name) == 0)
             return zkbi_onnx_fail(im, ZKB_ERR_PARSE,
                                   "two initializers or Constant outputs are named '%s'",
-                                  zkbi_onnx_show(im->consts[i].name, b, 64));
+                                  zkbi_printable(im->consts[i].name, b, 64));
     return ZKB_OK;
 }
 
@@ -86,11 +86,11 @@ static zkb_status graph_input(zkbi_onnx_imp *im, uint32_t dims[3], int *rank)
         if (n_real++ == 0)
             in = v;
         else if (n_real == 2)
-            zkbi_onnx_show(v->name, b2, 64);
+            zkbi_printable(v->name, b2, 64);
     }
     if (!in)
         return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "the graph has no input (besides initializers)");
-    const char *name = zkbi_onnx_show(in->name, b, 64);
+    const char *name = zkbi_printable(in->name, b, 64);
     if (n_real > 1)
         return zkbi_onnx_fail(im, ZKB_ERR_PARSE,
                               "the graph has %zu inputs ('%s', '%s', ...); only one is supported",
@@ -178,12 +178,12 @@ static zkb_status graph_output(zkbi_onnx_imp *im, uint64_t classes)
         return zkbi_onnx_fail(im, ZKB_ERR_PARSE,
                               "the graph has %zu outputs; exactly one is supported", g->n_output);
     const Onnx__ValueInfoProto *o = g->output[0];
-    zkbi_onnx_show(o->name, b, 64);
+    zkbi_printable(o->name, b, 64);
     if (strcmp(o->name, im->cur) != 0)
         return zkbi_onnx_fail(im, ZKB_ERR_PARSE,
                               "the graph output '%s' is not the end of the chain of nodes ('%s'); "
                               "only a single chain is supported",
-                              b, zkbi_onnx_show(im->cur, b2, 64));
+                              b, zkbi_printable(im->cur, b2, 64));
     const Onnx__TensorShapeProto *sh =
         o->type && o->type->value_case == ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE &&
                 o->type->tensor_type
@@ -259,9 +259,9 @@ static char *model_metadata(const Onnx__ModelProto *mp)
         return NULL;
     cJSON_AddStringToObject(o, "source", "onnx");
     if (mp->producer_name && mp->producer_name[0])
-        cJSON_AddStringToObject(o, "producer", zkbi_onnx_show(mp->producer_name, b, 64));
+        cJSON_AddStringToObject(o, "producer", zkbi_printable(mp->producer_name, b, 64));
     if (mp->producer_version && mp->producer_version[0])
-        cJSON_AddStringToObject(o, "producer_version", zkbi_onnx_show(mp->producer_version, b, 64));
+        cJSON_AddStringToObject(o, "producer_version", zkbi_printable(mp->producer_version, b, 64));
     if (mp->has_ir_version)
         cJSON_AddNumberToObject(o, "ir_version", (double)mp->ir_version);
     cJSON_AddNumberToObject(o, "opset", (double)zkbi_onnx_opset(mp));

@@ -43,9 +43,6 @@ int64_t zkbi_onnx_opset(const Onnx__ModelProto *m);
 /* Non-zero for the default ONNX domain ("" / NULL / "ai.onnx"). */
 int zkbi_onnx_default_domain(const char *domain);
 
-/* Printable, bounded copy of a string from the file, for messages. */
-const char *zkbi_onnx_show(const char *s, char *buf, size_t n);
-
 /* Name of a TensorProto data type ("FLOAT", "DOUBLE", ...), or "type <n>". */
 const char *zkbi_onnx_dtype_name(int32_t t, char *buf, size_t n);
 

@@ -191,7 +191,7 @@ static zkb_status dense(zkbi_onnx_imp *im, int transB, zkbi_layer **out)
     if ((st = zkbi_onnx_tensor_numel(im, B, &numel)) != ZKB_OK)
         return st;
     zkbi_onnx_dims_str(B, ds, sizeof ds);
-    zkbi_onnx_show(B->name, nb, 64);
+    zkbi_printable(B->name, nb, 64);
     if (B->n_dims != 2 || B->dims[0] < 1 || B->dims[1] < 1)
         return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "weights '%s' have shape %s; expected 2-D %s", nb,
                               ds, transB ? "[M, K]" : "[K, M]");
@@ -246,7 +246,7 @@ static zkb_status bias_from(zkbi_onnx_imp *im, zkbi_layer *L, const Onnx__Tensor
         zkbi_onnx_dims_str(t, ds, sizeof ds);
         return zkbi_onnx_fail(im, ZKB_ERR_PARSE,
                               "%s '%s' has shape %s; expected %s%" PRIu32 "%s (or a single value)",
-                              what, zkbi_onnx_show(t->name, nb, 64), ds, conv ? "[1, " : "[",
+                              what, zkbi_printable(t->name, nb, 64), ds, conv ? "[1, " : "[",
                               M, conv ? ", 1, 1]" : "] or [1, M]");
     }
     float *v;
@@ -352,7 +352,7 @@ static zkb_status op_conv(zkbi_onnx_imp *im)
     if ((st = zkbi_onnx_tensor_numel(im, W, &numel)) != ZKB_OK)
         return st;
     zkbi_onnx_dims_str(W, ds, sizeof ds);
-    zkbi_onnx_show(W->name, nb, 64);
+    zkbi_printable(W->name, nb, 64);
     if (W->n_dims != 4)
         return zkbi_onnx_fail(im, ZKB_ERR_PARSE,
                               "weights '%s' have shape %s; only 2-D convolution with weights [M, "
@@ -397,7 +397,7 @@ static zkb_status op_conv(zkbi_onnx_imp *im)
     if (B->n_dims != 1 || B->dims[0] != W->dims[0]) {
         zkbi_onnx_dims_str(B, ds, sizeof ds);
         return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "bias B '%s' has shape %s; expected [%" PRId64 "]",
-                              zkbi_onnx_show(B->name, nb, 64), ds, W->dims[0]);
+                              zkbi_printable(B->name, nb, 64), ds, W->dims[0]);
     }
     return bias_from(im, L, B, "bias B", 2); /* checked: [M] */
 }
@@ -569,7 +569,7 @@ static zkb_status chain_error(zkbi_onnx_imp *im, const char *name)
                           "not a single chain: it reads '%s' where '%s' (%s) is expected; only a "
                           "chain of nodes, each reading the previous one's output, is supported "
                           "(no branches or skip connections)",
-                          zkbi_onnx_show(name, a, 64), zkbi_onnx_show(im->cur, b, 64), from);
+                          zkbi_printable(name, a, 64), zkbi_printable(im->cur, b, 64), from);
 }
 
 static int is(const zkbi_onnx_opinfo *info, const char *type)

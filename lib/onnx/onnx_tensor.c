@@ -20,11 +20,11 @@ zkb_status zkbi_onnx_fail(zkbi_onnx_imp *im, zkb_status st, const char *fmt, ...
         zkbi_errf(im->err, im->errlen, "%s: %s", im->src, msg);
         return st;
     }
-    const char *dom = zkbi_onnx_default_domain(n->domain) ? "" : zkbi_onnx_show(n->domain, db, 48);
-    zkbi_onnx_show(n->op_type, ob, 48);
+    const char *dom = zkbi_onnx_default_domain(n->domain) ? "" : zkbi_printable(n->domain, db, 48);
+    zkbi_printable(n->op_type, ob, 48);
     if (n->name && n->name[0])
         zkbi_errf(im->err, im->errlen, "%s: node %zu '%s' (%s%s%s): %s", im->src, im->node_i,
-                  zkbi_onnx_show(n->name, nb, 64), dom, dom[0] ? ":" : "", ob, msg);
+                  zkbi_printable(n->name, nb, 64), dom, dom[0] ? ":" : "", ob, msg);
     else
         zkbi_errf(im->err, im->errlen, "%s: node %zu (%s%s%s): %s", im->src, im->node_i, dom,
                   dom[0] ? ":" : "", ob, msg);
@@ -62,14 +62,14 @@ static zkb_status attr_typed(zkbi_onnx_imp *im, const char *name, int want, int 
     if (a->ref_attr_name && a->ref_attr_name[0])
         return zkbi_onnx_fail(im, ZKB_ERR_PARSE,
                               "attribute '%s' refers to a function attribute; not supported",
-                              zkbi_onnx_show(name, b, 48));
+                              zkbi_printable(name, b, 48));
     if (a->has_type && (int)a->type != want)
         return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "attribute '%s' has type %s, expected %s",
-                              zkbi_onnx_show(name, b, 48), atype_name((int)a->type),
+                              zkbi_printable(name, b, 48), atype_name((int)a->type),
                               atype_name(want));
     if (!a->has_type && !has)
         return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "attribute '%s' has no %s value",
-                              zkbi_onnx_show(name, b, 48), atype_name(want));
+                              zkbi_printable(name, b, 48), atype_name(want));
     return ZKB_OK;
 }
 
@@ -151,7 +151,7 @@ zkb_status zkbi_onnx_attr_check(zkbi_onnx_imp *im, const char *const *allowed)
                 off += (size_t)w;
             }
             return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "attribute '%s' is not supported%s%s%s",
-                                  zkbi_onnx_show(name, b, 48), k ? " (known: " : "", list,
+                                  zkbi_printable(name, b, 48), k ? " (known: " : "", list,
                                   k ? ")" : " (this operator takes no attributes)");
         }
     }
@@ -193,11 +193,11 @@ zkb_status zkbi_onnx_const_input(zkbi_onnx_imp *im, size_t idx, const char *what
         return zkbi_onnx_fail(im, ZKB_ERR_PARSE,
                               "input %zu (%s) '%s' is the activation, not an initializer: "
                               "weights must be stored in the file as initializers",
-                              idx, what, zkbi_onnx_show(name, b, 64));
+                              idx, what, zkbi_printable(name, b, 64));
     return zkbi_onnx_fail(im, ZKB_ERR_PARSE,
                           "input %zu (%s) '%s': missing initializer (no initializer or Constant "
                           "of that name)",
-                          idx, what, zkbi_onnx_show(name, b, 64));
+                          idx, what, zkbi_printable(name, b, 64));
 }
 
 void zkbi_onnx_dims_str(const Onnx__TensorProto *t, char *buf, size_t n)
@@ -220,7 +220,7 @@ void zkbi_onnx_dims_str(const Onnx__TensorProto *t, char *buf, size_t n)
 
 static const char *tname(const Onnx__TensorProto *t, char *b, size_t n)
 {
-    return zkbi_onnx_show(t->name, b, n);
+    return zkbi_printable(t->name, b, n);
 }
 
 zkb_status zkbi_onnx_tensor_numel(zkbi_onnx_imp *im, const Onnx__TensorProto *t, uint64_t *n)
