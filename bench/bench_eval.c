@@ -209,11 +209,13 @@ int main(int argc, char **argv)
         uint64_t macs = zkbi_model_macs(m);
         const char *name = strrchr(argv[a], '/') ? strrchr(argv[a], '/') + 1 : argv[a];
         printf("RESULT fixed model=%s macs=%llu images=%zu path=%s isa=%s bits=%u "
-               "median_s=%.6f images_per_s=%.1f macs_per_s=%.4g acc=%.2f checked=%d\n",
+               "median_s=%.6f images_per_s=%.1f macs_per_s=%.4g acc=%.2f checked=%d vnni_layers=%u "
+               "wide_layers=%u\n",
                name, (unsigned long long)macs, n,
                zkbi_fe_path(f) == ZKBI_FE_I32 ? "int32" : "int64",
                zkbi_fe_isa_name(zkbi_fe_isa(f)), zkbi_fe_bound_bits(f), med, (double)n / med,
-               (double)n * (double)macs / med, 100.0 * (double)correct / (double)n, check);
+               (double)n * (double)macs / med, 100.0 * (double)correct / (double)n, check,
+               zkbi_fe_pair_layers(f), zkbi_fe_wide_layers(f));
         fflush(stdout);
     next:
         free(out);

@@ -4,6 +4,7 @@
  * counted in sample order). See docs/accuracy.md. */
 #include "accuracy.h"
 #include "dataset.h"
+#include "eval_fast.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
@@ -534,7 +535,8 @@ typedef struct acc_scratch {
     float *fout;   /* classes */
     int64_t *x_q;  /* features */
     int64_t *qout; /* classes */
-    int64_t *buf;  /* zkbi_fastq_scratch values */
+    void *buf;     /* zkbi_fe_scratch_bytes, aligned */
+    int64_t *bout; /* BLOCK * classes logits of the fast evaluator */
     zkb_status st;
     char err[ZKBI_ERR_LEN];
 } acc_scratch;
@@ -542,7 +544,7 @@ typedef struct acc_scratch {
 typedef struct acc_job {
     const zkb_model *m;
     zkbi_qmodel **qm; /* n_q; NULL when the model cannot be quantized */
-    zkbi_fastq **fast; /* n_q; set when no sample can overflow */
+    zkbi_fe **fast;    /* n_q; set when no sample can overflow (eval_fast.h) */
     size_t n_q;
     const float *x;
     size_t features;
@@ -578,6 +580,17 @@ static void acc_block(void *arg, size_t block, uint32_t tid)
                 cls[i] = CLS_OVERFLOW;
                 continue;
             }
+            if (J->fast[k]) { /* the whole block at once; same integers */
+                const zkbi_fe *f = J->fast[k];
+                size_t B = zkbi_fe_block_images(f);
+                for (size_t j = i; j < hi; j += B) {
+                    size_t cnt = hi - j < B ? hi - j : B;
+                    zkbi_fe_eval_block(f, J->x + j * J->features, NULL, cnt, S->bout, S->buf);
+                    for (size_t t = 0; t < cnt; t++)
+                        cls[j + t] = (int32_t)zkbi_argmax_i(S->bout + t * J->classes, J->classes);
+                }
+                break;
+            }
             const float *x = J->x + i * J->features;
             st = zkbi_quantize_input_fast(&qm->quant, qm->scale, x, J->features, S->x_q);
             if (st == ZKB_ERR_OVERFLOW) {
@@ -587,11 +600,6 @@ static void acc_block(void *arg, size_t block, uint32_t tid)
             if (st != ZKB_OK) {
                 zkbi_errf(S->err, sizeof S->err, "sample %zu: an input value is not finite", i);
                 goto fail;
-            }
-            if (J->fast[k]) {
-                zkbi_fastq_eval(J->fast[k], S->x_q, S->buf, S->qout);
-                cls[i] = (int32_t)zkbi_argmax_i(S->qout, J->classes);
-                continue;
             }
             st = zkbi_qmodel_eval(qm, S->x_q, J->features, S->qout, J->classes, S->err,
                                   sizeof S->err);
@@ -742,20 +750,21 @@ zkb_status zkb_eval_accuracy_multi(zkb_model *m, const zkb_quant *q, size_t n_q,
         int64_t b;
         if (!J.qm[k] || !isfinite(x_max) || zkbi_quant_value(&qs[k], x_max, 1, &b) != ZKB_OK)
             continue;
-        if (zkbi_fastq_new(J.qm[k], (uint64_t)b, 2, &J.fast[k]) != ZKB_OK) {
+        if (zkbi_fe_new(J.qm[k], (uint64_t)b, ZKBI_FE_I32, ZKBI_FE_ISA_AUTO, &J.fast[k]) != ZKB_OK) {
             st = fail(m, ZKB_ERR_NOMEM, "out of memory");
             goto done;
         }
-        if (!zkbi_fastq_mode(J.fast[k])) {
-            zkbi_fastq_free(J.fast[k]);
+        if (zkbi_fe_path(J.fast[k]) == ZKBI_FE_NONE) {
+            zkbi_fe_free(J.fast[k]);
             J.fast[k] = NULL;
             continue;
         }
-        if (zkbi_fastq_scratch(J.fast[k]) > scratch)
-            scratch = zkbi_fastq_scratch(J.fast[k]);
+        if (zkbi_fe_scratch_bytes(J.fast[k]) > scratch)
+            scratch = zkbi_fe_scratch_bytes(J.fast[k]);
     }
     for (uint32_t t = 0; t < nt && scratch; t++)
-        if (!(J.scr[t].buf = malloc(scratch * sizeof(int64_t)))) {
+        if (!(J.scr[t].buf = aligned_alloc(256, scratch)) ||
+            !(J.scr[t].bout = malloc((size_t)BLOCK * J.classes * sizeof(int64_t)))) {
             st = fail(m, ZKB_ERR_NOMEM, "out of memory");
             goto done;
         }
@@ -801,7 +810,7 @@ zkb_status zkb_eval_accuracy_multi(zkb_model *m, const zkb_quant *q, size_t n_q,
 done:
     if (J.fast) /* before the quantized models they point to */
         for (size_t k = 0; k < n_q; k++)
-            zkbi_fastq_free(J.fast[k]);
+            zkbi_fe_free(J.fast[k]);
     if (J.qm)
         for (size_t k = 0; k < n_q; k++)
             zkbi_qmodel_free(J.qm[k]);
@@ -811,6 +820,7 @@ done:
             free(J.scr[t].x_q);
             free(J.scr[t].qout);
             free(J.scr[t].buf);
+            free(J.scr[t].bout);
         }
     free(J.scr);
     free(J.qm);

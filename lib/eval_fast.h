@@ -2,10 +2,12 @@
  *
  * Gives exactly the integers of zkbi_qmodel_eval (eval_fixed.c) for inputs
  * whose magnitude is at most the bound given at creation, when the analytic
- * range bound (range.c) proves that no accumulator, partial sum or output can
- * leave the lane type: int32 lanes when every bound (and every quantized
- * weight and bias) fits int32, else int64 lanes when it fits int64, else no
- * fast path (use the reference evaluator). Within the bound no partial sum can
+ * range bound (same as range.c's) proves that no accumulator, partial sum or
+ * output can leave the lane type: int32 activations when the input's and every
+ * layer's output bound fit int32, each layer then accumulating in int32 when
+ * its accumulator bound and its weights fit int32, else in int64 ("wide");
+ * int64 lanes throughout when only the int64 bound holds; else no fast path
+ * (use the reference evaluator). Within the bound no partial sum can
  * overflow, so the order of the additions does not matter and the results are
  * bit-identical to the reference whatever the thread count or the ISA.
  *
@@ -39,6 +41,11 @@ zkb_status zkbi_fe_new(const zkbi_qmodel *qm, uint64_t in_bound, int max_path, i
 void zkbi_fe_free(zkbi_fe *f);
 int zkbi_fe_path(const zkbi_fe *f);
 int zkbi_fe_isa(const zkbi_fe *f);
+/* Layers of the int32 path with int64 accumulators (their bound exceeds int32). */
+uint32_t zkbi_fe_wide_layers(const zkbi_fe *f);
+/* Dense layers run by the AVX-512 VNNI kernel on int16 pairs (int32 path,
+ * AVX-512 family, input bound and weights within int16). */
+uint32_t zkbi_fe_pair_layers(const zkbi_fe *f);
 const char *zkbi_fe_isa_name(int isa); /* "generic", "avx2", "avx512" */
 /* Widest analytic bound of the model, in bits with the sign (range.c). */
 uint32_t zkbi_fe_bound_bits(const zkbi_fe *f);
@@ -64,14 +71,20 @@ zkb_status zkbi_fe_eval(const zkbi_fe *f, const float *xf, const int64_t *xq, si
 
 typedef struct zkbi_fe_layer {
     zkb_layer_desc s; /* shapes (weights/bias NULL) */
-    void *w;          /* lane type; dense: [in_w][units], conv2d: [ic*kh*kw][filters] */
+    void *w;          /* lane type (int64 when wide); dense: [in_w][units], conv2d: [ic*kh*kw][filters] */
     void *b;          /* lane type; [units] or [filters] */
+    int wide;         /* int32 path: int64 accumulators and weights (int64_t *w, *b) */
+    int pairs_ok;     /* the layer's input bound fits int16 */
+    int32_t *wp;      /* dense, int32 path, AVX-512 VNNI, int16 operands: weight pairs
+                         (w[o][2j+1] << 16) | (w[o][2j] & 0xffff), [n_in/2 rounded up][units] */
 } zkbi_fe_layer;
 
 struct zkbi_fe {
     const zkbi_qmodel *qm;
     int path, isa;
     uint32_t bits;
+    uint32_t n_wide;  /* wide layers of the int32 path */
+    uint32_t n_pairs; /* dense layers on the VNNI int16-pair kernel */
     uint32_t n_layers;
     zkbi_fe_layer *L;
     uint64_t n_in, n_out, max_act, max_dense_in;
@@ -86,7 +99,7 @@ struct zkbi_fe {
 #define ZKBI_FE_KERNEL_DECL(sfx)                                                               \
     void zkbi_fe_block_##sfx(const zkbi_fe *f, const float *xf, const int64_t *xq, size_t n,   \
                              int64_t *out, void *scratch);                                     \
-    size_t zkbi_fe_images_##sfx(void);
+    size_t zkbi_fe_images_##sfx(int path);
 ZKBI_FE_KERNEL_DECL(generic)
 #if defined(__x86_64__) && defined(__GNUC__)
 #define ZKBI_FE_X86 1

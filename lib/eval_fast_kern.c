@@ -12,15 +12,20 @@
 #include <string.h>
 
 #define FE_SFX generic
-#define FE_B 16
+#define FE_VB 16 /* bytes of a native vector register */
 #endif
 
 #define FE_CAT_(a, b) a##_##b
 #define FE_CAT(a, b) FE_CAT_(a, b)
 #define FE_FN(name) FE_CAT(name, FE_SFX)
 
-typedef int32_t FE_FN(r32) __attribute__((vector_size(FE_B * 4)));
-typedef int64_t FE_FN(r64) __attribute__((vector_size(FE_B * 8)));
+/* One row = one native vector: FE_VB / 4 images on the int32 path, FE_VB / 8 on
+ * the int64 path (wider generic vectors would live in memory, not registers). */
+#define FE_B32 (FE_VB / 4)
+#define FE_B64 (FE_VB / 8)
+typedef int32_t FE_FN(r32) __attribute__((vector_size(FE_VB)));
+typedef int64_t FE_FN(r64) __attribute__((vector_size(FE_VB)));
+typedef int64_t FE_FN(r64w) __attribute__((vector_size(FE_VB * 2))); /* wide layers */
 
 /* div(v, d) of docs/model-format.md: floor, or floor((v + floor(d/2)) / d),
  * computed as q + (r >= d - floor(d/2)) so that nothing can overflow. */
@@ -49,8 +54,201 @@ static inline int64_t FE_FN(div1)(const FE_FN(fe_div) * v, int64_t x)
     return q + (v->half_up && r >= v->thr);
 }
 
+/* The block's float images into rows: x_q = round_half_away(x * S), exactly
+ * as zkbi_quantize_input_fast (x * S is exact in double; |x * S| < 2^62 within
+ * the bound), FE_VB / 8 features of one image at a time in SIMD, then stored
+ * into the rows lane b. nzflag[i]: feature i is non-zero in some image. */
+typedef float FE_FN(vfq) __attribute__((vector_size(FE_VB / 2)));
+typedef double FE_FN(vdq) __attribute__((vector_size(FE_VB)));
+typedef int64_t FE_FN(viq) __attribute__((vector_size(FE_VB)));
+#define FE_QN (FE_VB / 8)
+
+static void FE_FN(quant_in)(const zkbi_fe *f, const float *xf, size_t n, void *rows, int lane32,
+                            int B, void *orv_, unsigned char *nzflag)
+{
+    typedef FE_FN(vdq) VD;
+    typedef FE_FN(viq) VI;
+    const uint64_t n_in = f->n_in, nv = n_in / FE_QN;
+    const double S = (double)f->scale;
+    int32_t *r32 = rows;
+    int64_t *r64 = rows;
+    VI *orv = orv_;
+    const VI zero = {0};
+    for (uint64_t c = 0; c < nv; c++)
+        orv[c] = zero;
+    memset(nzflag, 0, n_in);
+    if (lane32 && f->qm->quant.scheme == ZKB_QUANT_POW2) {
+        /* int32 path, S = 2^k: x * S is exact in float and |x * S| < 2^31, so the
+         * same rounding in float32 lanes (twice as many per vector) */
+        typedef float VF __attribute__((vector_size(FE_VB)));
+        typedef int32_t VJ __attribute__((vector_size(FE_VB)));
+        const uint64_t n32 = n_in / (FE_VB / 4);
+        VJ *oj = orv_;
+        const VJ zj = {0};
+        const float Sf = (float)f->scale;
+        /* feature chunk outer, image inner: the chunk's rows fill up in L1 */
+        for (uint64_t c = 0; c < n32; c++) {
+            VJ o = zj;
+            int32_t *dst = r32 + c * (FE_VB / 4) * (uint64_t)B;
+            for (size_t b = 0; b < n; b++) {
+                VF p;
+                const float *src = xf + b * n_in + c * (FE_VB / 4);
+                __builtin_prefetch(src + 8 * 16); /* 8 cache lines ahead in this image */
+                memcpy(&p, src, sizeof p);
+                p *= Sf;
+                VJ r = __builtin_convertvector(p, VJ);
+                VF fr = p - __builtin_convertvector(r, VF);
+                r = r - (VJ)(fr >= 0.5f) + (VJ)(fr <= -0.5f);
+                o |= r;
+                for (int k = 0; k < FE_VB / 4; k++)
+                    dst[(uint64_t)k * (uint64_t)B + b] = r[k];
+            }
+            oj[c] = o;
+        }
+        for (size_t b = 0; b < n; b++) {
+            const float *xi = xf + b * n_in;
+            for (uint64_t i = n32 * (FE_VB / 4); i < n_in; i++) {
+                double p = (double)xi[i] * S;
+                int64_t r = (int64_t)p;
+                double fr = p - (double)r;
+                int64_t v = r + (fr >= 0.5) - (fr <= -0.5);
+                nzflag[i] |= v != 0;
+                r32[i * (uint64_t)B + b] = (int32_t)v;
+            }
+        }
+        for (uint64_t c = 0; c < n32; c++)
+            for (int k = 0; k < FE_VB / 4; k++)
+                nzflag[c * (FE_VB / 4) + (uint64_t)k] = oj[c][k] != 0;
+        return;
+    }
+    for (size_t b = 0; b < n; b++) {
+        const float *xi = xf + b * n_in;
+        for (uint64_t c = 0; c < nv; c++) {
+            FE_FN(vfq) xv;
+            memcpy(&xv, xi + c * FE_QN, sizeof xv);
+            VD p = __builtin_convertvector(xv, VD) * S;
+            VI r = __builtin_convertvector(p, VI);
+            VD fr = p - __builtin_convertvector(r, VD);
+            r = r - (VI)(fr >= 0.5) + (VI)(fr <= -0.5);
+            orv[c] |= r;
+            for (int k = 0; k < FE_QN; k++) {
+                uint64_t i = c * FE_QN + (uint64_t)k;
+                if (lane32)
+                    r32[i * (uint64_t)B + b] = (int32_t)r[k];
+                else
+                    r64[i * (uint64_t)B + b] = r[k];
+            }
+        }
+        for (uint64_t i = nv * FE_QN; i < n_in; i++) {
+            double p = (double)xi[i] * S;
+            int64_t r = (int64_t)p;
+            double fr = p - (double)r;
+            int64_t v = r + (fr >= 0.5) - (fr <= -0.5);
+            nzflag[i] |= v != 0;
+            if (lane32)
+                r32[i * (uint64_t)B + b] = (int32_t)v;
+            else
+                r64[i * (uint64_t)B + b] = v;
+        }
+    }
+    for (uint64_t c = 0; c < nv; c++)
+        for (int k = 0; k < FE_QN; k++)
+            nzflag[c * FE_QN + (uint64_t)k] = orv[c][k] != 0;
+}
+
+#ifdef FE_HAVE_VNNI
+/* Dense layer of the int32 path with int16 operands (L->wp set by eval_fast.c
+ * only when the layer's input bound and its weights fit int16 and its
+ * accumulator bound fits int32): consecutive input features are packed in
+ * pairs, (x[2j+1] << 16) | (x[2j] & 0xffff) per image, and VPDPWSSD adds
+ * x[2j] w[2j] + x[2j+1] w[2j+1] to every image's int32 accumulator (the
+ * products are exact and, within the bound, no sum wraps). Writes the raw
+ * accumulators; the caller divides. */
+static int FE_FN(dense_pairs)(const zkbi_fe_layer *L, const void *xin, void *yout, void *pbuf,
+                              uint32_t *nz, const unsigned char *nzflag)
+{
+    const uint64_t n_in = L->s.in_w, units = L->s.out_w, np = (n_in + 1) / 2;
+    const __m512i *x = xin;
+    __m512i *y = yout, *P = pbuf;
+    const int32_t *wp = L->wp, *b = L->b;
+    const __m512i lo16 = _mm512_set1_epi32(0xffff);
+    uint64_t n_nz = 0;
+    for (uint64_t j = 0; j < np; j++) {
+        uint64_t i0 = 2 * j, i1 = 2 * j + 1;
+        __m512i x1 = i1 < n_in ? x[i1] : _mm512_setzero_si512();
+        P[j] = _mm512_or_si512(_mm512_and_si512(x[i0], lo16), _mm512_slli_epi32(x1, 16));
+        nz[n_nz] = (uint32_t)j;
+        n_nz += !nzflag || nzflag[i0] || (i1 < n_in && nzflag[i1]);
+    }
+    uint64_t o = 0;
+    for (; o + 8 <= units; o += 8) {
+        __m512i a0 = _mm512_set1_epi32(b[o]), a1 = _mm512_set1_epi32(b[o + 1]);
+        __m512i a2 = _mm512_set1_epi32(b[o + 2]), a3 = _mm512_set1_epi32(b[o + 3]);
+        __m512i a4 = _mm512_set1_epi32(b[o + 4]), a5 = _mm512_set1_epi32(b[o + 5]);
+        __m512i a6 = _mm512_set1_epi32(b[o + 6]), a7 = _mm512_set1_epi32(b[o + 7]);
+        for (uint64_t k = 0; k < n_nz; k++) {
+            const __m512i v = P[nz[k]];
+            const int32_t *w = wp + nz[k] * units + o;
+            a0 = _mm512_dpwssd_epi32(a0, v, _mm512_set1_epi32(w[0]));
+            a1 = _mm512_dpwssd_epi32(a1, v, _mm512_set1_epi32(w[1]));
+            a2 = _mm512_dpwssd_epi32(a2, v, _mm512_set1_epi32(w[2]));
+            a3 = _mm512_dpwssd_epi32(a3, v, _mm512_set1_epi32(w[3]));
+            a4 = _mm512_dpwssd_epi32(a4, v, _mm512_set1_epi32(w[4]));
+            a5 = _mm512_dpwssd_epi32(a5, v, _mm512_set1_epi32(w[5]));
+            a6 = _mm512_dpwssd_epi32(a6, v, _mm512_set1_epi32(w[6]));
+            a7 = _mm512_dpwssd_epi32(a7, v, _mm512_set1_epi32(w[7]));
+        }
+        y[o] = a0, y[o + 1] = a1, y[o + 2] = a2, y[o + 3] = a3;
+        y[o + 4] = a4, y[o + 5] = a5, y[o + 6] = a6, y[o + 7] = a7;
+    }
+    for (; o + 4 <= units; o += 4) {
+        __m512i a0 = _mm512_set1_epi32(b[o]), a1 = _mm512_set1_epi32(b[o + 1]);
+        __m512i a2 = _mm512_set1_epi32(b[o + 2]), a3 = _mm512_set1_epi32(b[o + 3]);
+        for (uint64_t k = 0; k < n_nz; k++) {
+            const __m512i v = P[nz[k]];
+            const int32_t *w = wp + nz[k] * units + o;
+            a0 = _mm512_dpwssd_epi32(a0, v, _mm512_set1_epi32(w[0]));
+            a1 = _mm512_dpwssd_epi32(a1, v, _mm512_set1_epi32(w[1]));
+            a2 = _mm512_dpwssd_epi32(a2, v, _mm512_set1_epi32(w[2]));
+            a3 = _mm512_dpwssd_epi32(a3, v, _mm512_set1_epi32(w[3]));
+        }
+        y[o] = a0, y[o + 1] = a1, y[o + 2] = a2, y[o + 3] = a3;
+    }
+    for (; o + 2 <= units; o += 2) {
+        __m512i a0 = _mm512_set1_epi32(b[o]), a1 = _mm512_set1_epi32(b[o + 1]);
+        for (uint64_t k = 0; k < n_nz; k++) {
+            const __m512i v = P[nz[k]];
+            const int32_t *w = wp + nz[k] * units + o;
+            a0 = _mm512_dpwssd_epi32(a0, v, _mm512_set1_epi32(w[0]));
+            a1 = _mm512_dpwssd_epi32(a1, v, _mm512_set1_epi32(w[1]));
+        }
+        y[o] = a0, y[o + 1] = a1;
+    }
+    for (; o < units; o++) {
+        __m512i a0 = _mm512_set1_epi32(b[o]), a1 = _mm512_setzero_si512();
+        uint64_t k = 0;
+        for (; k + 1 < n_nz; k += 2) {
+            a0 = _mm512_dpwssd_epi32(a0, P[nz[k]], _mm512_set1_epi32(wp[nz[k] * units + o]));
+            a1 = _mm512_dpwssd_epi32(a1, P[nz[k + 1]],
+                                     _mm512_set1_epi32(wp[nz[k + 1] * units + o]));
+        }
+        if (k < n_nz)
+            a0 = _mm512_dpwssd_epi32(a0, P[nz[k]], _mm512_set1_epi32(wp[nz[k] * units + o]));
+        y[o] = _mm512_add_epi32(a0, a1);
+    }
+    return 1;
+}
+#else
+static int FE_FN(dense_pairs)(const zkbi_fe_layer *L, const void *xin, void *yout, void *pbuf,
+                              uint32_t *nz, const unsigned char *nzflag)
+{
+    (void)L, (void)xin, (void)yout, (void)pbuf, (void)nz, (void)nzflag;
+    return 0; /* no VNNI kernel in this family */
+}
+#endif
+
 /* The layer code, once per lane type T (row type R). */
-#define FE_LAYERS(T, R, TS)                                                                    \
+#define FE_LAYERS(T, R, TS, FE_B)                                                                    \
     /* *y = div(*a) per lane (pointers: rows are not passed by value) */                        \
     static inline void FE_FN(div_##TS)(const FE_FN(fe_div) * v, R *y, const R *a)               \
     {                                                                                           \
@@ -211,33 +409,44 @@ static inline int64_t FE_FN(div1)(const FE_FN(fe_div) * v, int64_t x)
     {                                                                                           \
         const uint64_t A = f->max_act;                                                          \
         R *cur = scratch, *nxt = cur + A;                                                       \
-        uint32_t *nz = (uint32_t *)(void *)(nxt + A);                                           \
         const uint64_t n_in = f->n_in;                                                          \
-        const double S = (double)f->scale;                                                      \
+        R *pairs = nxt + A; /* dense_pairs: max_dense_in / 2 + 1 rows */                        \
+        void *orv = pairs + f->max_dense_in / 2 + 1; /* aligned: whole vectors */               \
+        uint32_t *nz = (uint32_t *)(void *)((char *)orv + (n_in + 2) * 64);                     \
+        unsigned char *nzflag = (unsigned char *)(nz + f->max_dense_in + 1);                    \
         if (n < FE_B)                                                                           \
             memset(cur, 0, n_in * sizeof *cur);                                                 \
-        for (size_t b = 0; b < n; b++)                                                          \
-            if (xf) {                                                                           \
-                const float *xi = xf + b * n_in;                                                \
-                for (uint64_t i = 0; i < n_in; i++) {                                           \
-                    /* zkbi_quantize_input_fast: |p| < 2^62 within the bound */                 \
-                    double p = (double)xi[i] * S;                                               \
-                    int64_t r = (int64_t)p;                                                     \
-                    double fr = p - (double)r;                                                  \
-                    cur[i][b] = (T)(r + (fr >= 0.5) - (fr <= -0.5));                            \
-                }                                                                               \
-            } else {                                                                            \
+        if (xf) {                                                                               \
+            FE_FN(quant_in)(f, xf, n, cur, sizeof(T) == 4, FE_B, orv, nzflag);                  \
+        } else {                                                                                \
+            memset(nzflag, 0, n_in);                                                            \
+            for (size_t b = 0; b < n; b++) {                                                    \
                 const int64_t *xi = xq + b * n_in;                                              \
                 for (uint64_t i = 0; i < n_in; i++)                                             \
-                    cur[i][b] = (T)xi[i];                                                       \
+                    cur[i][b] = (T)xi[i], nzflag[i] |= xi[i] != 0;                              \
             }                                                                                   \
+        }                                                                                       \
         const FE_FN(fe_div) dv = FE_FN(mk_div)(f->scale, f->rnd);                               \
         const R zero = {0};                                                                     \
         for (uint32_t li = 0; li < f->n_layers; li++) {                                         \
             const zkbi_fe_layer *L = &f->L[li];                                                 \
+            if (sizeof(T) == 4 && L->wide) {                                                                      \
+                FE_FN(wide)(L, cur, nxt, &dv, f->rnd);                          \
+                R *t = cur;                                                                     \
+                cur = nxt;                                                                      \
+                nxt = t;                                                                        \
+                continue;                                                                       \
+            }                                                                                   \
             switch (L->s.op) {                                                                  \
             case ZKB_OP_DENSE:                                                                  \
-                FE_FN(dense_##TS)(L, cur, nxt, &dv, nz, li == f->first_dense ? nzflag : NULL); \
+                if (sizeof(T) == 4 && L->wp &&                                                  \
+                    FE_FN(dense_pairs)(L, cur, nxt, pairs, nz,                                  \
+                                       li == f->first_dense ? nzflag : NULL)) {                 \
+                    for (uint64_t o = 0; o < L->s.out_w; o++)                                   \
+                        FE_FN(div_##TS)(&dv, &nxt[o], &nxt[o]);                                 \
+                    break;                                                                      \
+                }                                                                               \
+                FE_FN(dense_##TS)(L, cur, nxt, &dv, nz, li == f->first_dense ? nzflag : NULL);  \
                 break;                                                                          \
             case ZKB_OP_CONV2D:                                                                 \
                 FE_FN(conv_##TS)(L, cur, nxt, &dv);                                             \
@@ -264,12 +473,66 @@ static inline int64_t FE_FN(div1)(const FE_FN(fe_div) * v, int64_t x)
                 out[b * f->n_out + o] = (int64_t)cur[o][b];                                     \
     }
 
-FE_LAYERS(int32_t, FE_FN(r32), i32)
-FE_LAYERS(int64_t, FE_FN(r64), i64)
+static void FE_FN(wide)(const zkbi_fe_layer *L, const void *xin, void *yout,
+                        const FE_FN(fe_div) * dv, uint32_t rnd);
+FE_LAYERS(int64_t, FE_FN(r64), i64, FE_B64)
+FE_LAYERS(int32_t, FE_FN(r32), i32, FE_B32)
 
-size_t FE_FN(zkbi_fe_images)(void)
+/* A "wide" layer of the int32 path: int32 activations in and out (their
+ * bounds fit), int64 accumulators and weights (the layer's accumulator bound
+ * or a weight does not fit int32). One output at a time, divided lane by lane:
+ * such layers are rare and small (the last dense layer of a deep model). */
+static void FE_FN(wide)(const zkbi_fe_layer *L, const void *xin, void *yout,
+                        const FE_FN(fe_div) * dv, uint32_t rnd)
 {
-    return FE_B;
+    typedef FE_FN(r32) R32;
+    typedef FE_FN(r64w) R64;
+    const zkb_layer_desc *s = &L->s;
+    const int64_t *wt = L->w, *b = L->b;
+    const R32 *x = xin;
+    R32 *y = yout;
+    const R64 zero = {0};
+#define FE_X(k) __builtin_convertvector(x[k], R64)
+#define FE_Y(k, d, acc)                                                                        \
+    for (int l = 0; l < FE_B32; l++)                                                           \
+        y[k][l] = (int32_t)FE_FN(div1)(d, acc[l])
+    if (s->op == ZKB_OP_DENSE) {
+        const uint64_t n_in = s->in_w, units = s->out_w;
+        for (uint64_t o = 0; o < units; o++) {
+            R64 acc = zero + b[o];
+            for (uint64_t i = 0; i < n_in; i++)
+                acc += wt[i * units + o] * FE_X(i);
+            FE_Y(o, dv, acc);
+        }
+        return;
+    }
+    const uint64_t IC = s->in_c, H = s->in_h, W = s->in_w, OC = s->out_c, OH = s->out_h,
+                   OW = s->out_w;
+    const uint64_t KH = s->kernel_h, KW = s->kernel_w, SH = s->stride_h, SW = s->stride_w;
+    const FE_FN(fe_div) pdv = FE_FN(mk_div)((int64_t)(KH * KW), rnd);
+    const int conv = s->op == ZKB_OP_CONV2D;
+    for (uint64_t oc = 0; oc < OC; oc++)
+        for (uint64_t oy = 0; oy < OH; oy++)
+            for (uint64_t ox = 0; ox < OW; ox++) {
+                R64 acc = zero + (conv ? b[oc] : 0);
+                for (uint64_t ic = 0; ic < (conv ? IC : 1); ic++)
+                    for (uint64_t ky = 0; ky < KH; ky++)
+                        for (uint64_t kx = 0; kx < KW; kx++) {
+                            uint64_t xi = ((conv ? ic : oc) * H + oy * SH + ky) * W + ox * SW + kx;
+                            if (conv)
+                                acc += wt[((ic * KH + ky) * KW + kx) * OC + oc] * FE_X(xi);
+                            else
+                                acc += FE_X(xi);
+                        }
+                FE_Y((oc * OH + oy) * OW + ox, conv ? dv : &pdv, acc);
+            }
+#undef FE_X
+#undef FE_Y
+}
+
+size_t FE_FN(zkbi_fe_images)(int path)
+{
+    return path == ZKBI_FE_I32 ? FE_B32 : FE_B64;
 }
 
 void FE_FN(zkbi_fe_block)(const zkbi_fe *f, const float *xf, const int64_t *xq, size_t n,

@@ -465,7 +465,7 @@ static zkb_status parse_nul(const char *buf, size_t len, const char *src, zkb_mo
                    "%" PRIu64 " values is more than %" PRIu64, in_n, ZKBI_ACT_MAX);
         goto out;
     }
-    uint32_t classes;
+    uint32_t classes = 0;
     if ((st = get_uint(J, root, "$", "classes", 1, ZKBI_DIM_MAX, &classes)) != ZKB_OK)
         goto out;
 

@@ -46,7 +46,7 @@ zkb_status zkbi_onnx_push(zkbi_onnx_imp *im, zkb_layer_desc *d, zkbi_layer **out
 static zkb_status push_plain(zkbi_onnx_imp *im, uint32_t op)
 {
     zkb_layer_desc d = {0};
-    zkbi_layer *L;
+    zkbi_layer *L = NULL;
     d.op = op;
     return zkbi_onnx_push(im, &d, &L);
 }
@@ -207,7 +207,7 @@ static zkb_status dense(zkbi_onnx_imp *im, int transB, zkbi_layer **out)
     zkb_layer_desc d = {0};
     d.op = ZKB_OP_DENSE;
     d.out_w = (uint32_t)M;
-    zkbi_layer *L;
+    zkbi_layer *L = NULL;
     if ((st = zkbi_onnx_push(im, &d, &L)) != ZKB_OK)
         return st;
     float *bt;
@@ -269,7 +269,7 @@ static zkb_status op_gemm(zkbi_onnx_imp *im)
     int64_t ta, tb;
     float alpha, beta;
     zkb_status st;
-    zkbi_layer *L;
+    zkbi_layer *L = NULL;
     if ((st = zkbi_onnx_attr_check(im, attrs)) != ZKB_OK ||
         (st = zkbi_onnx_attr_int(im, "transA", 0, &ta)) != ZKB_OK ||
         (st = zkbi_onnx_attr_int(im, "transB", 0, &tb)) != ZKB_OK ||
@@ -300,7 +300,7 @@ static zkb_status op_gemm(zkbi_onnx_imp *im)
 
 static zkb_status op_matmul(zkbi_onnx_imp *im)
 {
-    zkbi_layer *L;
+    zkbi_layer *L = NULL;
     zkb_status st = zkbi_onnx_attr_check(im, no_attrs);
     if (st == ZKB_OK)
         st = dense(im, 0, &L);
@@ -381,7 +381,7 @@ static zkb_status op_conv(zkbi_onnx_imp *im)
     d.kernel_w = (uint32_t)W->dims[3];
     if ((st = pair(im, "strides", 1, &d.stride_h, &d.stride_w)) != ZKB_OK)
         return st;
-    zkbi_layer *L;
+    zkbi_layer *L = NULL;
     float *w;
     if ((st = zkbi_onnx_push(im, &d, &L)) != ZKB_OK ||
         (st = zkbi_onnx_tensor_floats(im, W, numel, &w)) != ZKB_OK)
@@ -411,7 +411,7 @@ static zkb_status op_pool(zkbi_onnx_imp *im, uint32_t op, int global)
                                             "pads",     "storage_order", "strides", NULL};
     zkb_status st;
     zkb_layer_desc d = {0};
-    zkbi_layer *L;
+    zkbi_layer *L = NULL;
     d.op = op;
     if ((st = zkbi_onnx_attr_check(im, global ? no_attrs
                                           : op == ZKB_OP_MAXPOOL2D ? max_attrs : avg_attrs)) !=

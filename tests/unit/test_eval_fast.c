@@ -135,7 +135,7 @@ static void test_matches_reference(void **state)
     (void)state;
     static const double wscales[] = {0.5, 4.0, 40.0, 3000.0};
     static const size_t sizes[] = {1, 5, 31, 33, 70};
-    uint64_t by_path[3] = {0, 0, 0}, by_isa[4] = {0, 0, 0, 0};
+    uint64_t by_path[3] = {0, 0, 0}, by_isa[4] = {0, 0, 0, 0}, n_wide = 0, n_pairs = 0;
     for (int mi = 0; mi < 24; mi++) {
         zkb_model *m = random_model(wscales[mi % 4]);
         uint64_t n_in = zkb_model_input_size(m), n_out = zkb_model_classes(m);
@@ -177,8 +177,12 @@ static void test_matches_reference(void **state)
                                 assert_true(path != ZKBI_FE_NONE);
                             else
                                 assert_int_equal(path, ZKBI_FE_NONE);
-                            if (path == ZKBI_FE_I32)
-                                assert_true(bits <= 32);
+                            if (bits <= 32 && maxp == ZKBI_FE_I32)
+                                assert_int_equal(path, ZKBI_FE_I32);
+                            if (path != ZKBI_FE_I32)
+                                assert_int_equal(zkbi_fe_wide_layers(f), 0);
+                            else if (zkbi_fe_wide_layers(f))
+                                n_wide++;
                             if (path != ZKBI_FE_NONE) {
                                 assert_true(ref_ok); /* proven: the reference cannot overflow */
                                 for (uint32_t th = 1; th <= 3; th += 2) {
@@ -191,6 +195,7 @@ static void test_matches_reference(void **state)
                                 }
                                 by_path[path]++;
                                 by_isa[zkbi_fe_isa(f)]++;
+                                n_pairs += zkbi_fe_pair_layers(f) > 0;
                             } else {
                                 by_path[0]++;
                             }
@@ -204,13 +209,16 @@ static void test_matches_reference(void **state)
                 }
         zkb_model_free(m);
     }
-    print_message("checked: int32 %llu, int64 %llu, none %llu; generic %llu, avx2 %llu, "
-                  "avx512 %llu\n",
-                  (unsigned long long)by_path[2], (unsigned long long)by_path[1],
+    print_message("checked: int32 %llu (with int64 layers %llu, with VNNI layers %llu), int64 "
+                  "%llu, none %llu; generic %llu, avx2 %llu, avx512 %llu\n",
+                  (unsigned long long)by_path[2], (unsigned long long)n_wide, (unsigned long long)n_pairs, (unsigned long long)by_path[1],
                   (unsigned long long)by_path[0], (unsigned long long)by_isa[1],
                   (unsigned long long)by_isa[2], (unsigned long long)by_isa[3]);
     assert_true(by_path[ZKBI_FE_I32] > 50);
     assert_true(by_path[ZKBI_FE_I64] > 50);
+    assert_true(n_wide > 20);
+    if (by_isa[ZKBI_FE_ISA_AVX512]) /* a CPU with AVX-512 VNNI */
+        assert_true(n_pairs > 50);
     assert_true(by_isa[ZKBI_FE_ISA_GENERIC] > 20);
 }
 

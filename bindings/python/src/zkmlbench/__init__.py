@@ -1,0 +1,25 @@
+"""zkmlbench: Python bindings (ctypes) for libzkmlbench.
+
+    import zkmlbench
+    with zkmlbench.Context() as ctx:
+        ctx.load_plugins()
+        model = ctx.load_model("models/tiny/tiny_dense.json")
+        print(model.eval_float([0.5] * model.input_size))
+
+The shared library is found through $ZKB_LIBRARY, a copy next to this
+package, the system's search (ctypes.util.find_library), or build/lib/ of a
+source tree (see zkmlbench._lib).
+"""
+
+from ._core import (Backend, Context, Dataset, Model, Run, Status, ZkbError, plugin_abi_major,
+                    quantize_input, read_results, status_names, status_str, version,
+                    version_number)
+from ._lib import library_path
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Backend", "Context", "Dataset", "Model", "Run", "Status", "ZkbError", "library_path",
+    "plugin_abi_major", "quantize_input", "read_results", "status_names", "status_str",
+    "version", "version_number",
+]
