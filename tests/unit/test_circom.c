@@ -20,6 +20,7 @@
 
 #include "host.h"
 #include "zkmlbench/zkmlbench.h"
+#include "backend_probe_util.h"
 
 #define CIRCOM ZKB_BUILD_PLUGIN_DIR "/zkb_circom.so"
 #define TOOLS ZKB_SOURCE_DIR "/tools/node"
@@ -80,22 +81,10 @@ static int group_setup(void **state)
     if (!f || fputs(MICRO, f) < 0 || fclose(f) != 0)
         return -1;
     setenv("ZKB_NODE_TOOLS", TOOLS, 1);
-    if (zkb_ctx_load_plugin(g->ctx, CIRCOM) != ZKB_OK) {
-        fprintf(stderr, "cannot load %s: %s\n", CIRCOM, zkb_ctx_last_error(g->ctx));
+    int avail = zkbt_open_backend(g->ctx, CIRCOM, "circom", "run scripts/setup-node.sh", g->why, sizeof g->why);
+    if (avail < 0)
         return -1;
-    }
-    zkb_backend_ref *b = zkb_backend_find(g->ctx, "circom");
-    g->available = b && zkb_backend_probe(b) == ZKB_OK;
-    fmt(g->why, sizeof g->why, "%s", b ? zkb_backend_probe_detail(b) : "no backend");
-    if (!g->available)
-        printf("[  SKIP    ] circom backend unavailable (%s): run scripts/setup-node.sh\n", g->why);
-    /* scripts/test.sh installs the tools and sets this: there, a backend
-     * that cannot run is a failure, not a skip */
-    const char *req = getenv("ZKB_REQUIRE_BACKENDS");
-    if (!g->available && req && strcmp(req, "0") != 0) {
-        fprintf(stderr, "ZKB_REQUIRE_BACKENDS is set but circom is unavailable: %s\n", g->why);
-        return -1;
-    }
+    g->available = avail;
     return 0;
 }
 

@@ -19,6 +19,7 @@
 
 #include "host.h"
 #include "zkmlbench/zkmlbench.h"
+#include "backend_probe_util.h"
 
 #define EZKL ZKB_BUILD_PLUGIN_DIR "/zkb_ezkl.so"
 #define PY ZKB_SOURCE_DIR "/.venv/bin/python"
@@ -65,22 +66,10 @@ static int group_setup(void **state)
     zkb_ctx_set(g->ctx, "cache_dir", g->cache);
     unsetenv("ZKB_EZKL_PYTHON");
     unsetenv("ZKB_EZKL_DRIVER");
-    if (zkb_ctx_load_plugin(g->ctx, EZKL) != ZKB_OK) {
-        fprintf(stderr, "cannot load %s: %s\n", EZKL, zkb_ctx_last_error(g->ctx));
+    int avail = zkbt_open_backend(g->ctx, EZKL, "ezkl", "run scripts/setup-python.sh", g->why, sizeof g->why);
+    if (avail < 0)
         return -1;
-    }
-    zkb_backend_ref *b = zkb_backend_find(g->ctx, "ezkl");
-    g->available = b && zkb_backend_probe(b) == ZKB_OK;
-    fmt(g->why, sizeof g->why, "%s", b ? zkb_backend_probe_detail(b) : "no backend");
-    if (!g->available)
-        printf("[  SKIP    ] ezkl backend unavailable (%s): run scripts/setup-python.sh\n", g->why);
-    /* scripts/test.sh installs the tools and sets this: there, a backend
-     * that cannot run is a failure, not a skip */
-    const char *req = getenv("ZKB_REQUIRE_BACKENDS");
-    if (!g->available && req && strcmp(req, "0") != 0) {
-        fprintf(stderr, "ZKB_REQUIRE_BACKENDS is set but ezkl is unavailable: %s\n", g->why);
-        return -1;
-    }
+    g->available = avail;
     return 0;
 }
 
