@@ -15,29 +15,8 @@
 #include "accuracy.h"
 #include "model.h"
 #include "zkmlbench/zkb_eval.h"
+#include "model_test_util.h"
 
-#define HDR(shape, classes)                                                                  \
-    "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"t\",\"input\":{\"shape\":" shape \
-    "},\"classes\":" #classes ",\"layers\":["
-
-static zkb_model *load(const char *json)
-{
-    zkb_model *m = NULL;
-    zkb_status st = zkb_model_load_json(NULL, json, strlen(json), &m);
-    if (st != ZKB_OK)
-        fail_msg("load failed: %s", zkb_status_str(st));
-    return m;
-}
-
-static zkb_quant quant(uint32_t scheme, uint32_t scale, uint32_t rounding)
-{
-    zkb_quant q;
-    zkb_quant_default(&q);
-    q.scheme = scheme;
-    q.scale = scale;
-    q.rounding = rounding;
-    return q;
-}
 
 static zkb_dataset *dataset(const float *x, const int32_t *y, size_t n, uint32_t c, uint32_t h,
                             uint32_t w, uint32_t classes)

@@ -20,7 +20,7 @@
 
 #include "host.h"
 #include "zkmlbench/zkmlbench.h"
-#include "backend_probe_util.h"
+#include "backend_test_util.h"
 
 #define CIRCOM ZKB_BUILD_PLUGIN_DIR "/zkb_circom.so"
 #define TOOLS ZKB_SOURCE_DIR "/tools/node"
@@ -205,22 +205,6 @@ static void test_unavailable_tools(void **state)
 
 /* ---- soundness ---- */
 
-static int run_argv(const char *const *argv, const char *out)
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        FILE *devnull = freopen(out ? out : "/dev/null", "w", stdout);
-        (void)devnull;
-        FILE *e = freopen("/dev/null", "w", stderr);
-        (void)e;
-        execvp(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st = 0;
-    if (pid < 0 || waitpid(pid, &st, 0) < 0)
-        return -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
 
 static int snarkjs(const char *const *args)
 {

@@ -14,31 +14,10 @@
 
 #include "model.h"
 #include "zkmlbench/zkmlbench.h"
+#include "model_test_util.h"
 
 #define TINY(name) ZKB_SOURCE_DIR "/models/tiny/" name ".json"
 
-static zkb_model *load(const char *json)
-{
-    zkb_model *m = NULL;
-    zkb_status st = zkb_model_load_json(NULL, json, strlen(json), &m);
-    if (st != ZKB_OK)
-        fail_msg("load failed: %s", zkb_status_str(st));
-    return m;
-}
-
-static zkb_quant quant(uint32_t scheme, uint32_t scale, uint32_t rounding)
-{
-    zkb_quant q;
-    zkb_quant_default(&q);
-    q.scheme = scheme;
-    q.scale = scale;
-    q.rounding = rounding;
-    return q;
-}
-
-#define HDR(shape, classes)                                                                  \
-    "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"t\",\"input\":{\"shape\":" shape \
-    "},\"classes\":" #classes ",\"layers\":["
 
 /* ---- rounding and quantization ------------------------------------------------ */
 

@@ -19,7 +19,7 @@
 
 #include "host.h"
 #include "zkmlbench/zkmlbench.h"
-#include "backend_probe_util.h"
+#include "backend_test_util.h"
 
 #define EZKL ZKB_BUILD_PLUGIN_DIR "/zkb_ezkl.so"
 #define PY ZKB_SOURCE_DIR "/.venv/bin/python"
@@ -206,22 +206,6 @@ static void test_unavailable_python(void **state)
 
 /* ---- the driver alone ---- */
 
-static int run_argv(const char *const *argv, const char *out)
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        FILE *o = freopen(out ? out : "/dev/null", "w", stdout);
-        (void)o;
-        FILE *e = freopen("/dev/null", "w", stderr);
-        (void)e;
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st = 0;
-    if (pid < 0 || waitpid(pid, &st, 0) < 0)
-        return -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
 
 /* The driver's answer: the last line of its stdout. */
 static cJSON *answer(const char *path)

@@ -17,6 +17,7 @@
 
 #include "model.h"
 #include "zkmlbench/zkmlbench.h"
+#include "model_test_util.h"
 
 #define TINY(name) ZKB_SOURCE_DIR "/models/tiny/" name ".json"
 
@@ -212,9 +213,6 @@ static void test_shape_inference(void **state)
 
 /* ---- loader errors ----------------------------------------------------------- */
 
-#define HDR(shape, classes)                                                                  \
-    "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"t\",\"input\":{\"shape\":" shape \
-    "},\"classes\":" #classes ",\"layers\":["
 #define FLAT "{\"op\":\"flatten\"},"
 #define W8 "[1,2,3,4,5,6,7,8]"
 #define GOOD HDR("[1,2,2]", 2) FLAT "{\"op\":\"dense\",\"units\":2,\"weights\":" W8 ",\"bias\":[0,1]}]}"

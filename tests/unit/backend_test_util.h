@@ -1,11 +1,13 @@
 /* Shared by the framework backend tests (test_circom.c, test_ezkl.c): load a
- * backend's plugin and decide whether its cases run. */
-#ifndef ZKB_TEST_BACKEND_PROBE_UTIL_H
-#define ZKB_TEST_BACKEND_PROBE_UTIL_H
+ * backend's plugin and decide whether its cases run; run a tool directly. */
+#ifndef ZKB_TEST_BACKEND_TEST_UTIL_H
+#define ZKB_TEST_BACKEND_TEST_UTIL_H
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "zkmlbench/zkmlbench.h"
 
@@ -33,6 +35,26 @@ static int zkbt_open_backend(zkb_ctx *ctx, const char *path, const char *name, c
         return -1;
     }
     return 0;
+}
+
+/* Runs argv (argv[0] looked up in PATH when it has no '/'), stdout to out (or
+ * /dev/null), stderr discarded; its exit status, 128 after a signal, -1 when
+ * it could not be waited for. */
+static int run_argv(const char *const *argv, const char *out)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        FILE *o = freopen(out ? out : "/dev/null", "w", stdout);
+        (void)o;
+        FILE *e = freopen("/dev/null", "w", stderr);
+        (void)e;
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int st = 0;
+    if (pid < 0 || waitpid(pid, &st, 0) < 0)
+        return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
 #endif
