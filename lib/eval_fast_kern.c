@@ -162,24 +162,13 @@ static void FE_FN(quant_in)(const zkbi_fe *f, const float *xf, size_t n, void *r
  * accumulator bound fits int32): consecutive input features are packed in
  * pairs, (x[2j+1] << 16) | (x[2j] & 0xffff) per image, and VPDPWSSD adds
  * x[2j] w[2j] + x[2j+1] w[2j+1] to every image's int32 accumulator (the
- * products are exact and, within the bound, no sum wraps). Writes the raw
- * accumulators; the caller divides. */
-static int FE_FN(dense_pairs)(const zkbi_fe_layer *L, const void *xin, void *yout, void *pbuf,
-                              uint32_t *nz, const unsigned char *nzflag)
+ * products are exact and, within the bound, no sum wraps). pairs_mac writes
+ * the raw accumulators of the pairs listed in nz; the caller divides. */
+static void FE_FN(pairs_mac)(const zkbi_fe_layer *L, const __m512i *P, const uint32_t *nz,
+                             uint64_t n_nz, __m512i *y)
 {
-    const uint64_t n_in = L->s.in_w, units = L->s.out_w, np = (n_in + 1) / 2;
-    const __m512i *x = xin;
-    __m512i *y = yout, *P = pbuf;
+    const uint64_t units = L->s.out_w;
     const int32_t *wp = L->wp, *b = L->b;
-    const __m512i lo16 = _mm512_set1_epi32(0xffff);
-    uint64_t n_nz = 0;
-    for (uint64_t j = 0; j < np; j++) {
-        uint64_t i0 = 2 * j, i1 = 2 * j + 1;
-        __m512i x1 = i1 < n_in ? x[i1] : _mm512_setzero_si512();
-        P[j] = _mm512_or_si512(_mm512_and_si512(x[i0], lo16), _mm512_slli_epi32(x1, 16));
-        nz[n_nz] = (uint32_t)j;
-        n_nz += !nzflag || nzflag[i0] || (i1 < n_in && nzflag[i1]);
-    }
     uint64_t o = 0;
     for (; o + 8 <= units; o += 8) {
         __m512i a0 = _mm512_set1_epi32(b[o]), a1 = _mm512_set1_epi32(b[o + 1]);
@@ -236,6 +225,123 @@ static int FE_FN(dense_pairs)(const zkbi_fe_layer *L, const void *xin, void *you
             a0 = _mm512_dpwssd_epi32(a0, P[nz[k]], _mm512_set1_epi32(wp[nz[k] * units + o]));
         y[o] = _mm512_add_epi32(a0, a1);
     }
+}
+
+static int FE_FN(dense_pairs)(const zkbi_fe_layer *L, const void *xin, void *yout, void *pbuf,
+                              uint32_t *nz, const unsigned char *nzflag)
+{
+    const uint64_t n_in = L->s.in_w, np = (n_in + 1) / 2;
+    const __m512i *x = xin;
+    __m512i *P = pbuf;
+    const __m512i lo16 = _mm512_set1_epi32(0xffff);
+    uint64_t n_nz = 0;
+    for (uint64_t j = 0; j < np; j++) {
+        uint64_t i0 = 2 * j, i1 = 2 * j + 1;
+        __m512i x1 = i1 < n_in ? x[i1] : _mm512_setzero_si512();
+        P[j] = _mm512_or_si512(_mm512_and_si512(x[i0], lo16), _mm512_slli_epi32(x1, 16));
+        nz[n_nz] = (uint32_t)j;
+        n_nz += !nzflag || nzflag[i0] || (i1 < n_in && nzflag[i1]);
+    }
+    FE_FN(pairs_mac)(L, P, nz, n_nz, yout);
+    return 1;
+}
+
+/* 16x16 int32 transpose in registers: r[i][j] -> r[j][i]. Unpacks give the
+ * 4x4 transposes inside each 128-bit lane; two rounds of 128-bit shuffles
+ * move the lanes into place. */
+static inline void FE_FN(transpose16)(__m512i r[16])
+{
+    __m512i t[16];
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_epi32(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_epi32(r[i], r[i + 1]);
+    }
+    for (int g = 0; g < 16; g += 4) {
+        r[g] = _mm512_unpacklo_epi64(t[g], t[g + 2]);
+        r[g + 1] = _mm512_unpackhi_epi64(t[g], t[g + 2]);
+        r[g + 2] = _mm512_unpacklo_epi64(t[g + 1], t[g + 3]);
+        r[g + 3] = _mm512_unpackhi_epi64(t[g + 1], t[g + 3]);
+    }
+    /* now r[4g + c], 128-bit lane L = column 4L + c of rows 4g..4g+3 */
+    for (int c = 0; c < 4; c++) {
+        t[c] = _mm512_shuffle_i32x4(r[c], r[4 + c], 0x88);
+        t[4 + c] = _mm512_shuffle_i32x4(r[c], r[4 + c], 0xdd);
+        t[8 + c] = _mm512_shuffle_i32x4(r[8 + c], r[12 + c], 0x88);
+        t[12 + c] = _mm512_shuffle_i32x4(r[8 + c], r[12 + c], 0xdd);
+    }
+    for (int c = 0; c < 4; c++) {
+        r[c] = _mm512_shuffle_i32x4(t[c], t[8 + c], 0x88);
+        r[8 + c] = _mm512_shuffle_i32x4(t[c], t[8 + c], 0xdd);
+        r[4 + c] = _mm512_shuffle_i32x4(t[4 + c], t[12 + c], 0x88);
+        r[12 + c] = _mm512_shuffle_i32x4(t[4 + c], t[12 + c], 0xdd);
+    }
+}
+
+/* round_half_away(x * S) of 16 floats, S = 2^k (x * S exact, within int32) */
+static inline __m512i FE_FN(quant16)(__m512 x, __m512 S)
+{
+    const __m512 p = _mm512_mul_ps(x, S);
+    __m512i r = _mm512_cvttps_epi32(p);
+    const __m512 fr = _mm512_sub_ps(p, _mm512_cvtepi32_ps(r));
+    const __m512i one = _mm512_set1_epi32(1);
+    r = _mm512_mask_add_epi32(r, _mm512_cmp_ps_mask(fr, _mm512_set1_ps(0.5f), _CMP_GE_OQ), r, one);
+    return _mm512_mask_sub_epi32(r, _mm512_cmp_ps_mask(fr, _mm512_set1_ps(-0.5f), _CMP_LE_OQ), r,
+                                 one);
+}
+
+/* The block's float images straight into the int16 pairs of the first dense
+ * layer (when it runs on pairs and S = 2^k): per image, 32 features are
+ * quantized and narrowed to int16 (they fit: the layer's input bound does),
+ * which is one 512-bit row of 16 pairs; 16 images' rows transposed in
+ * registers give 16 pair rows of the block. Lists the pairs that are non-zero
+ * in some image in nz; returns their count. */
+static uint64_t FE_FN(quant_pairs)(const zkbi_fe *f, const float *xf, size_t n, __m512i *P,
+                                   uint32_t *nz)
+{
+    const uint64_t n_in = f->n_in, np = (n_in + 1) / 2;
+    const __m512 S = _mm512_set1_ps((float)f->scale);
+    uint64_t n_nz = 0;
+    for (uint64_t c = 0; c < n_in; c += 32) {
+        const uint64_t left = n_in - c;
+        const __mmask16 m0 = left >= 16 ? 0xffff : (__mmask16)((1u << left) - 1);
+        const __mmask16 m1 = left >= 32 ? 0xffff : left <= 16 ? 0 : (__mmask16)((1u << (left - 16)) - 1);
+        __m512i r[16];
+        for (size_t b = 0; b < 16; b++) {
+            if (b >= n) {
+                r[b] = _mm512_setzero_si512();
+                continue;
+            }
+            const float *src = xf + b * n_in + c;
+            /* the next block's images (contiguous after this one's): its
+             * strided reads here would defeat the hardware prefetcher */
+            __builtin_prefetch(src + 16 * n_in);
+            __builtin_prefetch(src + 16 * n_in + 16);
+            __m512i q0 = FE_FN(quant16)(_mm512_maskz_loadu_ps(m0, src), S);
+            __m512i q1 = FE_FN(quant16)(_mm512_maskz_loadu_ps(m1, src + 16), S);
+            r[b] = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi32_epi16(q0)),
+                                      _mm512_cvtepi32_epi16(q1), 1);
+        }
+        FE_FN(transpose16)(r);
+        const uint64_t j0 = c / 2, nj = np - j0 < 16 ? np - j0 : 16;
+        for (uint64_t j = 0; j < nj; j++) {
+            P[j0 + j] = r[j];
+            nz[n_nz] = (uint32_t)(j0 + j);
+            n_nz += _mm512_test_epi32_mask(r[j], r[j]) != 0;
+        }
+    }
+    return n_nz;
+}
+
+/* The first dense layer from float images on pairs: 1 when done (raw
+ * accumulators in y), 0 when this block does not qualify. */
+static int FE_FN(first_pairs)(const zkbi_fe *f, const float *xf, size_t n, void *y, void *pbuf,
+                              uint32_t *nz)
+{
+    if (f->block != 16 || f->first_dense >= f->n_layers || !f->L[f->first_dense].wp ||
+        f->qm->quant.scheme != ZKB_QUANT_POW2)
+        return 0;
+    uint64_t n_nz = FE_FN(quant_pairs)(f, xf, n, pbuf, nz);
+    FE_FN(pairs_mac)(&f->L[f->first_dense], pbuf, nz, n_nz, y);
     return 1;
 }
 #else
@@ -244,6 +350,13 @@ static int FE_FN(dense_pairs)(const zkbi_fe_layer *L, const void *xin, void *you
 {
     (void)L, (void)xin, (void)yout, (void)pbuf, (void)nz, (void)nzflag;
     return 0; /* no VNNI kernel in this family */
+}
+
+static int FE_FN(first_pairs)(const zkbi_fe *f, const float *xf, size_t n, void *y, void *pbuf,
+                              uint32_t *nz)
+{
+    (void)f, (void)xf, (void)n, (void)y, (void)pbuf, (void)nz;
+    return 0;
 }
 #endif
 
@@ -414,9 +527,20 @@ static int FE_FN(dense_pairs)(const zkbi_fe_layer *L, const void *xin, void *you
         void *orv = pairs + f->max_dense_in / 2 + 1; /* aligned: whole vectors */               \
         uint32_t *nz = (uint32_t *)(void *)((char *)orv + (n_in + 2) * 64);                     \
         unsigned char *nzflag = (unsigned char *)(nz + f->max_dense_in + 1);                    \
-        if (n < FE_B)                                                                           \
+        const FE_FN(fe_div) dv = FE_FN(mk_div)(f->scale, f->rnd);                               \
+        uint32_t li0 = 0;                                                                       \
+        if (sizeof(T) == 4 && xf && FE_FN(first_pairs)(f, xf, n, nxt, pairs, nz)) {             \
+            for (uint64_t o = 0; o < f->L[f->first_dense].s.out_w; o++)                         \
+                FE_FN(div_##TS)(&dv, &nxt[o], &nxt[o]);                                         \
+            R *t = cur;                                                                         \
+            cur = nxt;                                                                          \
+            nxt = t;                                                                            \
+            li0 = f->first_dense + 1;                                                           \
+        } else if (n < FE_B) {                                                                  \
             memset(cur, 0, n_in * sizeof *cur);                                                 \
-        if (xf) {                                                                               \
+        }                                                                                       \
+        if (li0) {                                                                              \
+        } else if (xf) {                                                                        \
             FE_FN(quant_in)(f, xf, n, cur, sizeof(T) == 4, FE_B, orv, nzflag);                  \
         } else {                                                                                \
             memset(nzflag, 0, n_in);                                                            \
@@ -426,9 +550,8 @@ static int FE_FN(dense_pairs)(const zkbi_fe_layer *L, const void *xin, void *you
                     cur[i][b] = (T)xi[i], nzflag[i] |= xi[i] != 0;                              \
             }                                                                                   \
         }                                                                                       \
-        const FE_FN(fe_div) dv = FE_FN(mk_div)(f->scale, f->rnd);                               \
         const R zero = {0};                                                                     \
-        for (uint32_t li = 0; li < f->n_layers; li++) {                                         \
+        for (uint32_t li = li0; li < f->n_layers; li++) {                                       \
             const zkbi_fe_layer *L = &f->L[li];                                                 \
             if (sizeof(T) == 4 && L->wide) {                                                                      \
                 FE_FN(wide)(L, cur, nxt, &dv, f->rnd);                          \
