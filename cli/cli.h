@@ -22,6 +22,10 @@ int cmd_data(int argc, char **argv);
 int cmd_zoo(int argc, char **argv);
 int cmd_compat(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_conformance(int argc, char **argv);
+int cmd_srs(int argc, char **argv);
 
 /* A context with plugins loaded (ZKB_PLUGIN_PATH, then the build or install
  * directory); NULL after printing the error. */

@@ -41,6 +41,8 @@ static void run_help(void)
            "      --scale N          scale exponent (default 8)\n"
            "      --rounding R       half_up (default) or floor\n"
            "      --keep-scratch     keep each cell's scratch directory\n"
+           "      --shard K/N        run only shard K of N of the cells (a deterministic slice;\n"
+           "                         see docs/scaling-out.md); combine with 'zkbench merge'\n"
            "  -q, --quiet            no progress output\n");
 }
 
@@ -127,10 +129,12 @@ static char *options_for(const str_list *opts, const char *backend)
 }
 
 typedef struct progress_state {
+    zkb_run *run;
     int tty;
     size_t last_cell;
     char last_phase[32];
     double last_print;
+    int line_open; /* tty: an updating line is on screen */
 } progress_state;
 
 static double now_s(void)
@@ -140,21 +144,85 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
+/* "backend model": the model's file name without directory and .json. */
+static void cell_label(const zkb_run *run, size_t cell, char *out, size_t cap)
+{
+    const char *b = zkb_run_cell_backend(run, cell), *m = zkb_run_cell_model(run, cell);
+    const char *base = m ? strrchr(m, '/') : NULL;
+    base = base ? base + 1 : m ? m : "?";
+    size_t len = strlen(base);
+    if (len > 5 && strcmp(base + len - 5, ".json") == 0)
+        len -= 5;
+    snprintf(out, cap, "%s %.*s", b ? b : "?", (int)(len > 200 ? 200 : len), base);
+}
+
+static int is_phase(const char *p)
+{
+    static const char *const phases[] = {"load", "quantize", "setup", "witness", "prove", "verify"};
+    for (size_t i = 0; i < sizeof phases / sizeof *phases; i++)
+        if (strcmp(p, phases[i]) == 0)
+            return 1 + (i >= 3); /* 1: once per cell, 2: per sample */
+    return 0;
+}
+
+/* On a terminal: one line per cell, redrawn in place (at most twice a
+ * second) with the phase and the cell's elapsed time, kept when the cell
+ * ends with its status. Otherwise plain lines: the start of each
+ * once-per-cell phase, of per-sample phases at most every 2 s, a line every
+ * 30 s while one phase lasts, and the cell's end. */
 static void on_progress(void *user, size_t cell, size_t n_cells, const char *phase, double elapsed)
 {
     progress_state *p = user;
+    double now = now_s();
+    int kind = is_phase(phase);
+    int new_cell = cell != p->last_cell;
+    int changed = new_cell || strcmp(phase, p->last_phase) != 0;
+    char label[256];
+    cell_label(p->run, cell, label, sizeof label);
     if (p->tty) {
-        fprintf(stderr, "\r\033[K[cell %zu/%zu] %-10s %7.1f s", cell + 1, n_cells, phase, elapsed);
+        if (kind && !new_cell && now - p->last_print < 0.5)
+            return;
+        fprintf(stderr, "\r\033[K[cell %zu/%zu] %s: %s%s %.1f s", cell + 1, n_cells, label, phase, kind ? "" : " in",
+                elapsed);
+        if (!kind)
+            fputc('\n', stderr);
+        p->line_open = kind != 0;
         fflush(stderr);
-        return;
+    } else {
+        int print;
+        if (!kind)
+            print = 1; /* the cell's end */
+        else if (changed)
+            print = kind == 1 || new_cell || now - p->last_print >= 2.0;
+        else
+            print = now - p->last_print >= 30.0;
+        if (!print)
+            return;
+        if (kind)
+            fprintf(stderr, "[cell %zu/%zu] %s: %s (%.1f s)\n", cell + 1, n_cells, label, phase, elapsed);
+        else
+            fprintf(stderr, "[cell %zu/%zu] %s: %s in %.1f s\n", cell + 1, n_cells, label, phase, elapsed);
     }
-    int changed = cell != p->last_cell || strcmp(phase, p->last_phase) != 0;
-    if (!changed || (cell == p->last_cell && now_s() - p->last_print < 2.0))
-        return;
-    fprintf(stderr, "[cell %zu/%zu] %s (%.1f s)\n", cell + 1, n_cells, phase, elapsed);
     p->last_cell = cell;
     snprintf(p->last_phase, sizeof p->last_phase, "%s", phase);
-    p->last_print = now_s();
+    p->last_print = now;
+}
+
+/* "K/N" with 1 <= K <= N. */
+static int parse_shard(const char *s, uint32_t *k, uint32_t *n)
+{
+    char *end = NULL;
+    if (*s < '0' || *s > '9')
+        return -1;
+    unsigned long a = strtoul(s, &end, 10);
+    if (*end != '/' || end[1] < '0' || end[1] > '9')
+        return -1;
+    unsigned long b = strtoul(end + 1, &end, 10);
+    if (*end || a > 1000000 || b > 1000000)
+        return -1;
+    *k = (uint32_t)a;
+    *n = (uint32_t)b;
+    return 0;
 }
 
 static int set_run(zkb_run *run, const char *key, const char *value)
@@ -166,7 +234,7 @@ static int set_run(zkb_run *run, const char *key, const char *value)
 }
 
 enum { OPT_MEMCAP = 1000, OPT_OUT, OPT_FORCE, OPT_DATASET, OPT_DATADIR, OPT_SEED, OPT_SCHEME,
-       OPT_SCALE, OPT_ROUNDING, OPT_KEEP };
+       OPT_SCALE, OPT_ROUNDING, OPT_KEEP, OPT_SHARD };
 
 typedef struct run_args {
     str_list models, backends, opts;
@@ -174,6 +242,7 @@ typedef struct run_args {
     const char *settings[16][2];
     size_t n_settings;
     int quiet;
+    uint32_t shard_k, shard_n;
 } run_args;
 
 static int parse_args(int argc, char **argv, run_args *a)
@@ -187,7 +256,7 @@ static int parse_args(int argc, char **argv, run_args *a)
         {"data-dir", required_argument, 0, OPT_DATADIR}, {"seed", required_argument, 0, OPT_SEED},
         {"scheme", required_argument, 0, OPT_SCHEME}, {"scale", required_argument, 0, OPT_SCALE},
         {"rounding", required_argument, 0, OPT_ROUNDING}, {"keep-scratch", no_argument, 0, OPT_KEEP},
-        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"shard", required_argument, 0, OPT_SHARD}, {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     static const struct { int opt; const char *key; } keys[] = {
         {'n', "samples"}, {'r', "repeats"}, {'t', "timeout"}, {OPT_MEMCAP, "memory_cap"},
         {OPT_DATASET, "dataset"}, {OPT_SEED, "seed"}, {OPT_SCHEME, "quant.scheme"},
@@ -209,6 +278,13 @@ static int parse_args(int argc, char **argv, run_args *a)
         case OPT_OUT: a->out = optarg; break;
         case OPT_DATADIR: a->data_dir = optarg; break;
         case 'q': a->quiet = 1; break;
+        case OPT_SHARD:
+            if (parse_shard(optarg, &a->shard_k, &a->shard_n) != 0 || a->shard_n == 0 || a->shard_k == 0 ||
+                a->shard_k > a->shard_n) {
+                cli_error("run: --shard wants K/N with N >= 1 and K in 1..N (e.g. --shard 2/4), got '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case OPT_FORCE: a->settings[a->n_settings][0] = "force"; a->settings[a->n_settings++][1] = "1"; break;
         case OPT_KEEP: a->settings[a->n_settings][0] = "keep_scratch"; a->settings[a->n_settings++][1] = "1"; break;
         case '?': return EXIT_USAGE;
@@ -305,12 +381,22 @@ int cmd_run(int argc, char **argv)
     }
     if (rc == 0)
         rc = add_cells(ctx, run, &a);
+    if (rc == 0 && a.shard_n) {
+        size_t before = zkb_run_cell_count(run);
+        if (zkb_run_select_shard(run, a.shard_k, a.shard_n) != ZKB_OK) {
+            cli_error("%s", zkb_run_last_error(run));
+            rc = EXIT_USAGE;
+        } else if (!a.quiet) {
+            fprintf(stderr, "shard %u/%u: %zu of %zu cells\n", a.shard_k, a.shard_n, zkb_run_cell_count(run),
+                    before);
+        }
+    }
     if (rc == 0) {
-        progress_state ps = {.tty = isatty(STDERR_FILENO), .last_cell = (size_t)-1};
+        progress_state ps = {.run = run, .tty = isatty(STDERR_FILENO), .last_cell = (size_t)-1};
         if (!a.quiet)
             zkb_run_set_progress(run, on_progress, &ps);
         zkb_status st = zkb_run_execute(run);
-        if (ps.tty && !a.quiet)
+        if (ps.tty && !a.quiet && ps.line_open)
             fprintf(stderr, "\r\033[K");
         if (st != ZKB_OK) {
             cli_error("%s", zkb_run_last_error(run));

@@ -17,6 +17,10 @@ static const struct {
     {"data", cmd_data, "check dataset files (SHA-256) and show what a dataset holds"},
     {"compat", cmd_compat, "which backends support each operator of a model (ONNX or JSON)"},
     {"eval", cmd_eval, "accuracy loss of fixed-point inference; scale sweep; range analysis"},
+    {"report", cmd_report, "aggregate results into report.md, results.csv, summary.json, SVG charts"},
+    {"merge", cmd_merge, "combine results.jsonl files (shards, machines) into one"},
+    {"conformance", cmd_conformance, "check that a backend plugin meets the adapter contract"},
+    {"srs", cmd_srs, "TESTING-ONLY BN254 powers of tau (snarkjs .ptau) or Barretenberg CRS from a seed"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -26,7 +30,7 @@ static void usage(FILE *f)
             "usage: zkbench [--version] [--help] <command> [options]\n\n"
             "commands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++)
-        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fprintf(f,
             "\n'zkbench <command> --help' describes a command.\n"
             "exit codes: 0 ok, 1 some cells did not succeed, 2 usage, 3 bad input, 4 internal/io error\n"

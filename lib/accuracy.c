@@ -748,7 +748,8 @@ zkb_status zkb_eval_accuracy_multi(zkb_model *m, const zkb_quant *q, size_t n_q,
     size_t scratch = 0;
     for (size_t k = 0; k < n_q; k++) {
         int64_t b;
-        if (!J.qm[k] || !isfinite(x_max) || zkbi_quant_value(&qs[k], x_max, 1, &b) != ZKB_OK)
+        if (!J.qm[k] || qs[k].scheme == ZKB_QUANT_EZKL || /* its own evaluator, eval_ezkl.c */
+            !isfinite(x_max) || zkbi_quant_value(&qs[k], x_max, 1, &b) != ZKB_OK)
             continue;
         if (zkbi_fe_new(J.qm[k], (uint64_t)b, ZKBI_FE_I32, ZKBI_FE_ISA_AUTO, &J.fast[k]) != ZKB_OK) {
             st = fail(m, ZKB_ERR_NOMEM, "out of memory");

@@ -93,6 +93,8 @@ zkb_status zkbi_qmodel_eval(const zkbi_qmodel *qm, const int64_t *x_q, size_t n_
                   " outputs, not %zu and %zu", qm->n_in, qm->n_out, n_in, n_out);
         return ZKB_ERR_INVALID_ARG;
     }
+    if (qm->quant.scheme == ZKB_QUANT_EZKL)
+        return zkbi_qmodel_eval_ezkl(qm, x_q, out, err, errlen);
     int64_t *buf = malloc(2 * qm->max_act * sizeof *buf);
     if (!buf) {
         zkbi_errf(err, errlen, "out of memory");

@@ -103,6 +103,12 @@ void zkbi_host_ctx_set_evaluator(zkb_host_ctx *h, zkbi_eval_fixed_fn fn, void *u
     h->eval_user = user;
 }
 
+void zkbi_host_ctx_set_quant_hook(zkb_host_ctx *h, zkbi_set_quant_fn fn, void *user)
+{
+    h->set_quant = fn;
+    h->set_quant_user = user;
+}
+
 void zkbi_host_ctx_set_phase(zkb_host_ctx *h, zkbi_probe *phase) { h->phase = phase; }
 void zkbi_host_ctx_set_deadline(zkb_host_ctx *h, uint64_t deadline_ns) { h->deadline_ns = deadline_ns; }
 void zkbi_host_ctx_cancel(zkb_host_ctx *h) { atomic_store(&h->cancel, 1); }
@@ -339,6 +345,25 @@ static zkb_status svc_value_bits(zkb_host_ctx *h, uint32_t layer, uint32_t *acc_
     return r.ana_acc_overflow || r.ana_out_overflow ? ZKB_ERR_OVERFLOW : ZKB_OK;
 }
 
+static zkb_status svc_set_quant(zkb_host_ctx *h, const zkb_quant *q)
+{
+    if (!h)
+        return ZKB_ERR_INVALID_ARG;
+    if (!h->set_quant) {
+        svc_set_error(h, "set_quant: not available here (only in a benchmark cell)");
+        return ZKB_ERR_UNSUPPORTED;
+    }
+    if (!q) {
+        svc_set_error(h, "set_quant: NULL quantization");
+        return ZKB_ERR_INVALID_ARG;
+    }
+    char err[ZKBI_ERR_LEN] = "";
+    zkb_status st = h->set_quant(h->set_quant_user, q, err, sizeof err);
+    if (st != ZKB_OK)
+        svc_set_error(h, err[0] ? err : zkb_status_str(st));
+    return st;
+}
+
 static uint64_t svc_now_ns(void) { return zkbi_now_ns(); }
 
 static const zkb_host_api host_api = {
@@ -359,6 +384,7 @@ static const zkb_host_api host_api = {
     .info = svc_info,
     .eval_fixed = svc_eval_fixed,
     .value_bits = svc_value_bits,
+    .set_quant = svc_set_quant,
 };
 
 const zkb_host_api *zkbi_host_api(void) { return &host_api; }

@@ -27,6 +27,9 @@ typedef zkb_status (*zkbi_eval_fixed_fn)(void *user, const int64_t *x_q, uint64_
                                          int64_t *out_q, uint64_t n_out, char *err,
                                          size_t errlen);
 
+/* What host->set_quant does in a cell (runner_child.c). */
+typedef zkb_status (*zkbi_set_quant_fn)(void *user, const zkb_quant *q, char *err, size_t errlen);
+
 typedef struct zkbi_host_kv {
     char *key;
     char *value;
@@ -55,6 +58,8 @@ struct zkb_host_ctx {
     zkbi_eval_fixed_fn eval;
     void *eval_user;
     const struct zkb_ranges *ranges; /* analytic ranges behind value_bits; may be NULL */
+    zkbi_set_quant_fn set_quant;     /* behind host->set_quant; NULL: unsupported */
+    void *set_quant_user;
     zkbi_probe *phase;    /* current phase: spawned children are added to it */
     uint64_t deadline_ns; /* 0: none */
     _Atomic int cancel;
@@ -81,6 +86,7 @@ const zkbi_host_metric *zkbi_host_ctx_metric(const zkb_host_ctx *h, size_t i);
 int zkbi_host_ctx_set_scratch(zkb_host_ctx *h, const char *dir);
 void zkbi_host_ctx_set_sink(zkb_host_ctx *h, const zkbi_host_sink *sink);
 void zkbi_host_ctx_set_evaluator(zkb_host_ctx *h, zkbi_eval_fixed_fn fn, void *user);
+void zkbi_host_ctx_set_quant_hook(zkb_host_ctx *h, zkbi_set_quant_fn fn, void *user);
 /* The session's range analysis (not owned), for host->value_bits. */
 void zkbi_host_ctx_set_ranges(zkb_host_ctx *h, const struct zkb_ranges *ranges);
 void zkbi_host_ctx_set_phase(zkb_host_ctx *h, zkbi_probe *phase);

@@ -100,12 +100,19 @@ uint64_t zkbi_model_max_activation(const zkb_model *m);
 
 /* ---- quantization --------------------------------------------------------------- */
 
-/* Validates struct_size, scheme, scale (pow2 0..30, pow10 0..9), rounding. */
+/* Validates struct_size, scheme, scale (pow2 0..30, pow10 0..9), rounding;
+ * ezkl (packed scale): input and param scales 0..30, multiplier 1..255
+ * (a layer whose scale passes 2^62 makes zkbi_qmodel_new fail with
+ * ZKB_ERR_OVERFLOW). */
 zkb_status zkbi_quant_check(const zkb_quant *q, char *err, size_t errlen);
-/* S = 2^scale or 10^scale (q must pass zkbi_quant_check). */
+/* round(v / d) half away from zero, as ezkl divides by a constant:
+ * (v as f64 / d as f64).round(), the same double operations; d > 0. */
+int64_t zkbi_div_half_away(int64_t v, int64_t d);
+/* S = 2^scale or 10^scale (q must pass zkbi_quant_check); ezkl: 2^scale,
+ * the inputs' scale factor. */
 int64_t zkbi_quant_scale_factor(const zkb_quant *q);
 /* Exact round-half-away-from-zero of v * S^k for k = 1 (weights, inputs) or
- * k = 2 (biases). ZKB_ERR_INVALID_ARG for NaN/Inf, ZKB_ERR_OVERFLOW if the
+ * k = 2 (biases); ezkl: v * 2^input_scale whatever k. ZKB_ERR_INVALID_ARG for NaN/Inf, ZKB_ERR_OVERFLOW if the
  * result leaves int64. */
 zkb_status zkbi_quant_value(const zkb_quant *q, double v, int k, int64_t *out);
 /* floor(v / d) (ZKB_ROUND_FLOOR) or floor((v + floor(d/2)) / d) (HALF_UP),
@@ -133,6 +140,12 @@ typedef struct zkbi_qlayer {
     zkb_layer_desc shape; /* copy of the float layer's shapes; weights/bias NULL */
     int64_t *w;           /* owned */
     int64_t *b;           /* owned */
+    /* ZKB_QUANT_EZKL only (eval_ezkl.c): log2 scales of the layer's input and
+     * output, the rebase shift (divide by 2^shift; 0: none) and whether the
+     * bias is added after the division (dense) or before (conv2d). */
+    int32_t in_scale, out_scale;
+    uint32_t shift;
+    int32_t bias_after;
 } zkbi_qlayer;
 
 struct zkbi_qmodel {
@@ -143,6 +156,11 @@ struct zkbi_qmodel {
     zkbi_qlayer *layers;
     const zkb_qlayer_desc **layer_ptrs;
     zkb_qmodel_desc desc;
+    int32_t out_scale; /* log2 scale of the outputs (ezkl), else scale's exponent */
 };
+
+/* The ezkl scheme's forward pass (eval_ezkl.c); zkbi_qmodel_eval calls it. */
+zkb_status zkbi_qmodel_eval_ezkl(const zkbi_qmodel *qm, const int64_t *x_q, int64_t *out,
+                                 char *err, size_t errlen);
 
 #endif

@@ -45,9 +45,21 @@ zkb_status zkbi_quant_check(const zkb_quant *q, char *err, size_t errlen)
             return ZKB_ERR_INVALID_ARG;
         }
         break;
+    case ZKB_QUANT_EZKL: {
+        uint32_t in = ZKB_QUANT_EZKL_INPUT(q->scale), par = ZKB_QUANT_EZKL_PARAM(q->scale);
+        uint32_t mult = ZKB_QUANT_EZKL_MULT(q->scale);
+        if ((q->scale >> 24) != 0 || in > 30 || par > 30 || mult < 1) {
+            zkbi_errf(err, errlen,
+                      "ezkl scale 0x%08" PRIx32 ": input %" PRIu32 ", param %" PRIu32
+                      " (each 0..30), rebase multiplier %" PRIu32 " (1..255)",
+                      q->scale, in, par, mult);
+            return ZKB_ERR_INVALID_ARG;
+        }
+        break;
+    }
     default:
-        zkbi_errf(err, errlen, "unknown quantization scheme %" PRIu32 " (pow2 = 1, pow10 = 2)",
-                  q->scheme);
+        zkbi_errf(err, errlen,
+                  "unknown quantization scheme %" PRIu32 " (pow2 = 1, pow10 = 2, ezkl = 3)", q->scheme);
         return ZKB_ERR_INVALID_ARG;
     }
     if (q->rounding != ZKB_ROUND_HALF_UP && q->rounding != ZKB_ROUND_FLOOR) {
@@ -58,11 +70,16 @@ zkb_status zkbi_quant_check(const zkb_quant *q, char *err, size_t errlen)
     return ZKB_OK;
 }
 
+static uint32_t scale_exp(const zkb_quant *q)
+{
+    return q->scheme == ZKB_QUANT_EZKL ? ZKB_QUANT_EZKL_INPUT(q->scale) : q->scale;
+}
+
 int64_t zkbi_quant_scale_factor(const zkb_quant *q)
 {
     int64_t s = 1;
     uint32_t base = q->scheme == ZKB_QUANT_POW10 ? 10 : 2;
-    for (uint32_t i = 0; i < q->scale; i++)
+    for (uint32_t i = 0; i < scale_exp(q); i++)
         s *= base;
     return s;
 }
@@ -114,7 +131,7 @@ static zkb_status scale_round(double v, int p2, int p5, int64_t *out)
 
 zkb_status zkbi_quant_value(const zkb_quant *q, double v, int k, int64_t *out)
 {
-    int p2 = (int)q->scale * k;
+    int p2 = q->scheme == ZKB_QUANT_EZKL ? (int)scale_exp(q) : (int)q->scale * k;
     int p5 = q->scheme == ZKB_QUANT_POW10 ? p2 : 0;
     return scale_round(v, p2, p5, out);
 }
@@ -131,6 +148,16 @@ zkb_status zkb_quantize_input(const zkb_quant *q, const float *x, size_t n, int6
             return st;
     }
     return ZKB_OK;
+}
+
+int64_t zkbi_div_half_away(int64_t v, int64_t d)
+{
+    /* What ezkl computes: (v as f64 / d as f64).round(), round() being half
+     * away from zero. Exact while |v| <= 2^53 and d is a power of two (the
+     * rebase); the same double operations otherwise. */
+    if (d == 1)
+        return v;
+    return (int64_t)round((double)v / (double)d);
 }
 
 int64_t zkbi_div_round(int64_t v, int64_t d, uint32_t rounding)
@@ -167,10 +194,12 @@ const zkb_qmodel_desc *zkbi_qmodel_desc(const zkbi_qmodel *qm)
     return qm ? &qm->desc : NULL;
 }
 
-static zkb_status quant_array(const zkb_quant *q, const float *x, uint64_t n, int k,
+/* k: S^k for pow2/pow10; e2: the exponent of 2 for the ezkl scheme. */
+static zkb_status quant_array(const zkb_quant *q, const float *x, uint64_t n, int k, int e2,
                               int64_t **out, uint32_t layer, const char *what, char *err,
                               size_t errlen)
 {
+    const int ezkl = q->scheme == ZKB_QUANT_EZKL;
     *out = NULL;
     if (n == 0)
         return ZKB_OK;
@@ -180,13 +209,18 @@ static zkb_status quant_array(const zkb_quant *q, const float *x, uint64_t n, in
         return ZKB_ERR_NOMEM;
     }
     for (uint64_t i = 0; i < n; i++) {
-        zkb_status st = zkbi_quant_value(q, x[i], k, &a[i]);
-        if (st != ZKB_OK) {
+        zkb_status st = ezkl ? scale_round(x[i], e2, 0, &a[i]) : zkbi_quant_value(q, x[i], k, &a[i]);
+        if (st != ZKB_OK && ezkl) {
+            zkbi_errf(err, errlen, "layer %" PRIu32 ": %s %" PRIu64 " = %g does not fit int64 at scale 2^%d",
+                      layer, what, i, (double)x[i], e2);
+        } else if (st != ZKB_OK) {
             zkbi_errf(err, errlen,
                       "layer %" PRIu32 ": %s %" PRIu64 " = %g does not fit int64 at scale %s^%" PRIu32
                       "%s",
                       layer, what, i, (double)x[i],
                       q->scheme == ZKB_QUANT_POW10 ? "10" : "2", q->scale, k == 2 ? " squared" : "");
+        }
+        if (st != ZKB_OK) {
             free(a);
             return st == ZKB_ERR_INVALID_ARG ? ZKB_ERR_INVALID_ARG : ZKB_ERR_OVERFLOW;
         }
@@ -214,6 +248,10 @@ zkb_status zkbi_qmodel_new(const zkb_model *m, const zkb_quant *q, zkbi_qmodel *
     qm->quant = *q;
     qm->quant.struct_size = sizeof qm->quant;
     qm->scale = zkbi_quant_scale_factor(q);
+    const int ezkl = q->scheme == ZKB_QUANT_EZKL;
+    /* ezkl: the scale of the current activation, and the rebase target G */
+    int32_t cur = (int32_t)scale_exp(q), sp = (int32_t)ZKB_QUANT_EZKL_PARAM(q->scale);
+    const int32_t G = (cur > sp ? cur : sp) * (int32_t)ZKB_QUANT_EZKL_MULT(q->scale);
     qm->n_layers = m->n_layers;
     qm->n_in = (uint64_t)m->in_c * m->in_h * m->in_w;
     qm->n_out = m->classes;
@@ -233,9 +271,29 @@ zkb_status zkbi_qmodel_new(const zkb_model *m, const zkb_quant *q, zkbi_qmodel *
         Q->shape.bias = NULL;
         Q->d.struct_size = sizeof Q->d;
         Q->d.op = L->d.op;
-        if ((st = quant_array(q, L->w, L->d.n_weights, 1, &Q->w, i, "weight", err, errlen)) !=
+        int32_t bias_e = 0;
+        Q->in_scale = Q->out_scale = cur;
+        if (ezkl && (L->d.op == ZKB_OP_DENSE || L->d.op == ZKB_OP_CONV2D)) {
+            /* the product is at cur + sp; above G it is divided back to G. A
+             * conv2d bias joins the product (at cur + sp); a dense one (an ONNX
+             * Gemm: einsum, then add) is added after the division, quantized
+             * at the divided scale. */
+            int32_t e = cur + sp;
+            if (e > 62) { /* G is larger: the scales add up past int64 */
+                zkbi_errf(err, errlen, "layer %" PRIu32 ": ezkl scale 2^%d does not fit int64", i, (int)e);
+                zkbi_qmodel_free(qm);
+                return ZKB_ERR_OVERFLOW;
+            }
+            Q->shift = e > G ? (uint32_t)(e - G) : 0;
+            Q->out_scale = e - (int32_t)Q->shift;
+            Q->bias_after = L->d.op == ZKB_OP_DENSE;
+            bias_e = Q->bias_after ? Q->out_scale : e;
+            cur = Q->out_scale;
+        }
+        if ((st = quant_array(q, L->w, L->d.n_weights, 1, sp, &Q->w, i, "weight", err, errlen)) !=
                 ZKB_OK ||
-            (st = quant_array(q, L->b, L->d.n_bias, 2, &Q->b, i, "bias", err, errlen)) != ZKB_OK) {
+            (st = quant_array(q, L->b, L->d.n_bias, 2, bias_e, &Q->b, i, "bias", err, errlen)) !=
+                ZKB_OK) {
             zkbi_qmodel_free(qm);
             return st;
         }
@@ -243,11 +301,14 @@ zkb_status zkbi_qmodel_new(const zkb_model *m, const zkb_quant *q, zkbi_qmodel *
         Q->d.n_weights = L->d.n_weights;
         Q->d.bias = Q->b;
         Q->d.n_bias = L->d.n_bias;
-        if (L->d.op == ZKB_OP_DENSE || L->d.op == ZKB_OP_CONV2D)
+        if (ezkl)
+            Q->d.rescale_divisor = Q->shift ? (int64_t)1 << Q->shift : 0;
+        else if (L->d.op == ZKB_OP_DENSE || L->d.op == ZKB_OP_CONV2D)
             Q->d.rescale_divisor = qm->scale;
         if (L->d.op == ZKB_OP_AVGPOOL2D)
             Q->d.pool_divisor = (int64_t)L->d.kernel_h * L->d.kernel_w;
     }
+    qm->out_scale = cur;
     qm->desc.struct_size = sizeof qm->desc;
     qm->desc.n_layers = qm->n_layers;
     qm->desc.quant = &qm->quant;

@@ -427,6 +427,8 @@ zkb_status zkb_range_analysis(zkb_model *m, const zkb_quant *q, zkb_dataset *ds,
     zkb_status st = zkbi_quant_check(q, e, sizeof e);
     if (st != ZKB_OK)
         return rfail(m, st, "%s", e);
+    if (q->scheme == ZKB_QUANT_EZKL) /* per-layer scales: not modelled here */
+        return rfail(m, ZKB_ERR_UNSUPPORTED, "range analysis does not support the ezkl scheme");
     if (!isfinite(input_abs_max) || input_abs_max < 0)
         return rfail(m, ZKB_ERR_INVALID_ARG, "input bound %g is not a finite value >= 0",
                      input_abs_max);

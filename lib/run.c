@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 static zkb_status run_fail(zkb_run *run, zkb_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -18,6 +21,29 @@ static zkb_status run_fail(zkb_run *run, zkb_status st, const char *fmt, ...)
     vsnprintf(run->err, sizeof run->err, fmt, ap);
     va_end(ap);
     return st;
+}
+
+/* cap-1 random hex digits (getrandom; a clock and pid mix if it fails). */
+static void zkbi_random_hex(char *out, size_t cap)
+{
+    unsigned char raw[32] = {0};
+    size_t need = (cap - 1 + 1) / 2;
+    if (need > sizeof raw)
+        need = sizeof raw;
+    if (getrandom(raw, need, 0) != (ssize_t)need) {
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        uint64_t x = (uint64_t)t.tv_nsec ^ ((uint64_t)t.tv_sec << 20) ^ ((uint64_t)getpid() << 40);
+        for (size_t i = 0; i < need; i++) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            raw[i] = (unsigned char)(x >> 56);
+        }
+    }
+    static const char hex[] = "0123456789abcdef";
+    size_t i = 0;
+    for (; i + 1 < cap && i / 2 < need; i++)
+        out[i] = hex[(raw[i / 2] >> (i % 2 ? 0 : 4)) & 15];
+    out[i] = '\0';
 }
 
 zkb_status zkb_run_new(zkb_ctx *ctx, const char *out_dir, zkb_run **out)
@@ -44,6 +70,7 @@ zkb_status zkb_run_new(zkb_ctx *ctx, const char *out_dir, zkb_run **out)
         return zkbi_ctx_fail(ctx, ZKB_ERR_NOMEM, "out of memory");
     }
     snprintf(run->results_path, n, "%s/results.jsonl", out_dir);
+    zkbi_random_hex(run->run_id, sizeof run->run_id);
     zkbi_settings *s = &run->set;
     s->samples = 1;
     s->repeats = 1;
@@ -256,3 +283,15 @@ const char *zkb_run_cell_record(const zkb_run *run, size_t i)
 }
 
 const char *zkb_run_results_path(const zkb_run *run) { return run ? run->results_path : NULL; }
+
+const char *zkb_run_cell_backend(const zkb_run *run, size_t i)
+{
+    return run && i < run->n_cells ? run->cells[i].backend : NULL;
+}
+
+const char *zkb_run_cell_model(const zkb_run *run, size_t i)
+{
+    return run && i < run->n_cells ? run->cells[i].model_path : NULL;
+}
+
+const char *zkb_run_id(const zkb_run *run) { return run ? run->run_id : NULL; }

@@ -82,6 +82,8 @@ struct zkb_run {
     void *progress_user;
     zkbi_machine machine;
     int have_machine;
+    char run_id[33];          /* random per run, in every record */
+    uint32_t shard_k, shard_n; /* zkb_run_select_shard; 0/0: not sharded */
 };
 
 /* ---- inputs of a cell ------------------------------------------------------ */
@@ -161,6 +163,10 @@ zkb_status zkbi_outcome_init(zkbi_outcome *o, zkb_ctx *ctx, size_t n_samples);
 void zkbi_outcome_free(zkbi_outcome *o);
 void zkbi_outcome_set(zkbi_outcome *o, const char *status, zkb_status code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* The sort key zkb_run_select_shard orders cell c by (lib/run_shard.c):
+ * malloc'ed "fingerprint\nbackend\noptions". */
+char *zkbi_shard_key(const zkbi_cell *c, const char *fingerprint);
 
 typedef struct zkbi_watch {
     zkb_run *run;

@@ -2,6 +2,7 @@
  * measures each call and streams what happens to the parent. */
 #include "run.h"
 #include "runner_events.h"
+#include "runner_zkacc.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -20,6 +21,10 @@ typedef struct child {
     void *state;
     int created;
     int64_t *out; /* verified outputs of one sample */
+    /* host->set_quant: the backend's own quantization and the references
+     * under it (replacing job->qm and job->in->ref_q); NULL if never set */
+    zkbi_qmodel *own_qm;
+    int64_t *own_ref;
 } child;
 
 static int g_fd = -1;
@@ -60,6 +65,55 @@ static zkb_status eval_fixed(void *user, const int64_t *x_q, uint64_t n_in, int6
                              uint64_t n_out, char *err, size_t errlen)
 {
     return zkbi_qmodel_eval(user, x_q, (size_t)n_in, out_q, (size_t)n_out, err, errlen);
+}
+
+/* host->set_quant: quantize the model under q and recompute every sample's
+ * reference outputs; from then on they are what verified outputs must equal. */
+static zkb_status set_quant(void *user, const zkb_quant *q, char *err, size_t errlen)
+{
+    child *c = user;
+    const zkbi_inputs *in = c->job->in;
+    zkbi_qmodel *qm = NULL;
+    zkb_status st = zkbi_qmodel_new(c->job->model, q, &qm, err, errlen);
+    if (st != ZKB_OK)
+        return st;
+    size_t n_ref = in->n_samples * in->n_out;
+    int64_t *ref = malloc((n_ref > 0 ? n_ref : 1) * sizeof *ref);
+    int64_t *xq = malloc((in->n_in ? in->n_in : 1) * sizeof *xq);
+    for (size_t s = 0; st == ZKB_OK && ref && xq && s < in->n_samples; s++) {
+        st = zkb_quantize_input(zkbi_qmodel_desc(qm)->quant, in->x + s * in->n_in, in->n_in, xq);
+        if (st != ZKB_OK)
+            snprintf(err, errlen, "set_quant: sample %zu does not quantize", s);
+        else
+            st = zkbi_qmodel_eval(qm, xq, in->n_in, ref + s * in->n_out, in->n_out, err, errlen);
+    }
+    int oom = !ref || !xq;
+    free(xq);
+    if (oom || st != ZKB_OK) {
+        if (st == ZKB_OK) {
+            st = ZKB_ERR_NOMEM;
+            snprintf(err, errlen, "out of memory");
+        }
+        free(ref);
+        zkbi_qmodel_free(qm);
+        return st;
+    }
+    zkbi_qmodel_free(c->own_qm);
+    free(c->own_ref);
+    c->own_qm = qm;
+    c->own_ref = ref;
+    zkbi_host_ctx_set_evaluator(c->h, eval_fixed, qm);
+    char desc[160];
+    if (q->scheme == ZKB_QUANT_EZKL)
+        snprintf(desc, sizeof desc,
+                 "ezkl: input_scale %u, param_scale %u, scale_rebase_multiplier %u; outputs at 2^%d",
+                 (unsigned)ZKB_QUANT_EZKL_INPUT(q->scale), (unsigned)ZKB_QUANT_EZKL_PARAM(q->scale),
+                 (unsigned)ZKB_QUANT_EZKL_MULT(q->scale), (int)qm->out_scale);
+    else
+        snprintf(desc, sizeof desc, "%s scale %u, %s", q->scheme == ZKB_QUANT_POW10 ? "pow10" : "pow2",
+                 (unsigned)q->scale, q->rounding == ZKB_ROUND_FLOOR ? "floor" : "half_up");
+    sink_info(NULL, "reference_quant", desc);
+    return ZKB_OK;
 }
 
 /* A clean process state whatever the host program did to its own. */
@@ -104,6 +158,8 @@ static _Noreturn void finish(child *c, int ok)
         c->vt->destroy(c->state);
     }
     free(c->out);
+    free(c->own_ref);
+    zkbi_qmodel_free(c->own_qm);
     if (ok)
         send_or_die(&(zkbi_event){.type = ZKBI_EV_DONE, .sample = -1});
     zkbi_host_ctx_free(c->h);
@@ -164,7 +220,7 @@ static void show(char *out, size_t cap, const int64_t *v, size_t n)
 static void check_outputs(child *c, size_t s, uint32_t r, const int64_t *got)
 {
     const zkbi_inputs *in = c->job->in;
-    const int64_t *want = in->ref_q + s * in->n_out;
+    const int64_t *want = (c->own_ref ? c->own_ref : in->ref_q) + s * in->n_out;
     size_t k = 0;
     while (k < in->n_out && got[k] == want[k])
         k++;
@@ -173,8 +229,8 @@ static void check_outputs(child *c, size_t s, uint32_t r, const int64_t *got)
     char g[512], w[512], msg[1400];
     show(g, sizeof g, got, in->n_out);
     show(w, sizeof w, want, in->n_out);
-    snprintf(msg, sizeof msg, "verified outputs %s differ from the reference %s at index %zu of %zu (repeat %u)",
-             g, w, k, in->n_out, r);
+    snprintf(msg, sizeof msg, "verified outputs %s differ from the reference %s at index %zu of %zu (repeat %u)%s",
+             g, w, k, in->n_out, r, c->own_ref ? " (the backend's quantization: info reference_quant)" : "");
     fail(c, ZKBI_PH_VERIFY, (int64_t)s, ZKB_ERR_MISMATCH, msg);
 }
 
@@ -197,6 +253,7 @@ static void run_phases(child *c)
     stop(c, &m, st);
 
     zkbi_host_ctx_set_evaluator(c->h, eval_fixed, (void *)job->qm);
+    zkbi_host_ctx_set_quant_hook(c->h, set_quant, c);
     zkbi_host_ctx_set_ranges(c->h, job->ranges);
     start(c, &m, ZKBI_PH_QUANTIZE, -1, 0);
     stop(c, &m, c->vt->quantize(c->state, zkbi_qmodel_desc(job->qm)));
@@ -225,6 +282,7 @@ static void run_phases(child *c)
                                           .cls = zkbi_argmax_i64(out, in->n_out)});
         }
     }
+    zkbi_zk_accuracy_pass(job, c->vt, c->state, c->own_qm ? c->own_qm : job->qm, c->h);
 }
 
 _Noreturn void zkbi_cell_child(const zkbi_cell_job *job)

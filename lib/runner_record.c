@@ -221,6 +221,12 @@ char *zkbi_record_build(const zkbi_record_in *r)
     cJSON_AddNumberToObject(rec, "schema_version", SCHEMA_VERSION);
     cJSON_AddStringToObject(rec, "library_version", zkb_version_string());
     cJSON_AddStringToObject(rec, "cell_id", r->cell_id);
+    cJSON_AddStringToObject(rec, "run_id", r->run->run_id);
+    if (r->run->shard_n) {
+        cJSON *sh = cJSON_AddObjectToObject(rec, "shard");
+        cJSON_AddNumberToObject(sh, "index", r->run->shard_k);
+        cJSON_AddNumberToObject(sh, "count", r->run->shard_n);
+    }
     cJSON_AddStringToObject(rec, "status", o->status);
     if (o->code != ZKB_OK) {
         cJSON_AddStringToObject(rec, "reason", o->reason);

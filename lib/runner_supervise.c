@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #define SAMPLE_MS 20
+#define TICK_MS 500 /* progress of a running phase, for hosts that show elapsed time */
 
 typedef enum { KILL_NONE, KILL_TIMEOUT, KILL_MEMORY, KILL_PROTOCOL } kill_reason;
 
@@ -26,6 +27,7 @@ typedef struct watch_state {
     zkbi_event_reader rd;
     int failed; /* a FAIL event arrived */
     kill_reason killed;
+    uint64_t last_progress_ns; /* last progress call: a phase start or a tick */
 } watch_state;
 
 static int push(zkbi_series *s, double v)
@@ -66,6 +68,7 @@ static void on_event(watch_state *st, const zkbi_event *e)
             break; /* the cleanup after a failure: the failure's place is the one to report */
         o->phase = e->phase;
         o->sample = e->sample;
+        st->last_progress_ns = zkbi_now_ns();
         if (w->run->progress && e->phase < ZKBI_N_PHASES)
             w->run->progress(w->run->progress_user, w->cell, w->run->n_cells, zkbi_phase_name(e->phase),
                              (double)(zkbi_now_ns() - w->t0_ns) * 1e-9);
@@ -191,7 +194,7 @@ static void conclude(watch_state *st, int wst)
 
 void zkbi_cell_supervise(const zkbi_watch *w, pid_t pid, int fd, zkbi_outcome *o)
 {
-    watch_state st = {.w = w, .o = o};
+    watch_state st = {.w = w, .o = o, .last_progress_ns = zkbi_now_ns()};
     int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     uint64_t next_sample = zkbi_now_ns() + SAMPLE_MS * 1000000ull;
@@ -203,6 +206,12 @@ void zkbi_cell_supervise(const zkbi_watch *w, pid_t pid, int fd, zkbi_outcome *o
         if (now >= next_sample) {
             sample_memory(&st, pid);
             next_sample = now + SAMPLE_MS * 1000000ull;
+        }
+        if (now >= st.last_progress_ns + TICK_MS * 1000000ull) {
+            st.last_progress_ns = now;
+            if (w->run->progress && !st.failed && o->phase < ZKBI_N_PHASES)
+                w->run->progress(w->run->progress_user, w->cell, w->run->n_cells, zkbi_phase_name(o->phase),
+                                 (double)(now - w->t0_ns) * 1e-9);
         }
         if (st.killed != KILL_NONE)
             break;

@@ -8,7 +8,8 @@
 # results file, sized to finish in minutes on 2 cores:
 #   1. the zoo (models/) on the reference baseline, SAMPLES x REPEATS each;
 #   2. the tiny models (models/tiny) on circom (Groth16), FRAMEWORK_SAMPLES
-#      each, when circom is available.
+#      each, when circom is available;
+#   3. the same on noir (UltraHonk, local testing CRS), when it is available.
 # The zoo on the proving frameworks is one variable away, e.g.
 #   MODELS=models BACKENDS=circom SAMPLES=3 REPEATS=1 scripts/bench.sh
 # (the CNNs need large powers of tau: slow until the native generator lands).
@@ -26,9 +27,13 @@
 #   OUT       output directory                                   [results]
 #   BUILD_DIR build directory                                      [build]
 #   FORCE=1   redo cells already in OUT/results.jsonl (default: resume)
+#   REPORT=0  skip the report (default: `zkbench report OUT` writes
+#             OUT/report.md, results.csv, summary.json and charts/*.svg)
 #   ZKB_DATA_DIR  dataset directory (default: ../shared/data, else ./data)
 #
 # Re-running resumes: cells already recorded in OUT/results.jsonl are skipped.
+# At the end, `zkbench report OUT` aggregates every record in the file (this
+# run's and earlier ones) into the report (docs/report.md).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -77,11 +82,29 @@ else
     else
         echo "bench: circom is not available here; skipping the framework run"
     fi
+    # Noir (UltraHonk, bb.js): about 1.5-3 minutes for the three tiny models
+    # on 2 cores (setup ~15 s each on a cold cache, ~5-10 s per sample).
+    if grep -q '^noir .* available' <<<"$backends" && ! grep -q 'crs_writer=missing' <<<"$backends"; then
+        run --models models/tiny --backends noir --samples "${FRAMEWORK_SAMPLES:-2}" --repeats 1 \
+            "${common[@]}" "$@"
+    else
+        echo "bench: noir is not available here; skipping its framework run"
+    fi
+fi
+
+if [[ "${REPORT:-1}" != "0" && -s "$out/results.jsonl" ]]; then
+    echo "== zkbench report $out"
+    r=0
+    "$zkbench" report "$out" || r=$?
+    if ((r != 0)); then
+        echo "bench: warning: zkbench report failed (exit $r)" >&2
+        if ((r > rc)); then rc=$r; fi
+    fi
 fi
 
 echo
 case $rc in
-0) echo "bench: done; results in $out/results.jsonl" ;;
+0) echo "bench: done; results in $out/results.jsonl, report in $out/report.md" ;;
 1) echo "bench: finished, but some cells failed (recorded in $out/results.jsonl)" >&2 ;;
 *) echo "bench: zkbench failed (exit $rc)" >&2 ;;
 esac

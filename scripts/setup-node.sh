@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # setup-node.sh - install the circom backend's npm toolchain (circom2,
 # snarkjs, circomlib; versions pinned by tools/node/package-lock.json) into
-# tools/node/node_modules with `npm ci`. Idempotent and quiet: when
-# node_modules already matches the lock file (a stamp holds the lock file's
-# hash) it returns at once.
+# tools/node/node_modules, and the Noir backend's (@noir-lang/noir_wasm and
+# @noir-lang/noir_js 1.0.0-beta.3, @aztec/bb.js 0.82.2; pinned by
+# tools/noir/package-lock.json) into tools/noir/node_modules, with `npm ci`.
+# Idempotent and quiet: when a node_modules already matches its lock file (a
+# stamp holds the lock file's hash) it is left alone.
 #
 #   scripts/setup-node.sh             install or check
 #   ZKB_SKIP_NODE=1 scripts/...       do nothing
@@ -22,7 +24,7 @@ lock="$dir/package-lock.json"
 stamp="$dir/node_modules/.zkb-lock-sha256"
 
 if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
-    echo "setup-node: warning: node/npm not found; the circom backend will be unavailable" >&2
+    echo "setup-node: warning: node/npm not found; the circom and noir backends will be unavailable" >&2
     echo "setup-node: (install them with scripts/setup-deps.sh, or from nodejs.org)" >&2
     exit 0
 fi
@@ -32,10 +34,27 @@ if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" &&
     -f "$dir/node_modules/snarkjs/build/cli.cjs" &&
     -f "$dir/node_modules/circom2/cli.js" &&
     -f "$dir/node_modules/circomlib/circuits/poseidon.circom" ]]; then
-    exit 0
+    :
+else
+    echo "setup-node: npm ci in tools/node (circom2, snarkjs, circomlib)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$want" >"$stamp"
+    echo "setup-node: done"
 fi
 
-echo "setup-node: npm ci in tools/node (circom2, snarkjs, circomlib)"
-(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-echo "$want" >"$stamp"
+# The Noir backend (plugins/noir, docs/noir.md): its own folder, so the two
+# pin sets never constrain each other.
+ndir="$root/tools/noir"
+nlock="$ndir/package-lock.json"
+nstamp="$ndir/node_modules/.zkb-lock-sha256"
+nwant=$(sha256sum "$nlock" | cut -d' ' -f1)
+if [[ -f "$nstamp" && "$(cat "$nstamp")" == "$nwant" &&
+    -f "$ndir/node_modules/@noir-lang/noir_wasm/dist/node/main.js" &&
+    -f "$ndir/node_modules/@noir-lang/noir_js/lib/index.mjs" &&
+    -f "$ndir/node_modules/@aztec/bb.js/dest/node/index.js" ]]; then
+    exit 0
+fi
+echo "setup-node: npm ci in tools/noir (noir_wasm, noir_js, bb.js)"
+(cd "$ndir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+echo "$nwant" >"$nstamp"
 echo "setup-node: done"

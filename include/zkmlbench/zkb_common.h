@@ -69,7 +69,16 @@ typedef enum zkb_op {
 /* Fixed-point quantization schemes. Values are part of the ABI. */
 typedef enum zkb_quant_scheme {
     ZKB_QUANT_POW2 = 1,    /* scale factor S = 2^scale */
-    ZKB_QUANT_POW10 = 2    /* scale factor S = 10^scale */
+    ZKB_QUANT_POW10 = 2,   /* scale factor S = 10^scale */
+    /* EZKL's own fixed point (docs/ezkl.md, "The ezkl scheme") for given
+     * ezkl settings, packed into `scale` (ZKB_QUANT_EZKL_SCALE below): inputs
+     * at 2^input_scale, weights at 2^param_scale, scales powers of two
+     * tracked per layer; a dense or conv2d layer whose product scale exceeds
+     * G = max(input_scale, param_scale) * rebase_multiplier is divided back
+     * to G; every division rounds half away from zero; a dense bias is added
+     * after that division at the layer's output scale, a conv2d bias before
+     * it. `rounding` is not used. */
+    ZKB_QUANT_EZKL = 3
 } zkb_quant_scheme;
 
 /* How a value is divided by S (rescale) or by the pool size. */
@@ -86,6 +95,16 @@ typedef struct zkb_quant {
     uint32_t scale;    /* exponent of the scale factor */
     uint32_t rounding; /* zkb_rounding */
 } zkb_quant;
+
+/* ZKB_QUANT_EZKL packs ezkl's three settings into zkb_quant.scale (the
+ * struct keeps its size): bits 0-7 input_scale, 8-15 param_scale, 16-23
+ * scale_rebase_multiplier (>= 1); bits 24-31 zero. */
+#define ZKB_QUANT_EZKL_SCALE(input_scale, param_scale, rebase_multiplier)                        \
+    ((uint32_t)(input_scale) | ((uint32_t)(param_scale) << 8) |                                  \
+     ((uint32_t)(rebase_multiplier) << 16))
+#define ZKB_QUANT_EZKL_INPUT(scale) ((uint32_t)(scale) & 0xFFu)
+#define ZKB_QUANT_EZKL_PARAM(scale) (((uint32_t)(scale) >> 8) & 0xFFu)
+#define ZKB_QUANT_EZKL_MULT(scale) (((uint32_t)(scale) >> 16) & 0xFFu)
 
 /* Operator support levels (compatibility matrix). */
 typedef enum zkb_support {

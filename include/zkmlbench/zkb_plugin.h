@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 #define ZKB_PLUGIN_ABI_MAJOR 1
-#define ZKB_PLUGIN_ABI_MINOR 1
+#define ZKB_PLUGIN_ABI_MINOR 2
 #define ZKB_PLUGIN_ENTRY zkb_plugin_init
 #define ZKB_PLUGIN_ENTRY_NAME "zkb_plugin_init"
 
@@ -206,6 +206,20 @@ typedef struct zkb_host_api {
      * quantize on. */
     zkb_status (*value_bits)(zkb_host_ctx *h, uint32_t layer, uint32_t *acc_bits,
                              uint32_t *out_bits);
+
+    /* ---- ABI 1.2 (check struct_size before use) ---- */
+
+    /* For a framework that quantizes on its own (e.g. ezkl, whose scales
+     * calibration chooses): the quantization its proofs follow, to be used
+     * instead of the session's from now on. Call it in setup, before the
+     * first witness. The host then checks every verified output against the
+     * reference evaluator under q (verify returns outputs at q's output
+     * scale), and eval_fixed evaluates under q (its inputs quantized under
+     * q; zkb_sample.x_q stays the session's). ZKB_ERR_INVALID_ARG for a bad
+     * q, ZKB_ERR_OVERFLOW when the model or a sample cannot be evaluated
+     * under q, ZKB_ERR_UNSUPPORTED outside a benchmark cell. Recorded as
+     * info "reference_quant". */
+    zkb_status (*set_quant)(zkb_host_ctx *h, const zkb_quant *q);
 } zkb_host_api;
 
 #define ZKB_LAYER_INPUT 0xFFFFFFFFu
@@ -251,6 +265,25 @@ typedef struct zkb_backend {
 
     /* Optional (NULL: unknown). Support level of an operator (zkb_op). */
     uint32_t (*op_support)(uint32_t op);
+
+    /* ---- ABI 1.2 ---- */
+
+    /* Optional (NULL: none). An accuracy pass without proofs: the
+     * framework's own outputs (e.g. ezkl's witness) for n samples at once;
+     * x holds n * n_in floats, outputs receives n_outputs integers per
+     * sample, at the scale of the proofs' outputs (what verify returns). The
+     * backend may stop early (its own time budget): *n_done = the number of
+     * leading samples whose outputs it wrote. A sample the framework cannot
+     * evaluate (e.g. a value outside its lookup range) gets INT64_MIN as
+     * every output: the host counts it as failed, i.e. wrong and differing
+     * from the float model. The host calls it once, after
+     * the last verify, with the first N test samples of the run's dataset, N
+     * being the backend's INT option "accuracy_samples" (0: no pass, -1:
+     * the whole split), and records the zk accuracy (docs/accuracy.md, "zk
+     * accuracy of a backend"). Not timed as a phase: the backend reports its
+     * own metrics; the time counts toward the cell's limit. */
+    zkb_status (*eval_batch)(void *state, const float *x, uint64_t n, uint64_t n_in,
+                             int64_t *outputs, uint64_t n_outputs, uint64_t *n_done);
     /* New members are appended here; the host reads none past struct_size. */
 } zkb_backend;
 

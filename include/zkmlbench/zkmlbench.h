@@ -144,7 +144,10 @@ ZKB_API zkb_status zkb_run_set(zkb_run *run, const char *key, const char *value)
 ZKB_API zkb_status zkb_run_add_cell(zkb_run *run, const char *model_path, const char *backend,
                                     const char *options, size_t *idx);
 
-/* Progress: cell i of n, phase name, elapsed seconds of the cell. */
+/* Progress: cell i of n, phase name, elapsed seconds of the cell. Called
+ * when a phase starts, about twice a second while it runs (the same phase
+ * again, elapsed time grown), and once when the cell ends (phase is then its
+ * status: "ok", "failed", ..., "skipped"). */
 typedef void (*zkb_progress_fn)(void *user, size_t cell, size_t n_cells, const char *phase,
                                 double elapsed_s);
 ZKB_API void zkb_run_set_progress(zkb_run *run, zkb_progress_fn fn, void *user);
@@ -162,6 +165,71 @@ ZKB_API const char *zkb_run_cell_status(const zkb_run *run, size_t i);
 /* The cell's JSON record (one line, as written to results.jsonl), or NULL. */
 ZKB_API const char *zkb_run_cell_record(const zkb_run *run, size_t i);
 ZKB_API const char *zkb_run_results_path(const zkb_run *run);
+/* Backend name and model path of cell i as given to zkb_run_add_cell, or NULL. */
+ZKB_API const char *zkb_run_cell_backend(const zkb_run *run, size_t i);
+ZKB_API const char *zkb_run_cell_model(const zkb_run *run, size_t i);
+/* 32 hex digits, random per run: recorded as "run_id" in every record this
+ * run writes (zkb_results_merge tells copies of one record by it). */
+ZKB_API const char *zkb_run_id(const zkb_run *run);
+
+/* Keeps only shard k of n (1 <= k <= n) of the cells added so far and drops
+ * the others, so that n hosts given the same cells each run a disjoint part
+ * and together all of it. Cells are ordered by a key that does not depend on
+ * the order they were added in (model fingerprint, backend name, canonical
+ * options); the i-th distinct key (from 0) goes to shard (i mod n) + 1, so
+ * shards differ in size by at most one cell and a cell listed twice stays in
+ * one shard. Loads each model to fingerprint it (a model that does not load
+ * is keyed by its path). Remaining cells keep their relative order and are
+ * renumbered from 0; records written afterwards carry "shard":
+ * {"index": k, "count": n}. ZKB_ERR_INVALID_ARG when k or n is out of range. */
+ZKB_API zkb_status zkb_run_select_shard(zkb_run *run, uint32_t k, uint32_t n);
+
+/* ---- results files ------------------------------------------------------- */
+
+/* Combines results.jsonl files into out_path: every valid record of every
+ * input, in input order, except copies of a record already written (same
+ * cell_id, run_id and started_at). A line that is not a result record (bad
+ * JSON, wrong schema, no cell_id or status) is reported as "FILE:LINE:
+ * reason" through the context's logger at warn level and skipped; with
+ * strict non-zero the first one fails the call (ZKB_ERR_PARSE) and out_path
+ * is left as it was. The output is written to a temporary file beside
+ * out_path, synced and renamed over it, so out_path may also be an input.
+ * Counts go to written, duplicates and bad (each may be NULL). */
+ZKB_API zkb_status zkb_results_merge(zkb_ctx *ctx, const char *out_path, const char *const *in_paths,
+                                     size_t n_in, int strict, uint64_t *written,
+                                     uint64_t *duplicates, uint64_t *bad);
+
+/* ---- adapter conformance -------------------------------------------------- */
+
+typedef enum zkb_check_result {
+    ZKB_CHECK_PASS = 0,
+    ZKB_CHECK_FAIL = 1,
+    ZKB_CHECK_SKIP = 2
+} zkb_check_result;
+
+/* One finished check: its name (e.g. "probe", "order.prove_before_witness"),
+ * its result (zkb_check_result) and the reason, never NULL. */
+typedef void (*zkb_check_fn)(void *user, const char *check, uint32_t result, const char *detail);
+
+/* Checks that the plugin file plugin_path meets the adapter contract
+ * (docs/adapter-guide.md lists every check): it loads, probe answers, its
+ * option declarations are sound, a real run of the model verifies every
+ * proof with outputs equal to the reference evaluator's, out-of-order and
+ * repeated calls fail cleanly with a message, sessions leave nothing behind.
+ * Every check that calls the plugin runs in a child process with a time
+ * limit, so a plugin that crashes or hangs fails that check and the next
+ * ones go on. The plugin is loaded into a private context with ctx's
+ * settings (cache_dir, data_dir, log level, logger), so ctx may already hold
+ * a plugin of the same name. options: "key=value,..." as for
+ * zkb_run_add_cell (may be NULL). model_path: NULL for a built-in tiny dense
+ * model. timeout_s: limit of each isolated check, 0 for 600 s. fn is called
+ * once per check (may be NULL); *n_failed (may be NULL) gets the number of
+ * FAIL results. Returns ZKB_OK when the checks ran, whatever their results;
+ * an error (detail in zkb_ctx_last_error) when they could not, e.g. the
+ * model does not load. */
+ZKB_API zkb_status zkb_conformance_run(zkb_ctx *ctx, const char *plugin_path, const char *model_path,
+                                       const char *options, double timeout_s, zkb_check_fn fn,
+                                       void *user, uint32_t *n_failed);
 
 #ifdef __cplusplus
 }

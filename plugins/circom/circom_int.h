@@ -95,9 +95,6 @@ int cs_copy_file(const char *from, const char *to);
 int cs_r1cs_info(const char *path, uint64_t *constraints, uint64_t *n_public, uint64_t *wires);
 /* ptau header power (section 1); -1 on error. */
 int cs_ptau_power(const char *path, int *has_lagrange);
-/* Copy an unprepared ptau and mark it usable by fflonk setup (an empty
- * section 12; fflonk reads only sections 1-3). */
-int cs_ptau_mark_fflonk(const char *from, const char *to);
 /* 64-bit FNV-1a, incremental. */
 uint64_t cs_fnv(uint64_t h, const void *p, size_t n);
 /* Parse the n numbers of a snarkjs public.json into int64 (field elements

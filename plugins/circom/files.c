@@ -199,31 +199,6 @@ int cs_ptau_power(const char *path, int *has_lagrange)
     return power;
 }
 
-int cs_ptau_mark_fflonk(const char *from, const char *to)
-{
-    if (cs_copy_file(from, to) != 0)
-        return -1;
-    FILE *fp = fopen(to, "r+b");
-    if (!fp)
-        return -1;
-    unsigned char hdr[12];
-    int rc = -1;
-    if (fread(hdr, 1, 12, fp) == 12 && memcmp(hdr, "ptau", 4) == 0) {
-        uint32_t n = le32(hdr + 8) + 1;
-        unsigned char nb[4] = {(unsigned char)n, (unsigned char)(n >> 8), (unsigned char)(n >> 16),
-                               (unsigned char)(n >> 24)};
-        unsigned char sec[12] = {12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-        if (fseek(fp, 8, SEEK_SET) == 0 && fwrite(nb, 1, 4, fp) == 4 &&
-            fseek(fp, 0, SEEK_END) == 0 && fwrite(sec, 1, 12, fp) == 12)
-            rc = 0;
-    }
-    if (fclose(fp) != 0)
-        rc = -1;
-    if (rc != 0)
-        unlink(to);
-    return rc;
-}
-
 uint64_t cs_fnv(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *b = p;

@@ -9,14 +9,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "zkmlbench/zkb_srs.h"
+
 const zkb_host_api *cs_host;
 
 #define HOST_HAS(m) \
     (cs_host->struct_size >= offsetof(zkb_host_api, m) + sizeof cs_host->m && cs_host->m)
 
-/* Fixed entropy for the local powers of tau and keys: TESTING ONLY, anyone
- * who reads this can forge proofs for circuits set up with it. */
-#define CS_TESTING_ENTROPY "zkmlbench-circom TESTING ONLY not a ceremony"
+/* Fixed seed of the local powers of tau (tau, alpha, beta derive from it):
+ * TESTING ONLY, anyone who reads this can forge proofs for circuits set up
+ * with it. */
+#define CS_TESTING_SEED "zkmlbench-circom TESTING ONLY not a ceremony"
+/* Names the local ptau in the key cache: a change of generator or seed must
+ * not reuse keys made from another file. */
+#define CS_LOCAL_PTAU_ID "native-testing-v1:" CS_TESTING_SEED
 
 static const zkb_option_decl cs_options[] = {
     {"proof_system", ZKB_OPT_STRING, "groth16", "groth16|plonk|fflonk", "snarkjs proof system"},
@@ -161,6 +167,10 @@ static zkb_status cs_quantize(void *state, const zkb_qmodel_desc *qm)
     if (!HOST_HAS(value_bits))
         return cs_fail(s->h, ZKB_ERR_UNSUPPORTED,
                        "the host lacks value_bits (ABI 1.1): range checks cannot be sized");
+    if (!s->m)
+        return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "quantize called before load_model");
+    if (s->qm)
+        return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "quantize called twice in one session");
     if (qm->n_layers != s->m->n_layers)
         return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "quantized model has %u layers, model %u",
                        qm->n_layers, s->m->n_layers);
@@ -170,7 +180,7 @@ static zkb_status cs_quantize(void *state, const zkb_qmodel_desc *qm)
     s->out_bits = cs_host->alloc((n + 1) * sizeof *s->out_bits);
     s->expect = cs_host->alloc((s->n_out + 1) * sizeof *s->expect);
     if (!s->acc_bits || !s->out_bits || !s->expect)
-        return ZKB_ERR_NOMEM;
+        return cs_fail(s->h, ZKB_ERR_NOMEM, "out of memory");
     uint32_t a = 0;
     zkb_status st = cs_host->value_bits(s->h, ZKB_LAYER_INPUT, &a, &s->in_bits);
     for (uint32_t i = 0; i < n && st == ZKB_OK; i++)
@@ -205,12 +215,13 @@ static double secs_since(uint64_t t0)
     return (double)(cs_host->now_ns() - t0) / 1e9;
 }
 
-/* A locally generated powers of tau of this power, prepared for phase 2
- * (groth16, plonk) or only contributed and marked for fflonk. Cached by power
- * under <cache>/ptau/; a larger cached one of the same kind is reused (the
- * keys depend only on the circuit's domain, not on the file's power).
- * TESTING ONLY: a single contribution with fixed entropy. */
-static zkb_status local_ptau(cs_state *s, uint32_t power, int fflonk, char *out, size_t cap, uint32_t *used)
+/* A locally generated powers of tau of this power: the native generator
+ * (lib/srs, docs/srs.md) writes it prepared for phase 2, which serves
+ * Groth16, PLONK and FFLONK alike. Cached by power under <cache>/ptau/ as
+ * pot<P>_native_testing.ptau; a cached one up to two powers larger is reused
+ * (the keys depend only on the circuit's domain, not on the file's power).
+ * TESTING ONLY: tau comes from a fixed seed. */
+static zkb_status local_ptau(cs_state *s, uint32_t power, char *out, size_t cap, uint32_t *used)
 {
     char cbuf[CS_PATH];
     const char *cache = cs_cache(s->h, cbuf, sizeof cbuf);
@@ -220,52 +231,32 @@ static zkb_status local_ptau(cs_state *s, uint32_t power, int fflonk, char *out,
     cs_fmt(dir, sizeof dir, "%s/ptau", cache);
     if (cs_mkdirs(dir) != 0)
         return cs_fail(s->h, ZKB_ERR_IO, "cannot create %s", dir);
-    for (uint32_t p = power; p <= power + 2 && p <= 28; p++) {
-        cs_fmt(out, cap, "%s/pot%u_prepared.ptau", dir, p);
+    for (uint32_t p = power; p <= power + 2 && p <= ZKB_SRS_PTAU_MAX_POWER; p++) {
+        cs_fmt(out, cap, "%s/pot%u_native_testing.ptau", dir, p);
         if (cs_file_exists(out)) {
             *used = p;
             return ZKB_OK;
         }
-        if (fflonk) {
-            cs_fmt(out, cap, "%s/pot%u_fflonk.ptau", dir, p);
-            if (cs_file_exists(out)) {
-                *used = p;
-                return ZKB_OK;
-            }
-        }
     }
-    if (power > 28)
-        return cs_fail(s->h, ZKB_ERR_UNSUPPORTED, "circuit needs powers of tau 2^%u (> 2^28)", power);
-    char p0[CS_PATH], p1[CS_PATH], tmp[CS_PATH], pw[16];
-    cs_fmt(pw, sizeof pw, "%u", power);
-    cs_fmt(p0, sizeof p0, "%s/pot%u_%d_0.ptau", dir, power, (int)getpid());
-    cs_fmt(p1, sizeof p1, "%s/pot%u_%d_1.ptau", dir, power, (int)getpid());
-    cs_fmt(tmp, sizeof tmp, "%s/pot%u_%d_2.ptau", dir, power, (int)getpid());
-    cs_host->progress(s->h, -1, "powers of tau (testing only)");
-    const char *a_new[] = {"powersoftau", "new", "bn128", pw, p0, NULL};
-    const char *a_con[] = {"powersoftau", "contribute", p0, p1, "--name=zkmlbench testing only",
-                           "-e=" CS_TESTING_ENTROPY, NULL};
-    zkb_status st = snarkjs(s, "snarkjs powersoftau new", a_new, NULL);
-    if (st == ZKB_OK)
-        st = snarkjs(s, "snarkjs powersoftau contribute", a_con, NULL);
-    unlink(p0);
-    if (st == ZKB_OK) {
-        if (fflonk) {
-            if (cs_ptau_mark_fflonk(p1, tmp) != 0)
-                st = cs_fail(s->h, ZKB_ERR_IO, "cannot write %s", tmp);
-            cs_fmt(out, cap, "%s/pot%u_fflonk.ptau", dir, power);
-        } else {
-            const char *a_prep[] = {"powersoftau", "prepare", "phase2", p1, tmp, NULL};
-            st = snarkjs(s, "snarkjs powersoftau prepare phase2", a_prep, NULL);
-            cs_fmt(out, cap, "%s/pot%u_prepared.ptau", dir, power);
-        }
+    if (power > ZKB_SRS_PTAU_MAX_POWER)
+        return cs_fail(s->h, ZKB_ERR_UNSUPPORTED, "circuit needs powers of tau 2^%u (> 2^%d)", power,
+                       ZKB_SRS_PTAU_MAX_POWER);
+    char tmp[CS_PATH], msg[128], err[512];
+    cs_fmt(out, cap, "%s/pot%u_native_testing.ptau", dir, power);
+    cs_fmt(tmp, sizeof tmp, "%s/pot%u_%d.ptau", dir, power, (int)getpid());
+    cs_fmt(msg, sizeof msg, "powers of tau 2^%u (native, TESTING ONLY)", power);
+    cs_host->progress(s->h, -1, msg);
+    zkb_status st = zkb_srs_write_ptau(tmp, power, CS_TESTING_SEED, 0, err, sizeof err);
+    if (st != ZKB_OK) {
+        unlink(tmp);
+        return cs_fail(s->h, st, "native powers of tau: %s", err);
     }
-    unlink(p1);
-    if (st == ZKB_OK && rename(tmp, out) != 0)
-        st = cs_fail(s->h, ZKB_ERR_IO, "cannot rename %s", tmp);
-    unlink(tmp);
+    if (rename(tmp, out) != 0) {
+        unlink(tmp);
+        return cs_fail(s->h, ZKB_ERR_IO, "cannot rename %s", tmp);
+    }
     *used = power;
-    return st;
+    return ZKB_OK;
 }
 
 /* PLONK gate count (snarkjs's own, printed by plonk setup before it checks
@@ -276,10 +267,10 @@ static zkb_status plonk_gates(cs_state *s, const char *dir, uint64_t *gates)
     cs_fmt(p0, sizeof p0, "%s/dry.ptau", dir);
     cs_fmt(z, sizeof z, "%s/dry.zkey", dir);
     cs_fmt(log, sizeof log, "%s/dry.log", dir);
-    const char *a_new[] = {"powersoftau", "new", "bn128", "1", p0, NULL};
-    zkb_status st = snarkjs(s, "snarkjs powersoftau new (dry run)", a_new, NULL);
+    char err[512];
+    zkb_status st = zkb_srs_write_ptau(p0, 1, CS_TESTING_SEED, 1, err, sizeof err);
     if (st != ZKB_OK)
-        return st;
+        return cs_fail(s->h, st, "native powers of tau (dry run): %s", err);
     const char *a_set[] = {"plonk", "setup", s->r1cs, p0, z, NULL};
     s->quiet = 1; /* it fails on purpose: the file is too small */
     (void)snarkjs(s, "snarkjs plonk setup (dry run for the gate count)", a_set, log);
@@ -384,9 +375,9 @@ static zkb_status build_circuit(cs_state *s, const char *dir, const char *circom
         used = (uint32_t)pw;
         cs_host->info(s->h, "srs", "user-provided ptau");
     } else {
-        if ((st = local_ptau(s, need, s->psys == CS_FFLONK, ptau, sizeof ptau, &used)) != ZKB_OK)
+        if ((st = local_ptau(s, need, ptau, sizeof ptau, &used)) != ZKB_OK)
             return st;
-        cs_host->info(s->h, "srs", "local powers of tau, TESTING ONLY (fixed entropy)");
+        cs_host->info(s->h, "srs", "native testing-only ptau (seed " CS_TESTING_SEED ")");
     }
     cs_host->metric(s->h, "ptau_s", secs_since(t0), "s");
 
@@ -448,7 +439,7 @@ static zkb_status cs_setup(void *state)
     cs_host->free(text);
     char extra[2048];
     cs_fmt(extra, sizeof extra, "%s|%s|%s|%s|%s|%s", psys_name[s->psys], s->t.circom_version,
-             s->t.snarkjs_version, s->t.circomlib_version, s->ptau_opt ? s->ptau_opt : "local",
+             s->t.snarkjs_version, s->t.circomlib_version, s->ptau_opt ? s->ptau_opt : CS_LOCAL_PTAU_ID,
              s->t.circom[0] ? s->t.circom : "circom2");
     hash = cs_fnv(hash, extra, strlen(extra));
     hash2 = cs_fnv(hash2, extra, strlen(extra));

@@ -40,6 +40,14 @@ typedef struct ez_state {
     int64_t *ref_out; /* host reference outputs of the last sample (scale S) */
     int64_t *x_q;
     uint64_t samples_seen, samples_match;
+    /* the evaluator's ezkl scheme (docs/ezkl.md): the layer ops, to predict
+     * ezkl's output scale, and whether the host checks outputs under it */
+    uint32_t *ops;
+    uint32_t n_layers;
+    int onnx_user;  /* the user's ONNX: the scheme models our export only */
+    int use_scheme; /* host->set_quant accepted the ezkl scheme: verify returns raw outputs */
+    int64_t acc_samples; /* option accuracy_samples (read by the host) */
+    double acc_max_s;    /* option accuracy_max_s */
 } ez_state;
 
 int ez_fmt(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -64,6 +72,11 @@ double ez_num(const cJSON *j, const char *key, double dflt);
 int ez_bool(const cJSON *j, const char *key);
 /* Copy up to cap integers of array key into out; returns count or -1. */
 long ez_ints(const cJSON *j, const char *key, int64_t *out, size_t cap);
+/* witness_batch's answer file ({"outputs_q": [[..], ..]}): the outputs of
+ * the first *n_done (<= n) samples into out, n_out per sample; a sample
+ * whose gen_witness failed (null) gets INT64_MIN everywhere. */
+zkb_status ez_read_batch(zkb_host_ctx *h, const char *path, uint64_t n, int64_t *out, uint64_t n_out,
+                         uint64_t *n_done);
 /* String member, or NULL. */
 const char *ez_str(const cJSON *j, const char *key);
 /* A metric / info out of the nested objects ("metrics": {k: [v, unit]}). */

@@ -40,6 +40,11 @@ static const zkb_option_decl ez_options[] = {
     {"max_logrows", ZKB_OPT_INT, "0", NULL, "largest logrows calibration may choose (0: ezkl's)"},
     {"decomp_base", ZKB_OPT_INT, "0", NULL, "ezkl decomp_base of range checks (0: ezkl's 16384)"},
     {"decomp_legs", ZKB_OPT_INT, "0", NULL, "ezkl decomp_legs (0: ezkl's 2)"},
+    {"accuracy_samples", ZKB_OPT_INT, "1000", NULL,
+     "zk accuracy pass after the proofs: ezkl witness outputs of this many test samples "
+     "(0: none, -1: the whole split)"},
+    {"accuracy_max_s", ZKB_OPT_DOUBLE, "120", NULL,
+     "time budget of the accuracy pass's witness loop, seconds (0: none); it stops early past it"},
 };
 
 static void ez_destroy(void *state);
@@ -83,6 +88,8 @@ static zkb_status ez_create(zkb_host_ctx *h, void **out)
     s->cal_lo = 0;
     s->cal_hi = 1;
     s->session_log2 = -1;
+    s->acc_samples = 1000;
+    s->acc_max_s = 120;
     *out = s;
     return ZKB_OK;
 }
@@ -97,6 +104,7 @@ static void ez_destroy(void *state)
     ez_host->free(s->wit_out);
     ez_host->free(s->ref_out);
     ez_host->free(s->x_q);
+    ez_host->free(s->ops);
     ez_host->free(s);
 }
 
@@ -137,7 +145,8 @@ static zkb_status ez_set_option(void *state, const char *key, const zkb_option_v
     } ints[] = {{"input_scale", &s->input_scale},     {"param_scale", &s->param_scale},
                 {"scale_rebase_multiplier", &s->rebase_mult}, {"logrows", &s->logrows},
                 {"calibration_samples", &s->cal_samples}, {"max_logrows", &s->max_logrows},
-                {"decomp_base", &s->decomp_base},     {"decomp_legs", &s->decomp_legs}};
+                {"decomp_base", &s->decomp_base},     {"decomp_legs", &s->decomp_legs},
+                {"accuracy_samples", &s->acc_samples}};
     for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
         if (strcmp(key, ints[i].k) == 0) {
             if (v->i < -1 || v->i > (1 << 24))
@@ -152,6 +161,12 @@ static zkb_status ez_set_option(void *state, const char *key, const zkb_option_v
     }
     if (strcmp(key, "calibration_hi") == 0) {
         s->cal_hi = v->d;
+        return ZKB_OK;
+    }
+    if (strcmp(key, "accuracy_max_s") == 0) {
+        if (!(v->d >= 0))
+            return ez_fail(s->h, ZKB_ERR_INVALID_ARG, "ezkl option accuracy_max_s: %g is not >= 0", v->d);
+        s->acc_max_s = v->d;
         return ZKB_OK;
     }
     return ez_fail(s->h, ZKB_ERR_INVALID_ARG, "ezkl: unknown option %s", key);
@@ -182,6 +197,12 @@ static zkb_status ez_load_model(void *state, const zkb_model_desc *m)
     if (!s->wit_out || !s->ref_out || !s->x_q)
         return ZKB_ERR_NOMEM;
     ez_host->metric(s->h, "params", (double)m->n_params, "count");
+    s->n_layers = m->n_layers;
+    s->ops = ez_host->alloc((m->n_layers ? m->n_layers : 1) * sizeof *s->ops);
+    if (!s->ops)
+        return ZKB_ERR_NOMEM;
+    for (uint32_t i = 0; i < m->n_layers; i++)
+        s->ops[i] = m->layers[i]->op;
 
     char src[EZ_PATH];
     if (m->source_path && *m->source_path && !realpath(m->source_path, src))
@@ -204,6 +225,7 @@ static zkb_status ez_load_model(void *state, const zkb_model_desc *m)
         if (fclose(out) != 0)
             return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot write %s", s->onnx);
         ez_host->info(s->h, "onnx_source", "user");
+        s->onnx_user = 1;
         return ZKB_OK;
     }
     if (!m->source_path || !*m->source_path)
@@ -253,6 +275,70 @@ static zkb_status setup_srs(ez_state *s, int logrows, char *srs, size_t cap)
     ez_json_free(j);
     ez_host->info(s->h, "srs", "ezkl.gen_srs: local random SRS, TESTING ONLY (cached by logrows)");
     return st;
+}
+
+/* The output scale the evaluator's ezkl scheme gives for these settings
+ * (quant.c: a dense/conv2d product at s + param is divided back to
+ * G = max(input, param) * multiplier when above it). */
+static int scheme_out_scale(const ez_state *s, int in, int par, int mult)
+{
+    int cur = in, G = (in > par ? in : par) * mult;
+    for (uint32_t i = 0; i < s->n_layers; i++)
+        if (s->ops[i] == ZKB_OP_DENSE || s->ops[i] == ZKB_OP_CONV2D)
+            cur = cur + par > G ? G : cur + par;
+    return cur;
+}
+
+/* After compile: hand the host the ezkl scheme for ezkl's settings, so the
+ * runner checks each proof's outputs against the evaluator exactly
+ * (host->set_quant, ABI 1.2). Where the scheme cannot model the settings,
+ * say why (info output_check) and keep the old path: outputs brought to the
+ * session's scale, which the runner's exact check will then likely reject. */
+static zkb_status use_ezkl_scheme(ez_state *s, const cJSON *j)
+{
+    int in = (int)ez_metric(j, "input_scale", -1), par = (int)ez_metric(j, "param_scale", -1);
+    int mult = (int)ez_metric(j, "scale_rebase_multiplier", -1);
+    int in_model = (int)ez_metric(j, "model_input_scale", in);
+    char why[400] = "";
+    s->use_scheme = 0;
+    if (in < 0 || in > 30 || par < 0 || par > 30 || mult < 1 || mult > 255)
+        ez_fmt(why, sizeof why, "ezkl settings out of the scheme's range (input_scale %d, "
+               "param_scale %d, scale_rebase_multiplier %d)", in, par, mult);
+    else if (ez_metric(j, "rebase_frac_zero_constants", 0) != 0)
+        ez_fmt(why, sizeof why, "rebase_frac_zero_constants is set: ezkl keeps integer-valued "
+               "constants at scale 0, which the scheme does not model");
+    else if (ez_metric(j, "rebase_scale_set", 0) != 0)
+        ez_fmt(why, sizeof why, "rebase_scale is set in ezkl's settings: not modelled by the scheme");
+    else if (in_model != in)
+        ez_fmt(why, sizeof why, "model input scale %d differs from input_scale %d", in_model, in);
+    else if (scheme_out_scale(s, in, par, mult) != s->out_scale)
+        ez_fmt(why, sizeof why, "ezkl's output scale 2^%d differs from the scheme's 2^%d: the "
+               "compiled graph rebases differently from our export", s->out_scale,
+               scheme_out_scale(s, in, par, mult));
+    else if (ez_host->struct_size < offsetof(zkb_host_api, set_quant) + sizeof ez_host->set_quant)
+        ez_fmt(why, sizeof why, "the host has no set_quant (plugin ABI < 1.2)");
+    if (!why[0]) {
+        zkb_quant q = {.struct_size = sizeof q, .scheme = ZKB_QUANT_EZKL,
+                       .scale = ZKB_QUANT_EZKL_SCALE(in, par, mult), .rounding = 0};
+        zkb_status st = ez_host->set_quant(s->h, &q);
+        if (st == ZKB_ERR_UNSUPPORTED) /* a host session outside a benchmark cell */
+            ez_fmt(why, sizeof why, "this host session takes no set_quant (not a benchmark cell)");
+        else if (st != ZKB_OK)
+            return st; /* the model or a sample cannot be evaluated under it: say so */
+    }
+    if (!why[0]) {
+        s->use_scheme = 1;
+        ez_host->info(s->h, "output_check",
+                      s->onnx_user ? "exact, against the evaluator's ezkl scheme (modelled on our "
+                                     "own ONNX export: a user's graph may differ)"
+                                   : "exact, against the evaluator's ezkl scheme");
+        return ZKB_OK;
+    }
+    char msg[600];
+    ez_fmt(msg, sizeof msg, "not exact: %s; outputs brought to the session's scale", why);
+    ez_host->info(s->h, "output_check", msg);
+    ez_host->log(s->h, ZKB_LOG_WARN, msg);
+    return ZKB_OK;
 }
 
 static zkb_status ez_setup(void *state)
@@ -362,7 +448,10 @@ static zkb_status ez_setup(void *state)
     }
     s->logrows_used = (int)ez_metric(j, "logrows", 0);
     s->out_scale = (int)ez_metric(j, "output_scale", -1);
+    st = use_ezkl_scheme(s, j);
     ez_json_free(j);
+    if (st != ZKB_OK)
+        return st;
     if (s->logrows_used <= 0 || s->logrows_used > 30)
         return ez_fail(s->h, ZKB_ERR_CHILD, "ezkl: settings without a valid logrows");
     ez_host->metric(s->h, "logrows", s->logrows_used, "count");
@@ -414,7 +503,7 @@ static zkb_status ez_witness(void *state, const zkb_sample *x)
     if (!f)
         return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot write %s", p);
     for (uint64_t i = 0; i < x->n; i++)
-        fprintf(f, "%.9g\n", (double)x->x[i]);
+        fprintf(f, "%.17g\n", (double)x->x[i]); /* the float's exact value */
     if (fclose(f) != 0)
         return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot write %s", p);
     memcpy(s->x_q, x->x_q, x->n * sizeof *s->x_q);
@@ -507,6 +596,15 @@ static zkb_status ez_verify(void *state, int64_t *outputs, uint64_t n_outputs)
                        "ezkl verify: the proof's public outputs differ from ezkl's witness outputs");
     }
     ez_host->metric(s->h, "verified", 1, "bool");
+    ez_host->info(s->h, "verification", "ezkl.verify passed; public outputs equal the witness outputs");
+    if (s->use_scheme) {
+        /* The proof's own integers, at ezkl's output scale: the runner
+         * compares them with the evaluator's ezkl scheme. */
+        memcpy(outputs, proof_out, s->n_out * sizeof *outputs);
+        ez_host->free(proof_out);
+        s->samples_seen++;
+        return ZKB_OK;
+    }
     /* The proof's outputs at the session's scale. They equal the host's
      * reference evaluator only where ezkl's quantization coincides with the
      * host's (docs/ezkl.md): the runner compares and reports a mismatch. */
@@ -522,6 +620,43 @@ static zkb_status ez_verify(void *state, int64_t *outputs, uint64_t n_outputs)
     }
     ez_host->info(s->h, "verification", "ezkl.verify passed; public outputs equal the witness outputs");
     return ZKB_OK;
+}
+
+/* The zk accuracy pass (zkb_backend.eval_batch): ezkl's witness outputs for
+ * n samples, all in one driver process (witness_batch), at the proofs' scale. */
+static zkb_status ez_eval_batch(void *state, const float *x, uint64_t n, uint64_t n_in,
+                                int64_t *outputs, uint64_t n_outputs, uint64_t *n_done)
+{
+    ez_state *s = state;
+    *n_done = 0;
+    if (!s->setup_done)
+        return ez_fail(s->h, ZKB_ERR_STATE, "eval_batch before setup");
+    if (n_in != s->n_in || n_outputs != s->n_out)
+        return ez_fail(s->h, ZKB_ERR_INVALID_ARG, "eval_batch: sizes differ from the model's");
+    char p[EZ_PATH];
+    if (ez_fmt(p, sizeof p, "%s/batch_x.txt", s->wdir) < 0)
+        return ZKB_ERR_INVALID_ARG;
+    FILE *f = fopen(p, "w");
+    if (!f)
+        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot write %s", p);
+    for (uint64_t i = 0; i < n; i++)
+        for (uint64_t k = 0; k < n_in; k++)
+            fprintf(f, "%.17g%c", (double)x[i * n_in + k], k + 1 < n_in ? ' ' : '\n');
+    if (fclose(f) != 0)
+        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot write %s", p);
+    char ms[40];
+    ez_fmt(ms, sizeof ms, "%.17g", s->acc_max_s);
+    const char *a[] = {"--input", "batch_x.txt", "--compiled", "network.ezkl", "--out", "batch_out.json",
+                       "--max-seconds", ms, NULL};
+    cJSON *j = NULL;
+    ez_host->progress(s->h, -1, "ezkl witness_batch (accuracy pass)");
+    zkb_status st = ez_drive(s->h, s->python, s->driver, s->wdir, "witness_batch", a, &j);
+    ez_json_free(j);
+    if (st != ZKB_OK)
+        return st;
+    if (ez_fmt(p, sizeof p, "%s/batch_out.json", s->wdir) < 0)
+        return ZKB_ERR_INVALID_ARG;
+    return ez_read_batch(s->h, p, n, outputs, n_outputs, n_done);
 }
 
 static uint32_t ez_op_support(uint32_t op)
@@ -551,6 +686,7 @@ static const zkb_backend ezkl_backend = {
     .prove = ez_prove,
     .verify = ez_verify,
     .op_support = ez_op_support,
+    .eval_batch = ez_eval_batch,
 };
 
 ZKB_PLUGIN_EXPORT zkb_status zkb_plugin_init(const zkb_host_api *h, uint32_t host_abi_major,

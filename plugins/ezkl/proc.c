@@ -3,6 +3,7 @@
 #include "ezkl_int.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,13 +221,81 @@ long ez_ints(const cJSON *j, const char *key, int64_t *out, size_t cap)
     const cJSON *e;
     cJSON_ArrayForEach(e, a)
     {
-        if (!cJSON_IsNumber(e))
+        /* integers beyond 2^53 come as decimal strings (the driver's jint) */
+        if (cJSON_IsString(e)) {
+            char *end;
+            errno = 0;
+            long long v = strtoll(e->valuestring, &end, 10);
+            if (errno || end == e->valuestring || *end)
+                return -1;
+            if ((size_t)n < cap)
+                out[n] = (int64_t)v;
+        } else if (cJSON_IsNumber(e)) {
+            if ((size_t)n < cap)
+                out[n] = (int64_t)e->valuedouble;
+        } else {
             return -1;
-        if ((size_t)n < cap)
-            out[n] = (int64_t)e->valuedouble;
+        }
         n++;
     }
     return n;
+}
+
+zkb_status ez_read_batch(zkb_host_ctx *h, const char *path, uint64_t n, int64_t *out, uint64_t n_out,
+                         uint64_t *n_done)
+{
+    *n_done = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ez_fail(h, ZKB_ERR_IO, "ezkl: cannot read %s", path);
+    char *text = NULL;
+    long len = -1;
+    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (text = malloc((size_t)len + 1)) != NULL && fread(text, 1, (size_t)len, f) == (size_t)len)
+        text[len] = '\0';
+    else {
+        free(text);
+        text = NULL;
+    }
+    fclose(f);
+    cJSON *j = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    const cJSON *rows = cJSON_GetObjectItemCaseSensitive(j, "outputs_q");
+    if (!cJSON_IsArray(rows)) {
+        cJSON_Delete(j);
+        return ez_fail(h, ZKB_ERR_CHILD, "ezkl witness_batch: %s has no outputs_q", path);
+    }
+    const cJSON *row;
+    uint64_t k = 0;
+    cJSON_ArrayForEach(row, rows)
+    {
+        if (k >= n)
+            break;
+        if (cJSON_IsNull(row)) { /* gen_witness failed for it: no outputs */
+            for (uint64_t c = 0; c < n_out; c++)
+                out[k * n_out + c] = INT64_MIN;
+            k++;
+            continue;
+        }
+        /* ez_ints wants an object holding the array */
+        cJSON *wrap = cJSON_CreateObject();
+        if (!wrap || !cJSON_AddItemReferenceToObject(wrap, "v", (cJSON *)row)) {
+            cJSON_Delete(wrap);
+            cJSON_Delete(j);
+            return ZKB_ERR_NOMEM;
+        }
+        long got = ez_ints(wrap, "v", out + k * n_out, n_out);
+        cJSON_Delete(wrap);
+        if (got != (long)n_out) {
+            cJSON_Delete(j);
+            return ez_fail(h, ZKB_ERR_CHILD, "ezkl witness_batch: sample %llu has %ld outputs, want %llu",
+                           (unsigned long long)k, got, (unsigned long long)n_out);
+        }
+        k++;
+    }
+    cJSON_Delete(j);
+    *n_done = k;
+    return ZKB_OK;
 }
 
 double ez_metric(const cJSON *j, const char *key, double dflt)

@@ -66,6 +66,33 @@ int zkb_abi_check_host(void)
 }
 #endif
 
+/* ---- zkb_report.h: reports are usable as plain C functions -------------- */
+#if defined(ZKB_REPORT_H)
+ABI_ASSERT(ZKB_REPORT_AXIS_ACCURACY == 0 && ZKB_REPORT_AXIS_VERIFY_TIME == ZKB_REPORT_AXIS_COUNT - 1,
+           "report axes are 0..ZKB_REPORT_AXIS_COUNT-1");
+ABI_ASSERT(ZKB_REPORT_TIME_VS_PARAMS == 0 && ZKB_REPORT_MEMORY_VS_CIRCUIT == ZKB_REPORT_SCALING_COUNT - 1,
+           "scaling kinds are 0..ZKB_REPORT_SCALING_COUNT-1");
+
+int zkb_abi_check_report(void);
+int zkb_abi_check_report(void)
+{
+    zkb_status (*rn)(zkb_report **) = zkb_report_new;
+    void (*rf)(zkb_report *) = zkb_report_free;
+    zkb_status (*ap)(zkb_report *, const char *) = zkb_report_add_path;
+    zkb_status (*at)(zkb_report *, const char *, const char *, size_t) = zkb_report_add_text;
+    zkb_status (*ev)(const zkb_report *, size_t, const char *, double *, double *, double *) =
+        zkb_report_entry_value;
+    zkb_status (*es)(const zkb_report *, size_t, uint32_t, double *) = zkb_report_entry_score;
+    zkb_status (*sl)(const zkb_report *, size_t, uint32_t, double *, double *, size_t *) =
+        zkb_report_series_slope;
+    zkb_status (*wr)(zkb_report *, const char *) = zkb_report_write;
+    zkb_report *r = ABI_NULL;
+    (void)r;
+    return (rn != ABI_NULL) + (rf != ABI_NULL) + (ap != ABI_NULL) + (at != ABI_NULL) + (ev != ABI_NULL) +
+           (es != ABI_NULL) + (sl != ABI_NULL) + (wr != ABI_NULL);
+}
+#endif
+
 /* ---- zkb_plugin.h: a complete backend table and entry point ------------ */
 #if defined(ZKB_PLUGIN_H)
 

@@ -125,5 +125,115 @@ if [[ -f "$src/../shared/data/heart/heart.csv" ]]; then
         { echo "FAIL: auto dataset did not resolve to heart_std"; failures=$((failures + 1)); }
 fi
 
+# ---- zkbench report: a real run, crafted failures, a truncated line ----------
+rep=$tmp/report-in
+check "report --help" 0 "$zkbench" report --help
+check "report without input" 2 "$zkbench" report
+check "report on a missing directory" 3 "$zkbench" report "$tmp/no-such-dir"
+check "report: cells to report on" 0 "$zkbench" run -q --models "$src/models/tiny" --backends reference --samples 2 --out "$rep"
+# Copies of a real record as other backends: one ok, one failed (verify), one
+# mismatch (error code 13); then a line cut short as by a killed writer.
+python3 - "$rep/results.jsonl" <<'PY'
+import json, sys
+path = sys.argv[1]
+rec = json.loads(open(path).readline())
+def copy(cid, backend, status, code=None, reason=None):
+    r = dict(rec, cell_id=cid, status=status)
+    r["backend"] = dict(rec["backend"], name=backend, baseline=False, proof_system="groth16")
+    if status != "ok":
+        r.update(error_code=code, reason=reason)
+        r.pop("accuracy", None)
+    return json.dumps(r) + "\n"
+with open(path, "a") as f:
+    f.write(copy("d" * 32, "fastzk", "ok"))
+    f.write(copy("e" * 32, "fakezk", "failed", 12, 'failed: proof did not verify in verify, sample 0: <bad> & "worse"'))
+    f.write(copy("f" * 32, "otherzk", "failed", 13, "failed: outputs differ from the reference in verify, sample 1"))
+    f.write('{"schema":"zkmlbench-result","cell_id":"00')
+PY
+check "report" 0 "$zkbench" report "$rep" --out "$tmp/rep-out"
+expect_text "report names the truncated line" "results.jsonl:7: truncated last line"
+expect_text "report lists the files it wrote" "rep-out/summary.json"
+if python3 - "$tmp/rep-out" "$rep/results.jsonl" <<'PY'; then passes=$((passes + 1)); else failures=$((failures + 1)); fi
+import csv, glob, json, os, sys
+import xml.etree.ElementTree as ET
+out, src = sys.argv[1], sys.argv[2]
+def fail(msg):
+    print("FAIL: report: " + msg)
+    sys.exit(1)
+svgs = sorted(glob.glob(os.path.join(out, "charts", "*.svg")))
+kinds = {os.path.basename(p).split("_")[0] for p in svgs}
+if not {"radar", "bar", "scaling"} <= kinds:
+    fail("charts missing: %s" % svgs)
+for p in svgs:
+    root = ET.parse(p).getroot()  # raises on malformed XML
+    if not root.tag.endswith("svg"):
+        fail(p + " is not an SVG")
+    text = open(p, encoding="utf-8").read()
+    if "<bad>" in text or "Machine:" not in text:
+        fail(p + ": unescaped text or no caption")
+md = open(os.path.join(out, "report.md"), encoding="utf-8").read()
+for want in ("best / value", "| mismatch |", "proof did not verify", "fastzk/groth16", "Skipped lines"):
+    if want not in md:
+        fail("report.md lacks " + want)
+rows = list(csv.DictReader(open(os.path.join(out, "results.csv"), newline="", encoding="utf-8")))
+if len(rows) != 6:
+    fail("results.csv has %d rows, expected 6" % len(rows))
+bad = [r for r in rows if r["status"] != "ok"]
+if sorted(r["status"] for r in bad) != ["failed", "mismatch"] or any(r["prove_wall_s_median"] for r in bad):
+    fail("failed cells in results.csv: %s" % bad)
+if not all(r["prove_wall_s_median"] for r in rows if r["status"] == "ok"):
+    fail("an ok cell without a prove time")
+s = json.load(open(os.path.join(out, "summary.json"), encoding="utf-8"))
+entries = [e for m in s["models"] for e in m["entries"]]
+failed = [e for e in entries if e["status"] != "ok"]
+if len(failed) != 2 or any("phases" in e or "scores" in e or not e["reason"] for e in failed):
+    fail("failed entries in summary.json: %s" % failed)
+fast = [e for e in entries if e["label"] == "fastzk/groth16"]
+if not fast or fast[0]["scores"]["prove_time"] != 1:
+    fail("fastzk is the only scored backend of its model: %s" % fast)
+if len(s["skipped_lines"]) != 1:
+    fail("skipped_lines: %s" % s["skipped_lines"])
+PY
+: >"$tmp/empty.jsonl"
+check "report on a file without records" 3 "$zkbench" report "$tmp/empty.jsonl" --out "$tmp/rep-empty"
+
+# --- run --shard K/N and merge (docs/scaling-out.md) ---
+sh=$tmp/shards
+for k in 1 2 3; do
+    check "run --shard $k/3" 0 "$zkbench" run -q -m "$src/models/tiny" -b reference -n 2 --shard $k/3 --out "$sh/$k"
+    lines=$(wc -l <"$sh/$k/results.jsonl")
+    [[ $lines -eq 1 ]] && grep -q "\"shard\":{\"index\":$k,\"count\":3}" "$sh/$k/results.jsonl" &&
+        passes=$((passes + 1)) || { echo "FAIL: shard $k/3 should hold one record with its shard ($lines lines)"; failures=$((failures + 1)); }
+done
+# the same slice whatever the order the models are given in
+tiny=$src/models/tiny
+check "run --shard, models reordered" 0 "$zkbench" run -q -m "$tiny/tiny_maxpool.json,$tiny/tiny_dense.json,$tiny/tiny_cnn.json" -b reference -n 2 --shard 2/3 --out "$sh/2b"
+name() { python3 -c "import json,sys; print(json.loads(open(sys.argv[1]).readline())['model']['name'])" "$1"; }
+[[ $(name "$sh/2/results.jsonl") == $(name "$sh/2b/results.jsonl") ]] && passes=$((passes + 1)) ||
+    { echo "FAIL: shard 2/3 depends on the order of the models"; failures=$((failures + 1)); }
+check "merge shards" 0 "$zkbench" merge "$sh/all.jsonl" "$sh/1/results.jsonl" "$sh/2/results.jsonl" "$sh/3/results.jsonl"
+expect_text "merge counts records" "3 records from 3 files (0 duplicates"
+n=$(python3 -c "import json,sys; print(len({json.loads(l)['model']['name'] for l in open(sys.argv[1])}))" "$sh/all.jsonl")
+[[ $n -eq 3 ]] && passes=$((passes + 1)) || { echo "FAIL: merged file should hold the 3 models ($n)"; failures=$((failures + 1)); }
+check "merge into an input drops copies" 0 "$zkbench" merge "$sh/all.jsonl" "$sh/all.jsonl" "$sh/1/results.jsonl"
+expect_text "copies are counted" "3 records from 2 files (1 duplicates dropped"
+{ cat "$sh/1/results.jsonl"; echo 'not a record'; } >"$sh/dirty.jsonl"
+check "merge skips a bad line" 0 "$zkbench" merge "$sh/clean.jsonl" "$sh/dirty.jsonl"
+expect_text "a bad line is named by file and line" "dirty.jsonl:2: not JSON"
+check "merge --strict fails on a bad line" 3 "$zkbench" merge --strict "$sh/strict.jsonl" "$sh/dirty.jsonl"
+[[ ! -e $sh/strict.jsonl ]] && passes=$((passes + 1)) || { echo "FAIL: --strict wrote its output"; failures=$((failures + 1)); }
+check "merge of a missing file" 3 "$zkbench" merge "$sh/x.jsonl" "$sh/none.jsonl"
+check "merge without inputs" 2 "$zkbench" merge "$sh/x.jsonl"
+check "merge --help" 0 "$zkbench" merge --help
+check "shard out of range" 2 "$zkbench" run -q -m "$tiny" -b reference --shard 4/3 --out "$sh/bad"
+expect_text "bad shard is explained" "K in 1..N"
+check "shard not K/N" 2 "$zkbench" run -q -m "$tiny" -b reference --shard two --out "$sh/bad"
+# progress without a terminal: plain lines per phase and cell
+check "run with progress" 0 "$zkbench" run -m "$tiny/tiny_dense.json" -b reference --out "$tmp/progress"
+expect_text "progress names cell, backend, model, phase" "^\[cell 1/1\] reference tiny_dense: load"
+expect_text "progress ends the cell" "^\[cell 1/1\] reference tiny_dense: ok in"
+check "conformance --help" 0 "$zkbench" conformance --help
+check "conformance without a plugin" 2 "$zkbench" conformance
+
 echo "$passes passed, $failures failed"
 [[ $failures -eq 0 ]]

@@ -104,6 +104,12 @@ def settings_summary(path):
     outs = s.get("model_output_scales") or []
     if outs:
         m["output_scale"] = [outs[0], "log2"]
+    ins = s.get("model_input_scales") or []
+    if ins:
+        m["model_input_scale"] = [ins[0], "log2"]
+    # what the evaluator's ezkl scheme does not model (docs/ezkl.md)
+    m["rebase_frac_zero_constants"] = [1 if ra.get("rebase_frac_zero_constants") else 0, "bool"]
+    m["rebase_scale_set"] = [0 if ra.get("rebase_scale") is None else 1, "bool"]
     lr = ra.get("lookup_range")
     infos = {
         "input_visibility": str(ra.get("input_visibility")),
@@ -240,8 +246,13 @@ def ph_setup(a):
                                       "vk_size": [fsize(a.vk), "bytes"]}}
 
 
+def jint(v):
+    # JSON numbers are doubles to cJSON: integers beyond 2^53 go as strings
+    return v if -(1 << 53) <= v <= (1 << 53) else str(v)
+
+
 def felts_to_ints(felts):
-    return [int(ezkl.felt_to_int(x)) for x in felts]
+    return [jint(int(ezkl.felt_to_int(x))) for x in felts]
 
 
 def flat(v):
@@ -266,6 +277,51 @@ def ph_witness(a):
     rescaled = [float(v) for v in flat(wj.get("pretty_elements", {}).get("rescaled_outputs", []))]
     return {"call_s": dt, "outputs_q": felts_to_ints(outs), "outputs_f": rescaled,
             "metrics": {"witness_size": [fsize(a.witness), "bytes"]}}
+
+
+def ph_witness_batch(a):
+    """gen_witness for many samples in one process (accuracy over a test
+    set): --input holds one sample per line (whitespace-separated floats);
+    --out receives {"outputs_q": [[..] or null, ..], "call_s": [..], "failed": n,
+    "first_error": str}; null: gen_witness failed for that sample (e.g. a
+    value outside the range calibration allowed for)."""
+    need_ezkl()
+    with open(a.input, encoding="utf-8") as f:
+        xs = [[float(v) for v in line.split()] for line in f if line.strip()]
+    outs, times = [], []
+    failed, first_error = 0, None
+    t_start = time.perf_counter()
+    stopped = False
+    for i, x in enumerate(xs):
+        if a.max_seconds and time.perf_counter() - t_start > a.max_seconds:
+            stopped = True  # the caller's time budget: the outputs so far
+            break
+        dp = "batch_in.json"
+        with open(dp, "w", encoding="utf-8") as f:
+            json.dump({"input_data": [x]}, f)
+        t = time.perf_counter()
+        try:
+            w = ezkl.gen_witness(data=dp, model=a.compiled, output="batch_witness.json")
+            if not isinstance(w, dict):
+                w = load_json("batch_witness.json")
+            outs.append(felts_to_ints(flat(w.get("outputs", []))))
+        except Exception as e:  # e.g. a value outside the calibrated range
+            outs.append(None)
+            failed += 1
+            if first_error is None:
+                first_error = "sample %d: %s: %s" % (i, type(e).__name__, e)
+        times.append(time.perf_counter() - t)
+    with open(a.out, "w", encoding="utf-8") as f:
+        json.dump({"outputs_q": outs, "call_s": times, "failed": failed,
+                   "first_error": first_error}, f)
+    total = sum(times)
+    res = {"call_s": total, "samples": len(outs), "stopped_early": stopped,
+           "metrics": {"witness_batch_samples": [len(outs), "count"],
+                       "witness_batch_failed": [failed, "count"],
+                       "witness_batch_mean_s": [total / len(outs) if outs else 0.0, "s"]}}
+    if first_error:
+        res["infos"] = {"witness_batch_first_error": first_error[:500]}
+    return res
 
 
 def ph_prove(a):
@@ -308,7 +364,8 @@ def ph_verify(a):
 
 PHASES = {"probe": ph_probe, "export": ph_export, "settings": ph_settings,
           "calibrate": ph_calibrate, "compile": ph_compile, "srs": ph_srs, "setup": ph_setup,
-          "witness": ph_witness, "prove": ph_prove, "verify": ph_verify}
+          "witness": ph_witness, "witness_batch": ph_witness_batch, "prove": ph_prove,
+          "verify": ph_verify}
 
 
 def parse(argv):
@@ -329,6 +386,7 @@ def parse(argv):
     ap.add_argument("--target", default="resources")
     ap.add_argument("--lo", type=float, default=0.0)
     ap.add_argument("--hi", type=float, default=1.0)
+    ap.add_argument("--max-seconds", dest="max_seconds", type=float, default=0.0)
     return ap.parse_args(argv)
 
 

@@ -1,0 +1,210 @@
+/* report.md: per model tables, scores, scaling, charts, skipped lines. */
+#include "report_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Table cell text: '|' escaped, line breaks and control characters as spaces. */
+static void cell(zkbr_buf *b, const char *s)
+{
+    for (const char *p = s ? s : ""; *p; p++) {
+        if (*p == '|')
+            zkbr_buf_puts(b, "\\|");
+        else if ((unsigned char)*p < 0x20)
+            zkbr_buf_puts(b, " ");
+        else if (*p == '<')
+            zkbr_buf_puts(b, "&lt;");
+        else
+            zkbr_buf_put(b, p, 1);
+    }
+}
+
+/* "1.2 s (1.1–1.4)" or "–" */
+static void stat_cell(zkbr_buf *b, const zkbr_stat *s, int unit)
+{
+    if (!s->have) {
+        zkbr_buf_puts(b, " – |");
+        return;
+    }
+    char m[48], lo[48], hi[48];
+    zkbr_fmt(s->med, unit, m, sizeof m);
+    zkbr_fmt(s->min, unit, lo, sizeof lo);
+    zkbr_fmt(s->max, unit, hi, sizeof hi);
+    if (strcmp(lo, hi) == 0)
+        zkbr_buf_printf(b, " %s |", m);
+    else
+        zkbr_buf_printf(b, " %s (%s – %s) |", m, lo, hi);
+}
+
+static void score_cell(zkbr_buf *b, const zkbr_entry *e, int a)
+{
+    if (e->has_score[a])
+        zkbr_buf_printf(b, " %.2f |", e->score[a]);
+    else
+        zkbr_buf_puts(b, " – |");
+}
+
+static void normalization(zkbr_buf *b)
+{
+    zkbr_buf_puts(b,
+        "## How to read the scores\n\n"
+        "Scores compare the backends on one model; 1 is the best on that axis, ties share 1.\n\n"
+        "- proving time, verify time (median wall time per proof), peak memory (largest median peak RSS over the\n"
+        "  phases, including child processes), proof size: **score = best / value**, where best is the smallest\n"
+        "  value among the model's entries; so a backend twice as slow as the fastest scores 0.5.\n"
+        "- accuracy: **score = (100 − loss) / (100 − best loss)**, with the loss in percentage points\n"
+        "  (labelled data: float accuracy − proved accuracy; unlabelled: % of samples whose proved class differs\n"
+        "  from the float model's); a loss of 0 scores 1, and 0 is the score of a loss of 100 points.\n"
+        "- Only entries with at least one `ok` cell are scored. Baselines (no proof) are shown but not scored.\n"
+        "  Missing values and values ≤ 0 get no score (–) and are not used to pick the best.\n"
+        "- Failed, mismatched, timed-out, killed, crashed and unavailable cells are listed with their reason;\n"
+        "  they are never counted as zeros, and their partial measurements are never averaged in.\n"
+        "- Medians: an entry's figure is the median of its ok cells' medians over samples × repeats; the\n"
+        "  range is the smallest min to the largest max.\n\n");
+}
+
+zkb_status zkb_report_write_markdown(zkb_report *r, const char *path)
+{
+    if (!r || !path)
+        return ZKB_ERR_INVALID_ARG;
+    zkbr_buf b = {0};
+    char v[64], name[256];
+    size_t n_ok = 0, n_bad = 0;
+    for (size_t k = 0; k < r->n_kept; k++)
+        strcmp(r->recs[r->kept[k]].status, "ok") == 0 ? n_ok++ : n_bad++;
+    zkbr_buf_puts(&b, "# zkmlbench report\n\n");
+    zkbr_buf_printf(&b, "%zu cells (%zu ok, %zu not ok) from", r->n_kept, n_ok, n_bad);
+    for (size_t i = 0; i < r->n_inputs; i++) {
+        zkbr_buf_printf(&b, "%s `", i ? "," : "");
+        cell(&b, r->inputs[i]);
+        zkbr_buf_puts(&b, "`");
+    }
+    zkbr_buf_printf(&b, "%s\n\n", r->n_skipped ? "; some lines were skipped (listed at the end)." : ".");
+    zkbr_buf_puts(&b, "- **Machine:** ");
+    cell(&b, r->machines && r->machines[0] ? r->machines : "unknown");
+    zkbr_buf_puts(&b, "\n- **Versions:** ");
+    cell(&b, r->versions && r->versions[0] ? r->versions : "unknown");
+    zkbr_buf_puts(&b, "\n\n");
+    normalization(&b);
+
+    /* scores overview */
+    zkbr_buf_puts(&b, "## Scores\n\n| model | backend | status | accuracy | proving time | peak memory | proof size | verify time |\n"
+                      "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+    for (size_t i = 0; i < r->n_entries; i++) {
+        const zkbr_entry *e = &r->entries[i];
+        zkbr_buf_puts(&b, "| ");
+        cell(&b, r->models[e->model].name);
+        zkbr_buf_puts(&b, " | ");
+        cell(&b, e->label);
+        zkbr_buf_printf(&b, "%s | %s |", e->baseline ? " (baseline)" : "", e->status);
+        for (int a = 0; a < ZKB_REPORT_AXIS_COUNT; a++)
+            score_cell(&b, e, a);
+        zkbr_buf_puts(&b, "\n");
+    }
+    zkbr_buf_puts(&b, "\n");
+
+    for (size_t m = 0; m < r->n_models; m++) {
+        const zkbr_model *md = &r->models[m];
+        zkbr_buf_puts(&b, "## ");
+        cell(&b, md->name);
+        zkbr_buf_puts(&b, "\n\n");
+        if (md->params >= 0)
+            zkbr_buf_printf(&b, "%.0f parameters, dataset `%s`, fingerprint `%s`.\n\n", md->params, md->dataset, md->fingerprint);
+        if (zkbr_radar_drawable(r, m) == 0) {
+            zkbr_chart_radar_name(r, m, name, sizeof name);
+            zkbr_buf_printf(&b, "![normalized scores of %s](charts/%s)\n\n", md->name, name);
+        } else {
+            zkbr_buf_puts(&b, "No radar chart: no backend of this model could be scored (baselines are not "
+                              "scored, failures carry no numbers).\n\n");
+        }
+        zkbr_buf_puts(&b, "| backend | status | cells | samples | setup | witness | prove | verify | peak memory | proof size | circuit | accuracy loss | reason |\n"
+                          "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+        for (size_t i = 0; i < r->n_entries; i++) {
+            const zkbr_entry *e = &r->entries[i];
+            if (e->model != m)
+                continue;
+            zkbr_buf_puts(&b, "| ");
+            cell(&b, e->label);
+            zkbr_buf_printf(&b, "%s | %s | %zu", e->baseline ? " (baseline, no proof)" : "", e->status, e->n_recs);
+            if (e->n_ok < e->n_recs)
+                zkbr_buf_printf(&b, " (%zu ok)", e->n_ok);
+            if (e->n_ok == 0) {
+                /* a failure: no numbers at all */
+                zkbr_buf_puts(&b, " | | | | | | | | | | ");
+                cell(&b, e->reason);
+                zkbr_buf_puts(&b, " |\n");
+                continue;
+            }
+            zkbr_buf_printf(&b, " | %.0f |", e->samples);
+            stat_cell(&b, &e->wall[ZKBR_SETUP], ZKBR_UNIT_S);
+            stat_cell(&b, &e->wall[ZKBR_WITNESS], ZKBR_UNIT_S);
+            stat_cell(&b, &e->wall[ZKBR_PROVE], ZKBR_UNIT_S);
+            stat_cell(&b, &e->wall[ZKBR_VERIFY], ZKBR_UNIT_S);
+            stat_cell(&b, &e->peak, ZKBR_UNIT_BYTES);
+            stat_cell(&b, &e->proof_size, ZKBR_UNIT_BYTES);
+            if (e->circuit.have) {
+                zkbr_fmt(e->circuit.med, ZKBR_UNIT_COUNT, v, sizeof v);
+                zkbr_buf_printf(&b, " %s %s |", v, e->circuit_metric);
+            } else {
+                zkbr_buf_puts(&b, " – |");
+            }
+            if (e->acc.have)
+                zkbr_buf_printf(&b, e->acc_kind == ZKBR_ACC_DIFFERS ? " %.3g %% change class |" : " %.3g pts |", e->acc.med);
+            else
+                zkbr_buf_puts(&b, " – |");
+            zkbr_buf_puts(&b, " ");
+            if (e->other_failure) {
+                zkbr_buf_puts(&b, "another cell: ");
+                cell(&b, e->other_failure);
+            }
+            zkbr_buf_puts(&b, " |\n");
+        }
+        zkbr_buf_puts(&b, "\n");
+    }
+
+    /* scaling */
+    zkbr_buf_puts(&b, "## Scaling\n\nLeast-squares slope of log10(y) against log10(x), one point per model "
+                      "(the entry's median), over ok entries; a slope of 1 means y grows in proportion to x. "
+                      "– means fewer than two models with distinct x. r² in brackets.\n\n"
+                      "| backend | models | prove time ~ params | peak memory ~ params | circuit metric | prove time ~ circuit | peak memory ~ circuit |\n"
+                      "| --- | ---: | ---: | ---: | --- | ---: | ---: |\n");
+    for (size_t s = 0; s < r->n_series; s++) {
+        const zkbr_series *se = &r->series[s];
+        zkbr_buf_puts(&b, "| ");
+        cell(&b, se->label);
+        zkbr_buf_printf(&b, "%s | %zu |", se->baseline ? " (baseline)" : "", se->slope[ZKB_REPORT_TIME_VS_PARAMS].n);
+        for (uint32_t k = 0; k < ZKB_REPORT_SCALING_COUNT; k++) {
+            if (k == ZKB_REPORT_TIME_VS_CIRCUIT)
+                zkbr_buf_printf(&b, " %s |", se->circuit_metric[0] ? se->circuit_metric : "–");
+            if (se->slope[k].ok)
+                zkbr_buf_printf(&b, " %.2f (%.2f) |", se->slope[k].slope, se->slope[k].r2);
+            else
+                zkbr_buf_puts(&b, " – |");
+        }
+        zkbr_buf_puts(&b, "\n");
+    }
+    zkbr_buf_puts(&b, "\n");
+    for (uint32_t k = 0; k < ZKB_REPORT_SCALING_COUNT; k++)
+        if (zkbr_scaling_drawable(r, k) == 0)
+            zkbr_buf_printf(&b, "![%s](charts/scaling_%s.svg)\n\n", zkbr_scaling_names[k], zkbr_scaling_names[k]);
+
+    zkbr_buf_puts(&b, "## Charts per metric\n\n");
+    for (size_t i = 0; i < zkbr_n_bar_metrics; i++)
+        if (zkbr_bar_drawable(r, &zkbr_bar_metrics[i]) == 0)
+            zkbr_buf_printf(&b, "![%s](charts/bar_%s.svg)\n\n", zkbr_bar_metrics[i].title, zkbr_bar_metrics[i].name);
+
+    if (r->n_skipped) {
+        zkbr_buf_puts(&b, "## Skipped lines\n\n");
+        for (size_t i = 0; i < r->n_skipped; i++) {
+            zkbr_buf_puts(&b, "- ");
+            cell(&b, r->skipped[i]);
+            zkbr_buf_puts(&b, "\n");
+        }
+        zkbr_buf_puts(&b, "\n");
+    }
+    zkbr_buf_puts(&b, "Columns of results.csv and the schema of summary.json: docs/report.md.\n");
+    zkb_status st = zkbr_save(r, &b, path);
+    zkbr_buf_free(&b);
+    return st;
+}

@@ -1,0 +1,830 @@
+/* Reports: aggregation (medians, min/max, last record of a cell id),
+ * normalization, log-log slopes, failures carried with their reason, bad
+ * lines reported with their line number (zkb_report.h, lib/report/). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report_int.h"
+#include "zkmlbench/zkb_report.h"
+
+/* ---- fixture records ------------------------------------------------------ */
+
+typedef struct fx {
+    const char *id;        /* unique suffix of the cell id */
+    const char *backend;
+    const char *psys;
+    int baseline;
+    const char *model;
+    double params;
+    const char *status;    /* "ok", "failed", ... */
+    const char *reason;
+    int code;
+    double prove[3];       /* median, min, max; prove[0] == 0: no prove phase */
+    double verify;
+    double peak;           /* peak RSS of the prove phase */
+    double proof;          /* proof_size metric; < 0: not reported */
+    double constraints;    /* 0: not reported */
+    double loss;           /* labelled accuracy loss (ok only); < 0: unlabelled, 0 differ */
+    const char *option;    /* "proof_system=plonk" or NULL */
+} fx;
+
+static void add_stat(cJSON *o, const char *k, double med, double min, double max)
+{
+    cJSON *s = cJSON_AddObjectToObject(o, k);
+    cJSON_AddNumberToObject(s, "median", med);
+    cJSON_AddNumberToObject(s, "mean", med);
+    cJSON_AddNumberToObject(s, "stddev", 0);
+    cJSON_AddNumberToObject(s, "min", min);
+    cJSON_AddNumberToObject(s, "max", max);
+}
+
+static void add_phase(cJSON *ph, const char *name, double med, double min, double max, double rss)
+{
+    cJSON *p = cJSON_AddObjectToObject(ph, name);
+    cJSON_AddNumberToObject(p, "n", 2);
+    add_stat(p, "wall_s", med, min, max);
+    add_stat(p, "cpu_s", med, min, max);
+    add_stat(p, "peak_rss_bytes", rss, rss, rss);
+}
+
+static void add_metric(cJSON *m, const char *k, double v, const char *unit)
+{
+    cJSON *o = cJSON_AddObjectToObject(m, k);
+    cJSON_AddNumberToObject(o, "value", v);
+    cJSON_AddStringToObject(o, "unit", unit);
+    cJSON_AddNumberToObject(o, "n", 1);
+    cJSON_AddNumberToObject(o, "min", v);
+    cJSON_AddNumberToObject(o, "max", v);
+}
+
+/* One results.jsonl line (without the newline); caller frees. */
+static char *record(const fx *f)
+{
+    cJSON *j = cJSON_CreateObject();
+    char id[33];
+    snprintf(id, sizeof id, "%032llx", strtoull(f->id, NULL, 16)); /* ids are hex */
+    cJSON_AddStringToObject(j, "schema", "zkmlbench-result");
+    cJSON_AddNumberToObject(j, "schema_version", 1);
+    cJSON_AddStringToObject(j, "library_version", "0.1.0");
+    cJSON_AddStringToObject(j, "cell_id", id);
+    cJSON_AddStringToObject(j, "status", f->status);
+    if (strcmp(f->status, "ok") != 0) {
+        cJSON_AddStringToObject(j, "reason", f->reason);
+        cJSON_AddNumberToObject(j, "error_code", f->code);
+    }
+    cJSON *b = cJSON_AddObjectToObject(j, "backend");
+    cJSON_AddStringToObject(b, "name", f->backend);
+    cJSON_AddStringToObject(b, "version", "0.1.0");
+    cJSON_AddStringToObject(b, "proof_system", f->psys);
+    cJSON_AddBoolToObject(b, "baseline", f->baseline);
+    cJSON *o = cJSON_AddObjectToObject(j, "options");
+    if (f->option) {
+        const char *eq = strchr(f->option, '=');
+        char k[64];
+        snprintf(k, sizeof k, "%.*s", (int)(eq - f->option), f->option);
+        cJSON_AddStringToObject(o, k, eq + 1);
+    }
+    cJSON *q = cJSON_AddObjectToObject(j, "quant");
+    cJSON_AddStringToObject(q, "scheme", "pow2");
+    cJSON_AddNumberToObject(q, "scale", 8);
+    cJSON_AddStringToObject(q, "rounding", "half_up");
+    cJSON *m = cJSON_AddObjectToObject(j, "model");
+    char path[128], fp[33];
+    snprintf(path, sizeof path, "models/%s.json", f->model);
+    size_t h = 5381;
+    for (const char *p = f->model; *p; p++)
+        h = h * 33 + (unsigned char)*p;
+    snprintf(fp, sizeof fp, "%032zx", h);
+    cJSON_AddStringToObject(m, "path", path);
+    cJSON_AddStringToObject(m, "name", f->model);
+    cJSON_AddStringToObject(m, "fingerprint", fp);
+    cJSON_AddNumberToObject(m, "params", f->params);
+    cJSON_AddNumberToObject(j, "samples", 2);
+    cJSON_AddNumberToObject(j, "repeats", 1);
+    cJSON_AddStringToObject(j, "dataset", "synthetic");
+    if (strcmp(f->status, "unavailable") != 0) {
+        cJSON *ph = cJSON_AddObjectToObject(j, "phases");
+        add_phase(ph, "setup", 0.5, 0.5, 0.5, f->peak / 2);
+        if (f->prove[0] > 0)
+            add_phase(ph, "prove", f->prove[0], f->prove[1], f->prove[2], f->peak);
+        if (f->verify > 0)
+            add_phase(ph, "verify", f->verify, f->verify, f->verify, f->peak / 4);
+        cJSON *mt = cJSON_AddObjectToObject(j, "metrics");
+        if (f->proof >= 0)
+            add_metric(mt, "proof_size", f->proof, "bytes");
+        if (f->constraints > 0)
+            add_metric(mt, "constraints", f->constraints, "count");
+    }
+    cJSON *in = cJSON_AddObjectToObject(j, "infos");
+    cJSON_AddStringToObject(in, "framework_version", "fw 1.2");
+    if (strcmp(f->status, "ok") == 0) {
+        cJSON *a = cJSON_AddObjectToObject(j, "accuracy");
+        cJSON_AddNumberToObject(a, "samples", 2);
+        cJSON_AddBoolToObject(a, "labelled", f->loss >= 0);
+        cJSON_AddNumberToObject(a, "zk_class_differs", 0);
+        cJSON_AddNumberToObject(a, "zk_class_differs_pct", 0);
+        cJSON_AddNumberToObject(a, "fixed_class_differs", 0);
+        if (f->loss >= 0)
+            cJSON_AddNumberToObject(a, "accuracy_loss_points", f->loss);
+    }
+    cJSON *mc = cJSON_AddObjectToObject(j, "machine");
+    cJSON_AddStringToObject(mc, "cpu_model", "Test CPU <x86> & co");
+    cJSON_AddNumberToObject(mc, "cores", 2);
+    cJSON_AddNumberToObject(mc, "memory_bytes", 8589934592.0);
+    cJSON_AddStringToObject(mc, "os", "TestOS");
+    cJSON_AddStringToObject(mc, "kernel", "6.1");
+    cJSON_AddStringToObject(mc, "arch", "x86_64");
+    char *s = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    assert_non_null(s);
+    return s;
+}
+
+/* Lines joined with '\n' (and a final newline unless truncated_tail). */
+static char *join(const fx *v, size_t n, const char *tail)
+{
+    zkbr_buf b = {0};
+    for (size_t i = 0; i < n; i++) {
+        char *s = record(&v[i]);
+        zkbr_buf_printf(&b, "%s\n", s);
+        free(s);
+    }
+    if (tail)
+        zkbr_buf_puts(&b, tail);
+    assert_false(b.oom);
+    return b.p;
+}
+
+static zkb_report *report_of(const fx *v, size_t n, const char *tail)
+{
+    char *text = join(v, n, tail);
+    zkb_report *r = NULL;
+    assert_int_equal(zkb_report_new(&r), ZKB_OK);
+    assert_int_equal(zkb_report_add_text(r, "fixture.jsonl", text, strlen(text)), ZKB_OK);
+    free(text);
+    return r;
+}
+
+/* The entry of model x label, or -1. */
+static size_t entry(const zkb_report *r, const char *model, const char *label)
+{
+    for (size_t e = 0; e < zkb_report_entry_count(r); e++)
+        if (strcmp(zkb_report_model_name(r, zkb_report_entry_model(r, e)), model) == 0 &&
+            strcmp(zkb_report_entry_field(r, e, "label"), label) == 0)
+            return e;
+    return (size_t)-1;
+}
+
+/* ---- aggregation ------------------------------------------------------------ */
+
+static void test_medians_min_max(void **state)
+{
+    (void)state;
+    /* three ok cells of one model x backend (e.g. runs with other sample counts) */
+    const fx v[] = {
+        {"1", "circom", "groth16", 0, "m", 100, "ok", "", 0, {2, 1, 5}, 0.1, 1000, 256, 50, 0, NULL},
+        {"2", "circom", "groth16", 0, "m", 100, "ok", "", 0, {10, 3, 12}, 0.3, 3000, 256, 50, 0, NULL},
+        {"3", "circom", "groth16", 0, "m", 100, "ok", "", 0, {4, 0.5, 6}, 0.2, 2000, 256, 50, 0, NULL},
+    };
+    zkb_report *r = report_of(v, 3, NULL);
+    assert_int_equal(zkb_report_record_count(r), 3);
+    assert_int_equal(zkb_report_entry_count(r), 1);
+    size_t ok = 0;
+    assert_int_equal(zkb_report_entry_cells(r, 0, &ok), 3);
+    assert_int_equal(ok, 3);
+    double med, lo, hi;
+    assert_int_equal(zkb_report_entry_value(r, 0, "prove.wall_s", &med, &lo, &hi), ZKB_OK);
+    assert_float_equal(med, 4, 1e-12); /* median of 2, 10, 4 */
+    assert_float_equal(lo, 0.5, 1e-12); /* smallest min */
+    assert_float_equal(hi, 12, 1e-12);  /* largest max */
+    assert_int_equal(zkb_report_entry_value(r, 0, "verify.wall_s", &med, NULL, NULL), ZKB_OK);
+    assert_float_equal(med, 0.2, 1e-12);
+    /* peak memory: the largest phase peak of each cell (prove), median 2000 */
+    assert_int_equal(zkb_report_entry_value(r, 0, "peak_rss_bytes", &med, &lo, &hi), ZKB_OK);
+    assert_float_equal(med, 2000, 1e-9);
+    assert_float_equal(lo, 1000, 1e-9);
+    assert_float_equal(hi, 3000, 1e-9);
+    assert_int_equal(zkb_report_entry_value(r, 0, "circuit_size", &med, NULL, NULL), ZKB_OK);
+    assert_float_equal(med, 50, 0);
+    assert_string_equal(zkb_report_entry_field(r, 0, "circuit_metric"), "constraints");
+    assert_int_equal(zkb_report_entry_value(r, 0, "witness.wall_s", &med, NULL, NULL), ZKB_ERR_NOT_FOUND);
+    assert_int_equal(zkb_report_entry_value(r, 0, "nonsense", &med, NULL, NULL), ZKB_ERR_NOT_FOUND);
+    zkb_report_free(r);
+}
+
+static void test_last_record_of_a_cell_wins(void **state)
+{
+    (void)state;
+    /* the same cell id twice (a --force rerun): only the second counts */
+    const fx v[] = {
+        {"7", "circom", "groth16", 0, "m", 100, "ok", "", 0, {100, 100, 100}, 0.1, 1000, 256, 0, 0, NULL},
+        {"7", "circom", "groth16", 0, "m", 100, "ok", "", 0, {3, 3, 3}, 0.1, 1000, 256, 0, 0, NULL},
+    };
+    zkb_report *r = report_of(v, 2, NULL);
+    assert_int_equal(zkb_report_record_count(r), 1);
+    double med;
+    assert_int_equal(zkb_report_entry_value(r, 0, "prove.wall_s", &med, NULL, NULL), ZKB_OK);
+    assert_float_equal(med, 3, 0);
+    /* and across inputs: a second file with the same id replaces it again */
+    const fx w[] = {{"7", "circom", "groth16", 0, "m", 100, "ok", "", 0, {5, 5, 5}, 0.1, 1000, 256, 0, 0, NULL}};
+    char *t = join(w, 1, NULL);
+    assert_int_equal(zkb_report_add_text(r, "second.jsonl", t, strlen(t)), ZKB_OK);
+    free(t);
+    assert_int_equal(zkb_report_record_count(r), 1);
+    assert_int_equal(zkb_report_entry_value(r, 0, "prove.wall_s", &med, NULL, NULL), ZKB_OK);
+    assert_float_equal(med, 5, 0);
+    zkb_report_free(r);
+}
+
+static void test_variants(void **state)
+{
+    (void)state;
+    const fx v[] = {
+        {"1", "circom", "groth16", 0, "m", 100, "ok", "", 0, {2, 2, 2}, 0.1, 100, 256, 10, 0, NULL},
+        /* the backend's own proof system set explicitly: the same entry */
+        {"2", "circom", "groth16", 0, "m", 100, "ok", "", 0, {4, 4, 4}, 0.1, 100, 256, 10, 0, "proof_system=groth16"},
+        /* another proof system: its own entry and label */
+        {"3", "circom", "groth16", 0, "m", 100, "ok", "", 0, {9, 9, 9}, 0.1, 100, 800, 10, 0, "proof_system=plonk"},
+        {"4", "circom", "groth16", 0, "m", 100, "ok", "", 0, {1, 1, 1}, 0.1, 100, 256, 10, 0, "weights=private"},
+    };
+    zkb_report *r = report_of(v, 4, NULL);
+    assert_int_equal(zkb_report_entry_count(r), 3);
+    size_t g = entry(r, "m", "circom/groth16"), p = entry(r, "m", "circom/plonk"),
+           w = entry(r, "m", "circom/groth16 weights=private");
+    assert_true(g != (size_t)-1 && p != (size_t)-1 && w != (size_t)-1);
+    assert_int_equal(zkb_report_entry_cells(r, g, NULL), 2);
+    assert_string_equal(zkb_report_entry_field(r, g, "variant"), "");
+    assert_string_equal(zkb_report_entry_field(r, p, "variant"), "proof_system=plonk");
+    assert_string_equal(zkb_report_entry_field(r, p, "proof_system"), "plonk");
+    assert_string_equal(zkb_report_entry_field(r, w, "variant"), "weights=private");
+    double med;
+    assert_int_equal(zkb_report_entry_value(r, g, "prove.wall_s", &med, NULL, NULL), ZKB_OK);
+    assert_float_equal(med, 3, 1e-12); /* median of 2 and 4 */
+    assert_int_equal(zkb_report_series_count(r), 3);
+
+    /* another quantization is another variant; other weights under the same
+     * name are another model, told apart by fingerprint */
+    const fx q = {"5", "circom", "groth16", 0, "m", 100, "ok", "", 0, {2, 2, 2}, 0.1, 100, 256, 10, 0, NULL};
+    char *a = record(&q);
+    char *sc = strstr(a, "\"scale\":8");
+    assert_non_null(sc);
+    sc[strlen("\"scale\":")] = '9';
+    const fx o = {"6", "circom", "groth16", 0, "m", 100, "ok", "", 0, {2, 2, 2}, 0.1, 100, 256, 10, 0, NULL};
+    char *b = record(&o);
+    char *fp = strstr(b, "\"fingerprint\":\"");
+    assert_non_null(fp);
+    memcpy(fp + strlen("\"fingerprint\":\""), "ffffffff", 8);
+    char *t = NULL;
+    assert_true(asprintf(&t, "%s\n%s\n", a, b) > 0);
+    assert_int_equal(zkb_report_add_text(r, "more.jsonl", t, strlen(t)), ZKB_OK);
+    free(a);
+    free(b);
+    free(t);
+    assert_int_equal(zkb_report_model_count(r), 2);
+    assert_string_equal(zkb_report_model_name(r, 0), "m#00000000");
+    assert_string_equal(zkb_report_model_name(r, 1), "m#ffffffff");
+    size_t qe = entry(r, "m#00000000", "circom/groth16 quant=pow2/9/half_up");
+    assert_true(qe != (size_t)-1);
+    assert_string_equal(zkb_report_entry_field(r, qe, "variant"), "quant=pow2/9/half_up");
+    assert_true(entry(r, "m#ffffffff", "circom/groth16") != (size_t)-1);
+    zkb_report_free(r);
+}
+
+/* ---- normalization ------------------------------------------------------------ */
+
+static void test_normalization(void **state)
+{
+    (void)state;
+    const fx v[] = {
+        /* A: faster, bigger memory, smaller proof, labelled loss 0 */
+        {"a1", "alpha", "groth16", 0, "m", 100, "ok", "", 0, {2, 2, 2}, 0.5, 100, 200, 10, 0, NULL},
+        /* B: twice as slow, half the memory, 4x the proof, same verify, loss 2 points */
+        {"b1", "beta", "plonk", 0, "m", 100, "ok", "", 0, {4, 4, 4}, 0.5, 50, 800, 10, 2, NULL},
+        /* C: zero proof size (not a measurement): no proof score */
+        {"c1", "gamma", "halo2", 0, "m", 100, "ok", "", 0, {8, 8, 8}, 1.0, 400, 0, 10, 0, NULL},
+        /* the baseline and a failure: never scored */
+        {"d1", "reference", "none", 1, "m", 100, "ok", "", 0, {1e-6, 1e-6, 1e-6}, 1e-7, 10, 0, 0, 0, NULL},
+        {"e1", "delta", "x", 0, "m", 100, "failed", "failed: proof did not verify in verify, sample 0", 12,
+         {1e-3, 1e-3, 1e-3}, 0, 5, 1, 10, 0, NULL},
+    };
+    zkb_report *r = report_of(v, 5, NULL);
+    size_t a = entry(r, "m", "alpha/groth16"), b = entry(r, "m", "beta/plonk"), c = entry(r, "m", "gamma/halo2"),
+           d = entry(r, "m", "reference"), e = entry(r, "m", "delta/x");
+    assert_true(a != (size_t)-1 && b != (size_t)-1 && c != (size_t)-1 && d != (size_t)-1 && e != (size_t)-1);
+    double s;
+    assert_int_equal(zkb_report_entry_score(r, a, ZKB_REPORT_AXIS_PROVE_TIME, &s), ZKB_OK);
+    assert_float_equal(s, 1.0, 1e-12);
+    assert_int_equal(zkb_report_entry_score(r, b, ZKB_REPORT_AXIS_PROVE_TIME, &s), ZKB_OK);
+    assert_float_equal(s, 0.5, 1e-12);
+    assert_int_equal(zkb_report_entry_score(r, c, ZKB_REPORT_AXIS_PROVE_TIME, &s), ZKB_OK);
+    assert_float_equal(s, 0.25, 1e-12);
+    assert_int_equal(zkb_report_entry_score(r, a, ZKB_REPORT_AXIS_PEAK_MEMORY, &s), ZKB_OK);
+    assert_float_equal(s, 0.5, 1e-12);
+    assert_int_equal(zkb_report_entry_score(r, b, ZKB_REPORT_AXIS_PEAK_MEMORY, &s), ZKB_OK);
+    assert_float_equal(s, 1.0, 1e-12);
+    assert_int_equal(zkb_report_entry_score(r, b, ZKB_REPORT_AXIS_PROOF_SIZE, &s), ZKB_OK);
+    assert_float_equal(s, 0.25, 1e-12);
+    assert_int_equal(zkb_report_entry_score(r, c, ZKB_REPORT_AXIS_PROOF_SIZE, &s), ZKB_ERR_NOT_FOUND);
+    /* ties share 1 */
+    assert_int_equal(zkb_report_entry_score(r, a, ZKB_REPORT_AXIS_VERIFY_TIME, &s), ZKB_OK);
+    assert_float_equal(s, 1.0, 1e-12);
+    assert_int_equal(zkb_report_entry_score(r, b, ZKB_REPORT_AXIS_VERIFY_TIME, &s), ZKB_OK);
+    assert_float_equal(s, 1.0, 1e-12);
+    assert_int_equal(zkb_report_entry_score(r, c, ZKB_REPORT_AXIS_VERIFY_TIME, &s), ZKB_OK);
+    assert_float_equal(s, 0.5, 1e-12);
+    /* accuracy: (100 - 2) / (100 - 0) */
+    assert_int_equal(zkb_report_entry_score(r, a, ZKB_REPORT_AXIS_ACCURACY, &s), ZKB_OK);
+    assert_float_equal(s, 1.0, 1e-12);
+    assert_int_equal(zkb_report_entry_score(r, b, ZKB_REPORT_AXIS_ACCURACY, &s), ZKB_OK);
+    assert_float_equal(s, 0.98, 1e-12);
+    assert_string_equal(zkb_report_entry_field(r, b, "accuracy_kind"), "labelled");
+    /* the baseline (1 us) is not the best time: it is not scored at all */
+    for (uint32_t ax = 0; ax < ZKB_REPORT_AXIS_COUNT; ax++) {
+        assert_int_equal(zkb_report_entry_score(r, d, ax, &s), ZKB_ERR_NOT_FOUND);
+        assert_int_equal(zkb_report_entry_score(r, e, ax, &s), ZKB_ERR_NOT_FOUND);
+    }
+    assert_true(zkb_report_entry_baseline(r, d));
+    assert_int_equal(zkb_report_entry_score(r, a, ZKB_REPORT_AXIS_COUNT, &s), ZKB_ERR_INVALID_ARG);
+    assert_string_equal(zkb_report_axis_name(ZKB_REPORT_AXIS_PEAK_MEMORY), "peak_memory");
+    assert_null(zkb_report_axis_name(99));
+    zkb_report_free(r);
+}
+
+/* ---- slopes ----------------------------------------------------------------------- */
+
+static void test_slopes(void **state)
+{
+    (void)state;
+    const fx v[] = {
+        /* exact power laws: time ~ params^1, memory ~ params^log10(4) */
+        {"1", "alpha", "g", 0, "m1", 10, "ok", "", 0, {1, 1, 1}, 0.1, 1e6, 10, 20, 0, NULL},
+        {"2", "alpha", "g", 0, "m2", 100, "ok", "", 0, {10, 10, 10}, 0.1, 4e6, 10, 2000, 0, NULL},
+        {"3", "alpha", "g", 0, "m3", 1000, "ok", "", 0, {100, 100, 100}, 0.1, 16e6, 10, 200000, 0, NULL},
+        /* not exact: log10 t = 0, log10 30, log10 200 at log10 x = 1, 2, 3 */
+        {"4", "beta", "p", 0, "m1", 10, "ok", "", 0, {1, 1, 1}, 0.1, 1e6, 10, 0, 0, NULL},
+        {"5", "beta", "p", 0, "m2", 100, "ok", "", 0, {30, 30, 30}, 0.1, 1e6, 10, 0, 0, NULL},
+        {"6", "beta", "p", 0, "m3", 1000, "ok", "", 0, {200, 200, 200}, 0.1, 1e6, 10, 0, 0, NULL},
+        /* a failure on a fourth model does not count as a point */
+        {"7", "beta", "p", 0, "m4", 10000, "killed", "killed: memory cap 256 MiB in prove, sample 0", 10,
+         {1e-3, 1e-3, 1e-3}, 0, 1, 10, 0, 0, NULL},
+        /* one point only */
+        {"8", "gamma", "h", 0, "m1", 10, "ok", "", 0, {1, 1, 1}, 0.1, 1e6, 10, 0, 0, NULL},
+    };
+    zkb_report *r = report_of(v, 8, NULL);
+    assert_int_equal(zkb_report_series_count(r), 3);
+    double slope, r2;
+    size_t pts;
+    size_t s_alpha = (size_t)-1, s_beta = (size_t)-1, s_gamma = (size_t)-1;
+    for (size_t s = 0; s < zkb_report_series_count(r); s++) {
+        const char *l = zkb_report_series_label(r, s);
+        if (strcmp(l, "alpha/g") == 0)
+            s_alpha = s;
+        else if (strcmp(l, "beta/p") == 0)
+            s_beta = s;
+        else if (strcmp(l, "gamma/h") == 0)
+            s_gamma = s;
+    }
+    assert_true(s_alpha != (size_t)-1 && s_beta != (size_t)-1 && s_gamma != (size_t)-1);
+    assert_int_equal(zkb_report_series_slope(r, s_alpha, ZKB_REPORT_TIME_VS_PARAMS, &slope, &r2, &pts), ZKB_OK);
+    assert_float_equal(slope, 1.0, 1e-12);
+    assert_float_equal(r2, 1.0, 1e-12);
+    assert_int_equal(pts, 3);
+    assert_int_equal(zkb_report_series_slope(r, s_alpha, ZKB_REPORT_MEMORY_VS_PARAMS, &slope, NULL, NULL), ZKB_OK);
+    assert_float_equal(slope, log10(4.0), 1e-12);
+    /* against constraints 20, 2000, 200000: two decades per step, time one decade: 0.5 */
+    assert_int_equal(zkb_report_series_slope(r, s_alpha, ZKB_REPORT_TIME_VS_CIRCUIT, &slope, NULL, NULL), ZKB_OK);
+    assert_float_equal(slope, 0.5, 1e-12);
+    /* by hand: mean x 2; slope = sum (x - 2)(y - ybar) / sum (x - 2)^2 = (log10 200 - 0) / 2 */
+    assert_int_equal(zkb_report_series_slope(r, s_beta, ZKB_REPORT_TIME_VS_PARAMS, &slope, &r2, &pts), ZKB_OK);
+    assert_int_equal(pts, 3);
+    assert_float_equal(slope, log10(200.0) / 2, 1e-12);
+    double y[3] = {0, log10(30.0), log10(200.0)}, yb = (y[0] + y[1] + y[2]) / 3, syy = 0;
+    for (int i = 0; i < 3; i++)
+        syy += (y[i] - yb) * (y[i] - yb);
+    assert_float_equal(r2, (log10(200.0) * log10(200.0) / 2) / syy, 1e-12);
+    /* beta reports no circuit size: no slope, no points */
+    assert_int_equal(zkb_report_series_slope(r, s_beta, ZKB_REPORT_TIME_VS_CIRCUIT, &slope, NULL, &pts),
+                     ZKB_ERR_NOT_FOUND);
+    assert_int_equal(pts, 0);
+    assert_int_equal(zkb_report_series_slope(r, s_gamma, ZKB_REPORT_TIME_VS_PARAMS, &slope, NULL, &pts),
+                     ZKB_ERR_NOT_FOUND);
+    assert_int_equal(pts, 1);
+    /* the fit itself: same x twice is no slope */
+    double xs[] = {5, 5}, ys[] = {1, 2};
+    zkbr_slope f = zkbr_loglog_fit(xs, ys, 2);
+    assert_false(f.ok);
+    zkb_report_free(r);
+}
+
+/* ---- failures ----------------------------------------------------------------------- */
+
+static void test_failures_carry_their_reason(void **state)
+{
+    (void)state;
+    const fx v[] = {
+        {"1", "circom", "groth16", 0, "m", 100, "failed", "failed: proof did not verify in verify, sample 0: pairing", 12,
+         {7, 7, 7}, 0, 100, 256, 10, 0, NULL},
+        {"2", "ezkl", "halo2-kzg", 0, "m", 100, "failed",
+         "failed: outputs differ from the reference in verify, sample 3: [1] vs [2]", 13, {7, 7, 7}, 0, 100, 256, 10, 0, NULL},
+        {"3", "noir", "ultrahonk", 0, "m", 100, "unavailable", "unavailable: nargo not found in PATH", 6,
+         {0, 0, 0}, 0, 0, -1, 0, 0, NULL},
+        {"4", "circom", "groth16", 0, "m", 100, "killed", "killed: memory cap 256 MiB in prove, sample 0", 10,
+         {0, 0, 0}, 0, 0, -1, 0, 0, "proof_system=plonk"},
+        {"5", "circom", "groth16", 0, "m", 100, "timeout", "timeout: 2 s in witness, sample 0", 9,
+         {0, 0, 0}, 0, 0, -1, 0, 0, "proof_system=fflonk"},
+        /* ok, then a later failed rerun (other samples): the numbers are the ok cell's */
+        {"6", "alpha", "g", 0, "m", 100, "ok", "", 0, {2, 2, 2}, 0.1, 100, 10, 0, 0, NULL},
+        {"7", "alpha", "g", 0, "m", 100, "crashed", "crashed: signal 11 (Segmentation fault) in prove, sample 1", 11,
+         {1000, 1000, 1000}, 0, 1e12, 10, 0, 0, NULL},
+    };
+    zkb_report *r = report_of(v, 7, NULL);
+    struct {
+        const char *label, *status, *reason;
+    } want[] = {
+        {"circom/groth16", "failed", "pairing"},
+        {"ezkl/halo2-kzg", "mismatch", "outputs differ"},
+        {"noir/ultrahonk", "unavailable", "nargo not found"},
+        {"circom/plonk", "killed", "memory cap 256 MiB"},
+        {"circom/fflonk", "timeout", "2 s in witness"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        size_t e = entry(r, "m", want[i].label);
+        assert_true(e != (size_t)-1);
+        assert_string_equal(zkb_report_entry_field(r, e, "status"), want[i].status);
+        assert_non_null(strstr(zkb_report_entry_field(r, e, "reason"), want[i].reason));
+        /* never a number: not 0, not the partial phases */
+        double med = -1;
+        assert_int_equal(zkb_report_entry_value(r, e, "prove.wall_s", &med, NULL, NULL), ZKB_ERR_NOT_FOUND);
+        assert_int_equal(zkb_report_entry_value(r, e, "peak_rss_bytes", &med, NULL, NULL), ZKB_ERR_NOT_FOUND);
+        assert_int_equal(zkb_report_entry_value(r, e, "proof_size_bytes", &med, NULL, NULL), ZKB_ERR_NOT_FOUND);
+        assert_float_equal(med, -1, 0);
+        size_t ok = 9;
+        assert_int_equal(zkb_report_entry_cells(r, e, &ok), 1);
+        assert_int_equal(ok, 0);
+    }
+    assert_string_equal(zkb_report_entry_field(r, entry(r, "m", "circom/plonk"), "variant"), "proof_system=plonk");
+    size_t e = entry(r, "m", "alpha/g");
+    assert_string_equal(zkb_report_entry_field(r, e, "status"), "ok");
+    assert_string_equal(zkb_report_entry_field(r, e, "reason"), "");
+    size_t ok;
+    assert_int_equal(zkb_report_entry_cells(r, e, &ok), 2);
+    assert_int_equal(ok, 1);
+    double med, hi;
+    assert_int_equal(zkb_report_entry_value(r, e, "prove.wall_s", &med, NULL, &hi), ZKB_OK);
+    assert_float_equal(med, 2, 0);
+    assert_float_equal(hi, 2, 0);
+    assert_int_equal(zkb_report_entry_value(r, e, "peak_rss_bytes", &med, NULL, &hi), ZKB_OK);
+    assert_float_equal(hi, 100, 0);
+    /* only alpha is scored (1 on every axis it has) */
+    double s;
+    assert_int_equal(zkb_report_entry_score(r, e, ZKB_REPORT_AXIS_PROVE_TIME, &s), ZKB_OK);
+    assert_float_equal(s, 1, 0);
+    zkb_report_free(r);
+}
+
+/* ---- bad lines ------------------------------------------------------------------------ */
+
+static void test_bad_lines_are_reported_and_skipped(void **state)
+{
+    (void)state;
+    const fx good = {"1", "alpha", "g", 0, "m", 100, "ok", "", 0, {2, 2, 2}, 0.1, 100, 10, 0, 0, NULL};
+    const fx good2 = {"2", "beta", "g", 0, "m", 100, "ok", "", 0, {3, 3, 3}, 0.1, 100, 10, 0, 0, NULL};
+    char *a = record(&good), *b = record(&good2);
+    char *v2 = strdup(a);
+    char *p = strstr(v2, "\"schema_version\":1");
+    assert_non_null(p);
+    p[strlen("\"schema_version\":")] = '2';
+    zkbr_buf t = {0};
+    /* 1 good, 2 garbage, 3 blank, 4 schema 2, 5 good (CRLF), 6 a JSON array, 7 truncated, no newline */
+    zkbr_buf_printf(&t, "%s\n{\"oops\": \n\n%s\n%s\r\n[1,2]\n%.*s", a, v2, b, (int)(strlen(a) / 2), a);
+    zkb_report *r = NULL;
+    assert_int_equal(zkb_report_new(&r), ZKB_OK);
+    assert_int_equal(zkb_report_add_text(r, "dir/results.jsonl", t.p, t.len), ZKB_OK);
+    assert_int_equal(zkb_report_record_count(r), 2);
+    assert_int_equal(zkb_report_skipped_count(r), 4);
+    assert_non_null(strstr(zkb_report_skipped(r, 0), "dir/results.jsonl:2: "));
+    assert_non_null(strstr(zkb_report_skipped(r, 1), "dir/results.jsonl:4: unknown schema_version"));
+    assert_non_null(strstr(zkb_report_skipped(r, 2), "dir/results.jsonl:6: "));
+    assert_non_null(strstr(zkb_report_skipped(r, 3), "dir/results.jsonl:7: truncated last line"));
+    assert_null(zkb_report_skipped(r, 4));
+    assert_int_equal(zkb_report_entry_count(r), 2);
+    /* a missing file is an error with the path in the message */
+    assert_int_equal(zkb_report_add_path(r, "/nonexistent/zkb-report-test"), ZKB_ERR_NOT_FOUND);
+    assert_non_null(strstr(zkb_report_last_error(r), "/nonexistent/zkb-report-test"));
+    zkb_report_free(r);
+    zkbr_buf_free(&t);
+    free(a);
+    free(b);
+    free(v2);
+}
+
+/* ---- SVG ----------------------------------------------------------------------------- */
+
+static void test_escaping(void **state)
+{
+    (void)state;
+    zkbr_buf b = {0};
+    zkbr_xml_escape(&b, "a<b>&\"'\x01\tz\xff\xc3\xa9");
+    assert_string_equal(b.p, "a&lt;b&gt;&amp;&quot;&apos; z?\xc3\xa9");
+    zkbr_buf_free(&b);
+    char *f = zkbr_fit("abcdefghijklmnopqrstuvwxyz", 10, 60);
+    assert_non_null(f);
+    assert_true(strlen(f) < 26 && strstr(f, "...") != NULL);
+    assert_true(zkbr_text_width(f, 10) <= 60);
+    free(f);
+    char **lines;
+    size_t n = zkbr_wrap("one two three four five six seven", 10, 70, &lines);
+    assert_true(n >= 3);
+    for (size_t i = 0; i < n; i++)
+        assert_true(zkbr_text_width(lines[i], 10) <= 70);
+    zkbr_lines_free(lines, n);
+    char v[48];
+    zkbr_fmt(1.5e-3, ZKBR_UNIT_S, v, sizeof v);
+    assert_string_equal(v, "1.5 ms");
+    zkbr_fmt(2.5e-7, ZKBR_UNIT_S, v, sizeof v);
+    assert_string_equal(v, "250 ns");
+    zkbr_fmt(1000.0 * 1024 * 1024, ZKBR_UNIT_BYTES, v, sizeof v);
+    assert_string_equal(v, "1000 MiB");
+    zkbr_fmt(256, ZKBR_UNIT_BYTES, v, sizeof v);
+    assert_string_equal(v, "256 B");
+    zkbr_fmt(44530, ZKBR_UNIT_COUNT, v, sizeof v);
+    assert_string_equal(v, "44.5k");
+    char slug[64];
+    zkbr_slug("../a b/c", slug, sizeof slug);
+    assert_string_equal(slug, "_._a_b_c");
+}
+
+/* A small XML well-formedness check: balanced tags, quoted attributes, no
+ * stray '<' or '&' in text. Returns NULL or what is wrong. */
+static const char *xml_check(const char *s)
+{
+    const char *stack[64];
+    size_t lens[64], depth = 0;
+    int root_seen = 0;
+    const char *p = s;
+    if (strncmp(p, "<?xml", 5) == 0) {
+        p = strstr(p, "?>");
+        if (!p)
+            return "unterminated declaration";
+        p += 2;
+    }
+    while (*p) {
+        if (*p == '<') {
+            if (p[1] == '/') {
+                const char *n = p + 2, *e = strchr(n, '>');
+                if (!e || depth == 0)
+                    return "stray end tag";
+                depth--;
+                if ((size_t)(e - n) != lens[depth] || strncmp(n, stack[depth], lens[depth]) != 0)
+                    return "mismatched end tag";
+                p = e + 1;
+                continue;
+            }
+            const char *n = p + 1;
+            size_t l = strcspn(n, " \t\n/>");
+            if (l == 0)
+                return "empty tag name";
+            const char *q = n + l;
+            for (;;) {
+                q += strspn(q, " \t\n");
+                if (*q == '>' || (*q == '/' && q[1] == '>'))
+                    break;
+                size_t al = strcspn(q, "= \t\n>");
+                if (al == 0 || q[al] != '=' || (q[al + 1] != '"' && q[al + 1] != '\''))
+                    return "unquoted attribute";
+                char quote = q[al + 1];
+                const char *v = q + al + 2, *ve = strchr(v, quote);
+                if (!ve)
+                    return "unterminated attribute";
+                for (const char *c = v; c < ve; c++)
+                    if (*c == '<')
+                        return "'<' in an attribute";
+                q = ve + 1;
+            }
+            if (depth == 0 && root_seen)
+                return "second root element";
+            root_seen = 1;
+            if (*q == '/') {
+                p = q + 2;
+            } else {
+                if (depth == 64)
+                    return "too deep";
+                stack[depth] = n;
+                lens[depth++] = l;
+                p = q + 1;
+            }
+            continue;
+        }
+        if (*p == '&') {
+            static const char *const ents[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&apos;"};
+            int ok = 0;
+            for (size_t i = 0; i < 5; i++)
+                ok |= strncmp(p, ents[i], strlen(ents[i])) == 0;
+            if (!ok)
+                return "bare '&'";
+        }
+        if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r')
+            return "control character";
+        if (*p == '>' && depth > 0 && stack[depth - 1] && strncmp(stack[depth - 1], "text", 4) == 0)
+            return "'>' in text";
+        p++;
+    }
+    return depth == 0 && root_seen ? NULL : "unclosed element";
+}
+
+static void test_svg_well_formed_and_escaped(void **state)
+{
+    (void)state;
+    const fx v[] = {
+        {"1", "al<pha>", "g&1", 0, "m<&\"1>", 10, "ok", "", 0, {1, 0.5, 2}, 0.1, 1e6, 256, 20, 0, NULL},
+        {"2", "al<pha>", "g&1", 0, "m2", 1000, "ok", "", 0, {10, 9, 11}, 0.1, 4e6, 256, 2000, 0, NULL},
+        {"3", "beta", "p", 0, "m<&\"1>", 10, "ok", "", 0, {3, 3, 3}, 0.2, 2e6, 800, 30, -1, NULL},
+        {"4", "gamma", "h", 0, "m<&\"1>", 10, "failed", "failed: <script>alert('x')</script> & ]]> \x01 done", 4,
+         {0, 0, 0}, 0, 0, -1, 0, 0, NULL},
+        {"5", "reference", "none", 1, "m2", 1000, "ok", "", 0, {1e-6, 1e-6, 2e-6}, 1e-7, 1e6, 0, 0, 0, NULL},
+    };
+    zkb_report *r = report_of(v, 5, NULL);
+    /* the checker itself rejects what it should */
+    assert_non_null(xml_check("<svg><text>a<b</text></svg>"));
+    assert_non_null(xml_check("<svg><text>a & b</text></svg>"));
+    assert_non_null(xml_check("<svg x=1></svg>"));
+    assert_non_null(xml_check("<svg><g></svg>"));
+    assert_null(xml_check("<?xml version=\"1.0\"?>\n<svg a=\"1\"><g/><text>a &amp; b</text></svg>"));
+    const char *bad;
+    size_t drawn = 0;
+    for (size_t m = 0; m < zkb_report_model_count(r); m++) {
+        if (zkbr_radar_drawable(r, m) != 0)
+            continue;
+        zkbr_buf b = {0};
+        assert_int_equal(zkbr_chart_radar(r, m, &b), 0);
+        bad = xml_check(b.p);
+        if (bad)
+            fail_msg("radar of %s: %s\n%s", zkb_report_model_name(r, m), bad, b.p);
+        assert_null(strstr(b.p, "<script"));
+        assert_non_null(strstr(b.p, "al&lt;pha&gt;/g&amp;1"));
+        assert_non_null(strstr(b.p, "Test CPU &lt;x86&gt; &amp; co")); /* the caption */
+        zkbr_buf_free(&b);
+        drawn++;
+    }
+    assert_int_equal(drawn, 2); /* both models have a scored (ok, non-baseline) entry */
+    for (size_t i = 0; i < zkbr_n_bar_metrics; i++) {
+        if (zkbr_bar_drawable(r, &zkbr_bar_metrics[i]) != 0)
+            continue;
+        zkbr_buf b = {0};
+        assert_int_equal(zkbr_chart_bar(r, &zkbr_bar_metrics[i], &b), 0);
+        bad = xml_check(b.p);
+        if (bad)
+            fail_msg("bar %s: %s", zkbr_bar_metrics[i].name, bad);
+        assert_null(strstr(b.p, "<script"));
+        zkbr_buf_free(&b);
+    }
+    for (uint32_t k = 0; k < ZKB_REPORT_SCALING_COUNT; k++) {
+        if (zkbr_scaling_drawable(r, k) != 0)
+            continue;
+        zkbr_buf b = {0};
+        assert_int_equal(zkbr_chart_scaling(r, k, &b), 0);
+        bad = xml_check(b.p);
+        if (bad)
+            fail_msg("scaling %u: %s", k, bad);
+        zkbr_buf_free(&b);
+    }
+    zkb_report_free(r);
+}
+
+/* ---- writers ----------------------------------------------------------------------------- */
+
+static size_t csv_fields(const char *line, size_t len)
+{
+    size_t n = 1;
+    int q = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (line[i] == '"')
+            q = !q;
+        else if (line[i] == ',' && !q)
+            n++;
+    }
+    return n;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    zkbr_buf b = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        zkbr_buf_put(&b, chunk, n);
+    fclose(f);
+    return b.p;
+}
+
+static void test_write_all(void **state)
+{
+    (void)state;
+    const fx v[] = {
+        {"1", "alpha", "g", 0, "m", 10, "ok", "", 0, {1, 0.5, 2}, 0.1, 1e6, 256, 20, 0, NULL},
+        {"2", "beta", "p", 0, "m", 10, "failed", "failed: a, \"quoted\" | reason", 12, {5, 5, 5}, 0, 1e6, 256, 20, 0, NULL},
+    };
+    zkb_report *r = report_of(v, 2, "{\"truncated");
+    char dir[] = "/tmp/zkb-report-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char out[256];
+    snprintf(out, sizeof out, "%s/out/nested", dir);
+    assert_int_equal(zkb_report_write(r, out), ZKB_OK);
+    assert_true(zkb_report_file_count(r) >= 5);
+    char path[512];
+    snprintf(path, sizeof path, "%s/results.csv", out);
+    char *csv = slurp(path);
+    /* every row has the header's field count; the failed row has an empty prove median */
+    const char *line = csv;
+    size_t header = 0, rows = 0;
+    while (*line) {
+        const char *e = strstr(line, "\r\n");
+        assert_non_null(e);
+        size_t n = csv_fields(line, (size_t)(e - line));
+        if (!header)
+            header = n;
+        else
+            assert_int_equal(n, header);
+        rows++;
+        line = e + 2;
+    }
+    assert_int_equal(rows, 3);
+    assert_non_null(strstr(csv, "\"failed: a, \"\"quoted\"\" | reason\""));
+    free(csv);
+    snprintf(path, sizeof path, "%s/summary.json", out);
+    char *js = slurp(path);
+    cJSON *j = cJSON_Parse(js);
+    assert_non_null(j);
+    const cJSON *models = cJSON_GetObjectItem(j, "models");
+    assert_int_equal(cJSON_GetArraySize(models), 1);
+    const cJSON *es = cJSON_GetObjectItem(cJSON_GetArrayItem(models, 0), "entries");
+    assert_int_equal(cJSON_GetArraySize(es), 2);
+    const cJSON *failed = cJSON_GetArrayItem(es, 1);
+    assert_string_equal(cJSON_GetObjectItem(failed, "status")->valuestring, "failed");
+    assert_non_null(cJSON_GetObjectItem(failed, "reason"));
+    assert_null(cJSON_GetObjectItem(failed, "phases"));
+    assert_null(cJSON_GetObjectItem(failed, "scores"));
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "skipped_lines")), 1);
+    cJSON_Delete(j);
+    free(js);
+    snprintf(path, sizeof path, "%s/report.md", out);
+    char *md = slurp(path);
+    assert_non_null(strstr(md, "failed: a, \"quoted\" \\| reason"));
+    assert_non_null(strstr(md, "best / value"));
+    assert_non_null(strstr(md, "fixture.jsonl:3: truncated last line"));
+    free(md);
+    for (size_t i = 0; i < zkb_report_file_count(r); i++)
+        assert_int_equal(remove(zkb_report_file(r, i)), 0);
+    snprintf(path, sizeof path, "%s/charts", out);
+    assert_int_equal(remove(path), 0);
+    assert_int_equal(remove(out), 0);
+    snprintf(path, sizeof path, "%s/out", dir);
+    assert_int_equal(remove(path), 0);
+    assert_int_equal(remove(dir), 0);
+    zkb_report_free(r);
+}
+
+static void test_empty_and_args(void **state)
+{
+    (void)state;
+    zkb_report *r = NULL;
+    assert_int_equal(zkb_report_new(NULL), ZKB_ERR_INVALID_ARG);
+    assert_int_equal(zkb_report_new(&r), ZKB_OK);
+    assert_int_equal(zkb_report_add_text(r, NULL, "", 0), ZKB_OK);
+    assert_int_equal(zkb_report_record_count(r), 0);
+    assert_int_equal(zkb_report_entry_count(r), 0);
+    assert_null(zkb_report_entry_field(r, 0, "label"));
+    assert_int_equal(zkb_report_entry_model(r, 0), (size_t)-1);
+    assert_int_equal(zkb_report_entry_value(r, 0, "params", NULL, NULL, NULL), ZKB_ERR_INVALID_ARG);
+    assert_int_equal(zkb_report_add_text(r, "x", NULL, 3), ZKB_ERR_INVALID_ARG);
+    zkb_report_free(r);
+    zkb_report_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_medians_min_max),
+        cmocka_unit_test(test_last_record_of_a_cell_wins),
+        cmocka_unit_test(test_variants),
+        cmocka_unit_test(test_normalization),
+        cmocka_unit_test(test_slopes),
+        cmocka_unit_test(test_failures_carry_their_reason),
+        cmocka_unit_test(test_bad_lines_are_reported_and_skipped),
+        cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_svg_well_formed_and_escaped),
+        cmocka_unit_test(test_write_all),
+        cmocka_unit_test(test_empty_and_args),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
