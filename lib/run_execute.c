@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,18 @@ static int make_scratch(cell_run *cr, char *dir, size_t cap)
         return -1;
     char parent[4096];
     snprintf(parent, sizeof parent, "%s/scratch", cr->run->out_dir);
-    return zkbi_mkdirs(parent) == 0 && mkdtemp(dir) ? 0 : -1;
+    if (zkbi_mkdirs(parent) != 0 || !mkdtemp(dir))
+        return -1;
+    /* Absolute: plugins run their tools with the scratch directory as the
+     * working directory and pass paths inside it (a relative --out broke
+     * those paths). */
+    char abs[PATH_MAX];
+    if (!realpath(dir, abs) || strlen(abs) >= cap) {
+        rmdir(dir);
+        return -1;
+    }
+    memcpy(dir, abs, strlen(abs) + 1);
+    return 0;
 }
 
 /* Forks the cell's process and watches it. */

@@ -4,17 +4,16 @@
 #
 #   scripts/bench.sh [extra zkbench run options...]
 #
-# With neither MODELS nor BACKENDS set, the default job is two runs into one
-# results file, sized to finish in minutes on 2 cores:
+# With neither MODELS nor BACKENDS set, the default job runs into one results
+# file, sized to finish in about 15 minutes on 2 cores (cold caches):
 #   1. the zoo (models/) on the reference baseline, SAMPLES x REPEATS each;
-#   2. the tiny models (models/tiny) on circom (Groth16), FRAMEWORK_SAMPLES
-#      each, when circom is available;
-#   3. the same on noir (UltraHonk, local testing CRS), when it is available.
-# The zoo on the proving frameworks is one variable away, e.g.
-#   MODELS=models BACKENDS=circom SAMPLES=3 REPEATS=1 scripts/bench.sh
-# (the CNNs need large powers of tau: slow until the native generator lands).
-# EZKL is opt-in (BACKENDS=ezkl): its outputs do not yet match the reference
-# evaluator (docs/ezkl.md), so its cells are recorded as mismatches.
+#   2. the zoo minus the two 28x28 CNNs on circom (Groth16, native
+#      testing-only ptau) and on noir (UltraHonk, local testing-only CRS),
+#      FRAMEWORK_SAMPLES each, where they are available;
+#   3. the heart models and mnist_196_25_10 on ezkl (with its zk accuracy
+#      pass over 1,000 test samples), where it is available.
+# The whole zoo on every framework is one variable away:
+#   MODELS=models SAMPLES=3 REPEATS=1 TIMEOUT=3600 scripts/bench.sh
 #
 # Environment (defaults in brackets):
 #   MODELS    model files or directories, comma-separated     [see above]
@@ -76,20 +75,26 @@ else
     run --models models --backends reference --samples "${SAMPLES:-20}" --repeats "${REPEATS:-3}" \
         "${common[@]}" "$@"
     backends=$("$zkbench" list)
-    if grep -q '^circom .* available' <<<"$backends"; then
-        run --models models/tiny --backends circom --samples "${FRAMEWORK_SAMPLES:-2}" --repeats 1 \
-            "${common[@]}" "$@"
-    else
-        echo "bench: circom is not available here; skipping the framework run"
-    fi
-    # Noir (UltraHonk, bb.js): about 1.5-3 minutes for the three tiny models
-    # on 2 cores (setup ~15 s each on a cold cache, ~5-10 s per sample).
-    if grep -q '^noir .* available' <<<"$backends" && ! grep -q 'crs_writer=missing' <<<"$backends"; then
-        run --models models/tiny --backends noir --samples "${FRAMEWORK_SAMPLES:-2}" --repeats 1 \
-            "${common[@]}" "$@"
-    else
-        echo "bench: noir is not available here; skipping its framework run"
-    fi
+    # The proving frameworks get the zoo minus the two 28x28 CNNs, whose
+    # Groth16/halo2 setups alone take 10-40 minutes here (MODELS=models for
+    # all of it); EZKL, the slowest per sample, the heart models and one MLP.
+    fw_models=models/heart_linear_18_2.json,models/heart_mlp_18_8_8_2.json
+    fw_models+=,models/mnist_196_25_10.json,models/mnist_196_24_14_10.json
+    fw_models+=,models/mnist_784_56_10.json,models/mnist_cnn_14_5_11_80_10_3.json
+    ezkl_models=models/heart_linear_18_2.json,models/heart_mlp_18_8_8_2.json,models/mnist_196_25_10.json
+    fw_run() { # backend models
+        local line
+        line=$(grep "^$1 " <<<"$backends" || true)
+        if [[ "$line" == *" available"* && "$line" != *crs_writer=missing* ]]; then
+            run --models "$2" --backends "$1" --samples "${FRAMEWORK_SAMPLES:-2}" --repeats 1 \
+                "${common[@]}" "${@:3}"
+        else
+            echo "bench: $1 is not available here; skipping it"
+        fi
+    }
+    fw_run circom "$fw_models" "$@"
+    fw_run noir "$fw_models" "$@"
+    fw_run ezkl "$ezkl_models" "$@"
 fi
 
 if [[ "${REPORT:-1}" != "0" && -s "$out/results.jsonl" ]]; then

@@ -49,6 +49,54 @@ static const zkb_option_decl ez_options[] = {
 
 static void ez_destroy(void *state);
 
+/* Why the probe driver failed, printable, in out (empty when unknown): the
+ * "error" of its JSON answer, else the last line of its stderr. */
+static void probe_stderr_tail(const char *dir, char *out, size_t cap)
+{
+    char path[EZ_PATH], buf[512];
+    out[0] = '\0';
+    if (ez_fmt(path, sizeof path, "%s/probe.out", dir) < 0)
+        return;
+    FILE *f = fopen(path, "rb");
+    if (f) {
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        const char *nl = strrchr(buf, '{'); /* the answer is the last line */
+        cJSON *j = nl ? cJSON_Parse(nl) : NULL;
+        const char *e = ez_str(j, "error");
+        if (e)
+            ez_fmt(out, cap, "%s", e);
+        cJSON_Delete(j);
+        if (out[0])
+            return;
+    }
+    if (ez_fmt(path, sizeof path, "%s/probe.err", dir) < 0)
+        return;
+    f = fopen(path, "rb");
+    if (!f)
+        return;
+    size_t n = 0;
+    if (fseek(f, 0, SEEK_END) == 0) {
+        long sz = ftell(f);
+        if (sz > (long)sizeof buf - 1 && fseek(f, sz - (long)sizeof buf + 1, SEEK_SET) != 0)
+            sz = 0;
+        if (sz <= (long)sizeof buf - 1)
+            rewind(f);
+        n = fread(buf, 1, sizeof buf - 1, f);
+    }
+    fclose(f);
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
+        n--;
+    buf[n] = '\0';
+    const char *line = strrchr(buf, '\n');
+    line = line ? line + 1 : buf;
+    size_t k = 0;
+    for (; *line && k + 1 < cap; line++)
+        out[k++] = (*line >= 32 && *line < 127) ? *line : '?';
+    out[k] = '\0';
+}
+
 static zkb_status ez_probe(zkb_host_ctx *h)
 {
     char py[EZ_PATH], drv[EZ_PATH], why[EZ_PATH + 200];
@@ -58,9 +106,15 @@ static zkb_status ez_probe(zkb_host_ctx *h)
     cJSON *j = NULL;
     zkb_status st = ez_drive(h, py, drv, dir ? dir : "/tmp", "probe", NULL, &j);
     if (st != ZKB_OK) {
+        char tail[200];
         ez_json_free(j);
+        if (st == ZKB_ERR_TIMEOUT || st == ZKB_ERR_CANCELLED || st == ZKB_ERR_CRASHED)
+            return ez_fail(h, ZKB_ERR_UNAVAILABLE, "ezkl probe with %s did not finish (%s)", py,
+                           st == ZKB_ERR_TIMEOUT ? "time limit" : st == ZKB_ERR_CRASHED ? "crashed" : "cancelled");
+        probe_stderr_tail(dir ? dir : "/tmp", tail, sizeof tail);
         return ez_fail(h, ZKB_ERR_UNAVAILABLE,
-                       "ezkl not installed or not importable with %s: run scripts/setup-python.sh", py);
+                       "ezkl not installed or not importable with %s: run scripts/setup-python.sh%s%s%s",
+                       py, tail[0] ? " (" : "", tail, tail[0] ? ")" : "");
     }
     char v[256];
     const char *ev = ez_str(cJSON_GetObjectItemCaseSensitive(j, "infos"), "ezkl_version");

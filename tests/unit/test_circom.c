@@ -193,6 +193,21 @@ static void test_private_weights(void **state)
     cJSON_Delete(j);
 }
 
+static void test_hashed_weights(void **state)
+{
+    (void)state;
+    NEED("test_hashed_weights", 15);
+    cJSON *j = run_cell(g->model, "weights=hashed", "1", "ok");
+    assert_string_equal(info(j, "weights_binding"), "poseidon_commitment");
+    /* the commitment is the public signal after the outputs: a field element */
+    const char *c = info(j, "weights_commitment");
+    assert_true(strlen(c) > 10);
+    assert_true(strspn(c, "0123456789") == strlen(c));
+    /* one Poseidon over the 10 weights costs hundreds of constraints */
+    assert_true(metric(j, "constraints") > 200);
+    cJSON_Delete(j);
+}
+
 static void test_unavailable_tools(void **state)
 {
     (void)state;
@@ -435,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_soundness),
         cmocka_unit_test(test_fflonk),
         cmocka_unit_test(test_private_weights),
+        cmocka_unit_test(test_hashed_weights),
         cmocka_unit_test(test_unavailable_tools),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
