@@ -4,6 +4,7 @@
 #define ZKB_CIRCOM_INT_H
 
 #include "zkmlbench/zkb_plugin.h"
+#include "zkbp_files.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -82,21 +83,15 @@ zkb_status cs_find_tools(zkb_host_ctx *h, const char *tools_opt, cs_tools *t, ch
                          size_t why_len);
 
 /* ---- files.c ---- */
-int cs_file_exists(const char *p);
 /* The host's scratch or cache directory as an absolute path (the host may
  * hand out relative ones, which a child running elsewhere cannot use). */
 const char *cs_scratch(zkb_host_ctx *h, char *buf, size_t cap);
 const char *cs_cache(zkb_host_ctx *h, char *buf, size_t cap);
-long long cs_file_size(const char *p);
-int cs_mkdirs(const char *p);
-char *cs_read_file(const char *p, size_t max, size_t *len); /* host->alloc'd, NUL-terminated */
-int cs_copy_file(const char *from, const char *to);
 /* r1cs header: constraints, public (outputs + public inputs), wires. */
 int cs_r1cs_info(const char *path, uint64_t *constraints, uint64_t *n_public, uint64_t *wires);
 /* ptau header power (section 1); -1 on error. */
 int cs_ptau_power(const char *path, int *has_lagrange);
 /* 64-bit FNV-1a, incremental. */
-uint64_t cs_fnv(uint64_t h, const void *p, size_t n);
 /* Parse the n numbers of a snarkjs public.json into int64 (field elements
  * above p/2 are negative). Returns the count parsed, -1 on error. */
 int cs_parse_public(const char *json, int64_t *out, size_t n, char *why, size_t why_len);

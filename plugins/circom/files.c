@@ -33,94 +33,6 @@ const char *cs_cache(zkb_host_ctx *h, char *buf, size_t cap)
     return absolute(cs_host->cache_dir(h), buf, cap);
 }
 
-int cs_file_exists(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0;
-}
-
-long long cs_file_size(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 ? (long long)st.st_size : -1;
-}
-
-int cs_mkdirs(const char *p)
-{
-    char buf[CS_PATH];
-    size_t n = strlen(p);
-    if (n == 0 || n >= sizeof buf)
-        return -1;
-    memcpy(buf, p, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char c = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-                return -1;
-            buf[i] = c;
-        }
-    }
-    return 0;
-}
-
-char *cs_read_file(const char *p, size_t max, size_t *len)
-{
-    FILE *fp = fopen(p, "rb");
-    if (!fp)
-        return NULL;
-    if (fseek(fp, 0, SEEK_END) != 0) {
-        fclose(fp);
-        return NULL;
-    }
-    long sz = ftell(fp);
-    if (sz < 0 || (size_t)sz > max || fseek(fp, 0, SEEK_SET) != 0) {
-        fclose(fp);
-        return NULL;
-    }
-    char *buf = cs_host->alloc((size_t)sz + 1);
-    if (!buf) {
-        fclose(fp);
-        return NULL;
-    }
-    size_t got = fread(buf, 1, (size_t)sz, fp);
-    fclose(fp);
-    if (got != (size_t)sz) {
-        cs_host->free(buf);
-        return NULL;
-    }
-    buf[got] = '\0';
-    if (len)
-        *len = got;
-    return buf;
-}
-
-int cs_copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb");
-    if (!in)
-        return -1;
-    FILE *out = fopen(to, "wb");
-    if (!out) {
-        fclose(in);
-        return -1;
-    }
-    char buf[65536];
-    size_t n;
-    int rc = 0;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        if (fwrite(buf, 1, n, out) != n) {
-            rc = -1;
-            break;
-        }
-    if (ferror(in))
-        rc = -1;
-    fclose(in);
-    if (fclose(out) != 0)
-        rc = -1;
-    return rc;
-}
-
 static uint32_t le32(const unsigned char *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -197,16 +109,6 @@ int cs_ptau_power(const char *path, int *has_lagrange)
         *has_lagrange = power >= 0 && find_section(fp, "ptau", 12, &size) >= 0 && size > 0;
     fclose(fp);
     return power;
-}
-
-uint64_t cs_fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
 }
 
 /* BN254 scalar field modulus. */

@@ -229,11 +229,11 @@ static zkb_status local_ptau(cs_state *s, uint32_t power, char *out, size_t cap,
         return cs_fail(s->h, ZKB_ERR_IO, "no cache directory");
     char dir[CS_PATH];
     cs_fmt(dir, sizeof dir, "%s/ptau", cache);
-    if (cs_mkdirs(dir) != 0)
+    if (zkbp_mkdirs(dir) != 0)
         return cs_fail(s->h, ZKB_ERR_IO, "cannot create %s", dir);
     for (uint32_t p = power; p <= power + 2 && p <= ZKB_SRS_PTAU_MAX_POWER; p++) {
         cs_fmt(out, cap, "%s/pot%u_native_testing.ptau", dir, p);
-        if (cs_file_exists(out)) {
+        if (zkbp_file_exists(out)) {
             *used = p;
             return ZKB_OK;
         }
@@ -277,7 +277,7 @@ static zkb_status plonk_gates(cs_state *s, const char *dir, uint64_t *gates)
     s->quiet = 0;
     unlink(p0);
     unlink(z);
-    char *txt = cs_read_file(log, 1 << 20, NULL);
+    char *txt = zkbp_read_file(cs_host, log, 1 << 20, NULL);
     unlink(log);
     const char *p = txt ? strstr(txt, "Plonk constraints: ") : NULL;
     if (!p) {
@@ -295,8 +295,8 @@ static void record_sizes(cs_state *s)
     cs_host->metric(s->h, "constraints", (double)s->n_constraints, "count");
     cs_host->metric(s->h, "wires", (double)s->n_wires, "count");
     cs_host->metric(s->h, "public_signals", (double)s->n_public, "count");
-    cs_host->metric(s->h, "vk_size", (double)cs_file_size(s->vkey), "bytes");
-    cs_host->metric(s->h, "pk_size", (double)cs_file_size(s->zkey), "bytes");
+    cs_host->metric(s->h, "vk_size", (double)zkbp_file_size(s->vkey), "bytes");
+    cs_host->metric(s->h, "pk_size", (double)zkbp_file_size(s->zkey), "bytes");
 }
 
 static int write_text(const char *path, const char *text)
@@ -431,35 +431,35 @@ static zkb_status cs_setup(void *state)
     if (st != ZKB_OK)
         return st;
     size_t len = 0;
-    char *text = cs_read_file(src, (size_t)1 << 31, &len);
+    char *text = zkbp_read_file(cs_host, src, (size_t)1 << 31, &len);
     if (!text)
         return cs_fail(s->h, ZKB_ERR_IO, "cannot read %s", src);
-    uint64_t hash = cs_fnv(1469598103934665603ULL, text, len);
-    uint64_t hash2 = cs_fnv(0x9e3779b97f4a7c15ULL, text, len);
+    uint64_t hash = zkbp_fnv(1469598103934665603ULL, text, len);
+    uint64_t hash2 = zkbp_fnv(0x9e3779b97f4a7c15ULL, text, len);
     cs_host->free(text);
     char extra[2048];
     cs_fmt(extra, sizeof extra, "%s|%s|%s|%s|%s|%s", psys_name[s->psys], s->t.circom_version,
              s->t.snarkjs_version, s->t.circomlib_version, s->ptau_opt ? s->ptau_opt : CS_LOCAL_PTAU_ID,
              s->t.circom[0] ? s->t.circom : "circom2");
-    hash = cs_fnv(hash, extra, strlen(extra));
-    hash2 = cs_fnv(hash2, extra, strlen(extra));
+    hash = zkbp_fnv(hash, extra, strlen(extra));
+    hash2 = zkbp_fnv(hash2, extra, strlen(extra));
     char dir[CS_PATH], done[CS_PATH];
     cs_fmt(dir, sizeof dir, "%s/circuits/%016llx%016llx", cache, (unsigned long long)hash,
              (unsigned long long)hash2);
     cs_fmt(done, sizeof done, "%s/DONE", dir);
     cs_host->info(s->h, "circuit_cache", dir);
 
-    if (cs_file_exists(done)) {
+    if (zkbp_file_exists(done)) {
         set_paths(s, dir);
         cs_host->info(s->h, "setup_cache", "hit");
     } else {
         char tmp[CS_PATH];
         cs_fmt(tmp, sizeof tmp, "%s.tmp%d", dir, (int)getpid());
-        if (cs_mkdirs(tmp) != 0)
+        if (zkbp_mkdirs(tmp) != 0)
             return cs_fail(s->h, ZKB_ERR_IO, "cannot create %s", tmp);
         char csrc[CS_PATH];
         cs_fmt(csrc, sizeof csrc, "%s/model.circom", tmp);
-        if (cs_copy_file(src, csrc) != 0)
+        if (zkbp_copy_file(src, csrc) != 0)
             return cs_fail(s->h, ZKB_ERR_IO, "cannot write %s", csrc);
         set_paths(s, tmp);
         st = build_circuit(s, tmp, csrc);
@@ -471,7 +471,7 @@ static zkb_status cs_setup(void *state)
         }
         if (st != ZKB_OK)
             return st; /* the .tmp directory stays for inspection */
-        if (rename(tmp, dir) == 0 || cs_file_exists(done)) {
+        if (rename(tmp, dir) == 0 || zkbp_file_exists(done)) {
             set_paths(s, dir); /* ours, or a concurrent cell's identical one */
         }
         cs_host->info(s->h, "setup_cache", "miss");
@@ -480,7 +480,7 @@ static zkb_status cs_setup(void *state)
         return cs_fail(s->h, ZKB_ERR_PARSE, "cannot read %s", s->r1cs);
     char meta_p[CS_PATH];
     cs_fmt(meta_p, sizeof meta_p, "%s/meta.txt", s->cdir);
-    char *meta = cs_read_file(meta_p, 1 << 16, NULL);
+    char *meta = zkbp_read_file(cs_host, meta_p, 1 << 16, NULL);
     if (meta) {
         unsigned pw = 0, need = 0;
         unsigned long long gates = 0;
@@ -587,11 +587,11 @@ static zkb_status cs_prove(void *state)
     zkb_status st = snarkjs(s, "snarkjs prove", args, NULL);
     if (st != ZKB_OK)
         return st;
-    char *txt = cs_read_file(pf, 1 << 20, NULL);
+    char *txt = zkbp_read_file(cs_host, pf, 1 << 20, NULL);
     if (!txt)
         return cs_fail(s->h, ZKB_ERR_IO, "no proof written (%s)", pf);
     cs_host->metric(s->h, "proof_size", (double)proof_bin_size(txt), "bytes");
-    cs_host->metric(s->h, "proof_json_size", (double)cs_file_size(pf), "bytes");
+    cs_host->metric(s->h, "proof_json_size", (double)zkbp_file_size(pf), "bytes");
     cs_host->free(txt);
     s->have_proof = 1;
     return ZKB_OK;
@@ -612,7 +612,7 @@ static zkb_status cs_verify(void *state, int64_t *outputs, uint64_t n_outputs)
     const char *args[] = {psys_name[s->psys], "verify", s->vkey, pub, pf, NULL};
     zkb_status st = snarkjs(s, "snarkjs verify", args, log);
     /* snarkjs verify exits 1 on an invalid proof, 0 on a valid one. */
-    char *txt = cs_read_file(log, 1 << 20, NULL);
+    char *txt = zkbp_read_file(cs_host, log, 1 << 20, NULL);
     int ok = txt && (strstr(txt, "OK!") || strstr(txt, "PROOF VERIFIED SUCCESSFULLY"));
     cs_host->free(txt);
     if (st == ZKB_ERR_CHILD)
@@ -622,7 +622,7 @@ static zkb_status cs_verify(void *state, int64_t *outputs, uint64_t n_outputs)
     if (!ok)
         return cs_fail(s->h, ZKB_ERR_VERIFY, "snarkjs %s verify exited 0 without accepting the proof",
                        psys_name[s->psys]);
-    char *pj = cs_read_file(pub, 1 << 26, NULL);
+    char *pj = zkbp_read_file(cs_host, pub, 1 << 26, NULL);
     if (!pj)
         return cs_fail(s->h, ZKB_ERR_IO, "cannot read %s", pub);
     char why[256];

@@ -40,7 +40,7 @@ static int find_on_path(const char *name, char *out, size_t cap)
 static void package_version(const char *pkg_json, char *out, size_t cap)
 {
     cs_fmt(out, cap, "unknown");
-    char *txt = cs_read_file(pkg_json, 1 << 20, NULL);
+    char *txt = zkbp_read_file(cs_host, pkg_json, 1 << 20, NULL);
     if (!txt)
         return;
     const char *p = strstr(txt, "\"version\"");
@@ -73,7 +73,7 @@ static void program_version(zkb_host_ctx *h, const char *const *argv, char *out,
     o.timeout_s = 20;
     if (cs_host->spawn(h, &o, NULL) != ZKB_OK)
         return;
-    char *txt = cs_read_file(path, 1 << 16, NULL);
+    char *txt = zkbp_read_file(cs_host, path, 1 << 16, NULL);
     unlink(path);
     if (!txt)
         return;

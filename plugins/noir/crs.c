@@ -30,7 +30,7 @@ static uint64_t crs_points(const char *dir)
     char g1[NR_PATH], g2[NR_PATH];
     nr_fmt(g1, sizeof g1, "%s/bn254_g1.dat", dir);
     nr_fmt(g2, sizeof g2, "%s/bn254_g2.dat", dir);
-    long long n1 = nr_file_size(g1), n2 = nr_file_size(g2);
+    long long n1 = zkbp_file_size(g1), n2 = zkbp_file_size(g2);
     if (n1 <= 0 || n1 % 64 != 0 || n2 != 128)
         return 0;
     return (uint64_t)n1 / 64;
@@ -85,7 +85,7 @@ static zkb_status local_crs(nr_state *s, uint64_t points)
     const char *seed = s->srs_seed ? s->srs_seed : NR_DEFAULT_SEED;
     char base[NR_PATH];
     nr_fmt(base, sizeof base, "%s/crs/testing-%016llx", cache,
-           (unsigned long long)nr_fnv(1469598103934665603ULL, seed, strlen(seed)));
+           (unsigned long long)zkbp_fnv(1469598103934665603ULL, seed, strlen(seed)));
     /* a cached one of this size or up to 4x larger */
     for (uint32_t j = k; j <= k + 2 && j <= 30; j++) {
         nr_fmt(s->crs_path, sizeof s->crs_path, "%s/k%u", base, j);
@@ -103,7 +103,7 @@ static zkb_status local_crs(nr_state *s, uint64_t points)
     char dir[NR_PATH], tmp[NR_PATH], np[32];
     nr_fmt(dir, sizeof dir, "%s/k%u", base, k);
     nr_fmt(tmp, sizeof tmp, "%s.tmp%d", dir, (int)getpid());
-    if (nr_mkdirs(tmp) != 0)
+    if (zkbp_mkdirs(tmp) != 0)
         return nr_fail(s->h, ZKB_ERR_IO, "cannot create %s", tmp);
     nr_fmt(np, sizeof np, "%llu", (unsigned long long)(((uint64_t)1 << k) + 1));
     nr_host->progress(s->h, -1, "testing-only CRS");

@@ -357,10 +357,10 @@ zkb_status nr_gen_program(nr_state *s, const char *dir)
 {
     char p[NR_PATH];
     nr_fmt(p, sizeof p, "%s/src", dir);
-    if (nr_mkdirs(p) != 0)
+    if (zkbp_mkdirs(p) != 0)
         return nr_fail(s->h, ZKB_ERR_IO, "cannot create %s", p);
     nr_fmt(p, sizeof p, "%s/Nargo.toml", dir);
-    if (nr_write_text(p, "[package]\nname = \"model\"\ntype = \"bin\"\nauthors = [\"zkmlbench\"]\n\n[dependencies]\n") != 0)
+    if (zkbp_write_text(p, "[package]\nname = \"model\"\ntype = \"bin\"\nauthors = [\"zkmlbench\"]\n\n[dependencies]\n") != 0)
         return nr_fail(s->h, ZKB_ERR_IO, "cannot write %s", p);
     nr_fmt(p, sizeof p, "%s/src/main.nr", dir);
     FILE *f = fopen(p, "w");

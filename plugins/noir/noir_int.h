@@ -4,6 +4,7 @@
 #define ZKB_NOIR_INT_H
 
 #include "zkmlbench/zkb_plugin.h"
+#include "zkbp_files.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -68,15 +69,8 @@ typedef struct nr_state {
 int nr_fmt(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 zkb_status nr_fail(zkb_host_ctx *h, zkb_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int nr_file_exists(const char *p);
-long long nr_file_size(const char *p);
-int nr_mkdirs(const char *p);
-char *nr_read_file(const char *p, size_t max, size_t *len); /* host->alloc'd, NUL-terminated */
-int nr_write_text(const char *p, const char *text);
-int nr_copy_file(const char *from, const char *to);
 const char *nr_scratch(zkb_host_ctx *h, char *buf, size_t cap);
 const char *nr_cache(zkb_host_ctx *h, char *buf, size_t cap);
-uint64_t nr_fnv(uint64_t h, const void *p, size_t n);
 int nr_find_on_path(const char *name, char *out, size_t cap);
 /* Run argv through host->spawn; stdout to out_path when not NULL. */
 zkb_status nr_run(nr_state *s, const char *what, const char *const *argv, const char *out_path,

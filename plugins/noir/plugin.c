@@ -261,7 +261,7 @@ static zkb_status build_program(nr_state *s, const char *dir)
     nr_fmt(meta, sizeof meta, "gates %llu\ncircuit_size %llu\npublic %llu\n", (unsigned long long)s->gates,
            (unsigned long long)s->circuit_size, (unsigned long long)s->n_public);
     nr_fmt(mp, sizeof mp, "%s/meta.txt", dir);
-    if (nr_write_text(mp, meta) != 0)
+    if (zkbp_write_text(mp, meta) != 0)
         return nr_fail(s->h, ZKB_ERR_IO, "cannot write %s", mp);
     return ZKB_OK;
 }
@@ -288,52 +288,52 @@ static zkb_status nr_setup(void *state)
         return st;
     nr_fmt(src, sizeof src, "%s/src/main.nr", proj);
     size_t len = 0;
-    char *text = nr_read_file(src, (size_t)1 << 31, &len);
+    char *text = zkbp_read_file(nr_host, src, (size_t)1 << 31, &len);
     if (!text)
         return nr_fail(s->h, ZKB_ERR_IO, "cannot read %s", src);
-    uint64_t h1 = nr_fnv(1469598103934665603ULL, text, len);
-    uint64_t h2 = nr_fnv(0x9e3779b97f4a7c15ULL, text, len);
+    uint64_t h1 = zkbp_fnv(1469598103934665603ULL, text, len);
+    uint64_t h2 = zkbp_fnv(0x9e3779b97f4a7c15ULL, text, len);
     nr_host->free(text);
     char extra[2048], crs_id[NR_PATH + 16], v[512];
     nr_crs_id(s, crs_id, sizeof crs_id);
     versions(&s->t, v, sizeof v);
     nr_fmt(extra, sizeof extra, "%s|%s", v, crs_id);
-    h1 = nr_fnv(h1, extra, strlen(extra));
-    h2 = nr_fnv(h2, extra, strlen(extra));
+    h1 = zkbp_fnv(h1, extra, strlen(extra));
+    h2 = zkbp_fnv(h2, extra, strlen(extra));
     char dir[NR_PATH], done[NR_PATH];
     nr_fmt(dir, sizeof dir, "%s/programs/%016llx%016llx", cache, (unsigned long long)h1, (unsigned long long)h2);
     nr_fmt(done, sizeof done, "%s/DONE", dir);
     nr_host->info(s->h, "program_cache", dir);
 
-    if (nr_file_exists(done)) {
+    if (zkbp_file_exists(done)) {
         set_paths(s, dir);
         nr_host->info(s->h, "setup_cache", "hit");
     } else {
         char tmp[NR_PATH], p1[NR_PATH], p2[NR_PATH];
         nr_fmt(tmp, sizeof tmp, "%s.tmp%d", dir, (int)getpid());
         nr_fmt(p1, sizeof p1, "%s/src", tmp);
-        if (nr_mkdirs(p1) != 0)
+        if (zkbp_mkdirs(p1) != 0)
             return nr_fail(s->h, ZKB_ERR_IO, "cannot create %s", p1);
         nr_fmt(p1, sizeof p1, "%s/src/main.nr", tmp);
         nr_fmt(p2, sizeof p2, "%s/Nargo.toml", tmp);
         char n1[NR_PATH];
         nr_fmt(n1, sizeof n1, "%s/Nargo.toml", proj);
-        if (nr_copy_file(src, p1) != 0 || nr_copy_file(n1, p2) != 0)
+        if (zkbp_copy_file(src, p1) != 0 || zkbp_copy_file(n1, p2) != 0)
             return nr_fail(s->h, ZKB_ERR_IO, "cannot write %s", tmp);
         set_paths(s, tmp);
         if ((st = build_program(s, tmp)) != ZKB_OK)
             return st; /* the .tmp directory stays for inspection */
         char d2[NR_PATH];
         nr_fmt(d2, sizeof d2, "%s/DONE", tmp);
-        if (nr_write_text(d2, "ok\n") != 0)
+        if (zkbp_write_text(d2, "ok\n") != 0)
             return nr_fail(s->h, ZKB_ERR_IO, "cannot write %s", d2);
-        if (rename(tmp, dir) == 0 || nr_file_exists(done))
+        if (rename(tmp, dir) == 0 || zkbp_file_exists(done))
             set_paths(s, dir); /* ours, or a concurrent cell's identical one */
         nr_host->info(s->h, "setup_cache", "miss");
     }
     char mp[NR_PATH];
     nr_fmt(mp, sizeof mp, "%s/meta.txt", s->pdir);
-    char *meta = nr_read_file(mp, 1 << 16, NULL);
+    char *meta = zkbp_read_file(nr_host, mp, 1 << 16, NULL);
     unsigned long long g = 0, cs = 0, np = 0;
     int ok = meta && sscanf(meta, "gates %llu circuit_size %llu public %llu", &g, &cs, &np) == 3;
     nr_host->free(meta);
@@ -357,8 +357,8 @@ static zkb_status nr_setup(void *state)
         lg++;
     nr_host->metric(s->h, "logrows", lg, "log2");
     nr_host->metric(s->h, "public_inputs", (double)s->n_public, "count");
-    nr_host->metric(s->h, "vk_size", (double)nr_file_size(s->vk), "bytes");
-    nr_host->metric(s->h, "program_size", (double)nr_file_size(s->program), "bytes");
+    nr_host->metric(s->h, "vk_size", (double)zkbp_file_size(s->vk), "bytes");
+    nr_host->metric(s->h, "program_size", (double)zkbp_file_size(s->program), "bytes");
     s->setup_done = 1;
     return ZKB_OK;
 }
@@ -438,7 +438,7 @@ static zkb_status nr_prove(void *state)
         double t = 0;
         if (nr_result_num(&r, "threads", &t) == 0)
             nr_host->metric(s->h, "threads", t, "count");
-        long long total = nr_file_size(pf);
+        long long total = zkbp_file_size(pf);
         if (total <= 0) {
             nr_result_free(&r);
             return nr_fail(s->h, ZKB_ERR_IO, "no proof written (%s)", pf);

@@ -22,7 +22,7 @@
 static void package_version(const char *pkg_json, char *out, size_t cap)
 {
     out[0] = '\0';
-    char *txt = nr_read_file(pkg_json, 1 << 20, NULL);
+    char *txt = zkbp_read_file(nr_host, pkg_json, 1 << 20, NULL);
     if (!txt)
         return;
     const char *p = strstr(txt, "\"version\"");
@@ -55,7 +55,7 @@ static void program_version(zkb_host_ctx *h, const char *const *argv, char *out,
     o.timeout_s = 20;
     if (nr_host->spawn(h, &o, NULL) != ZKB_OK)
         return;
-    char *txt = nr_read_file(path, 1 << 16, NULL);
+    char *txt = zkbp_read_file(nr_host, path, 1 << 16, NULL);
     unlink(path);
     if (!txt)
         return;

@@ -32,105 +32,6 @@ zkb_status nr_fail(zkb_host_ctx *h, zkb_status st, const char *fmt, ...)
     return st;
 }
 
-int nr_file_exists(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0;
-}
-
-long long nr_file_size(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 ? (long long)st.st_size : -1;
-}
-
-int nr_mkdirs(const char *p)
-{
-    char buf[NR_PATH];
-    size_t n = strlen(p);
-    if (n == 0 || n >= sizeof buf)
-        return -1;
-    memcpy(buf, p, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char c = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-                return -1;
-            buf[i] = c;
-        }
-    }
-    return 0;
-}
-
-char *nr_read_file(const char *p, size_t max, size_t *len)
-{
-    FILE *fp = fopen(p, "rb");
-    if (!fp)
-        return NULL;
-    if (fseek(fp, 0, SEEK_END) != 0) {
-        fclose(fp);
-        return NULL;
-    }
-    long sz = ftell(fp);
-    if (sz < 0 || (size_t)sz > max || fseek(fp, 0, SEEK_SET) != 0) {
-        fclose(fp);
-        return NULL;
-    }
-    char *buf = nr_host->alloc((size_t)sz + 1);
-    if (!buf) {
-        fclose(fp);
-        return NULL;
-    }
-    size_t got = fread(buf, 1, (size_t)sz, fp);
-    fclose(fp);
-    if (got != (size_t)sz) {
-        nr_host->free(buf);
-        return NULL;
-    }
-    buf[got] = '\0';
-    if (len)
-        *len = got;
-    return buf;
-}
-
-int nr_write_text(const char *p, const char *text)
-{
-    FILE *f = fopen(p, "w");
-    if (!f)
-        return -1;
-    int rc = fputs(text, f) < 0 ? -1 : 0;
-    if (fclose(f) != 0)
-        rc = -1;
-    return rc;
-}
-
-int nr_copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb");
-    if (!in)
-        return -1;
-    FILE *out = fopen(to, "wb");
-    if (!out) {
-        fclose(in);
-        return -1;
-    }
-    char buf[65536];
-    size_t n;
-    int rc = 0;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        if (fwrite(buf, 1, n, out) != n) {
-            rc = -1;
-            break;
-        }
-    if (ferror(in))
-        rc = -1;
-    fclose(in);
-    if (fclose(out) != 0)
-        rc = -1;
-    return rc;
-}
-
 static const char *absolute(const char *d, char *buf, size_t cap)
 {
     if (!d)
@@ -150,16 +51,6 @@ const char *nr_scratch(zkb_host_ctx *h, char *buf, size_t cap)
 const char *nr_cache(zkb_host_ctx *h, char *buf, size_t cap)
 {
     return absolute(nr_host->cache_dir(h), buf, cap);
-}
-
-uint64_t nr_fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
 }
 
 int nr_find_on_path(const char *name, char *out, size_t cap)
@@ -236,13 +127,13 @@ zkb_status nr_driver(nr_state *s, const char *phase, const char *cfg_json, nr_re
     nr_fmt(cfg, sizeof cfg, "%s/noir-%s.json", scratch, phase);
     nr_fmt(out, sizeof out, "%s/noir-%s.out", scratch, phase);
     nr_fmt(what, sizeof what, "noir driver (%s)", phase);
-    if (nr_write_text(cfg, cfg_json) != 0)
+    if (zkbp_write_text(cfg, cfg_json) != 0)
         return nr_fail(s->h, ZKB_ERR_IO, "cannot write %s", cfg);
     unlink(out);
     /* Large programs need a bigger V8 heap than node's default. */
     const char *argv[] = {s->t.node, "--max-old-space-size=16384", s->t.driver, phase, cfg, out, NULL};
     zkb_status st = nr_run(s, what, argv, NULL, 0);
-    res->text = nr_read_file(out, (size_t)1 << 26, NULL);
+    res->text = zkbp_read_file(nr_host, out, (size_t)1 << 26, NULL);
     if (st == ZKB_OK && !res->text)
         return nr_fail(s->h, ZKB_ERR_IO, "%s wrote no result (%s)", what, out);
     return st;
