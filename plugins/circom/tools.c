@@ -36,25 +36,6 @@ static int find_on_path(const char *name, char *out, size_t cap)
     return -1;
 }
 
-/* "version": "x.y.z" of a package.json. */
-static void package_version(const char *pkg_json, char *out, size_t cap)
-{
-    cs_fmt(out, cap, "unknown");
-    char *txt = zkbp_read_file(cs_host, pkg_json, 1 << 20, NULL);
-    if (!txt)
-        return;
-    const char *p = strstr(txt, "\"version\"");
-    if (p) {
-        p = strchr(p + 9, '"');
-        if (p) {
-            const char *e = strchr(p + 1, '"');
-            if (e && (size_t)(e - p - 1) < cap)
-                cs_fmt(out, cap, "%.*s", (int)(e - p - 1), p + 1);
-        }
-    }
-    cs_host->free(txt);
-}
-
 /* First line of a program's stdout, through host->spawn. */
 static void program_version(zkb_host_ctx *h, const char *const *argv, char *out, size_t cap)
 {
@@ -118,9 +99,9 @@ zkb_status cs_find_tools(zkb_host_ctx *h, const char *tools_opt, cs_tools *t, ch
     }
 
     cs_fmt(pj, sizeof pj, "%s/node_modules/snarkjs/package.json", dir);
-    package_version(pj, t->snarkjs_version, sizeof t->snarkjs_version);
+    zkbp_package_version(cs_host, pj, "unknown", t->snarkjs_version, sizeof t->snarkjs_version);
     cs_fmt(pj, sizeof pj, "%s/node_modules/circomlib/package.json", dir);
-    package_version(pj, t->circomlib_version, sizeof t->circomlib_version);
+    zkbp_package_version(cs_host, pj, "unknown", t->circomlib_version, sizeof t->circomlib_version);
     const char *nv[] = {t->node, "--version", NULL};
     program_version(h, nv, t->node_version, sizeof t->node_version);
     if (t->circom[0]) {
@@ -129,7 +110,7 @@ zkb_status cs_find_tools(zkb_host_ctx *h, const char *tools_opt, cs_tools *t, ch
     } else {
         char v[64];
         cs_fmt(pj, sizeof pj, "%s/node_modules/circom2/package.json", dir);
-        package_version(pj, v, sizeof v);
+        zkbp_package_version(cs_host, pj, "unknown", v, sizeof v);
         cs_fmt(t->circom_version, sizeof t->circom_version, "circom2 %s (wasm)", v);
     }
     if (strcmp(t->node_version, "unknown") == 0) {

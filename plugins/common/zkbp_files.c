@@ -114,3 +114,19 @@ uint64_t zkbp_fnv(uint64_t h, const void *p, size_t n)
     }
     return h;
 }
+
+void zkbp_package_version(const zkb_host_api *host, const char *pkg_json, const char *dflt,
+                          char *out, size_t cap)
+{
+    snprintf(out, cap, "%s", dflt);
+    char *txt = zkbp_read_file(host, pkg_json, 1 << 20, NULL);
+    if (!txt)
+        return;
+    const char *p = strstr(txt, "\"version\"");
+    if (p && (p = strchr(p + 9, '"')) != NULL) {
+        const char *e = strchr(p + 1, '"');
+        if (e && (size_t)(e - p - 1) < cap)
+            snprintf(out, cap, "%.*s", (int)(e - p - 1), p + 1);
+    }
+    host->free(txt);
+}

@@ -19,6 +19,9 @@ int zkbp_mkdirs(const char *p);          /* mkdir -p; 0 or -1 */
 char *zkbp_read_file(const zkb_host_api *host, const char *p, size_t max, size_t *len);
 int zkbp_write_text(const char *p, const char *text);
 int zkbp_copy_file(const char *from, const char *to);
+/* The "version" of a package.json into out; dflt when it is missing. */
+void zkbp_package_version(const zkb_host_api *host, const char *pkg_json, const char *dflt,
+                          char *out, size_t cap);
 uint64_t zkbp_fnv(uint64_t h, const void *p, size_t n); /* FNV-1a 64 step */
 
 #endif

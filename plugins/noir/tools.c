@@ -18,25 +18,6 @@
 #define ZKB_NOIR_DRIVER "plugins/noir/driver/noir_driver.mjs"
 #endif
 
-/* "version": "x.y.z" of a package.json; "" when missing. */
-static void package_version(const char *pkg_json, char *out, size_t cap)
-{
-    out[0] = '\0';
-    char *txt = zkbp_read_file(nr_host, pkg_json, 1 << 20, NULL);
-    if (!txt)
-        return;
-    const char *p = strstr(txt, "\"version\"");
-    if (p) {
-        p = strchr(p + 9, '"');
-        if (p) {
-            const char *e = strchr(p + 1, '"');
-            if (e && (size_t)(e - p - 1) < cap)
-                nr_fmt(out, cap, "%.*s", (int)(e - p - 1), p + 1);
-        }
-    }
-    nr_host->free(txt);
-}
-
 /* First line of a program's stdout, through host->spawn. */
 static void program_version(zkb_host_ctx *h, const char *const *argv, char *out, size_t cap)
 {
@@ -101,7 +82,7 @@ zkb_status nr_find_tools(zkb_host_ctx *h, const char *tools_opt, nr_tools *t, ch
             continue;
         }
         nr_fmt(p, sizeof p, "%s/node_modules/%s/package.json", dir, need[i].pkg);
-        package_version(p, ver[i], 64);
+        zkbp_package_version(nr_host, p, "", ver[i], 64);
     }
     if (missing[0]) {
         nr_fmt(why, why_len, "%s not found in %s/node_modules: run scripts/setup-node.sh", missing, dir);
