@@ -1,7 +1,8 @@
 /* Runtime test plugin that behaves, with options of every type; prove can
  * start a program through the host (program=..., alloc_mib=N: the program
  * gets "--zkb-alloc-mib N"; sleep_s=S: "--zkb-sleep S") so children's peak
- * memory and the cell's time limit inside a child can be checked. */
+ * memory and the cell's time limit inside a child can be checked. prove also
+ * reports the scratch directory it was given (info scratch_dir). */
 #include "runtime_fixture.h"
 
 #include <stdio.h>
@@ -44,6 +45,8 @@ static zkb_status so_set_option(void *state, const char *key, const zkb_option_v
 static zkb_status so_prove(void *state)
 {
     rt_state *s = state;
+    const char *scratch = host->scratch_dir(s->h);
+    host->info(s->h, "scratch_dir", scratch ? scratch : "");
     if (!program[0])
         return ZKB_OK;
     char n[32];

@@ -526,6 +526,33 @@ static size_t entries(const char *dir)
     return n;
 }
 
+/* A relative out dir must still give plugins an absolute scratch directory:
+ * they run tools with it as the working directory and pass paths inside it. */
+static void test_relative_out_gives_absolute_scratch(void **state)
+{
+    fx *f = *state;
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(f->out), 0);
+    zkb_run *run = NULL;
+    assert_int_equal(zkb_run_new(f->ctx, "rel/out", &run), ZKB_OK);
+    add(run, DENSE, "rt_spawn_opts", NULL);
+    zkb_status st = zkb_run_execute(run);
+    cJSON *j = st == ZKB_OK ? record(run, 0) : NULL;
+    const char *dir = j ? str_at(j, "infos", "scratch_dir") : NULL;
+    char want[4200];
+    snprintf(want, sizeof want, "%s/rel/out/scratch/", f->out);
+    int ok = dir && strncmp(dir, want, strlen(want)) == 0;
+    char got[4200];
+    snprintf(got, sizeof got, "%s", dir ? dir : "(none)");
+    cJSON_Delete(j);
+    zkb_run_free(run);
+    assert_int_equal(chdir(cwd), 0);
+    assert_int_equal(st, ZKB_OK);
+    if (!ok)
+        fail_msg("scratch_dir %s, want a path under %s", got, want);
+}
+
 static void test_scratch_removed_unless_kept(void **state)
 {
     fx *f = *state;
@@ -611,6 +638,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_timeout_inside_spawned_program, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unavailable_and_bad_model, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scratch_removed_unless_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_relative_out_gives_absolute_scratch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_isolation_is_cheap, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
