@@ -155,6 +155,7 @@ typedef struct zkbi_outcome {
     uint64_t peak_rss_sampled;
     uint64_t rss_at_kill;
     char log_tail[ZKBI_STDERR_TAIL + 1];
+    char step[160]; /* the plugin's last progress text in the current phase */
     double start_real, end_real; /* CLOCK_REALTIME seconds */
     int hwm_reset_ok;
 } zkbi_outcome;

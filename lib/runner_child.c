@@ -56,9 +56,7 @@ static void sink_info(void *user, const char *key, const char *value)
 static void sink_progress(void *user, double fraction, const char *what)
 {
     (void)user;
-    char msg[512];
-    snprintf(msg, sizeof msg, "progress %.0f%% %s", fraction * 100.0, what);
-    send_or_die(&(zkbi_event){.type = ZKBI_EV_LOG, .level = ZKB_LOG_DEBUG, .sample = -1, .s1 = msg});
+    send_or_die(&(zkbi_event){.type = ZKBI_EV_PROGRESS, .sample = -1, .value = fraction, .s1 = what});
 }
 
 static zkb_status eval_fixed(void *user, const int64_t *x_q, uint64_t n_in, int64_t *out_q,

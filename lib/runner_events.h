@@ -19,7 +19,8 @@ typedef enum zkbi_event_type {
     ZKBI_EV_LOG,             /* level, s1 message */
     ZKBI_EV_CLASS,           /* sample, cls: argmax of the verified outputs */
     ZKBI_EV_FAIL,            /* phase, sample, status, s1 message */
-    ZKBI_EV_DONE
+    ZKBI_EV_DONE,
+    ZKBI_EV_PROGRESS /* value fraction (negative: unknown), s1 what the plugin is doing */
 } zkbi_event_type;
 
 #define ZKBI_EV_STR_MAX 8192u  /* longer strings are cut */

@@ -68,6 +68,7 @@ static void on_event(watch_state *st, const zkbi_event *e)
             break; /* the cleanup after a failure: the failure's place is the one to report */
         o->phase = e->phase;
         o->sample = e->sample;
+        o->step[0] = '\0';
         st->last_progress_ns = zkbi_now_ns();
         if (w->run->progress && e->phase < ZKBI_N_PHASES)
             w->run->progress(w->run->progress_user, w->cell, w->run->n_cells, zkbi_phase_name(e->phase),
@@ -85,6 +86,14 @@ static void on_event(watch_state *st, const zkbi_event *e)
     case ZKBI_EV_LOG:
         zkbi_ctx_log(w->run->ctx, e->level > ZKB_LOG_DEBUG ? ZKB_LOG_DEBUG : e->level, "%s: %s",
                      w->backend, e->s1);
+        break;
+    case ZKBI_EV_PROGRESS:
+        if (!st->failed)
+            snprintf(o->step, sizeof o->step, "%s", e->s1);
+        if (e->value >= 0)
+            zkbi_ctx_log(w->run->ctx, ZKB_LOG_DEBUG, "%s: progress %.0f%% %s", w->backend, e->value * 100.0, e->s1);
+        else
+            zkbi_ctx_log(w->run->ctx, ZKB_LOG_DEBUG, "%s: progress: %s", w->backend, e->s1);
         break;
     case ZKBI_EV_CLASS:
         if (e->sample >= 0 && (size_t)e->sample < o->n_samples)
@@ -147,18 +156,23 @@ static void sample_memory(watch_state *st, pid_t pid)
     }
 }
 
+/* "setup", "prove, sample 3"; with the plugin's last progress text when it
+ * gave one ("setup (ezkl setup, logrows 23)"): which step a long phase was in. */
 static void where(const zkbi_outcome *o, char *out, size_t cap)
 {
+    char sample[32] = "";
     if (o->sample >= 0 && zkbi_phase_per_sample(o->phase))
-        snprintf(out, cap, "%s, sample %lld", zkbi_phase_name(o->phase), (long long)o->sample);
+        snprintf(sample, sizeof sample, ", sample %lld", (long long)o->sample);
+    if (o->step[0])
+        snprintf(out, cap, "%s%s (%s)", zkbi_phase_name(o->phase), sample, o->step);
     else
-        snprintf(out, cap, "%s", zkbi_phase_name(o->phase));
+        snprintf(out, cap, "%s%s", zkbi_phase_name(o->phase), sample);
 }
 
 static void conclude(watch_state *st, int wst)
 {
     zkbi_outcome *o = st->o;
-    char at[96], cap[32];
+    char at[256], cap[32];
     where(o, at, sizeof at);
     int out_of_time = st->killed == KILL_TIMEOUT ||
                       (st->w->deadline_ns && zkbi_now_ns() >= st->w->deadline_ns);

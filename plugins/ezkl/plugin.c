@@ -510,13 +510,15 @@ static zkb_status ez_setup(void *state)
         return ez_fail(s->h, ZKB_ERR_CHILD, "ezkl: settings without a valid logrows");
     ez_host->metric(s->h, "logrows", s->logrows_used, "count");
 
-    char srs[EZ_PATH];
-    ez_host->progress(s->h, 0.4, "ezkl gen_srs");
+    char srs[EZ_PATH], step[64];
+    ez_fmt(step, sizeof step, "ezkl gen_srs, logrows %d", s->logrows_used);
+    ez_host->progress(s->h, 0.4, step);
     st = setup_srs(s, s->logrows_used, srs, sizeof srs);
     if (st != ZKB_OK)
         return st;
     const char *sa[] = {"--compiled", "network.ezkl", "--vk", "vk.key", "--pk", "pk.key", "--srs", srs, NULL};
-    ez_host->progress(s->h, 0.6, "ezkl setup");
+    ez_fmt(step, sizeof step, "ezkl setup, logrows %d", s->logrows_used);
+    ez_host->progress(s->h, 0.6, step);
     st = ez_drive(s->h, s->python, s->driver, s->wdir, "setup", sa, &j);
     ez_json_free(j);
     if (st != ZKB_OK)

@@ -176,7 +176,7 @@ static void test_misbehaving_backends_are_recorded(void **state)
     expect(run, 1, "ok", NULL);
     expect(run, 2, "timeout", "timeout: 1 s in witness, sample 0");
     expect(run, 3, "ok", NULL);
-    expect(run, 4, "killed", "killed: memory cap 128 MiB in prove, sample 0");
+    expect(run, 4, "killed", "killed: memory cap 128 MiB in prove, sample 0 (allocating 16 MiB chunks)");
     expect(run, 5, "ok", NULL);
     expect(run, 6, "skipped", NULL);
     assert_string_equal(zkb_run_cell_record(run, 6), zkb_run_cell_record(run, 1));
