@@ -28,20 +28,24 @@ static void eval_help(void)
            "                       shape: 1x28x28 mnist, 1x14x14 mnist14, 18 inputs heart)\n"
            "  --split test|train   (default test)\n"
            "  --data-dir DIR       data directory (default $ZKB_DATA_DIR, ../shared/data, ./data)\n"
-           "  --scheme pow2|pow10  (default pow2)\n"
-           "  --scale N            exponent of the scale factor (default 8)\n"
+           "  --scheme pow2|pow10|ezkl  (default pow2; ezkl: EZKL's own fixed point,\n"
+           "                       docs/ezkl.md \"The ezkl scheme\", what ezkl's witness computes)\n"
+           "  --scale N            exponent of the scale factor (default 8; ezkl: input_scale)\n"
+           "  --param-scale N      ezkl: param_scale (default: the input scale)\n"
+           "  --rebase-multiplier M  ezkl: scale_rebase_multiplier (default 1)\n"
            "  --rounding half_up|floor  (default half_up)\n"
            "  --samples N          first N samples only (default: all)\n"
            "  --threads N          worker threads (default: every core; results do not depend on it)\n"
            "  --sweep              one row per scale: pow2 0..%u and pow10 0..%u (only the\n"
-           "                       --scheme given, if any; --scale then sets --ranges' scale)\n"
+           "                       --scheme given, if any; --scale then sets --ranges' scale);\n"
+           "                       ezkl: input = param scale 0..%u at the rebase multiplier\n"
            "  --ranges             per-layer integer widths (bits) at the chosen quantization:\n"
            "                       empirical over the samples, and the analytic worst case\n"
            "  --input-max X        bound on |input| for the analytic range (default 1 for\n"
            "                       mnist/mnist14, else the largest |x| in the split)\n"
            "  --json               one JSON object on stdout\n\n"
            "exit codes: 0 ok, 2 usage, 3 bad model/dataset/mismatch, 4 internal error\n",
-           POW2_SWEEP_MAX, POW10_SWEEP_MAX);
+           POW2_SWEEP_MAX, POW10_SWEEP_MAX, POW2_SWEEP_MAX);
 }
 
 static int parse_u32(const char *s, uint32_t max, uint32_t *out)
@@ -59,7 +63,18 @@ static int parse_u32(const char *s, uint32_t max, uint32_t *out)
 
 static const char *scheme_name(uint32_t s)
 {
-    return s == ZKB_QUANT_POW10 ? "pow10" : "pow2";
+    return s == ZKB_QUANT_POW10 ? "pow10" : s == ZKB_QUANT_EZKL ? "ezkl" : "pow2";
+}
+
+/* "8"; ezkl: "input/param/multiplier" */
+static const char *scale_text(const zkb_quant *q, char *buf, size_t n)
+{
+    if (q->scheme == ZKB_QUANT_EZKL)
+        snprintf(buf, n, "%u/%u/%u", ZKB_QUANT_EZKL_INPUT(q->scale), ZKB_QUANT_EZKL_PARAM(q->scale),
+                 ZKB_QUANT_EZKL_MULT(q->scale));
+    else
+        snprintf(buf, n, "%u", q->scale);
+    return buf;
 }
 
 static const char *rounding_name(uint32_t r)
@@ -70,7 +85,8 @@ static const char *rounding_name(uint32_t r)
 static unsigned long long scale_factor(const zkb_quant *q)
 {
     unsigned long long s = 1;
-    for (uint32_t i = 0; i < q->scale; i++)
+    uint32_t e = q->scheme == ZKB_QUANT_EZKL ? ZKB_QUANT_EZKL_INPUT(q->scale) : q->scale;
+    for (uint32_t i = 0; i < e; i++)
         s *= q->scheme == ZKB_QUANT_POW10 ? 10u : 2u;
     return s;
 }
@@ -79,6 +95,8 @@ typedef struct eval_opts {
     const char *model, *dataset, *split, *data_dir;
     zkb_quant q;
     int scheme_given, scale_given;
+    uint32_t param_scale, rebase_mult; /* ezkl; 0: not given */
+    int param_given;
     uint32_t samples, threads;
     int sweep, ranges, json;
     double input_max;
@@ -126,8 +144,10 @@ static int parse_args(int argc, char **argv, eval_opts *o)
                     o->q.scheme = ZKB_QUANT_POW2;
                 else if (strcmp(v, "pow10") == 0)
                     o->q.scheme = ZKB_QUANT_POW10;
+                else if (strcmp(v, "ezkl") == 0)
+                    o->q.scheme = ZKB_QUANT_EZKL;
                 else {
-                    cli_error("eval: --scheme must be pow2 or pow10, not '%s'", v);
+                    cli_error("eval: --scheme must be pow2, pow10 or ezkl, not '%s'", v);
                     return -1;
                 }
                 o->scheme_given = 1;
@@ -137,6 +157,17 @@ static int parse_args(int argc, char **argv, eval_opts *o)
                     return -1;
                 }
                 o->scale_given = 1;
+            } else if (strcmp(a, "--param-scale") == 0) {
+                if (parse_u32(v, 30, &o->param_scale)) {
+                    cli_error("eval: --param-scale must be an integer 0..30, not '%s'", v);
+                    return -1;
+                }
+                o->param_given = 1;
+            } else if (strcmp(a, "--rebase-multiplier") == 0) {
+                if (parse_u32(v, 255, &o->rebase_mult) || o->rebase_mult == 0) {
+                    cli_error("eval: --rebase-multiplier must be an integer 1..255, not '%s'", v);
+                    return -1;
+                }
             } else if (strcmp(a, "--rounding") == 0) {
                 if (strcmp(v, "half_up") == 0)
                     o->q.rounding = ZKB_ROUND_HALF_UP;
@@ -192,6 +223,24 @@ static int parse_args(int argc, char **argv, eval_opts *o)
         cli_error("eval: pow10 scale %u is not in 0..9", o->q.scale);
         return -1;
     }
+    if (o->q.scheme != ZKB_QUANT_EZKL && (o->param_given || o->rebase_mult)) {
+        cli_error("eval: --param-scale and --rebase-multiplier belong to --scheme ezkl");
+        return -1;
+    }
+    if (o->q.scheme == ZKB_QUANT_EZKL) {
+        if (o->ranges) {
+            cli_error("eval: --ranges works on pow2 and pow10; the ezkl scheme has no range analysis");
+            return -1;
+        }
+        if (o->sweep && o->param_given) {
+            cli_error("eval: an ezkl --sweep sets input and param scale together; drop --param-scale");
+            return -1;
+        }
+        if (!o->rebase_mult)
+            o->rebase_mult = 1;
+        uint32_t in = o->q.scale;
+        o->q.scale = ZKB_QUANT_EZKL_SCALE(in, o->param_given ? o->param_scale : in, o->rebase_mult);
+    }
     return 0;
 }
 
@@ -213,8 +262,13 @@ static int status_exit(zkb_status st)
 
 static void print_acc_single(const zkb_quant *q, const zkb_accuracy *a)
 {
-    printf("quant     %s scale %u (S = %llu), %s rounding\n", scheme_name(q->scheme), q->scale,
-           scale_factor(q), rounding_name(q->rounding));
+    if (q->scheme == ZKB_QUANT_EZKL)
+        printf("quant     ezkl: input 2^%u, params 2^%u, rebase multiplier %u (ezkl's rounding, half "
+               "away from zero)\n",
+               ZKB_QUANT_EZKL_INPUT(q->scale), ZKB_QUANT_EZKL_PARAM(q->scale), ZKB_QUANT_EZKL_MULT(q->scale));
+    else
+        printf("quant     %s scale %u (S = %llu), %s rounding\n", scheme_name(q->scheme), q->scale,
+               scale_factor(q), rounding_name(q->rounding));
     if (a->status != ZKB_OK)
         printf("          the model cannot be quantized at this scale (a weight or bias leaves int64)\n");
     printf("fixed     accuracy %.2f %% (%" PRIu64 "/%" PRIu64 ")\n", a->fixed_acc, a->fixed_correct,
@@ -228,7 +282,7 @@ static void print_acc_single(const zkb_quant *q, const zkb_accuracy *a)
 
 static void print_sweep(const zkb_quant *qs, const zkb_accuracy *as, size_t n)
 {
-    printf("\n%-6s %5s %10s %9s %9s %9s  %s\n", "scheme", "scale", "S", "fixed %", "loss pts",
+    printf("\n%-6s %8s %10s %9s %9s %9s  %s\n", "scheme", "scale", "S", "fixed %", "loss pts",
            "differ %", "overflow");
     for (size_t k = 0; k < n; k++) {
         const zkb_accuracy *a = &as[k];
@@ -239,8 +293,10 @@ static void print_sweep(const zkb_quant *qs, const zkb_accuracy *as, size_t n)
             snprintf(ovf, sizeof ovf, "%" PRIu64 " samples", a->overflowed);
         else
             snprintf(ovf, sizeof ovf, "-");
-        printf("%-6s %5u %10llu %9.2f %9.2f %9.2f  %s\n", scheme_name(qs[k].scheme), qs[k].scale,
-               scale_factor(&qs[k]), a->fixed_acc, a->loss_points, a->differ_pct, ovf);
+        char sc[32];
+        printf("%-6s %8s %10llu %9.2f %9.2f %9.2f  %s\n", scheme_name(qs[k].scheme),
+               scale_text(&qs[k], sc, sizeof sc), scale_factor(&qs[k]), a->fixed_acc, a->loss_points,
+               a->differ_pct, ovf);
     }
 }
 
@@ -315,6 +371,14 @@ static cJSON *quant_json(const zkb_quant *q)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "scheme", scheme_name(q->scheme));
+    if (q->scheme == ZKB_QUANT_EZKL) {
+        cJSON_AddNumberToObject(o, "scale", ZKB_QUANT_EZKL_INPUT(q->scale));
+        cJSON_AddNumberToObject(o, "param_scale", ZKB_QUANT_EZKL_PARAM(q->scale));
+        cJSON_AddNumberToObject(o, "rebase_multiplier", ZKB_QUANT_EZKL_MULT(q->scale));
+        cJSON_AddNumberToObject(o, "scale_factor", (double)scale_factor(q));
+        cJSON_AddStringToObject(o, "rounding", "half_away_from_zero");
+        return o;
+    }
     cJSON_AddNumberToObject(o, "scale", q->scale);
     cJSON_AddNumberToObject(o, "scale_factor", (double)scale_factor(q));
     cJSON_AddStringToObject(o, "rounding", rounding_name(q->rounding));
@@ -448,7 +512,9 @@ int cmd_eval(int argc, char **argv)
     }
 
     size_t n_q = 1;
-    if (o.sweep)
+    if (o.sweep && o.q.scheme == ZKB_QUANT_EZKL)
+        n_q = POW2_SWEEP_MAX + 1;
+    else if (o.sweep)
         n_q = (!o.scheme_given || o.q.scheme == ZKB_QUANT_POW2 ? POW2_SWEEP_MAX + 1 : 0) +
               (!o.scheme_given || o.q.scheme == ZKB_QUANT_POW10 ? POW10_SWEEP_MAX + 1 : 0);
     qs = calloc(n_q, sizeof *qs);
@@ -458,7 +524,12 @@ int cmd_eval(int argc, char **argv)
         rc = EXIT_INTERNAL;
         goto out;
     }
-    if (o.sweep) {
+    if (o.sweep && o.q.scheme == ZKB_QUANT_EZKL) {
+        for (uint32_t s = 0; s <= POW2_SWEEP_MAX; s++) {
+            qs[s] = o.q;
+            qs[s].scale = ZKB_QUANT_EZKL_SCALE(s, s, o.rebase_mult);
+        }
+    } else if (o.sweep) {
         size_t k = 0;
         for (uint32_t scheme = ZKB_QUANT_POW2; scheme <= ZKB_QUANT_POW10; scheme++) {
             if (o.scheme_given && scheme != o.q.scheme)

@@ -120,6 +120,14 @@ if [[ -f "$src/../shared/data/heart/heart.csv" ]]; then
     expect_text "eval reports both loss definitions" "differ .* of samples change class"
     check "eval sweep" 0 "$zkbench" eval "$src/models/heart_mlp_18_8_8_2.json" "${data[@]}" --sweep
     expect_text "sweep covers pow10 6" "pow10 *6"
+    check "eval with the ezkl scheme" 0 "$zkbench" eval "$src/models/heart_mlp_18_8_8_2.json" "${data[@]}" --scheme ezkl --scale 13
+    expect_text "eval names ezkl's settings" "quant *ezkl: input 2^13, params 2^13, rebase multiplier 1"
+    check "eval ezkl sweep" 0 "$zkbench" eval "$src/models/heart_mlp_18_8_8_2.json" "${data[@]}" --scheme ezkl --sweep
+    expect_text "ezkl sweep reaches 16/16/1" "ezkl *16/16/1 "
+    check "eval ezkl json" 0 "$zkbench" eval "$src/models/heart_mlp_18_8_8_2.json" "${data[@]}" --scheme ezkl --scale 10 --param-scale 12 --rebase-multiplier 2 --json
+    expect_text "ezkl json has the param scale" '"param_scale":[[:space:]]*12'
+    check "ezkl has no range analysis" 2 "$zkbench" eval "$src/models/heart_mlp_18_8_8_2.json" "${data[@]}" --scheme ezkl --ranges
+    check "--param-scale belongs to ezkl" 2 "$zkbench" eval "$src/models/heart_mlp_18_8_8_2.json" "${data[@]}" --param-scale 7
     check "run on the model's own dataset" 0 "$zkbench" run -q -m "$src/models/heart_mlp_18_8_8_2.json" -b reference -n 10 "${data[@]}" --out "$tmp/heart"
     grep -q '"dataset":"heart_std"' "$tmp/heart/results.jsonl" && passes=$((passes + 1)) ||
         { echo "FAIL: auto dataset did not resolve to heart_std"; failures=$((failures + 1)); }
