@@ -109,21 +109,28 @@ static void free_list(str_list *l)
     l->n = 0;
 }
 
-/* Collects "key=value" for one backend from the -o B.K=V list, joined by ','. */
+/* Collects "key=value" for one backend from the -o B.K=V list, joined by ','.
+ * Each -o is one option: commas and backslashes in its value are escaped, so
+ * -o ezkl.calibration_scales=2,7 passes "2,7". */
 static char *options_for(const str_list *opts, const char *backend)
 {
     size_t cap = 1;
     for (size_t i = 0; i < opts->n; i++)
-        cap += strlen(opts->items[i]) + 1;
+        cap += 2 * strlen(opts->items[i]) + 1;
     char *out = calloc(1, cap);
-    size_t blen = strlen(backend);
+    size_t blen = strlen(backend), used = 0;
     for (size_t i = 0; out && i < opts->n; i++) {
         const char *o = opts->items[i];
         if (strncmp(o, backend, blen) != 0 || o[blen] != '.')
             continue;
-        if (*out)
-            strcat(out, ",");
-        strcat(out, o + blen + 1);
+        if (used)
+            out[used++] = ',';
+        const char *eq = strchr(o + blen + 1, '=');
+        for (const char *c = o + blen + 1; *c; c++) {
+            if (eq && c > eq && (*c == ',' || *c == '\\'))
+                out[used++] = '\\';
+            out[used++] = *c;
+        }
     }
     return out;
 }

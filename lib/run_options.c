@@ -1,5 +1,6 @@
 /* Backend options "k=v,k=v": checked against the backend's declarations,
- * typed, and put in a canonical form (part of the cell id). */
+ * typed, and put in a canonical form (part of the cell id). In a value, "\,"
+ * is a comma and "\\" a backslash; the canonical form escapes them again. */
 #include "run.h"
 
 #include <errno.h>
@@ -125,15 +126,39 @@ static char *canonical(const zkbi_opt *o, size_t n)
 {
     size_t len = 1;
     for (size_t i = 0; i < n; i++)
-        len += strlen(o[i].key) + strlen(o[i].text) + 2;
+        len += strlen(o[i].key) + 2 * strlen(o[i].text) + 2;
     char *s = malloc(len);
     if (!s)
         return NULL;
-    s[0] = '\0';
     size_t used = 0;
-    for (size_t i = 0; i < n; i++)
-        used += (size_t)snprintf(s + used, len - used, "%s%s=%s", i ? "," : "", o[i].key, o[i].text);
+    for (size_t i = 0; i < n; i++) {
+        used += (size_t)snprintf(s + used, len - used, "%s%s=", i ? "," : "", o[i].key);
+        for (const char *c = o[i].text; *c; c++) {
+            if (*c == ',' || *c == '\\')
+                s[used++] = '\\';
+            s[used++] = *c;
+        }
+    }
+    s[used] = '\0';
     return s;
+}
+
+/* Cuts the next item at an unescaped comma, unescaping "\," and "\\" in
+ * place; NULL at the end. */
+static char *next_item(char **cursor)
+{
+    char *start = *cursor;
+    if (!start)
+        return NULL;
+    char *r = start, *w = start;
+    while (*r && *r != ',') {
+        if (*r == '\\' && (r[1] == ',' || r[1] == '\\'))
+            r++;
+        *w++ = *r++;
+    }
+    *cursor = *r ? r + 1 : NULL;
+    *w = '\0';
+    return start;
 }
 
 static zkb_status parse_item(const zkb_backend *vt, char *item, zkbi_opt *o, size_t n_done,
@@ -201,8 +226,8 @@ zkb_status zkbi_options_parse(const zkb_backend *vt, const char *spec, zkbi_opt 
     }
     zkb_status st = ZKB_OK;
     size_t k = 0;
-    char *save = NULL;
-    for (char *item = strtok_r(copy, ",", &save); item && st == ZKB_OK; item = strtok_r(NULL, ",", &save)) {
+    char *cursor = copy;
+    for (char *item = next_item(&cursor); item && st == ZKB_OK; item = next_item(&cursor)) {
         if (!*trim(item))
             continue;
         if (k == OPTS_MAX) {

@@ -133,6 +133,15 @@ if [[ -f "$src/../shared/data/heart/heart.csv" ]]; then
         { echo "FAIL: auto dataset did not resolve to heart_std"; failures=$((failures + 1)); }
 fi
 
+# each -o is one option: a comma in its value reaches the plugin as a comma
+tp=$(dirname "$zkbench")/../test-plugins
+if [[ -f "$tp/rt_spawn_opts.so" ]]; then
+    check "-o value with a comma" 0 env ZKB_PLUGIN_PATH="$tp" "$zkbench" run -q -m "$src/models/tiny/tiny_dense.json" \
+        -b rt_spawn_opts -o rt_spawn_opts.label=2,7 -o rt_spawn_opts.mode=slow -n 1 --out "$tmp/escaped"
+    grep -q '"opt.label":"2,7"' "$tmp/escaped/results.jsonl" && passes=$((passes + 1)) ||
+        { echo "FAIL: -o rt_spawn_opts.label=2,7 did not arrive as '2,7'"; failures=$((failures + 1)); }
+fi
+
 # ---- zkbench report: a real run, crafted failures, a truncated line ----------
 rep=$tmp/report-in
 check "report --help" 0 "$zkbench" report --help

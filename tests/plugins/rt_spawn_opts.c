@@ -14,6 +14,7 @@ static const zkb_option_decl opts[] = {
     {"verbose", ZKB_OPT_BOOL, "false", NULL, "a flag"},
     {"ratio", ZKB_OPT_DOUBLE, "0.5", NULL, "a number"},
     {"sleep_s", ZKB_OPT_DOUBLE, NULL, NULL, "the program sleeps instead (--zkb-sleep S)"},
+    {"label", ZKB_OPT_STRING, NULL, NULL, "free text (commas escaped as \\,)"},
 };
 
 static char program[1024];

@@ -435,6 +435,18 @@ static void test_options_checked(void **state)
     cJSON_Delete(j);
     zkb_run_free(run);
 
+    /* a comma and a backslash in a value, escaped */
+    run = new_run(f, NULL);
+    add(run, DENSE, "rt_spawn_opts", "label=2\\,7 \\\\x,mode=slow");
+    assert_int_equal(zkb_run_execute(run), ZKB_OK);
+    expect(run, 0, "ok", NULL);
+    j = record(run, 0);
+    assert_string_equal(str_at(j, "infos", "opt.label"), "2,7 \\x");
+    assert_string_equal(str_at(j, "options", "label"), "2,7 \\x");
+    assert_string_equal(str_at(j, "infos", "opt.mode"), "slow");
+    cJSON_Delete(j);
+    zkb_run_free(run);
+
     /* the canonical form: order and spelling do not make another cell */
     run = new_run(f, NULL);
     add(run, DENSE, "rt_spawn_opts", "alloc_mib=08,ratio=.25,verbose=1,mode=slow");

@@ -63,7 +63,13 @@ def test_bad_option(ctx, tmp_path):
         with pytest.raises(ZkbError):
             run.add_cell(model_path("tiny", "tiny_dense.json"), "reference", {"no_such_option": 1})
         with pytest.raises(ValueError):
-            run.add_cell(model_path("tiny", "tiny_dense.json"), "reference", {"a": "1,2"})
+            run.add_cell(model_path("tiny", "tiny_dense.json"), "reference", {"a,b": "1"})
+
+
+def test_option_values_are_escaped():
+    # a comma or backslash in a value reaches the library escaped (docs/plugin-abi.md)
+    from zkmlbench._core import _option_text
+    assert _option_text({"scales": "2,7", "path": "a\\b", "on": True}) == "scales=2\\,7,path=a\\\\b,on=true"
 
 
 def test_bad_run_setting(ctx, tmp_path):

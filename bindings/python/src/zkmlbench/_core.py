@@ -590,10 +590,10 @@ def _option_text(options):
         if isinstance(v, bool):
             v = "true" if v else "false"
         k, v = str(k), str(v)
-        if not k or "," in k or "=" in k or "," in v:
-            raise ValueError("option %r=%r: keys cannot be empty or hold ',' or '=', values "
-                             "cannot hold ','" % (k, v))
-        parts.append("%s=%s" % (k, v))
+        if not k or "," in k or "=" in k or "\\" in k:
+            raise ValueError("option %r=%r: keys cannot be empty or hold ',', '=' or '\\'" % (k, v))
+        # the library escapes a comma in a value as backslash-comma, a backslash as two
+        parts.append("%s=%s" % (k, v.replace("\\", "\\\\").replace(",", "\\,")))
     return ",".join(parts)
 
 
