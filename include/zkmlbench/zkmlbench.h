@@ -139,7 +139,8 @@ ZKB_API const char *zkb_run_last_error(const zkb_run *run);
 ZKB_API zkb_status zkb_run_set(zkb_run *run, const char *key, const char *value);
 
 /* Add a cell: a model file, a backend name and its options as
- * "key=value,key=value" (may be NULL or ""). Options are checked against the
+ * "key=value,key=value" (may be NULL or ""; in a value, backslash-comma is a
+ * comma and two backslashes are one). Options are checked against the
  * backend's declarations here. Returns the cell index through idx (may be NULL). */
 ZKB_API zkb_status zkb_run_add_cell(zkb_run *run, const char *model_path, const char *backend,
                                     const char *options, size_t *idx);
