@@ -33,10 +33,11 @@ want=$(sha256sum "$lock" | cut -d' ' -f1)
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" &&
     -f "$dir/node_modules/snarkjs/build/cli.cjs" &&
     -f "$dir/node_modules/circom2/cli.js" &&
-    -f "$dir/node_modules/circomlib/circuits/poseidon.circom" ]]; then
+    -f "$dir/node_modules/circomlib/circuits/poseidon.circom" &&
+    -f "$dir/node_modules/circomlibjs/package.json" ]]; then
     :
 else
-    echo "setup-node: npm ci in tools/node (circom2, snarkjs, circomlib)"
+    echo "setup-node: npm ci in tools/node (circom2, snarkjs, circomlib, circomlibjs)"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     echo "$want" >"$stamp"
     echo "setup-node: done"

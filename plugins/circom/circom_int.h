@@ -58,6 +58,7 @@ typedef struct cs_state {
     uint64_t n_constraints, n_public, n_wires;
     int setup_done, have_witness, have_proof;
     int64_t *expect; /* the host's reference outputs of the last sample */
+    char wcommit_expect[100]; /* weights=hashed: the published weights' commitment (decimal) */
     int quiet;       /* do not log the next child's failure */
     const char *cwd; /* working directory of the next children, NULL: scratch */
 } cs_state;
@@ -75,6 +76,11 @@ zkb_status cs_node(cs_state *s, const char *what, const char *script, const char
 int cs_fmt(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 zkb_status cs_fail(zkb_host_ctx *h, zkb_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* ---- commit.c ---- */
+/* weights=hashed: fills s->wcommit_expect with the Poseidon chain of the
+ * session's quantized weights, computed apart from the circuit. */
+zkb_status cs_weights_commit(cs_state *s);
 
 /* ---- tools.c ---- */
 /* Find node, circom (native or circom2) and snarkjs; fill *t. On failure set

@@ -493,6 +493,8 @@ static zkb_status cs_setup(void *state)
         cs_host->free(meta);
     }
     record_sizes(s);
+    if (s->weights == CS_W_HASHED && (st = cs_weights_commit(s)) != ZKB_OK)
+        return st;
     s->setup_done = 1;
     return ZKB_OK;
 }
@@ -633,10 +635,16 @@ static zkb_status cs_verify(void *state, int64_t *outputs, uint64_t n_outputs)
         for (uint64_t k = 0; k <= n_outputs * 2 && p; k++)
             p = strchr(p + 1, '"');
         const char *e = p ? strchr(p + 1, '"') : NULL;
-        if (p && e && e - p < 100) {
-            char c[100];
+        char c[100] = "";
+        if (p && e && e - p < 100)
             cs_fmt(c, sizeof c, "%.*s", (int)(e - p - 1), p + 1);
-            cs_host->info(s->h, "weights_commitment", c);
+        cs_host->info(s->h, "weights_commitment", c);
+        if (strcmp(c, s->wcommit_expect) != 0) {
+            cs_host->free(pj);
+            return cs_fail(s->h, ZKB_ERR_VERIFY,
+                           "the proof's weights commitment %s is not the Poseidon commitment of the "
+                           "published weights (%s)",
+                           c[0] ? c : "(missing)", s->wcommit_expect);
         }
     }
     cs_host->free(pj);

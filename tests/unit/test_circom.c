@@ -205,7 +205,37 @@ static void test_hashed_weights(void **state)
     assert_true(strspn(c, "0123456789") == strlen(c));
     /* one Poseidon over the 10 weights costs hundreds of constraints */
     assert_true(metric(j, "constraints") > 200);
+    /* verify recomputed it from the published weights, apart from the circuit */
+    assert_string_equal(info(j, "weights_commitment_expected"), c);
+    assert_non_null(strstr(info(j, "weights_commitment_check"), "circomlibjs"));
     cJSON_Delete(j);
+
+    /* 47 parameters: a chain of four Poseidon calls (16, then 1 + 15 twice, then 1 + 1) */
+    j = run_cell(ZKB_SOURCE_DIR "/models/tiny/tiny_cnn.json", "weights=hashed", "1", "ok");
+    assert_string_equal(info(j, "weights_commitment"), info(j, "weights_commitment_expected"));
+    cJSON_Delete(j);
+}
+
+/* The recomputation's library against circomlibjs's published test vector,
+ * Poseidon([1, 2]) = 0x115cc0f5...4417189a. */
+static void test_commitment_script(void **state)
+{
+    (void)state;
+    NEED("test_commitment_script", 2);
+    char in[320], cmd[1024], got[128] = "";
+    fmt(in, sizeof in, "%s/w12.txt", g->dir);
+    FILE *f = fopen(in, "w");
+    assert_non_null(f);
+    fputs("1\n2\n", f);
+    fclose(f);
+    fmt(cmd, sizeof cmd, "node %s %s/node_modules %s", ZKB_SOURCE_DIR "/plugins/circom/driver/weights_commit.mjs",
+        TOOLS, in);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    if (!fgets(got, sizeof got, p))
+        got[0] = '\0';
+    assert_int_equal(pclose(p), 0);
+    assert_string_equal(got, "7853200120776062878684798364095072458815029376092732009249414926327459813530\n");
 }
 
 static void test_unavailable_tools(void **state)
@@ -451,6 +481,7 @@ int main(void)
         cmocka_unit_test(test_fflonk),
         cmocka_unit_test(test_private_weights),
         cmocka_unit_test(test_hashed_weights),
+        cmocka_unit_test(test_commitment_script),
         cmocka_unit_test(test_unavailable_tools),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -1,0 +1,63 @@
+/* The verifier's side of weights=hashed: the Poseidon commitment of the
+ * published (quantized) weights, recomputed apart from the circuit by
+ * driver/weights_commit.mjs (circomlibjs), for cs_verify to compare with the
+ * commitment each proof makes public. */
+#include "circom_int.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#ifndef ZKB_CIRCOM_COMMIT_JS
+#define ZKB_CIRCOM_COMMIT_JS "plugins/circom/driver/weights_commit.mjs"
+#endif
+
+/* Weights then biases of every layer that has them: gen_circuit.c's allw. */
+static int write_weights(const cs_state *s, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    for (uint32_t i = 0; i < s->qm->n_layers; i++) {
+        const zkb_qlayer_desc *L = s->qm->layers[i];
+        if (!L->weights)
+            continue;
+        for (uint64_t k = 0; k < L->n_weights; k++)
+            fprintf(f, "%" PRId64 "\n", L->weights[k]);
+        for (uint64_t k = 0; k < L->n_bias; k++)
+            fprintf(f, "%" PRId64 "\n", L->bias[k]);
+    }
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+zkb_status cs_weights_commit(cs_state *s)
+{
+    char wpath[CS_PATH], out[CS_PATH], pj[CS_PATH], ver[64];
+    cs_fmt(pj, sizeof pj, "%s/circomlibjs/package.json", s->t.circomlib);
+    if (!zkbp_file_exists(pj))
+        return cs_fail(s->h, ZKB_ERR_UNAVAILABLE,
+                       "weights=hashed needs circomlibjs in %s to check commitments: run scripts/setup-node.sh",
+                       s->t.circomlib);
+    zkbp_package_version(cs_host, pj, "?", ver, sizeof ver);
+    if (cs_fmt(wpath, sizeof wpath, "%s/weights.txt", s->wdir) < 0 ||
+        cs_fmt(out, sizeof out, "%s/weights_commit.out", s->wdir) < 0 || write_weights(s, wpath) != 0)
+        return cs_fail(s->h, ZKB_ERR_IO, "cannot write the weights for their commitment in %s", s->wdir);
+    const char *args[] = {s->t.circomlib, wpath, NULL};
+    zkb_status st = cs_node(s, "circomlibjs Poseidon of the weights", ZKB_CIRCOM_COMMIT_JS, args, out);
+    if (st != ZKB_OK)
+        return st;
+    char *text = zkbp_read_file(cs_host, out, 4096, NULL);
+    size_t n = text ? strspn(text, "0123456789") : 0;
+    if (!text || n == 0 || n >= sizeof s->wcommit_expect) {
+        cs_host->free(text);
+        return cs_fail(s->h, ZKB_ERR_PARSE, "%s: no commitment in the output", ZKB_CIRCOM_COMMIT_JS);
+    }
+    memcpy(s->wcommit_expect, text, n);
+    s->wcommit_expect[n] = '\0';
+    cs_host->free(text);
+    cs_host->info(s->h, "weights_commitment_expected", s->wcommit_expect);
+    char how[160];
+    cs_fmt(how, sizeof how, "every proof's commitment must equal circomlibjs %s Poseidon of the published weights", ver);
+    cs_host->info(s->h, "weights_commitment_check", how);
+    return ZKB_OK;
+}
