@@ -4,31 +4,12 @@
  * commitment each proof makes public. */
 #include "circom_int.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #ifndef ZKB_CIRCOM_COMMIT_JS
 #define ZKB_CIRCOM_COMMIT_JS "plugins/circom/driver/weights_commit.mjs"
 #endif
-
-/* Weights then biases of every layer that has them: gen_circuit.c's allw. */
-static int write_weights(const cs_state *s, const char *path)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    for (uint32_t i = 0; i < s->qm->n_layers; i++) {
-        const zkb_qlayer_desc *L = s->qm->layers[i];
-        if (!L->weights)
-            continue;
-        for (uint64_t k = 0; k < L->n_weights; k++)
-            fprintf(f, "%" PRId64 "\n", L->weights[k]);
-        for (uint64_t k = 0; k < L->n_bias; k++)
-            fprintf(f, "%" PRId64 "\n", L->bias[k]);
-    }
-    return fclose(f) == 0 ? 0 : -1;
-}
 
 zkb_status cs_weights_commit(cs_state *s)
 {
@@ -40,7 +21,7 @@ zkb_status cs_weights_commit(cs_state *s)
                        s->t.circomlib);
     zkbp_package_version(cs_host, pj, "?", ver, sizeof ver);
     if (cs_fmt(wpath, sizeof wpath, "%s/weights.txt", s->wdir) < 0 ||
-        cs_fmt(out, sizeof out, "%s/weights_commit.out", s->wdir) < 0 || write_weights(s, wpath) != 0)
+        cs_fmt(out, sizeof out, "%s/weights_commit.out", s->wdir) < 0 || zkbp_write_weights(s->qm, wpath) != 0)
         return cs_fail(s->h, ZKB_ERR_IO, "cannot write the weights for their commitment in %s", s->wdir);
     const char *args[] = {s->t.circomlib, wpath, NULL};
     zkb_status st = cs_node(s, "circomlibjs Poseidon of the weights", ZKB_CIRCOM_COMMIT_JS, args, out);

@@ -2,6 +2,7 @@
 #include "zkbp_files.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -129,4 +130,21 @@ void zkbp_package_version(const zkb_host_api *host, const char *pkg_json, const 
             snprintf(out, cap, "%.*s", (int)(e - p - 1), p + 1);
     }
     host->free(txt);
+}
+
+int zkbp_write_weights(const zkb_qmodel_desc *qm, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    for (uint32_t i = 0; i < qm->n_layers; i++) {
+        const zkb_qlayer_desc *L = qm->layers[i];
+        if (!L->weights)
+            continue;
+        for (uint64_t k = 0; k < L->n_weights; k++)
+            fprintf(f, "%" PRId64 "\n", L->weights[k]);
+        for (uint64_t k = 0; k < L->n_bias; k++)
+            fprintf(f, "%" PRId64 "\n", L->bias[k]);
+    }
+    return fclose(f) == 0 ? 0 : -1;
 }

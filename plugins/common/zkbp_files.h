@@ -23,5 +23,9 @@ int zkbp_copy_file(const char *from, const char *to);
 void zkbp_package_version(const zkb_host_api *host, const char *pkg_json, const char *dflt,
                           char *out, size_t cap);
 uint64_t zkbp_fnv(uint64_t h, const void *p, size_t n); /* FNV-1a 64 step */
+/* The quantized weights, then biases, of every layer that has them (the
+ * order the circuits commit to under weights=hashed), one decimal integer
+ * per line; 0 or -1. */
+int zkbp_write_weights(const zkb_qmodel_desc *qm, const char *path);
 
 #endif

@@ -60,6 +60,7 @@ typedef struct nr_state {
     char crs_path[NR_PATH];
     char crs_desc[256];
     char wdir[NR_PATH]; /* per-session scratch: inputs, witness, proof */
+    char wcommit_expect[100]; /* weights=hashed: the published weights' commitment (signed decimal) */
     uint64_t gates, circuit_size, n_public;
     int setup_done, have_witness, have_proof;
     const char *cwd; /* working directory of the next children, NULL: scratch */
@@ -79,6 +80,9 @@ zkb_status nr_run(nr_state *s, const char *what, const char *const *argv, const 
  * config text; the result's "key value" lines land in *res (free with
  * nr_result_free). */
 zkb_status nr_driver(nr_state *s, const char *phase, const char *cfg_json, nr_result *res);
+/* commit.c: weights=hashed: fills s->wcommit_expect with the Poseidon2 hash of
+ * the session's quantized weights, computed apart from the program. */
+zkb_status nr_weights_commit(nr_state *s);
 void nr_result_free(nr_result *r);
 /* Value of key in a driver result: 0 and *v set, -1 when absent. */
 int nr_result_num(const nr_result *r, const char *key, double *v);

@@ -359,6 +359,8 @@ static zkb_status nr_setup(void *state)
     nr_host->metric(s->h, "public_inputs", (double)s->n_public, "count");
     nr_host->metric(s->h, "vk_size", (double)zkbp_file_size(s->vk), "bytes");
     nr_host->metric(s->h, "program_size", (double)zkbp_file_size(s->program), "bytes");
+    if (s->weights == NR_W_HASHED && (st = nr_weights_commit(s)) != ZKB_OK)
+        return st;
     s->setup_done = 1;
     return ZKB_OK;
 }
@@ -502,10 +504,17 @@ static zkb_status nr_verify(void *state, int64_t *outputs, uint64_t n_outputs)
         }
     }
     if (s->weights == NR_W_HASHED) {
-        char key[48], val[128];
+        char key[48], val[128] = "";
         nr_fmt(key, sizeof key, "public_inputs.%llu", (unsigned long long)(s->n_in + s->n_out));
-        if (nr_result_str(&r, key, val, sizeof val))
-            nr_host->info(s->h, "weights_commitment", val);
+        nr_result_str(&r, key, val, sizeof val);
+        nr_host->info(s->h, "weights_commitment", val);
+        if (strcmp(val, s->wcommit_expect) != 0) {
+            nr_result_free(&r);
+            return nr_fail(s->h, ZKB_ERR_VERIFY,
+                           "the proof's weights commitment %s is not the Poseidon2 commitment of the "
+                           "published weights (%s)",
+                           val[0] ? val : "(missing)", s->wcommit_expect);
+        }
     }
     nr_result_free(&r);
     return ZKB_OK;

@@ -210,6 +210,23 @@ static void test_tiny_cnn(void **state)
     cJSON_Delete(j);
 }
 
+/* weights=hashed: the proof's Poseidon2 commitment (a public output) must
+ * equal the one verify recomputes from the published weights with bb.js. */
+static void test_hashed_weights(void **state)
+{
+    (void)state;
+    NEED();
+    if (over_budget("test_hashed_weights", 60))
+        skip();
+    cJSON *j = run_cell(ZKB_SOURCE_DIR "/models/tiny/tiny_cnn.json", "weights=hashed", "ok", 0);
+    assert_string_equal(info(j, "weights_binding"), "poseidon2_commitment");
+    const char *c = info(j, "weights_commitment");
+    assert_true(strlen(c) > 10);
+    assert_string_equal(info(j, "weights_commitment_expected"), c);
+    assert_non_null(strstr(info(j, "weights_commitment_check"), "poseidon2Hash"));
+    cJSON_Delete(j);
+}
+
 /* ---- soundness, with the driver run directly on tiny_dense's artifacts ---- */
 
 static int driver(const char *phase, const char *cfg_json)
@@ -298,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_tiny_dense),
         cmocka_unit_test(test_soundness),
         cmocka_unit_test(test_tiny_cnn),
+        cmocka_unit_test(test_hashed_weights),
         cmocka_unit_test(test_unavailable_tools),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

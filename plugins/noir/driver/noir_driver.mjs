@@ -4,8 +4,10 @@
 //
 //   node noir_driver.mjs PHASE CONFIG.json RESULT.json
 //
-// PHASE: versions | compile | keygen | execute | prove | verify, and the
-// test hook tamper. CONFIG holds paths and options (see each phase). RESULT
+// PHASE: versions | compile | keygen | execute | prove | verify | commit,
+// and the test hook tamper. commit is the verifier's side of weights=hashed:
+// Barretenberg's Poseidon2 hash of the published weights, computed apart
+// from the program. CONFIG holds paths and options (see each phase). RESULT
 // gets "key value" lines: the library call's own time (`phase_s`, or
 // `compile_s`/`gates_s` for compile), the start-up apart (`import_s`:
 // loading the npm modules; `init_s`: a Barretenberg instance, its
@@ -103,14 +105,16 @@ async function newBb(mod, sizeForCrs) {
 // BN254 scalar field modulus.
 const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
-// Field elements (32-byte big-endian) as signed decimal strings: elements
-// above p/2 are the negative integers x - p.
+// A field element as a signed decimal string: elements above p/2 are the
+// negative integers x - p.
+const signed = (x) => (x > P / 2n ? x - P : x).toString();
+
+// Field elements (32-byte big-endian) as signed decimal strings.
 function fieldsOf(buf, offset, n) {
     const out = [];
     for (let i = 0; i < n; i++) {
         const b = buf.subarray(offset + 32 * i, offset + 32 * (i + 1));
-        const x = BigInt('0x' + Buffer.from(b).toString('hex'));
-        out.push((x > P / 2n ? x - P : x).toString());
+        out.push(signed(BigInt('0x' + Buffer.from(b).toString('hex'))));
     }
     return out;
 }
@@ -204,6 +208,22 @@ try {
         result.proof_size = proof.length - 4 - 32 * n;
         await api.destroy();
         done(ok ? 0 : 3);
+    } else if (phase === 'commit') {
+        // cfg: weights (a file of decimal integers, one per line, in the
+        // program's allw order). result.commitment: the Poseidon2 hash, as a
+        // signed decimal like the public inputs verify reports.
+        const bbm = await load('bb');
+        const vals = readFileSync(cfg.weights, 'utf8')
+            .split('\n')
+            .filter((l) => l.trim())
+            .map((l) => new bbm.Fr(((BigInt(l.trim()) % P) + P) % P));
+        if (vals.length === 0) throw new Error(`${cfg.weights}: no weights`);
+        const api = await bbm.BarretenbergSync.initSingleton();
+        const t0 = performance.now();
+        const h = api.poseidon2Hash(vals);
+        result.phase_s = sec(t0);
+        result.commitment = signed(BigInt(h.toString()));
+        done(0);
     } else if (phase === 'tamper') {
         // Test hook (tests/unit/test_noir.c): a cheating prover's witness.
         // cfg: program, witness, witness_out, target "output" (the first
