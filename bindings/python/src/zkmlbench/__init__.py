@@ -11,15 +11,18 @@ package, the system's search (ctypes.util.find_library), or build/lib/ of a
 source tree (see zkmlbench._lib).
 """
 
-from ._core import (Backend, Context, Dataset, Model, Run, Status, ZkbError, plugin_abi_major,
-                    quantize_input, read_results, status_names, status_str, version,
-                    version_number)
+from ._core import (Backend, Check, CheckResult, Context, Dataset, MergeResult, Model, Run, Status,
+                    ZkbError, plugin_abi_major, quantize_input, read_results, status_names,
+                    status_str, version, version_number)
 from ._lib import library_path
+from ._report import (Report, ReportEntry, ReportModel, ReportSeries, Slope, Value,
+                      report_axes)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Backend", "Context", "Dataset", "Model", "Run", "Status", "ZkbError", "library_path",
-    "plugin_abi_major", "quantize_input", "read_results", "status_names", "status_str",
-    "version", "version_number",
+    "Backend", "Check", "CheckResult", "Context", "Dataset", "MergeResult", "Model", "Report",
+    "ReportEntry", "ReportModel", "ReportSeries", "Run", "Slope", "Status", "Value", "ZkbError",
+    "library_path", "plugin_abi_major", "quantize_input", "read_results", "report_axes",
+    "status_names", "status_str", "version", "version_number",
 ]

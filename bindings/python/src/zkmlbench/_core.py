@@ -1,8 +1,9 @@
 """Pythonic wrappers of the libzkmlbench host API (zkmlbench.h, zkb_data.h,
-zkb_eval.h). Every string the library returns is copied into a Python str at
-once; handles are freed by close(), by the context manager, or when the
-object is garbage-collected."""
+zkb_eval.h; zkb_report.h is in _report). Every string the library returns is
+copied into a Python str at once; handles are freed by close(), by the
+context manager, or when the object is garbage-collected."""
 
+import collections
 import enum
 import json
 import operator
@@ -10,15 +11,16 @@ import os
 import re
 import sys
 import weakref
-from ctypes import POINTER, byref, c_float, c_int32, c_int64, c_size_t, c_uint32, c_void_p, sizeof
+from ctypes import (POINTER, byref, c_char_p, c_float, c_int32, c_int64, c_size_t, c_uint32,
+                    c_uint64, c_void_p, sizeof)
 
 from . import _lib
-from ._lib import PROGRESS_FN, Accuracy, Quant, lib
+from ._lib import CHECK_FN, PROGRESS_FN, Accuracy, Quant, lib
 
 __all__ = [
     "Status", "ZkbError", "version", "version_number", "plugin_abi_major", "status_str",
     "status_names", "quantize_input", "read_results", "Context", "Backend", "Model",
-    "Dataset", "Run",
+    "Dataset", "Run", "CheckResult", "Check", "MergeResult",
 ]
 
 
@@ -103,6 +105,20 @@ class ZkbError(Exception):
             self.status_text = self.status_name
         self.message = message or self.status_text
         super().__init__("%s [%s, status %d]" % (self.message, self.status_text, code))
+
+
+class CheckResult(enum.IntEnum):
+    """zkb_check_result: the outcome of one conformance check."""
+    PASS = 0
+    FAIL = 1
+    SKIP = 2
+
+
+Check = collections.namedtuple("Check", "check result detail")
+Check.__doc__ = "One conformance check: its name, a CheckResult (an int if unknown), its reason."
+
+MergeResult = collections.namedtuple("MergeResult", "written duplicates bad")
+MergeResult.__doc__ = "Counts of zkb_results_merge: records written, copies dropped, bad lines."
 
 
 def _check(st, errfn=None, handle=None, what=None):
@@ -326,6 +342,63 @@ class Context(_Handle):
         if not b:
             raise ZkbError(Status.NOT_FOUND, "no backend named '%s' is loaded" % name)
         return Backend(self, b)
+
+    # -- results files, conformance
+
+    def merge(self, out_path, in_paths, strict=False):
+        """zkb_results_merge: every valid record of the in_paths (results.jsonl
+        files), in order and without copies, into out_path (which may be one
+        of them). Bad lines go to the log as warnings and are counted; with
+        strict the first one raises ZkbError (PARSE) and out_path is left as
+        it was. Returns MergeResult(written, duplicates, bad)."""
+        if isinstance(in_paths, (str, bytes, os.PathLike)):
+            raise TypeError("in_paths must be a sequence of paths, not one path")
+        paths = [_enc_path(p) for p in in_paths]
+        arr = (c_char_p * max(len(paths), 1))(*paths)
+        written, dups, bad = c_uint64(), c_uint64(), c_uint64()
+        self._fail(lib().zkb_results_merge(self._handle(), _enc_path(out_path), arr, len(paths),
+                                           1 if strict else 0, byref(written), byref(dups),
+                                           byref(bad)))
+        return MergeResult(written.value, dups.value, bad.value)
+
+    def conformance(self, plugin, model=None, options=None, timeout=0):
+        """zkb_conformance_run: check a backend plugin against the adapter
+        contract (docs/adapter-guide.md). plugin: a plugin file, a Backend,
+        or the name of a loaded backend; model: a model file or a Model
+        loaded from one (None: the built-in tiny dense model); options: dict
+        or "k=v,k=v"; timeout: seconds per isolated check (0: 600). Returns
+        (checks, failed): [Check(check, result, detail)] in the order run,
+        and the number of FAIL results. ZkbError when the checks could not
+        run (e.g. the model does not load)."""
+        plugin_path = self._plugin_path(plugin)
+        checks = []
+
+        def on_check(_user, check, result, detail):
+            try:
+                result = CheckResult(result)
+            except ValueError:
+                pass
+            checks.append(Check(_text(check), result, _text(detail) or ""))
+
+        cb = CHECK_FN(on_check)  # alive until the call returns: the library calls it only then
+        failed = c_uint32()
+        model_arg = None if model is None else _enc_path(_model_path(model))
+        st = lib().zkb_conformance_run(self._handle(), _enc_path(plugin_path), model_arg,
+                                       _enc(_option_text(options)), float(timeout), cb, None,
+                                       byref(failed))
+        self._fail(st, "conformance of %s" % os.fsdecode(plugin_path))
+        return checks, failed.value
+
+    def _plugin_path(self, plugin):
+        """A plugin file for conformance: a Backend's file, a path (has a
+        slash or exists), else the file of the loaded backend of that name."""
+        if isinstance(plugin, Backend):
+            return plugin.path
+        p = os.fspath(plugin)
+        name = os.fsdecode(p)
+        if "/" in name or os.path.exists(p):
+            return p
+        return self.backend(name).path
 
     # -- factories
 
@@ -603,6 +676,15 @@ def _setting_text(value):
     return str(value)
 
 
+def _model_path(model):
+    """A model file path, from a path or a Model loaded from a file."""
+    if isinstance(model, Model):
+        if not model.path:
+            raise ValueError("the model was not loaded from a file")
+        return model.path
+    return model
+
+
 class Run(_Handle):
     """A zkb_run (needs its Context open; the context closes its runs)."""
     _free_name = "zkb_run_free"
@@ -623,16 +705,24 @@ class Run(_Handle):
         """Add a cell: a model file (path, or a Model loaded from a file), a
         backend name (or Backend) and its options (dict or "k=v,k=v").
         Returns the cell index."""
-        if isinstance(model, Model):
-            if not model.path:
-                raise ValueError("the model was not loaded from a file")
-            model = model.path
         if isinstance(backend, Backend):
             backend = backend.name
         idx = c_size_t()
-        self._fail(lib().zkb_run_add_cell(self._handle(), _enc_path(model), _enc(backend),
-                                          _enc(_option_text(options)), byref(idx)))
+        self._fail(lib().zkb_run_add_cell(self._handle(), _enc_path(_model_path(model)),
+                                          _enc(backend), _enc(_option_text(options)), byref(idx)))
         return idx.value
+
+    def select_shard(self, k, n):
+        """zkb_run_select_shard: keep only shard k of n (1 <= k <= n) of the
+        cells added so far, so that n hosts given the same cells run disjoint
+        parts covering all of them. Cells are renumbered from 0; records
+        carry "shard": {"index": k, "count": n}. Returns cell_count."""
+        k, n = operator.index(k), operator.index(n)
+        for v in (k, n):
+            if not 0 <= v < (1 << 32):
+                raise ValueError("shard %d/%d: K and N must fit uint32" % (k, n))
+        self._fail(lib().zkb_run_select_shard(self._handle(), k, n))
+        return self.cell_count
 
     def execute(self, progress=None):
         """Run every cell (each in a child process). progress, if given, is
@@ -667,7 +757,8 @@ class Run(_Handle):
         return int(lib().zkb_run_cell_count(self._handle()))
 
     def cells(self):
-        """[{"index", "status", "record" (parsed dict or None), "cell_id"}]"""
+        """[{"index", "model", "backend", "status", "record" (parsed dict or
+        None), "cell_id"}]; model and backend as given to add_cell."""
         h, L = self._handle(), lib()
         out = []
         for i in range(L.zkb_run_cell_count(h)):
@@ -678,7 +769,9 @@ class Run(_Handle):
                     rec = json.loads(text)
                 except ValueError:
                     rec = None
-            out.append({"index": i, "status": _text(L.zkb_run_cell_status(h, i)), "record": rec,
+            out.append({"index": i, "model": _path_text(L.zkb_run_cell_model(h, i)),
+                        "backend": _text(L.zkb_run_cell_backend(h, i)),
+                        "status": _text(L.zkb_run_cell_status(h, i)), "record": rec,
                         "cell_id": rec.get("cell_id") if isinstance(rec, dict) else None})
         return out
 

@@ -39,6 +39,7 @@ class Accuracy(ctypes.Structure):
 
 PROGRESS_FN = ctypes.CFUNCTYPE(None, c_void_p, c_size_t, c_size_t, c_char_p, c_double)
 LOG_FN = ctypes.CFUNCTYPE(None, c_void_p, c_uint32, c_char_p)
+CHECK_FN = ctypes.CFUNCTYPE(None, c_void_p, c_char_p, c_uint32, c_char_p)
 
 _st = c_int  # zkb_status
 _h = c_void_p  # every opaque handle
@@ -104,6 +105,14 @@ _PROTOS = {
     "zkb_run_cell_status": (c_char_p, [_h, c_size_t]),
     "zkb_run_cell_record": (c_char_p, [_h, c_size_t]),
     "zkb_run_results_path": (c_char_p, [_h]),
+    "zkb_run_cell_backend": (c_char_p, [_h, c_size_t]),
+    "zkb_run_cell_model": (c_char_p, [_h, c_size_t]),
+    "zkb_run_select_shard": (_st, [_h, c_uint32, c_uint32]),
+    # results files, conformance
+    "zkb_results_merge": (_st, [_h, c_char_p, POINTER(c_char_p), c_size_t, c_int, POINTER(c_uint64),
+                                POINTER(c_uint64), POINTER(c_uint64)]),
+    "zkb_conformance_run": (_st, [_h, c_char_p, c_char_p, c_char_p, c_double, CHECK_FN, c_void_p,
+                                  POINTER(c_uint32)]),
     # datasets (zkb_data.h)
     "zkb_dataset_open": (_st, [_h, c_char_p, c_char_p, POINTER(c_void_p)]),
     "zkb_dataset_free": (None, [_h]),
@@ -119,6 +128,38 @@ _PROTOS = {
     # accuracy (zkb_eval.h)
     "zkb_eval_accuracy": (_st, [_h, POINTER(Quant), _h, c_size_t, c_uint32, POINTER(Accuracy)]),
     "zkb_eval_default_dataset": (c_char_p, [_h]),
+    # reports (zkb_report.h)
+    "zkb_report_new": (_st, [POINTER(c_void_p)]),
+    "zkb_report_free": (None, [_h]),
+    "zkb_report_last_error": (c_char_p, [_h]),
+    "zkb_report_add_path": (_st, [_h, c_char_p]),
+    "zkb_report_add_text": (_st, [_h, c_char_p, c_char_p, c_size_t]),
+    "zkb_report_record_count": (c_size_t, [_h]),
+    "zkb_report_skipped_count": (c_size_t, [_h]),
+    "zkb_report_skipped": (c_char_p, [_h, c_size_t]),
+    "zkb_report_model_count": (c_size_t, [_h]),
+    "zkb_report_model_name": (c_char_p, [_h, c_size_t]),
+    "zkb_report_model_params": (c_double, [_h, c_size_t]),
+    "zkb_report_entry_count": (c_size_t, [_h]),
+    "zkb_report_entry_model": (c_size_t, [_h, c_size_t]),
+    "zkb_report_entry_field": (c_char_p, [_h, c_size_t, c_char_p]),
+    "zkb_report_entry_baseline": (c_int, [_h, c_size_t]),
+    "zkb_report_entry_cells": (c_size_t, [_h, c_size_t, POINTER(c_size_t)]),
+    "zkb_report_entry_value": (_st, [_h, c_size_t, c_char_p, POINTER(c_double), POINTER(c_double),
+                                     POINTER(c_double)]),
+    "zkb_report_entry_score": (_st, [_h, c_size_t, c_uint32, POINTER(c_double)]),
+    "zkb_report_axis_name": (c_char_p, [c_uint32]),
+    "zkb_report_series_count": (c_size_t, [_h]),
+    "zkb_report_series_label": (c_char_p, [_h, c_size_t]),
+    "zkb_report_series_slope": (_st, [_h, c_size_t, c_uint32, POINTER(c_double), POINTER(c_double),
+                                      POINTER(c_size_t)]),
+    "zkb_report_write_markdown": (_st, [_h, c_char_p]),
+    "zkb_report_write_csv": (_st, [_h, c_char_p]),
+    "zkb_report_write_json": (_st, [_h, c_char_p]),
+    "zkb_report_write_charts": (_st, [_h, c_char_p]),
+    "zkb_report_write": (_st, [_h, c_char_p]),
+    "zkb_report_file_count": (c_size_t, [_h]),
+    "zkb_report_file": (c_char_p, [_h, c_size_t]),
 }
 
 
