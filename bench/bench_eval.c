@@ -1,4 +1,4 @@
-/* Throughput of the fast fixed-point evaluator (lib/eval_fast*.c) on the
+/* Throughput of the fast fixed-point evaluator (lib/eval/fast/) on the
  * MNIST test set (docs/performance.md, "Fixed-point evaluator throughput").
  * Not a test. For each model: quantize (pow2 scale 8, half-up by default),
  * pick the lane type from the range analysis, check once that all outputs
@@ -15,9 +15,7 @@
  * dependent adds (one per cycle) and prints it. One result line per model:
  *   RESULT fixed model=NAME macs=M images=N path=int32 isa=avx512 bits=B
  *          median_s=T images_per_s=X macs_per_s=Y acc=A */
-#include "accuracy.h"
-#include "eval_fast.h"
-#include "model.h"
+#include "eval/eval_int.h"
 #include "zkmlbench/zkb_data.h"
 #include "zkmlbench/zkb_eval.h"
 #include "zkmlbench/zkmlbench.h"
@@ -85,7 +83,7 @@ static int dump(const char *dir, const zkb_dataset *ds, const char *name)
 
 int main(int argc, char **argv)
 {
-    int reps = 10, isa = ZKBI_FE_ISA_AUTO, check = 1, freq = 0;
+    int reps = 10, isa = ZKBI_FAST_ISA_AUTO, check = 1, freq = 0;
     uint32_t threads = 0;
     zkb_quant q;
     zkb_quant_default(&q);
@@ -102,9 +100,9 @@ int main(int argc, char **argv)
             q.scheme = ZKB_QUANT_POW10;
         else if (!strcmp(argv[a], "--isa") && a + 1 < argc) {
             const char *s = argv[++a];
-            isa = !strcmp(s, "avx512") ? ZKBI_FE_ISA_AVX512
-                  : !strcmp(s, "avx2") ? ZKBI_FE_ISA_AVX2
-                                       : ZKBI_FE_ISA_GENERIC;
+            isa = !strcmp(s, "avx512") ? ZKBI_FAST_ISA_AVX512
+                  : !strcmp(s, "avx2") ? ZKBI_FAST_ISA_AVX2
+                                       : ZKBI_FAST_ISA_GENERIC;
         } else if (!strcmp(argv[a], "--no-check"))
             check = 0;
         else if (!strcmp(argv[a], "--freq"))
@@ -130,7 +128,7 @@ int main(int argc, char **argv)
         zkb_model *m = NULL;
         zkb_dataset *ds = NULL;
         zkbi_qmodel *qm = NULL;
-        zkbi_fe *f = NULL;
+        zkbi_fast *f = NULL;
         int64_t *out = NULL;
         double *t = NULL;
         char err[ZKBI_ERR_LEN];
@@ -162,8 +160,8 @@ int main(int argc, char **argv)
             xmax = fabs((double)x[i]) > xmax ? fabs((double)x[i]) : xmax;
         int64_t bound;
         if (zkbi_quant_value(&q, xmax, 1, &bound) != ZKB_OK ||
-            zkbi_fe_new(qm, (uint64_t)bound, ZKBI_FE_I32, isa, &f) != ZKB_OK ||
-            zkbi_fe_path(f) == ZKBI_FE_NONE) {
+            zkbi_fast_new(qm, (uint64_t)bound, ZKBI_FAST_I32, isa, &f) != ZKB_OK ||
+            zkbi_fast_path(f) == ZKBI_FAST_NONE) {
             fprintf(stderr, "bench_eval: %s: no fast path at this scale\n", argv[a]);
             rc = 1;
             goto next;
@@ -173,7 +171,7 @@ int main(int argc, char **argv)
         t = malloc((size_t)reps * sizeof *t);
         if (!out || !t)
             goto next;
-        if (zkbi_fe_eval(f, x, NULL, n, out, threads) != ZKB_OK) { /* warm-up */
+        if (zkbi_fast_eval(f, x, NULL, n, out, threads) != ZKB_OK) { /* warm-up */
             rc = 1;
             goto next;
         }
@@ -197,7 +195,7 @@ int main(int argc, char **argv)
         }
         for (int r = 0; r < reps; r++) {
             double t0 = now();
-            zkbi_fe_eval(f, x, NULL, n, out, threads);
+            zkbi_fast_eval(f, x, NULL, n, out, threads);
             t[r] = now() - t0;
         }
         qsort(t, (size_t)reps, sizeof *t, cmp_d);
@@ -212,15 +210,15 @@ int main(int argc, char **argv)
                "median_s=%.6f images_per_s=%.1f macs_per_s=%.4g acc=%.2f checked=%d vnni_layers=%u "
                "wide_layers=%u\n",
                name, (unsigned long long)macs, n,
-               zkbi_fe_path(f) == ZKBI_FE_I32 ? "int32" : "int64",
-               zkbi_fe_isa_name(zkbi_fe_isa(f)), zkbi_fe_bound_bits(f), med, (double)n / med,
+               zkbi_fast_path(f) == ZKBI_FAST_I32 ? "int32" : "int64",
+               zkbi_fast_isa_name(zkbi_fast_isa(f)), zkbi_fast_bound_bits(f), med, (double)n / med,
                (double)n * (double)macs / med, 100.0 * (double)correct / (double)n, check,
-               zkbi_fe_pair_layers(f), zkbi_fe_wide_layers(f));
+               zkbi_fast_pair_layers(f), zkbi_fast_wide_layers(f));
         fflush(stdout);
     next:
         free(out);
         free(t);
-        zkbi_fe_free(f);
+        zkbi_fast_free(f);
         zkbi_qmodel_free(qm);
         zkb_dataset_free(ds);
         zkb_model_free(m);

@@ -8,12 +8,10 @@
  *     plugin calls with the same probes in this process (target < 10 ms).
  *
  * Usage: bench_overhead [cells] [plugin.so] [model.json] */
-#include "ctx.h"
-#include "dataset_synth.h"
-#include "host.h"
-#include "model.h"
-#include "probe.h"
-#include "stats.h"
+#include "plugin/plugin_int.h"
+#include "data/data_int.h"
+#include "eval/eval_int.h"
+#include "core/core_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,12 +35,12 @@ static void bench_probe(void)
     double *cost = malloc(PROBE_ITERS * sizeof *cost);
     void (*volatile fn)(void) = nothing;
     for (int i = 0; i < PROBE_ITERS; i++) {
-        zkbi_probe p;
+        zkbi_span p;
         zkbi_measure m;
         uint64_t t0 = zkbi_now_ns();
-        zkbi_probe_begin(&p);
+        zkbi_span_begin(&p);
         fn();
-        zkbi_probe_end(&p, &m);
+        zkbi_span_end(&p, &m);
         uint64_t t1 = zkbi_now_ns();
         measured[i] = m.wall_s;
         cost[i] = (double)(t1 - t0) / 1e9;
@@ -77,30 +75,30 @@ static double in_process_cell(zkb_ctx *ctx, zkb_backend_ref *b, zkb_model *m)
     zkb_quantize_input(&q, x, n_in, xq);
     zkb_host_ctx *h = zkbi_host_ctx_new(ctx, b);
     zkbi_host_ctx_set_evaluator(h, eval, qm);
-    zkbi_probe p;
+    zkbi_span p;
     zkbi_measure ms;
     void *state = NULL;
     zkb_sample s = {.struct_size = sizeof s, .n = n_in, .x = x, .x_q = xq};
     vt->probe(h);
-    zkbi_probe_begin(&p);
+    zkbi_span_begin(&p);
     vt->create(h, &state);
     vt->load_model(state, zkbi_model_desc(m));
-    zkbi_probe_end(&p, &ms);
-    zkbi_probe_begin(&p);
+    zkbi_span_end(&p, &ms);
+    zkbi_span_begin(&p);
     vt->quantize(state, zkbi_qmodel_desc(qm));
-    zkbi_probe_end(&p, &ms);
-    zkbi_probe_begin(&p);
+    zkbi_span_end(&p, &ms);
+    zkbi_span_begin(&p);
     vt->setup(state);
-    zkbi_probe_end(&p, &ms);
-    zkbi_probe_begin(&p);
+    zkbi_span_end(&p, &ms);
+    zkbi_span_begin(&p);
     vt->witness(state, &s);
-    zkbi_probe_end(&p, &ms);
-    zkbi_probe_begin(&p);
+    zkbi_span_end(&p, &ms);
+    zkbi_span_begin(&p);
     vt->prove(state);
-    zkbi_probe_end(&p, &ms);
-    zkbi_probe_begin(&p);
+    zkbi_span_end(&p, &ms);
+    zkbi_span_begin(&p);
     vt->verify(state, out, n_out);
-    zkbi_probe_end(&p, &ms);
+    zkbi_span_end(&p, &ms);
     vt->destroy(state);
     zkbi_host_ctx_free(h);
     zkbi_qmodel_free(qm);

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "eval/eval_int.h"
 
 #define FUZZ_CHECK(cond)                                                                     \
     do {                                                                                     \

@@ -3,13 +3,13 @@
  * fuzz_common.h. */
 #include <math.h>
 
-#include "dataset.h"
+#include "data/data_int.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Features 8..11, 12..14 and 15..17 are one-hot groups; 1 and 6 (Sex,
- * ExerciseAngina) are label-encoded 0/1 (lib/dataset_heart.c). */
+ * ExerciseAngina) are label-encoded 0/1 (lib/data/dataset_heart.c). */
 static void check_row(const float *x, int32_t y)
 {
     static const unsigned groups[][2] = {{8, 4}, {12, 3}, {15, 3}};

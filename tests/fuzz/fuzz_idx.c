@@ -1,7 +1,7 @@
 /* libFuzzer target: the IDX parser (zkbi_idx_parse, zkbi_idx_parse_header)
  * and, on inputs that parse, zkbi_mnist_build against a synthetic partner
  * file. See docs/fuzzing.md; the invariants are in fuzz_common.h. */
-#include "dataset.h"
+#include "data/data_int.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,12 +1,6 @@
-/* libFuzzer target: the ONNX loader (zkbi_onnx_parse). Built only when the
- * loader is in lib/ (tests/fuzz/CMakeLists.txt passes its header as
- * ZKB_FUZZ_ONNX_HEADER). See docs/fuzzing.md; invariants in fuzz_common.h. */
+/* libFuzzer target: the ONNX loader (zkbi_onnx_parse). See docs/fuzzing.md;
+ * invariants in fuzz_common.h. */
 #include "fuzz_common.h"
-
-#ifndef ZKB_FUZZ_ONNX_HEADER
-#error "ZKB_FUZZ_ONNX_HEADER (the lib/ header declaring zkbi_onnx_parse) is not set"
-#endif
-#include ZKB_FUZZ_ONNX_HEADER
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,4 +1,4 @@
-/* Accuracy of fixed-point inference (lib/accuracy.c): hand-computed counts
+/* Accuracy of fixed-point inference (lib/eval/accuracy.c): hand-computed counts
  * on an in-memory dataset, sweeps, thread independence, overflow, the fast
  * paths against the reference evaluator, the default dataset of a model,
  * argument checks. */
@@ -12,8 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accuracy.h"
-#include "model.h"
+#include "eval/eval_int.h"
 #include "zkmlbench/zkb_eval.h"
 #include "model_test_util.h"
 
@@ -280,13 +279,14 @@ static void test_threads_deterministic(void **state)
     threads_case(1, 40.0); /* larger weights: wider integers */
 }
 
-/* The fast evaluator (double and int64 modes) and the instrumented one give
- * the reference's integers whenever the analytic bound allows them. */
-static void test_fast_paths_match_reference(void **state)
+/* The instrumented evaluator of range analysis gives the reference's
+ * integers, overflows exactly where the reference does, and only where the
+ * analytic bound allows an overflow. */
+static void test_range_eval_matches_reference(void **state)
 {
     (void)state;
     const double wscales[] = {0.5, 30.0, 5000.0};
-    int checked[3] = {0, 0, 0}; /* by mode */
+    int checked[2] = {0, 0}; /* samples that fit int64, samples that overflowed */
     for (size_t w = 0; w < 6; w++) {
         char *j = random_model((int)(w % 2), wscales[w / 2]);
         zkb_model *m = load(j);
@@ -303,53 +303,35 @@ static void test_fast_paths_match_reference(void **state)
                     assert_int_equal(qst, ZKB_OK);
                     int64_t S = zkbi_quant_scale_factor(&q);
                     uint32_t bits = zkbi_range_bound_bits(qm, (uint64_t)S);
-                    zkbi_fastq *f2 = NULL, *f1 = NULL;
-                    assert_int_equal(zkbi_fastq_new(qm, (uint64_t)S, 2, &f2), ZKB_OK);
-                    assert_int_equal(zkbi_fastq_new(qm, (uint64_t)S, 1, &f1), ZKB_OK);
-                    int mode = zkbi_fastq_mode(f2);
-                    assert_int_equal(mode, bits <= 54 ? 2 : bits <= 64 ? 1 : 0);
-                    assert_int_equal(zkbi_fastq_mode(f1), mode > 1 ? 1 : mode);
                     uint64_t L = qm->n_layers;
                     int64_t *buf = malloc(2 * qm->max_act * sizeof *buf);
-                    int64_t *scr = malloc(zkbi_fastq_scratch(f2) * sizeof *scr);
                     uint64_t *am = calloc(L, sizeof *am), *om = calloc(L, sizeof *om);
                     for (int s = 0; s < 20; s++) {
                         float *x = random_inputs(1, 64, 1);
-                        int64_t xq[64], ref[4], got[4], got2[4];
+                        int64_t xq[64], ref[4], got[4];
                         assert_int_equal(zkb_quantize_input(&q, x, 64, xq), ZKB_OK);
                         zkb_status st = zkbi_qmodel_eval(qm, xq, 64, ref, 4, err, sizeof err);
-                        uint32_t where = zkbi_range_eval(qm, xq, buf, got2, am, om);
+                        uint32_t where = zkbi_range_eval(qm, xq, buf, got, am, om);
                         if (st == ZKB_ERR_OVERFLOW) {
-                            assert_int_equal(mode, 0);
+                            assert_true(bits > 64);
                             assert_true(where > 0);
                         } else {
                             assert_int_equal(st, ZKB_OK);
                             assert_int_equal(where, 0);
-                            assert_memory_equal(ref, got2, sizeof ref);
-                        }
-                        if (mode) {
-                            zkbi_fastq_eval(f2, xq, scr, got);
-                            assert_memory_equal(ref, got, sizeof ref);
-                            zkbi_fastq_eval(f1, xq, scr, got);
                             assert_memory_equal(ref, got, sizeof ref);
                         }
-                        checked[mode]++;
+                        checked[st == ZKB_ERR_OVERFLOW]++;
                         free(x);
                     }
                     free(am);
                     free(om);
                     free(buf);
-                    free(scr);
-                    zkbi_fastq_free(f1);
-                    zkbi_fastq_free(f2);
                     zkbi_qmodel_free(qm);
                 }
         zkb_model_free(m);
     }
-    /* every mode was exercised */
-    assert_true(checked[0] > 20);
+    assert_true(checked[0] > 200);
     assert_true(checked[1] > 20);
-    assert_true(checked[2] > 200);
 }
 
 static void test_quantize_fast(void **state)
@@ -538,7 +520,7 @@ int main(void)
         cmocka_unit_test(test_multi_and_stride),
         cmocka_unit_test(test_model_shapes_ok),
         cmocka_unit_test(test_threads_deterministic),
-        cmocka_unit_test(test_fast_paths_match_reference),
+        cmocka_unit_test(test_range_eval_matches_reference),
         cmocka_unit_test(test_quantize_fast),
         cmocka_unit_test(test_overflow_counts),
         cmocka_unit_test(test_errors),

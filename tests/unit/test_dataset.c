@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "dataset.h"
+#include "data/data_int.h"
 #include "zkmlbench/zkb_data.h"
 #include "zkmlbench/zkmlbench.h"
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "eval/eval_int.h"
 #include "zkmlbench/zkmlbench.h"
 #include "model_test_util.h"
 

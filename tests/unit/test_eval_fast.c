@@ -1,4 +1,4 @@
-/* The fast batched evaluator (lib/eval_fast*.c) against the reference
+/* The fast batched evaluator (lib/eval/fast/) against the reference
  * fixed-point evaluator (zkbi_qmodel_eval): random small models of every op,
  * both roundings, pow2 and pow10 scales, the int32 and int64 lane types,
  * every kernel family the CPU has, odd batch sizes, 1 and several threads. */
@@ -11,8 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eval_fast.h"
-#include "model.h"
+#include "eval/eval_int.h"
 #include "zkmlbench/zkb_eval.h"
 
 static uint64_t rng = 0x243f6a8885a308d3u;
@@ -166,40 +165,40 @@ static void test_matches_reference(void **state)
                         if (zkbi_qmodel_eval(qm, xq + i * n_in, n_in, ref + i * n_out, n_out, err,
                                              sizeof err) != ZKB_OK)
                             ref_ok = 0;
-                    for (int isa = ZKBI_FE_ISA_GENERIC; isa <= ZKBI_FE_ISA_AVX512; isa++)
-                        for (int maxp = ZKBI_FE_I64; maxp <= ZKBI_FE_I32; maxp++) {
-                            zkbi_fe *f = NULL;
-                            assert_int_equal(zkbi_fe_new(qm, (uint64_t)S, maxp, isa, &f), ZKB_OK);
-                            int path = zkbi_fe_path(f);
-                            uint32_t bits = zkbi_fe_bound_bits(f);
+                    for (int isa = ZKBI_FAST_ISA_GENERIC; isa <= ZKBI_FAST_ISA_AVX512; isa++)
+                        for (int maxp = ZKBI_FAST_I64; maxp <= ZKBI_FAST_I32; maxp++) {
+                            zkbi_fast *f = NULL;
+                            assert_int_equal(zkbi_fast_new(qm, (uint64_t)S, maxp, isa, &f), ZKB_OK);
+                            int path = zkbi_fast_path(f);
+                            uint32_t bits = zkbi_fast_bound_bits(f);
                             assert_true(path <= maxp);
                             if (bits <= 64)
-                                assert_true(path != ZKBI_FE_NONE);
+                                assert_true(path != ZKBI_FAST_NONE);
                             else
-                                assert_int_equal(path, ZKBI_FE_NONE);
-                            if (bits <= 32 && maxp == ZKBI_FE_I32)
-                                assert_int_equal(path, ZKBI_FE_I32);
-                            if (path != ZKBI_FE_I32)
-                                assert_int_equal(zkbi_fe_wide_layers(f), 0);
-                            else if (zkbi_fe_wide_layers(f))
+                                assert_int_equal(path, ZKBI_FAST_NONE);
+                            if (bits <= 32 && maxp == ZKBI_FAST_I32)
+                                assert_int_equal(path, ZKBI_FAST_I32);
+                            if (path != ZKBI_FAST_I32)
+                                assert_int_equal(zkbi_fast_wide_layers(f), 0);
+                            else if (zkbi_fast_wide_layers(f))
                                 n_wide++;
-                            if (path != ZKBI_FE_NONE) {
+                            if (path != ZKBI_FAST_NONE) {
                                 assert_true(ref_ok); /* proven: the reference cannot overflow */
                                 for (uint32_t th = 1; th <= 3; th += 2) {
                                     memset(got, 0x5a, n * n_out * sizeof *got);
-                                    assert_int_equal(zkbi_fe_eval(f, x, NULL, n, got, th), ZKB_OK);
+                                    assert_int_equal(zkbi_fast_eval(f, x, NULL, n, got, th), ZKB_OK);
                                     assert_memory_equal(ref, got, n * n_out * sizeof *got);
                                     memset(got, 0x5a, n * n_out * sizeof *got);
-                                    assert_int_equal(zkbi_fe_eval(f, NULL, xq, n, got, th), ZKB_OK);
+                                    assert_int_equal(zkbi_fast_eval(f, NULL, xq, n, got, th), ZKB_OK);
                                     assert_memory_equal(ref, got, n * n_out * sizeof *got);
                                 }
                                 by_path[path]++;
-                                by_isa[zkbi_fe_isa(f)]++;
-                                n_pairs += zkbi_fe_pair_layers(f) > 0;
+                                by_isa[zkbi_fast_isa(f)]++;
+                                n_pairs += zkbi_fast_pair_layers(f) > 0;
                             } else {
                                 by_path[0]++;
                             }
-                            zkbi_fe_free(f);
+                            zkbi_fast_free(f);
                         }
                     free(x);
                     free(xq);
@@ -214,12 +213,12 @@ static void test_matches_reference(void **state)
                   (unsigned long long)by_path[2], (unsigned long long)n_wide, (unsigned long long)n_pairs, (unsigned long long)by_path[1],
                   (unsigned long long)by_path[0], (unsigned long long)by_isa[1],
                   (unsigned long long)by_isa[2], (unsigned long long)by_isa[3]);
-    assert_true(by_path[ZKBI_FE_I32] > 50);
-    assert_true(by_path[ZKBI_FE_I64] > 50);
+    assert_true(by_path[ZKBI_FAST_I32] > 50);
+    assert_true(by_path[ZKBI_FAST_I64] > 50);
     assert_true(n_wide > 20);
-    if (by_isa[ZKBI_FE_ISA_AVX512]) /* a CPU with AVX-512 VNNI */
+    if (by_isa[ZKBI_FAST_ISA_AVX512]) /* a CPU with AVX-512 VNNI */
         assert_true(n_pairs > 50);
-    assert_true(by_isa[ZKBI_FE_ISA_GENERIC] > 20);
+    assert_true(by_isa[ZKBI_FAST_ISA_GENERIC] > 20);
 }
 
 /* Zero images, a single image, a block boundary: the padding lanes of a
@@ -235,25 +234,25 @@ static void test_block_edges(void **state)
     zkbi_qmodel *qm = NULL;
     char err[ZKBI_ERR_LEN];
     assert_int_equal(zkbi_qmodel_new(m, &q, &qm, err, sizeof err), ZKB_OK);
-    zkbi_fe *f = NULL;
-    assert_int_equal(zkbi_fe_new(qm, 256, ZKBI_FE_I32, ZKBI_FE_ISA_AUTO, &f), ZKB_OK);
-    assert_int_equal(zkbi_fe_path(f), ZKBI_FE_I32);
+    zkbi_fast *f = NULL;
+    assert_int_equal(zkbi_fast_new(qm, 256, ZKBI_FAST_I32, ZKBI_FAST_ISA_AUTO, &f), ZKB_OK);
+    assert_int_equal(zkbi_fast_path(f), ZKBI_FAST_I32);
     int64_t dummy = 7;
-    assert_int_equal(zkbi_fe_eval(f, NULL, &dummy, 0, &dummy, 2), ZKB_OK);
+    assert_int_equal(zkbi_fast_eval(f, NULL, &dummy, 0, &dummy, 2), ZKB_OK);
     assert_int_equal(dummy, 7);
     uint64_t n_in = zkb_model_input_size(m), n_out = zkb_model_classes(m);
-    size_t B = zkbi_fe_block_images(f);
+    size_t B = zkbi_fast_block_images(f);
     size_t n = 2 * B + 1;
     int64_t *xq = calloc(n * n_in, sizeof *xq), *got = malloc(n * n_out * sizeof *got);
     int64_t *ref = malloc(n_out * sizeof *ref);
     assert_int_equal(zkbi_qmodel_eval(qm, xq, n_in, ref, n_out, err, sizeof err), ZKB_OK);
-    assert_int_equal(zkbi_fe_eval(f, NULL, xq, n, got, 0), ZKB_OK);
+    assert_int_equal(zkbi_fast_eval(f, NULL, xq, n, got, 0), ZKB_OK);
     for (size_t i = 0; i < n; i++)
         assert_memory_equal(ref, got + i * n_out, n_out * sizeof *ref);
     free(xq);
     free(got);
     free(ref);
-    zkbi_fe_free(f);
+    zkbi_fast_free(f);
     zkbi_qmodel_free(qm);
     zkb_model_free(m);
 }

@@ -20,8 +20,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "host.h"
-#include "model.h"
+#include "plugin/plugin_int.h"
+#include "eval/eval_int.h"
 #include "zkmlbench/zkmlbench.h"
 #include "backend_test_util.h"
 

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "model.h"
+#include "eval/eval_int.h"
 #include "zkmlbench/zkb_eval.h"
 #include "zkmlbench/zkmlbench.h"
 #include "model_test_util.h"

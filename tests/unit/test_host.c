@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "plugin/plugin_int.h"
 
 typedef struct fx {
     zkb_ctx *ctx;

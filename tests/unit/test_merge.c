@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "plugin/plugin_int.h"
 #include "zkmlbench/zkmlbench.h"
 
 typedef struct fx {

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "model.h"
+#include "eval/eval_int.h"
 #include "zkmlbench/zkmlbench.h"
 #include "model_test_util.h"
 

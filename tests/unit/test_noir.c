@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "plugin/plugin_int.h"
 #include "zkmlbench/zkmlbench.h"
 #include "backend_test_util.h"
 

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model.h"
+#include "eval/eval_int.h"
 #include "onnx.pb-c.h"
-#include "onnx/zkbi_onnx.h"
+#include "model/model_int.h"
 #include "zkmlbench/zkb_onnx.h"
 #include "zkmlbench/zkmlbench.h"
 

@@ -1,4 +1,4 @@
-/* Range analysis (lib/range.c): exact bits of a hand-computed model, the
+/* Range analysis (lib/eval/range.c): exact bits of a hand-computed model, the
  * analytic bound against the empirical maxima on random models and inputs,
  * int64 overflow of the bound and of the evaluation, accessors and errors. */
 #include <setjmp.h>
@@ -11,8 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accuracy.h"
-#include "model.h"
+#include "eval/eval_int.h"
 #include "zkmlbench/zkb_eval.h"
 #include "model_test_util.h"
 

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
-#include "results.h"
+#include "plugin/plugin_int.h"
+#include "run/run_int.h"
 
 #define ID_A "0123456789abcdef0123456789abcdef"
 #define ID_B "fedcba9876543210fedcba9876543210"

@@ -14,7 +14,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "plugin/plugin_int.h"
 #include "zkmlbench/zkmlbench.h"
 #include "zkmlbench/zkb_eval.h"
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "plugin/plugin_int.h"
 #include "zkmlbench/zkmlbench.h"
 
 #define TP(name) ZKB_TEST_PLUGIN_DIR "/" name ".so"

@@ -19,8 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "host.h"
-#include "probe.h"
+#include "plugin/plugin_int.h"
+#include "core/core_int.h"
 
 #define MIB (1024.0 * 1024.0)
 
@@ -292,12 +292,12 @@ static void test_measures_cpu_and_memory(void **state)
     assert_true(r.user_s + r.sys_s >= 0.19);
     assert_true(r.wall_s >= 0.19);
 
-    zkbi_probe p;
+    zkbi_span p;
     zkbi_host_ctx_set_phase(f->h, &p);
-    zkbi_probe_begin(&p);
+    zkbi_span_begin(&p);
     assert_int_equal(run(f, (const char *const[]){self_exe, "--zkb-alloc-mib", "96", NULL}, NULL, &r), ZKB_OK);
     zkbi_measure m;
-    zkbi_probe_end(&p, &m);
+    zkbi_span_end(&p, &m);
     zkbi_host_ctx_set_phase(f->h, NULL);
     assert_true(r.peak_rss_bytes >= 96 * MIB);
     assert_true(r.peak_rss_bytes < 96 * MIB + 256 * MIB);

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "stats.h"
+#include "core/core_int.h"
 
 static void test_odd(void **state)
 {

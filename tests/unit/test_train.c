@@ -16,8 +16,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "model.h"
-#include "train.h"
+#include "eval/eval_int.h"
+#include "train/train_int.h"
 #include "zkmlbench/zkb_data.h"
 #include "zkmlbench/zkmlbench.h"
 

@@ -1,0 +1,166 @@
+/* Internal to the library: the core layer (lib/core/), which every other
+ * folder of lib/ may use and which uses none of them: the context, error
+ * text, files and directories, signals, clocks and memory of the current
+ * process, a parallel for, summary statistics. See docs/architecture.md. */
+#ifndef ZKBI_CORE_INT_H
+#define ZKBI_CORE_INT_H
+
+#include <math.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "zkmlbench/zkb_common.h"
+#include "zkmlbench/zkb_plugin.h"
+#include "zkmlbench/zkmlbench.h"
+
+/* ---- error text (error.c) --------------------------------------------------- */
+
+#define ZKBI_ERR_LEN 1024
+
+/* snprintf into buf (always NUL-terminated, truncated if needed). */
+void zkbi_errf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* stat()s path: ZKB_OK for a regular file (size through *size, may be NULL),
+ * else ZKB_ERR_NOT_FOUND or ZKB_ERR_IO with "path: reason" in err. */
+zkb_status zkbi_stat_regular(const char *path, uint64_t *size, char *err, size_t n);
+
+/* A printable, bounded copy of a string taken from the input, for error
+ * messages: bytes outside 0x20..0x7e become '?', and a string too long for
+ * buf ends in "...". Returns buf. */
+const char *zkbi_printable(const char *s, char *buf, size_t n);
+
+/* True when d is finite and rounds to a finite float32: values up to the
+ * midpoint between FLT_MAX and 2^128 round down to FLT_MAX, so the shortest
+ * decimal form of FLT_MAX (3.4028235e38) is accepted. */
+static inline int zkbi_fits_float32(double d)
+{
+    return isfinite(d) && fabs(d) < ldexp(2.0 - ldexp(1.0, -24), 127);
+}
+
+/* ---- the context (ctx.c) ------------------------------------------------------ */
+
+struct zkb_ctx {
+    char err[ZKBI_ERR_LEN];
+    char *cache_dir;
+    char *data_dir;
+    char *plugin_dir;
+    uint32_t log_level;
+    zkb_log_fn log_fn;
+    void *log_user;
+    /* The plugin layer's registry (lib/plugin/loader.c), released by
+     * release_plugins, which that layer sets when it first adds to it. */
+    zkb_backend_ref **backends;
+    size_t n_backends;
+    struct zkbi_rejected *rejected;
+    size_t n_rejected;
+    void (*release_plugins)(zkb_ctx *ctx);
+};
+
+/* Set the context's last error (printf-style) and return status. */
+zkb_status zkbi_ctx_fail(zkb_ctx *ctx, zkb_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void zkbi_ctx_log(const zkb_ctx *ctx, uint32_t level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- files and directories (fs.c) --------------------------------------------- */
+
+/* Replaces every byte outside [A-Za-z0-9._-] by '_' (and a leading '.'),
+ * truncating to cap-1 bytes; "_" for an empty name. */
+void zkbi_sanitize_name(const char *in, char *out, size_t cap);
+/* mkdir -p with mode 0700 for new directories. 0 or -1 (errno set). */
+int zkbi_mkdirs(const char *path);
+/* rm -rf without following symlinks. 0 or -1. */
+int zkbi_remove_tree(const char *path);
+/* The last bytes of a file (at most cap-1), starting at a character
+ * boundary, other control characters than newline and tab replaced by '?'.
+ * "" if the file is missing or empty. */
+void zkbi_file_tail(const char *path, char *out, size_t cap);
+/* Reads a small file (e.g. under /proc) whole, NUL-terminated; its length
+ * or -1. */
+ssize_t zkbi_read_small(const char *path, char *buf, size_t cap);
+
+/* ---- signals (signals.c) -------------------------------------------------------- */
+
+/* In a forked child: every signal back to its default action, none blocked,
+ * so a fault kills the child even where the host (cmocka, Python, a
+ * sanitizer) installed handlers. Async-signal-safe. */
+void zkbi_reset_signals(void);
+
+/* ---- clocks, CPU time and peak memory of this process (measure.c) ------------ */
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t zkbi_now_ns(void);
+/* User + system seconds of this process (all threads). */
+double zkbi_cpu_self_s(void);
+/* User + system seconds of the waited-for descendants of this process. */
+double zkbi_cpu_children_s(void);
+/* The same in microseconds, as the kernel counts them. */
+uint64_t zkbi_cpu_self_us(void);
+uint64_t zkbi_cpu_children_us(void);
+
+/* Resets this process's VmHWM to its current RSS (/proc/self/clear_refs,
+ * "5"). 0 on success, -1 when the kernel does not allow it. */
+int zkbi_hwm_reset(void);
+/* VmHWM / VmRSS of this process in bytes, 0 if unknown. */
+uint64_t zkbi_hwm_bytes(void);
+uint64_t zkbi_rss_bytes(void);
+
+/* A measured span of work (one phase of a cell). Usage: begin, the work
+ * (children started through the host spawn service report to add_child),
+ * end. */
+typedef struct zkbi_span {
+    uint64_t t0_ns;
+    uint64_t cpu0_self_us;
+    uint64_t cpu0_children_us;
+    int hwm_reset_ok;
+    _Atomic uint64_t child_peak; /* max ru_maxrss of children waited during the span */
+    _Atomic uint32_t n_children;
+} zkbi_span;
+
+typedef struct zkbi_measure {
+    double wall_s;
+    double cpu_s;               /* self + waited-for children */
+    uint64_t peak_rss_self;     /* VmHWM at the end (reset at begin) */
+    uint64_t peak_rss_children; /* largest child's peak */
+    uint64_t peak_rss;          /* self + largest child: an upper bound */
+    uint32_t n_children;
+    int hwm_reset_ok;           /* 0: peak_rss_self is the process's lifetime peak */
+} zkbi_measure;
+
+void zkbi_span_begin(zkbi_span *p);
+void zkbi_span_add_child(zkbi_span *p, uint64_t peak_rss_bytes);
+void zkbi_span_end(zkbi_span *p, zkbi_measure *m);
+
+/* ---- a parallel for (parallel.c) ---------------------------------------------- */
+
+/* Thread count for `requested` (0: online cores), at most `work` and 64,
+ * at least 1. */
+uint32_t zkbi_thread_count(uint32_t requested, size_t work);
+
+/* Run fn(arg, block) for block = 0..n_blocks-1 on `threads` threads (blocks
+ * are handed out in order through an atomic counter; fn must only write
+ * state owned by its block or by its thread, tid = 0..threads-1). Falls back
+ * to the calling thread when threads are unavailable. Returns 0, or -1 when
+ * no thread could be started and the calling thread did all the work (not an
+ * error). */
+typedef void (*zkbi_block_fn)(void *arg, size_t block, uint32_t tid);
+int zkbi_parallel_for(size_t n_blocks, uint32_t threads, zkbi_block_fn fn, void *arg);
+
+/* ---- summary statistics of repeated measurements (stats.c) ------------------- */
+
+typedef struct zkbi_stats {
+    size_t n;
+    double median; /* mean of the two middle values when n is even */
+    double mean;
+    double stddev; /* sample standard deviation (n - 1); 0 when n < 2 */
+    double min;
+    double max;
+} zkbi_stats;
+
+/* Statistics of v[0..n); all zero when n == 0. v is not modified. Returns 0,
+ * or -1 when out of memory (then only n, mean, stddev, min, max are set). */
+int zkbi_stats_compute(const double *v, size_t n, zkbi_stats *out);
+
+#endif

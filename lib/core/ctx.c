@@ -1,0 +1,174 @@
+/* The context: settings, last error, logging. */
+#include "core_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const level_names[] = {"error", "warn", "info", "debug"};
+
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static char *default_cache_dir(void)
+{
+    const char *e = getenv("ZKB_CACHE_DIR");
+    if (e && *e)
+        return strdup(e);
+    char buf[4096];
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+    if (xdg && *xdg)
+        snprintf(buf, sizeof buf, "%s/zkmlbench", xdg);
+    else if (home && *home)
+        snprintf(buf, sizeof buf, "%s/.cache/zkmlbench", home);
+    else
+        snprintf(buf, sizeof buf, "/tmp/zkmlbench-cache");
+    return strdup(buf);
+}
+
+static char *default_data_dir(void)
+{
+    const char *e = getenv("ZKB_DATA_DIR");
+    if (e && *e)
+        return strdup(e);
+    return strdup(is_dir("../shared/data") ? "../shared/data" : "./data");
+}
+
+static int parse_level(const char *s, uint32_t *out)
+{
+    for (uint32_t i = 0; i < 4; i++) {
+        if (strcmp(s, level_names[i]) == 0) {
+            *out = i;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+zkb_status zkb_ctx_new(zkb_ctx **out)
+{
+    if (!out)
+        return ZKB_ERR_INVALID_ARG;
+    *out = NULL;
+    zkb_ctx *c = calloc(1, sizeof *c);
+    if (!c)
+        return ZKB_ERR_NOMEM;
+    c->log_level = ZKB_LOG_WARN;
+    const char *lv = getenv("ZKB_LOG_LEVEL");
+    if (lv)
+        parse_level(lv, &c->log_level);
+    c->cache_dir = default_cache_dir();
+    c->data_dir = default_data_dir();
+    c->plugin_dir = strdup(ZKB_INSTALL_PLUGIN_DIR);
+    if (!c->cache_dir || !c->data_dir || !c->plugin_dir) {
+        zkb_ctx_free(c);
+        return ZKB_ERR_NOMEM;
+    }
+    *out = c;
+    return ZKB_OK;
+}
+
+void zkb_ctx_free(zkb_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    if (ctx->release_plugins)
+        ctx->release_plugins(ctx);
+    free(ctx->cache_dir);
+    free(ctx->data_dir);
+    free(ctx->plugin_dir);
+    free(ctx);
+}
+
+const char *zkb_ctx_last_error(const zkb_ctx *ctx) { return ctx ? ctx->err : "no context"; }
+
+static zkb_status set_dir(zkb_ctx *ctx, char **slot, const char *value)
+{
+    char *v = dup_or_null(value);
+    if (!v)
+        return zkbi_ctx_fail(ctx, ZKB_ERR_NOMEM, "out of memory");
+    free(*slot);
+    *slot = v;
+    return ZKB_OK;
+}
+
+zkb_status zkb_ctx_set(zkb_ctx *ctx, const char *key, const char *value)
+{
+    if (!ctx)
+        return ZKB_ERR_INVALID_ARG;
+    if (!key || !value)
+        return zkbi_ctx_fail(ctx, ZKB_ERR_INVALID_ARG, "zkb_ctx_set: key and value are required");
+    if (strcmp(key, "log_level") == 0) {
+        if (!parse_level(value, &ctx->log_level))
+            return zkbi_ctx_fail(ctx, ZKB_ERR_INVALID_ARG,
+                                 "log_level: '%s' is not one of error|warn|info|debug", value);
+        return ZKB_OK;
+    }
+    if (!*value)
+        return zkbi_ctx_fail(ctx, ZKB_ERR_INVALID_ARG, "%s: empty value", key);
+    if (strcmp(key, "cache_dir") == 0)
+        return set_dir(ctx, &ctx->cache_dir, value);
+    if (strcmp(key, "data_dir") == 0)
+        return set_dir(ctx, &ctx->data_dir, value);
+    if (strcmp(key, "plugin_dir") == 0)
+        return set_dir(ctx, &ctx->plugin_dir, value);
+    return zkbi_ctx_fail(ctx, ZKB_ERR_NOT_FOUND,
+                         "unknown setting '%s' (known: cache_dir, data_dir, log_level, plugin_dir)", key);
+}
+
+const char *zkb_ctx_get(const zkb_ctx *ctx, const char *key)
+{
+    if (!ctx || !key)
+        return NULL;
+    if (strcmp(key, "cache_dir") == 0)
+        return ctx->cache_dir;
+    if (strcmp(key, "data_dir") == 0)
+        return ctx->data_dir;
+    if (strcmp(key, "plugin_dir") == 0)
+        return ctx->plugin_dir;
+    if (strcmp(key, "log_level") == 0)
+        return level_names[ctx->log_level];
+    return NULL;
+}
+
+void zkb_ctx_set_logger(zkb_ctx *ctx, zkb_log_fn fn, void *user)
+{
+    if (!ctx)
+        return;
+    ctx->log_fn = fn;
+    ctx->log_user = user;
+}
+
+zkb_status zkbi_ctx_fail(zkb_ctx *ctx, zkb_status st, const char *fmt, ...)
+{
+    if (!ctx)
+        return st;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx->err, sizeof ctx->err, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+void zkbi_ctx_log(const zkb_ctx *ctx, uint32_t level, const char *fmt, ...)
+{
+    if (ctx && level > ctx->log_level)
+        return;
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (ctx && ctx->log_fn)
+        ctx->log_fn(ctx->log_user, level, msg);
+    else
+        fprintf(stderr, "zkmlbench: %s: %s\n", level_names[level > 3 ? 3 : level], msg);
+}
