@@ -1,11 +1,11 @@
 /* bench_overhead: what the harness itself costs.
  *
- *  1. the probe: a phase that does nothing, measured many times; the
+ *  1. the measurement: a phase that does nothing, measured many times; the
  *     median measured wall time is what every phase figure carries
- *     (target < 50 us), and begin + end is what the probe costs around it;
+ *     (target < 50 us), and begin + end is what the measurement costs around it;
  *  2. isolation: a cell of a no-op backend run through zkb_run_execute
  *     (fork, pipe, supervision, record, fsync'ed append) against the same
- *     plugin calls with the same probes in this process (target < 10 ms).
+ *     plugin calls with the same measurements in this process (target < 10 ms).
  *
  * Usage: bench_overhead [cells] [plugin.so] [model.json] */
 #include "plugin/plugin_int.h"
@@ -29,7 +29,7 @@ static double median_of(double *v, size_t n)
     return s.median;
 }
 
-static void bench_probe(void)
+static void bench_measure(void)
 {
     double *measured = malloc(PROBE_ITERS * sizeof *measured);
     double *cost = malloc(PROBE_ITERS * sizeof *cost);
@@ -45,13 +45,13 @@ static void bench_probe(void)
         measured[i] = m.wall_s;
         cost[i] = (double)(t1 - t0) / 1e9;
     }
-    printf("probe: empty phase measures %.2f us (median of %d); begin+end costs %.2f us\n",
+    printf("measure: empty phase measures %.2f us (median of %d); begin+end costs %.2f us\n",
            median_of(measured, PROBE_ITERS) * 1e6, PROBE_ITERS, median_of(cost, PROBE_ITERS) * 1e6);
     free(measured);
     free(cost);
 }
 
-/* ---- one cell in this process: the same calls, the same probes ------------- */
+/* ---- one cell in this process: the same calls, the same measurements ------------- */
 
 static zkb_status eval(void *user, const int64_t *x_q, uint64_t n_in, int64_t *out, uint64_t n_out,
                        char *err, size_t errlen)
@@ -131,7 +131,7 @@ int main(int argc, char **argv)
     if (cells < 1)
         cells = 1;
 
-    bench_probe();
+    bench_measure();
 
     zkb_ctx *ctx = NULL;
     zkb_model *m = NULL;

@@ -338,9 +338,10 @@ static void line_col(const char *buf, size_t len, size_t pos, size_t *line, size
     }
 }
 
-/* buf[len] must be '\0'. */
-static zkb_status parse_nul(const char *buf, size_t len, const char *src, zkb_model **out,
-                            char *err, size_t errlen)
+/* The model of JSON text buf[0..len) whose buf[len] is the terminating NUL
+ * that cJSON needs. */
+static zkb_status parse_terminated_json(const char *buf, size_t len, const char *src,
+                                        zkb_model **out, char *err, size_t errlen)
 {
     jp j = {err, errlen, src ? src : "<json>"};
     jp *J = &j;
@@ -555,7 +556,7 @@ zkb_status zkbi_model_parse_json(const char *buf, size_t len, const char *src, z
     if (len)
         memcpy(copy, buf, len);
     copy[len] = '\0';
-    zkb_status st = parse_nul(copy, len, src, out, err, errlen);
+    zkb_status st = parse_terminated_json(copy, len, src, out, err, errlen);
     free(copy);
     return st;
 }
@@ -676,7 +677,7 @@ zkb_status zkb_model_load_file(zkb_ctx *ctx, const char *path, zkb_model **out)
     if (st != ZKB_OK)
         return ctx_fail(ctx, st, err);
     zkb_model *m = NULL;
-    st = parse_nul(buf, len, path, &m, err, sizeof err);
+    st = parse_terminated_json(buf, len, path, &m, err, sizeof err);
     free(buf);
     if (st != ZKB_OK)
         return ctx_fail(ctx, st, err);

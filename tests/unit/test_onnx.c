@@ -1,4 +1,4 @@
-/* ONNX import (lib/onnx/, docs/onnx.md). Every ONNX file here is built in C
+/* ONNX import (lib/model/onnx/, docs/onnx.md). Every ONNX file here is built in C
  * with the protobuf-c code generated from third_party/onnx/onnx.proto and
  * packed to memory or a temporary file: nothing is downloaded. Imported
  * models are compared with the equivalent JSON models (fingerprint and float

@@ -1,0 +1,2 @@
+/* Fixture: the core layer must not use the run layer. */
+#include "run/run_int.h"

@@ -1,0 +1,2 @@
+/* Fixture. */
+#include "core/core_int.h"
