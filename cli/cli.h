@@ -27,8 +27,9 @@ int cmd_merge(int argc, char **argv);
 int cmd_conformance(int argc, char **argv);
 int cmd_srs(int argc, char **argv);
 
-/* A context with plugins loaded (ZKB_PLUGIN_PATH, then the build or install
- * directory); NULL after printing the error. */
+/* A context with plugins loaded ($ZKB_PLUGIN_PATH, then the plugin directory
+ * beside the library, in a build tree as in an install); NULL after printing
+ * the error. */
 zkb_ctx *cli_open_ctx(const char *data_dir);
 
 /* Prints "zkbench: <msg>" to stderr. */

@@ -44,10 +44,6 @@ scripts/setup-node.sh || echo "bench: warning: scripts/setup-node.sh failed; cir
 scripts/setup-python.sh || echo "bench: warning: scripts/setup-python.sh failed; ezkl will be unavailable" >&2
 zkbench=$BUILD_DIR/cli/zkbench
 
-# The build tree's plugins, before any installed ones.
-plugins=$(cd "$BUILD_DIR/plugins" && pwd)
-export ZKB_PLUGIN_PATH="$plugins${ZKB_PLUGIN_PATH:+:$ZKB_PLUGIN_PATH}"
-
 out=${OUT:-results}
 common=(--timeout "${TIMEOUT:-600}" --memory-cap "${MEMORY_CAP:-20G}" --out "$out")
 if [[ "${FORCE:-0}" == "1" ]]; then

@@ -81,6 +81,11 @@ void zkbi_file_tail(const char *path, char *out, size_t cap);
  * or -1. */
 ssize_t zkbi_read_small(const char *path, char *buf, size_t cap);
 
+/* The directory of the file holding the library's code (dladdr): the
+ * shared library, or the program the static library is linked into
+ * (*is_shared_lib tells which; may be NULL). 0, or -1 when unknown. */
+int zkbi_self_dir(char *out, size_t cap, int *is_shared_lib);
+
 /* ---- signals (signals.c) -------------------------------------------------------- */
 
 /* In a forked child: every signal back to its default action, none blocked,

@@ -1,6 +1,7 @@
 /* The context: settings, last error, logging. */
 #include "core_int.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,21 @@ static char *default_cache_dir(void)
     else
         snprintf(buf, sizeof buf, "/tmp/zkmlbench-cache");
     return strdup(buf);
+}
+
+/* The installed plugins, relative to the library: <libdir>/zkmlbench/plugins
+ * beside libzkmlbench.so, or the same from <bindir> for a program linked
+ * with the static library. The build tree has the same layout. */
+static char *default_plugin_dir(void)
+{
+    char dir[PATH_MAX];
+    int shared = 0;
+    if (zkbi_self_dir(dir, sizeof dir, &shared) != 0)
+        return strdup(".");
+    char buf[PATH_MAX + 64];
+    snprintf(buf, sizeof buf, "%s/%s", dir, shared ? ZKB_LIB_TO_PLUGINS : ZKB_BIN_TO_PLUGINS);
+    char real[PATH_MAX];
+    return strdup(realpath(buf, real) ? real : buf);
 }
 
 static char *default_data_dir(void)
@@ -67,7 +83,7 @@ zkb_status zkb_ctx_new(zkb_ctx **out)
         parse_level(lv, &c->log_level);
     c->cache_dir = default_cache_dir();
     c->data_dir = default_data_dir();
-    c->plugin_dir = strdup(ZKB_INSTALL_PLUGIN_DIR);
+    c->plugin_dir = default_plugin_dir();
     if (!c->cache_dir || !c->data_dir || !c->plugin_dir) {
         zkb_ctx_free(c);
         return ZKB_ERR_NOMEM;
