@@ -26,6 +26,7 @@ int cmd_report(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_conformance(int argc, char **argv);
 int cmd_srs(int argc, char **argv);
+int cmd_setup(int argc, char **argv);
 
 /* A context with plugins loaded ($ZKB_PLUGIN_PATH, then the plugin directory
  * beside the library, in a build tree as in an install); NULL after printing

@@ -21,6 +21,7 @@ static const struct {
     {"merge", cmd_merge, "combine results.jsonl files (shards, machines) into one"},
     {"conformance", cmd_conformance, "check that a backend plugin meets the adapter contract"},
     {"srs", cmd_srs, "TESTING-ONLY BN254 powers of tau (snarkjs .ptau) or Barretenberg CRS from a seed"},
+    {"setup", cmd_setup, "install the frameworks' toolchains (npm, Python venv) for the backends"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -34,7 +35,7 @@ static void usage(FILE *f)
     fprintf(f,
             "\n'zkbench <command> --help' describes a command.\n"
             "exit codes: 0 ok, 1 some cells did not succeed, 2 usage, 3 bad input, 4 internal/io error\n"
-            "environment: ZKB_PLUGIN_PATH, ZKB_DATA_DIR, ZKB_CACHE_DIR, ZKB_LOG_LEVEL\n");
+            "environment: ZKB_PLUGIN_PATH, ZKB_DATA_DIR, ZKB_CACHE_DIR, ZKB_TOOLCHAIN_DIR, ZKB_LOG_LEVEL\n");
 }
 
 void cli_error(const char *fmt, ...)

@@ -39,7 +39,14 @@ ZKB_API const char *zkb_ctx_last_error(const zkb_ctx *ctx);
  *   "cache_dir"   default $ZKB_CACHE_DIR, else $XDG_CACHE_HOME/zkmlbench, else ~/.cache/zkmlbench
  *   "data_dir"    default $ZKB_DATA_DIR, else ../shared/data when present, else ./data
  *   "log_level"   error|warn|info|debug (default warn; $ZKB_LOG_LEVEL)
- *   "plugin_dir"  install directory searched after $ZKB_PLUGIN_PATH */
+ *   "plugin_dir"  searched after $ZKB_PLUGIN_PATH; default: the plugin directory
+ *                 beside the library (<libdir>/zkmlbench/plugins), wherever the
+ *                 install was moved
+ *   "toolchain_dir"  where `zkbench setup` installs the frameworks' toolchains,
+ *                 one folder per backend; default $ZKB_TOOLCHAIN_DIR, else
+ *                 $XDG_DATA_HOME/zkmlbench/toolchains, else
+ *                 ~/.local/share/zkmlbench/toolchains. Plugin code runs with
+ *                 $ZKB_TOOLCHAIN_DIR set to it. */
 ZKB_API zkb_status zkb_ctx_set(zkb_ctx *ctx, const char *key, const char *value);
 ZKB_API const char *zkb_ctx_get(const zkb_ctx *ctx, const char *key);
 
@@ -71,6 +78,11 @@ ZKB_API const char *zkb_backend_version(const zkb_backend_ref *b);
 ZKB_API const char *zkb_backend_proof_system(const zkb_backend_ref *b);
 ZKB_API const char *zkb_backend_description(const zkb_backend_ref *b);
 ZKB_API const char *zkb_backend_path(const zkb_backend_ref *b);
+/* The backend's data directory: its driver scripts, the lock files of its
+ * framework toolchain and the script that installs it (`setup.sh`), at
+ * <plugin directory>/../../../share/zkmlbench/<name> as installed (the same
+ * relative place in a build tree); NULL when it has none. */
+ZKB_API const char *zkb_backend_data_dir(const zkb_backend_ref *b);
 /* Non-zero for a baseline backend (no proof, e.g. "reference"). */
 ZKB_API int zkb_backend_is_baseline(const zkb_backend_ref *b);
 /* Ask the backend whether it can run here. ZKB_OK, or ZKB_ERR_UNAVAILABLE with

@@ -46,6 +46,7 @@ struct zkb_ctx {
     char *cache_dir;
     char *data_dir;
     char *plugin_dir;
+    char *toolchain_dir;
     uint32_t log_level;
     zkb_log_fn log_fn;
     void *log_user;
@@ -63,6 +64,10 @@ zkb_status zkbi_ctx_fail(zkb_ctx *ctx, zkb_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void zkbi_ctx_log(const zkb_ctx *ctx, uint32_t level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* In a forked child that runs plugin code: the settings plugins read from
+ * the environment ($ZKB_TOOLCHAIN_DIR), so a host's zkb_ctx_set reaches them. */
+void zkbi_ctx_export_env(const zkb_ctx *ctx);
 
 /* ---- files and directories (fs.c) --------------------------------------------- */
 

@@ -50,6 +50,23 @@ static char *default_plugin_dir(void)
     return strdup(realpath(buf, real) ? real : buf);
 }
 
+static char *default_toolchain_dir(void)
+{
+    const char *e = getenv("ZKB_TOOLCHAIN_DIR");
+    if (e && *e)
+        return strdup(e);
+    char buf[4096];
+    const char *xdg = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    if (xdg && *xdg)
+        snprintf(buf, sizeof buf, "%s/zkmlbench/toolchains", xdg);
+    else if (home && *home)
+        snprintf(buf, sizeof buf, "%s/.local/share/zkmlbench/toolchains", home);
+    else
+        snprintf(buf, sizeof buf, "/tmp/zkmlbench-toolchains");
+    return strdup(buf);
+}
+
 static char *default_data_dir(void)
 {
     const char *e = getenv("ZKB_DATA_DIR");
@@ -84,7 +101,8 @@ zkb_status zkb_ctx_new(zkb_ctx **out)
     c->cache_dir = default_cache_dir();
     c->data_dir = default_data_dir();
     c->plugin_dir = default_plugin_dir();
-    if (!c->cache_dir || !c->data_dir || !c->plugin_dir) {
+    c->toolchain_dir = default_toolchain_dir();
+    if (!c->cache_dir || !c->data_dir || !c->plugin_dir || !c->toolchain_dir) {
         zkb_ctx_free(c);
         return ZKB_ERR_NOMEM;
     }
@@ -101,6 +119,7 @@ void zkb_ctx_free(zkb_ctx *ctx)
     free(ctx->cache_dir);
     free(ctx->data_dir);
     free(ctx->plugin_dir);
+    free(ctx->toolchain_dir);
     free(ctx);
 }
 
@@ -136,8 +155,12 @@ zkb_status zkb_ctx_set(zkb_ctx *ctx, const char *key, const char *value)
         return set_dir(ctx, &ctx->data_dir, value);
     if (strcmp(key, "plugin_dir") == 0)
         return set_dir(ctx, &ctx->plugin_dir, value);
+    if (strcmp(key, "toolchain_dir") == 0)
+        return set_dir(ctx, &ctx->toolchain_dir, value);
     return zkbi_ctx_fail(ctx, ZKB_ERR_NOT_FOUND,
-                         "unknown setting '%s' (known: cache_dir, data_dir, log_level, plugin_dir)", key);
+                         "unknown setting '%s' (known: cache_dir, data_dir, log_level, plugin_dir, "
+                         "toolchain_dir)",
+                         key);
 }
 
 const char *zkb_ctx_get(const zkb_ctx *ctx, const char *key)
@@ -150,6 +173,8 @@ const char *zkb_ctx_get(const zkb_ctx *ctx, const char *key)
         return ctx->data_dir;
     if (strcmp(key, "plugin_dir") == 0)
         return ctx->plugin_dir;
+    if (strcmp(key, "toolchain_dir") == 0)
+        return ctx->toolchain_dir;
     if (strcmp(key, "log_level") == 0)
         return level_names[ctx->log_level];
     return NULL;
@@ -187,4 +212,10 @@ void zkbi_ctx_log(const zkb_ctx *ctx, uint32_t level, const char *fmt, ...)
         ctx->log_fn(ctx->log_user, level, msg);
     else
         fprintf(stderr, "zkmlbench: %s: %s\n", level_names[level > 3 ? 3 : level], msg);
+}
+
+void zkbi_ctx_export_env(const zkb_ctx *ctx)
+{
+    if (ctx && ctx->toolchain_dir)
+        setenv("ZKB_TOOLCHAIN_DIR", ctx->toolchain_dir, 1);
 }

@@ -49,6 +49,7 @@ static void send_line(int fd, char tag, const char *a, const char *b)
 static void run_probe_child(zkb_backend_ref *b, int fd)
 {
     zkbi_reset_signals();
+    zkbi_ctx_export_env(b->ctx);
     zkb_host_ctx *h = zkbi_host_ctx_new(b->ctx, b);
     if (!h) {
         send_line(fd, 'S', "1", NULL);

@@ -99,6 +99,23 @@ static zkb_status check_table(zkb_ctx *ctx, const zkb_backend *vt)
     return ZKB_OK;
 }
 
+/* <dir of the plugin>/<ZKB_PLUGINS_TO_DATA>/<name>, when it is a directory. */
+static char *find_data_dir(const char *plugin_path, const char *name)
+{
+    const char *slash = strrchr(plugin_path, '/');
+    if (!slash)
+        return NULL;
+    char buf[PATH_MAX + 128];
+    int n = snprintf(buf, sizeof buf, "%.*s/%s/%s", (int)(slash - plugin_path), plugin_path,
+                     ZKB_PLUGINS_TO_DATA, name);
+    char real[PATH_MAX];
+    struct stat st;
+    if (n < 0 || (size_t)n >= sizeof buf || !realpath(buf, real) || stat(real, &st) != 0 ||
+        !S_ISDIR(st.st_mode))
+        return NULL;
+    return strdup(real);
+}
+
 static zkb_backend_ref *find_by_path(zkb_ctx *ctx, const char *real)
 {
     for (size_t i = 0; i < ctx->n_backends; i++)
@@ -125,6 +142,7 @@ static zkb_status add_backend(zkb_ctx *ctx, void *dl, const zkb_backend *vt, con
     b->dl = dl;
     b->vt = vt;
     b->path = p;
+    b->data_dir = find_data_dir(real, vt->name);
     ctx->backends[ctx->n_backends++] = b;
     return ZKB_OK;
 }
@@ -257,6 +275,7 @@ static void release_plugins(zkb_ctx *ctx)
             dlclose(b->dl);
         free(b->path);
         free(b->probe_detail);
+        free(b->data_dir);
         free(b);
     }
     free(ctx->backends);
@@ -304,6 +323,7 @@ const char *zkb_backend_name(const zkb_backend_ref *b) { return b ? b->vt->name 
 const char *zkb_backend_version(const zkb_backend_ref *b) { return b ? b->vt->version : NULL; }
 const char *zkb_backend_proof_system(const zkb_backend_ref *b) { return b ? b->vt->proof_system : NULL; }
 const char *zkb_backend_path(const zkb_backend_ref *b) { return b ? b->path : NULL; }
+const char *zkb_backend_data_dir(const zkb_backend_ref *b) { return b ? b->data_dir : NULL; }
 
 const char *zkb_backend_description(const zkb_backend_ref *b)
 {

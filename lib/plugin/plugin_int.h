@@ -19,6 +19,7 @@ struct zkb_backend_ref {
     int probed;
     zkb_status probe_status;
     char *probe_detail;      /* "available: ..." or the reason */
+    char *data_dir;          /* zkb_backend_data_dir, or NULL */
 };
 
 typedef struct zkbi_rejected {

@@ -123,6 +123,7 @@ static void isolate(const zkbi_cell_job *job)
     /* Default actions, so a fault kills the process with its signal even if
      * the host (or a sanitizer runtime) installed handlers. */
     zkbi_reset_signals();
+    zkbi_ctx_export_env(job->ctx);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = SIG_IGN; /* a write to a dead parent fails with EPIPE instead */

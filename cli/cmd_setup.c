@@ -1,0 +1,145 @@
+/* zkbench setup: install the frameworks' toolchains of an installed zkbench. */
+#include "cli.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void setup_help(void)
+{
+    printf("usage: zkbench setup [--list] [BACKEND...]\n\n"
+           "Installs the toolchains the framework backends drive (the npm packages of\n"
+           "circom and noir, a Python virtual environment with ezkl), pinned by the lock\n"
+           "files installed with each backend (its data directory), into the toolchain\n"
+           "directory, one folder per backend:\n"
+           "  $ZKB_TOOLCHAIN_DIR, else $XDG_DATA_HOME/zkmlbench/toolchains,\n"
+           "  else ~/.local/share/zkmlbench/toolchains\n"
+           "Without BACKEND, every backend that has a toolchain to install. Needs node\n"
+           "and npm (circom, noir) or python3 with venv (ezkl); downloads from the npm\n"
+           "registry and PyPI. Running it again checks and returns at once when nothing\n"
+           "changed. Then it probes each backend and says whether it is available.\n\n"
+           "  --list   say what would be installed where, and install nothing\n\n"
+           "exit: 0 every backend set up and available, 1 a setup failed or a backend\n"
+           "is still unavailable, 2 usage, 3 unknown backend or one without a toolchain\n");
+}
+
+/* <data dir>/setup.sh, or NULL when the backend has no toolchain to install. */
+static const char *setup_script(const zkb_backend_ref *b, char *buf, size_t cap)
+{
+    const char *d = zkb_backend_data_dir(b);
+    struct stat st;
+    if (!d || (size_t)snprintf(buf, cap, "%s/setup.sh", d) >= cap || stat(buf, &st) != 0 ||
+        !S_ISREG(st.st_mode))
+        return NULL;
+    return buf;
+}
+
+/* sh SCRIPT DEST, with this terminal; 0 when it exits 0. */
+static int run_script(const char *script, const char *dest)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        execl("/bin/sh", "sh", script, dest, (char *)NULL);
+        _exit(127);
+    }
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0) {
+    }
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static int wanted(const char *name, int argc, char **argv, int first)
+{
+    if (first >= argc)
+        return 1;
+    for (int i = first; i < argc; i++)
+        if (strcmp(argv[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+int cmd_setup(int argc, char **argv)
+{
+    int list_only = 0, first = 1;
+    for (; first < argc && argv[first][0] == '-'; first++) {
+        if (strcmp(argv[first], "--help") == 0 || strcmp(argv[first], "-h") == 0) {
+            setup_help();
+            return EXIT_OK;
+        } else if (strcmp(argv[first], "--list") == 0) {
+            list_only = 1;
+        } else {
+            cli_error("setup: unknown option '%s'", argv[first]);
+            return EXIT_USAGE;
+        }
+    }
+    zkb_ctx *ctx = cli_open_ctx(NULL);
+    if (!ctx)
+        return EXIT_INTERNAL;
+    const char *root = zkb_ctx_get(ctx, "toolchain_dir");
+    char script[PATH_MAX + 16];
+    for (int i = first; i < argc; i++) {
+        zkb_backend_ref *b = zkb_backend_find(ctx, argv[i]);
+        if (!b) {
+            cli_error("setup: no backend '%s' (zkbench list shows those found)", argv[i]);
+            zkb_ctx_free(ctx);
+            return EXIT_INPUT;
+        }
+        if (!setup_script(b, script, sizeof script)) {
+            cli_error("setup: backend '%s' has no toolchain to install (no setup.sh in its data "
+                      "directory %s)",
+                      argv[i], zkb_backend_data_dir(b) ? zkb_backend_data_dir(b) : "(none)");
+            zkb_ctx_free(ctx);
+            return EXIT_INPUT;
+        }
+    }
+
+    int failed = 0, done = 0;
+    for (size_t i = 0; i < zkb_backend_count(ctx); i++) {
+        zkb_backend_ref *b = zkb_backend_at(ctx, i);
+        const char *name = zkb_backend_name(b);
+        if (!wanted(name, argc, argv, first) || !setup_script(b, script, sizeof script))
+            continue;
+        char dest[PATH_MAX];
+        if ((size_t)snprintf(dest, sizeof dest, "%s/%s", root, name) >= sizeof dest) {
+            cli_error("setup: toolchain directory too long: %s", root);
+            zkb_ctx_free(ctx);
+            return EXIT_INPUT;
+        }
+        done++;
+        printf("%s: sh %s %s\n", name, script, dest);
+        if (list_only)
+            continue;
+        if (run_script(script, dest) != 0) {
+            printf("%s: setup FAILED (see the messages above)\n", name);
+            failed++;
+        }
+    }
+    if (done == 0)
+        printf("no backend has a toolchain to install (zkbench list shows the backends found)\n");
+    zkb_ctx_free(ctx);
+    if (list_only || done == 0)
+        return EXIT_OK;
+
+    /* A new context: probes are cached per context. */
+    ctx = cli_open_ctx(NULL);
+    if (!ctx)
+        return EXIT_INTERNAL;
+    for (size_t i = 0; i < zkb_backend_count(ctx); i++) {
+        zkb_backend_ref *b = zkb_backend_at(ctx, i);
+        if (!wanted(zkb_backend_name(b), argc, argv, first) || !setup_script(b, script, sizeof script))
+            continue;
+        zkb_status st = zkb_backend_probe(b);
+        printf("%-12s %s%s\n", zkb_backend_name(b), st == ZKB_OK ? "" : "unavailable: ",
+               zkb_backend_probe_detail(b));
+        failed += st != ZKB_OK;
+    }
+    zkb_ctx_free(ctx);
+    return failed ? EXIT_CELLS : EXIT_OK;
+}
