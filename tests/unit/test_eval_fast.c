@@ -2,11 +2,8 @@
  * fixed-point evaluator (zkbi_qmodel_eval): random small models of every op,
  * both roundings, pow2 and pow10 scales, the int32 and int64 lane types,
  * every kernel family the CPU has, odd batch sizes, 1 and several threads. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,7 @@
 /* Host services other than spawn: errors, infos and metrics, directories,
  * sinks, the evaluator hook, the cancel flag. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

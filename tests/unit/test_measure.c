@@ -1,10 +1,7 @@
 /* Measurement: clocks, CPU time, per-phase peak RSS of this process (VmHWM reset)
  * and of children (wait4), and the RSS and kill of a cell's process tree. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>

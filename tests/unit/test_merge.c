@@ -1,10 +1,7 @@
 /* zkb_results_merge: every valid record once, bad lines reported with
  * FILE:LINE and skipped (or fatal with strict), atomic replacement. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

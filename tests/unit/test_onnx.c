@@ -3,11 +3,8 @@
  * packed to memory or a temporary file: nothing is downloaded. Imported
  * models are compared with the equivalent JSON models (fingerprint and float
  * outputs) and with hand computations; every error class is exercised. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

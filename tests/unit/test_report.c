@@ -1,11 +1,8 @@
 /* Reports: aggregation (medians, min/max, last record of a cell id),
  * normalization, log-log slopes, failures carried with their reason, bad
  * lines reported with their line number (zkb_report.h, lib/report/). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>

@@ -1,9 +1,6 @@
 /* results.jsonl: append, resume lookup, and damaged files. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

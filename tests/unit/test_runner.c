@@ -1,10 +1,7 @@
 /* The crash-proof runner: misbehaving backends become recorded results,
  * later cells still run, results resume, options are checked. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <fcntl.h>

@@ -1,11 +1,8 @@
 /* zkb_run_select_shard: shards are disjoint, cover every cell, do not
  * depend on the order cells were added in, differ in size by at most one,
  * and are recorded in each record. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>

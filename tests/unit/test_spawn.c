@@ -1,11 +1,8 @@
 /* The host's spawn service: argv without a shell, PATH lookup, env, cwd,
  * redirections, exit status, signals, timeout, cancel, measurements. The
  * programs run are this test binary itself with a --zkb-* flag. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

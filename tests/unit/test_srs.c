@@ -6,11 +6,8 @@
  * (sum and first moment over each domain), determinism across thread
  * counts and chunk sizes, and the Barretenberg CRS. Powers <= 6: fast, and
  * ASan-friendly. snarkjs's acceptance is tested in test_srs_snarkjs.c. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
