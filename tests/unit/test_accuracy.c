@@ -26,13 +26,7 @@ static zkb_dataset *dataset(const float *x, const int32_t *y, size_t n, uint32_t
 }
 
 static uint64_t rng = 0x9e3779b97f4a7c15u;
-static uint64_t next(void)
-{
-    uint64_t z = (rng += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
+static uint64_t next(void) { return zkbt_rand(&rng); }
 static float unit(void) /* [0, 1) */
 {
     return (float)(next() >> 40) / (float)(1u << 24);

@@ -20,10 +20,7 @@ typedef struct fx {
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    if (!f || zkb_ctx_new(&f->ctx) != ZKB_OK)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/zkb-test-host-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!f || zkbt_ctx_tmpdir(&f->ctx, f->dir, sizeof f->dir, "host") != 0)
         return -1;
     char cache[300];
     snprintf(cache, sizeof cache, "%s/cache/deeper", f->dir);
@@ -37,8 +34,7 @@ static int teardown(void **state)
 {
     fx *f = *state;
     zkbi_host_ctx_free(f->h);
-    zkb_ctx_free(f->ctx);
-    zkbi_remove_tree(f->dir);
+    zkbt_ctx_tmpdir_free(f->ctx, f->dir);
     free(f);
     return 0;
 }

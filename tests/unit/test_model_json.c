@@ -17,37 +17,11 @@
 
 #define TINY(name) ZKB_SOURCE_DIR "/models/tiny/" name ".json"
 
-/* ---- a growable string ---------------------------------------------------- */
-
-typedef struct sb {
-    char *s;
-    size_t n, cap;
-} sb;
-
-static void sb_add(sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_add(sb *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    assert_true(k >= 0);
-    if (b->n + (size_t)k + 1 > b->cap) {
-        b->cap = (b->n + (size_t)k + 1) * 2;
-        b->s = realloc(b->s, b->cap);
-        assert_non_null(b->s);
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
-    va_end(ap);
-    b->n += (size_t)k;
-}
-
 /* n copies of "v," without the last comma */
-static void sb_repeat(sb *b, const char *v, uint64_t n)
+static void sb_repeat(zkbt_str *b, const char *v, uint64_t n)
 {
     for (uint64_t i = 0; i < n; i++)
-        sb_add(b, "%s%s", i ? "," : "", v);
+        zkbt_str_add(b, "%s%s", i ? "," : "", v);
 }
 
 static int setup_ctx(void **state)
@@ -157,23 +131,23 @@ static void test_tiny_models_load(void **state)
 static void test_shape_inference(void **state)
 {
     zkb_ctx *ctx = *state;
-    sb b = {0};
-    sb_add(&b, "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"lenetish\","
+    zkbt_str b = {0};
+    zkbt_str_add(&b, "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"lenetish\","
                "\"input\":{\"shape\":[1,28,28]},\"classes\":10,\"layers\":[");
-    sb_add(&b, "{\"op\":\"conv2d\",\"filters\":6,\"kernel\":[5,5],\"weights\":[");
+    zkbt_str_add(&b, "{\"op\":\"conv2d\",\"filters\":6,\"kernel\":[5,5],\"weights\":[");
     sb_repeat(&b, "0", 6 * 25);
-    sb_add(&b, "],\"bias\":[");
+    zkbt_str_add(&b, "],\"bias\":[");
     sb_repeat(&b, "0", 6);
-    sb_add(&b, "]},{\"op\":\"relu\"},{\"op\":\"avgpool2d\",\"pool\":[2,2]},");
-    sb_add(&b, "{\"op\":\"conv2d\",\"filters\":2,\"kernel\":[3,3],\"stride\":[2,2],"
+    zkbt_str_add(&b, "]},{\"op\":\"relu\"},{\"op\":\"avgpool2d\",\"pool\":[2,2]},");
+    zkbt_str_add(&b, "{\"op\":\"conv2d\",\"filters\":2,\"kernel\":[3,3],\"stride\":[2,2],"
                "\"padding\":\"valid\",\"weights\":[");
     sb_repeat(&b, "0.5", 2 * 6 * 9);
-    sb_add(&b, "],\"bias\":[1,2]},{\"op\":\"maxpool2d\",\"pool\":[3,3],\"stride\":[1,2]},");
-    sb_add(&b, "{\"op\":\"flatten\"},{\"op\":\"dense\",\"units\":10,\"weights\":[");
+    zkbt_str_add(&b, "],\"bias\":[1,2]},{\"op\":\"maxpool2d\",\"pool\":[3,3],\"stride\":[1,2]},");
+    zkbt_str_add(&b, "{\"op\":\"flatten\"},{\"op\":\"dense\",\"units\":10,\"weights\":[");
     sb_repeat(&b, "-1", 10 * 2 * 3 * 2);
-    sb_add(&b, "],\"bias\":[");
+    zkbt_str_add(&b, "],\"bias\":[");
     sb_repeat(&b, "0", 10);
-    sb_add(&b, "]}]}");
+    zkbt_str_add(&b, "]}]}");
     zkb_model *m = load_ok(ctx, b.s);
     const zkb_model_desc *d = zkbi_model_desc(m);
     assert_int_equal(d->n_layers, 7);
@@ -238,9 +212,9 @@ static void test_json_syntax(void **state)
     expect_fail(ctx, GOOD " x", ZKB_ERR_PARSE, "unexpected data after the JSON value", NULL);
     expect_fail(ctx, "[1,2]", ZKB_ERR_PARSE, "<json>: $: expected an object, got an array", NULL);
     /* deep nesting is refused, not a stack overflow */
-    sb b = {0};
+    zkbt_str b = {0};
     for (int i = 0; i < 100000; i++)
-        sb_add(&b, "[");
+        zkbt_str_add(&b, "[");
     expect_fail(ctx, b.s, ZKB_ERR_PARSE, "invalid JSON", NULL);
     free(b.s);
     /* a buffer that is not NUL-terminated: only len bytes are read */
@@ -313,10 +287,10 @@ static void test_header_errors(void **state)
     expect_fail(ctx, ZKBT_MODEL_HDR("[1,1,1]", 1) "{\"op\":\"relu\"}],\"classes\":1}", ZKB_ERR_PARSE,
                 "$: duplicate member \"classes\"", NULL);
 
-    sb b = {0};
-    sb_add(&b, ZKBT_MODEL_HDR("[1,1,1]", 1));
+    zkbt_str b = {0};
+    zkbt_str_add(&b, ZKBT_MODEL_HDR("[1,1,1]", 1));
     sb_repeat(&b, "{\"op\":\"relu\"}", 4097);
-    sb_add(&b, "]}");
+    zkbt_str_add(&b, "]}");
     expect_fail(ctx, b.s, ZKB_ERR_OVERFLOW, "$.layers: 4097 layers is not in 1..4096", NULL);
     free(b.s);
 
@@ -441,12 +415,12 @@ static void test_param_cap(void **state)
 {
     zkb_ctx *ctx = *state;
     /* dense 1 -> 16384, then dense 16384 -> 16384 = 2^28 weights + 2^14 bias > 2^28 */
-    sb b = {0};
-    sb_add(&b, ZKBT_MODEL_HDR("[1,1,1]", 16384) FLAT "{\"op\":\"dense\",\"units\":16384,\"weights\":[");
+    zkbt_str b = {0};
+    zkbt_str_add(&b, ZKBT_MODEL_HDR("[1,1,1]", 16384) FLAT "{\"op\":\"dense\",\"units\":16384,\"weights\":[");
     sb_repeat(&b, "0", 16384);
-    sb_add(&b, "],\"bias\":[");
+    zkbt_str_add(&b, "],\"bias\":[");
     sb_repeat(&b, "0", 16384);
-    sb_add(&b, "]},{\"op\":\"dense\",\"units\":16384}]}");
+    zkbt_str_add(&b, "]},{\"op\":\"dense\",\"units\":16384}]}");
     expect_fail(ctx, b.s, ZKB_ERR_OVERFLOW,
                 "$.layers[2]: the model would have more than 268435456 parameters", NULL);
     free(b.s);

@@ -36,17 +36,8 @@ static zkb_layer_range layer(const zkb_ranges *r, uint32_t i)
 }
 
 static uint64_t rng = 12345;
-static uint64_t next(void)
-{
-    uint64_t z = (rng += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-static double unit(void)
-{
-    return (double)(next() >> 11) / 9007199254740992.0;
-}
+static uint64_t next(void) { return zkbt_rand(&rng); }
+static double unit(void) { return zkbt_rand_unit(&rng); } /* [0, 1) */
 
 static void test_bits(void **state)
 {

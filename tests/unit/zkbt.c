@@ -3,9 +3,11 @@
 
 #include <cjson/cJSON.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,10 +24,37 @@ void zkbt_fmt(char *out, size_t cap, const char *f, ...)
     assert_true(n >= 0 && (size_t)n < cap);
 }
 
+void zkbt_str_add(zkbt_str *b, const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    int k = vsnprintf(NULL, 0, f, ap);
+    va_end(ap);
+    assert_true(k >= 0);
+    if (b->len + (size_t)k + 1 > b->cap) {
+        b->cap = (b->len + (size_t)k + 1) * 2;
+        b->s = realloc(b->s, b->cap);
+        assert_non_null(b->s);
+    }
+    va_start(ap, f);
+    vsnprintf(b->s + b->len, b->cap - b->len, f, ap);
+    va_end(ap);
+    b->len += (size_t)k;
+}
+
 int zkbt_tmpdir(char *dir, size_t cap, const char *tag)
 {
     int n = snprintf(dir, cap, "/tmp/zkb-test-%s-XXXXXX", tag);
     return n > 0 && (size_t)n < cap && mkdtemp(dir) ? 0 : -1;
+}
+
+const char *zkbt_path(const char *dir, const char *name)
+{
+    static char p[8][512];
+    static int k;
+    k = (k + 1) % 8;
+    zkbt_fmt(p[k], sizeof p[k], "%s/%s", dir, name);
+    return p[k];
 }
 
 char *zkbt_read_file(const char *path, size_t *len)
@@ -45,6 +74,15 @@ char *zkbt_read_file(const char *path, size_t *len)
     if (len)
         *len = (size_t)n;
     return b;
+}
+
+const char *zkbt_file_text(const char *path)
+{
+    static char *last;
+    free(last);
+    last = NULL;
+    last = zkbt_read_file(path, NULL);
+    return last;
 }
 
 void zkbt_write_file(const char *path, const void *data, size_t len)
@@ -84,13 +122,61 @@ int zkbt_run(const char *cwd, const char *const *argv, const char *out, int stde
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
-/* ---- contexts ---- */
+const char *zkbt_self_exe(void)
+{
+    static char path[PATH_MAX];
+    if (!path[0]) {
+        ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+        if (n <= 0)
+            return NULL;
+        path[n] = '\0';
+    }
+    return path;
+}
+
+int zkbt_child_main(int argc, char **argv)
+{
+    if (argc != 3)
+        return -1;
+    if (strcmp(argv[1], "--zkb-sleep") == 0) {
+        usleep((useconds_t)(atof(argv[2]) * 1e6));
+        _exit(0);
+    }
+    if (strcmp(argv[1], "--zkb-alloc-mib") == 0) {
+        size_t n = (size_t)atol(argv[2]) << 20;
+        if (n) {
+            char *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (p == MAP_FAILED)
+                _exit(2);
+            memset(p, 1, n);
+        }
+        _exit(0);
+    }
+    return -1;
+}
+
+/* ---- contexts and logs ---- */
+
+void zkbt_log_warnings(void *warnings, uint32_t level, const char *msg)
+{
+    zkbt_warnings *w = warnings;
+    if (level <= ZKB_LOG_WARN) {
+        size_t n = strlen(w->text);
+        snprintf(w->text + n, sizeof w->text - n, "%s\n", msg);
+    }
+}
 
 int zkbt_ctx_tmpdir(zkb_ctx **ctx, char *dir, size_t cap, const char *tag)
 {
     if (zkb_ctx_new(ctx) != ZKB_OK)
         return -1;
     return zkbt_tmpdir(dir, cap, tag);
+}
+
+void zkbt_ctx_tmpdir_free(zkb_ctx *ctx, const char *dir)
+{
+    zkb_ctx_free(ctx);
+    zkbi_remove_tree(dir);
 }
 
 /* ---- models ---- */
@@ -112,6 +198,19 @@ zkb_quant zkbt_quant(uint32_t scheme, uint32_t scale, uint32_t rounding)
     q.scale = scale;
     q.rounding = rounding;
     return q;
+}
+
+uint64_t zkbt_rand(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+double zkbt_rand_unit(uint64_t *state)
+{
+    return (double)(zkbt_rand(state) >> 11) / 9007199254740992.0;
 }
 
 /* ---- framework backends ---- */

@@ -20,12 +20,27 @@ struct cJSON;
 /* snprintf that fails the test when the text does not fit in cap. */
 void zkbt_fmt(char *out, size_t cap, const char *f, ...) __attribute__((format(printf, 3, 4)));
 
+/* A text that grows as it is appended to; start from {0}, free s. */
+typedef struct zkbt_str {
+    char *s;
+    size_t len, cap;
+} zkbt_str;
+
+void zkbt_str_add(zkbt_str *b, const char *f, ...) __attribute__((format(printf, 2, 3)));
+
 /* Makes a fresh directory /tmp/zkb-test-TAG-XXXXXX in dir; 0, or -1 on failure. */
 int zkbt_tmpdir(char *dir, size_t cap, const char *tag);
+
+/* "dir/name", in one of 8 buffers used in turn (so a call may hold 8 paths). */
+const char *zkbt_path(const char *dir, const char *name);
 
 /* The whole file, NUL-terminated, in memory the caller frees; its size in
  * *len when len is non-NULL. The test fails when the file cannot be read. */
 char *zkbt_read_file(const char *path, size_t *len);
+
+/* The file's text, valid until the next call (the test fails when it
+ * cannot be read). */
+const char *zkbt_file_text(const char *path);
 
 /* Writes len bytes to path (replacing it); the test fails on any error. */
 void zkbt_write_file(const char *path, const void *data, size_t len);
@@ -38,10 +53,29 @@ void zkbt_write_file(const char *path, const void *data, size_t len);
  * signal, -1 when it could not be waited for. */
 int zkbt_run(const char *cwd, const char *const *argv, const char *out, int stderr_too);
 
-/* ---- contexts ---- */
+/* This test executable's path, for tests that run it again as a child. */
+const char *zkbt_self_exe(void);
+
+/* The children those tests start: "--zkb-alloc-mib N" touches N MiB,
+ * "--zkb-sleep S" sleeps S seconds; each exits 0 (2 when the memory cannot be
+ * had). Returns -1 for any other arguments; call it first in main. */
+int zkbt_child_main(int argc, char **argv);
+
+/* ---- contexts and logs ---- */
+
+/* The warning and error lines a context logged: zkbt_log_warnings is the
+ * logger, a zkbt_warnings its user. */
+typedef struct zkbt_warnings {
+    char text[8192];
+} zkbt_warnings;
+
+void zkbt_log_warnings(void *warnings, uint32_t level, const char *msg);
 
 /* A new context and a fresh zkbt_tmpdir; 0, or -1 when either fails. */
 int zkbt_ctx_tmpdir(zkb_ctx **ctx, char *dir, size_t cap, const char *tag);
+
+/* Frees the context and removes the directory. */
+void zkbt_ctx_tmpdir_free(zkb_ctx *ctx, const char *dir);
 
 /* ---- models ---- */
 
@@ -55,6 +89,12 @@ zkb_model *zkbt_model(const char *json);
 
 /* The default quantization with scheme, scale and rounding changed. */
 zkb_quant zkbt_quant(uint32_t scheme, uint32_t scale, uint32_t rounding);
+
+/* splitmix64: the next number of the sequence that *state holds. */
+uint64_t zkbt_rand(uint64_t *state);
+
+/* Uniform in [0, 1), 53 random bits. */
+double zkbt_rand_unit(uint64_t *state);
 
 /* ---- framework backends (test_circom, test_ezkl, test_noir) ---- */
 
