@@ -2,11 +2,8 @@
  * on an in-memory dataset, sweeps, thread independence, overflow, the fast
  * paths against the reference evaluator, the default dataset of a model,
  * argument checks. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +11,6 @@
 
 #include "eval/eval_int.h"
 #include "zkmlbench/zkb_eval.h"
-#include "model_test_util.h"
 
 
 static zkb_dataset *dataset(const float *x, const int32_t *y, size_t n, uint32_t c, uint32_t h,
@@ -30,20 +26,14 @@ static zkb_dataset *dataset(const float *x, const int32_t *y, size_t n, uint32_t
 }
 
 static uint64_t rng = 0x9e3779b97f4a7c15u;
-static uint64_t next(void)
-{
-    uint64_t z = (rng += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
+static uint64_t next(void) { return zkbt_rand(&rng); }
 static float unit(void) /* [0, 1) */
 {
     return (float)(next() >> 40) / (float)(1u << 24);
 }
 
 /* The identity on 2 features: class = argmax(x0, x1). */
-static const char *IDENT = HDR("[1,1,2]", 2) "{\"op\":\"flatten\"},"
+static const char *IDENT = ZKBT_MODEL_HDR("[1,1,2]", 2) "{\"op\":\"flatten\"},"
     "{\"op\":\"dense\",\"units\":2,\"weights\":[1,0,0,1],\"bias\":[0,0]}]}";
 
 /*  sample      label  float  S=1: x_q   fixed   S=16: x_q   fixed
@@ -59,9 +49,9 @@ static const int32_t Y6[] = {0, 1, 0, 1, 1, 0};
 static void test_hand_counts(void **state)
 {
     (void)state;
-    zkb_model *m = load(IDENT);
+    zkb_model *m = zkbt_model(IDENT);
     zkb_dataset *ds = dataset(X6, Y6, 6, 1, 1, 2, 2);
-    zkb_quant q = quant(ZKB_QUANT_POW2, 0, ZKB_ROUND_HALF_UP);
+    zkb_quant q = zkbt_quant(ZKB_QUANT_POW2, 0, ZKB_ROUND_HALF_UP);
     zkb_accuracy a;
     memset(&a, 0xff, sizeof a);
     a.struct_size = sizeof a;
@@ -102,11 +92,11 @@ static void test_hand_counts(void **state)
 static void test_multi_and_stride(void **state)
 {
     (void)state;
-    zkb_model *m = load(IDENT);
+    zkb_model *m = zkbt_model(IDENT);
     zkb_dataset *ds = dataset(X6, Y6, 6, 1, 1, 2, 2);
-    zkb_quant qs[3] = {quant(ZKB_QUANT_POW2, 0, ZKB_ROUND_HALF_UP),
-                       quant(ZKB_QUANT_POW2, 4, ZKB_ROUND_HALF_UP),
-                       quant(ZKB_QUANT_POW10, 1, ZKB_ROUND_FLOOR)};
+    zkb_quant qs[3] = {zkbt_quant(ZKB_QUANT_POW2, 0, ZKB_ROUND_HALF_UP),
+                       zkbt_quant(ZKB_QUANT_POW2, 4, ZKB_ROUND_HALF_UP),
+                       zkbt_quant(ZKB_QUANT_POW10, 1, ZKB_ROUND_FLOOR)};
     zkb_accuracy a[3];
     for (int i = 0; i < 3; i++)
         a[i].struct_size = sizeof a[i];
@@ -169,7 +159,7 @@ static char *random_model(int kind, double wscale)
     size_t n_layers = kind ? sizeof mlp / sizeof mlp[0] : sizeof cnn / sizeof cnn[0];
     size_t cap = 65536, len = 0;
     char *s = malloc(cap);
-    len += (size_t)snprintf(s + len, cap - len, "%s", HDR("[1,8,8]", 4));
+    len += (size_t)snprintf(s + len, cap - len, "%s", ZKBT_MODEL_HDR("[1,8,8]", 4));
     for (size_t i = 0; i < n_layers; i++) {
         len += (size_t)snprintf(s + len, cap - len, "%s%s", i ? "," : "", L[i].head);
         if (!L[i].nw)
@@ -193,7 +183,7 @@ static void test_model_shapes_ok(void **state)
     (void)state;
     for (int kind = 0; kind < 2; kind++) {
         char *j = random_model(kind, 1.0);
-        zkb_model *m = load(j);
+        zkb_model *m = zkbt_model(j);
         free(j);
         assert_int_equal(zkb_model_classes(m), 4);
         zkb_model_free(m);
@@ -214,7 +204,7 @@ static float *random_inputs(size_t n, size_t f, int signed_)
 static void threads_case(int kind, double wscale)
 {
     char *j = random_model(kind, wscale);
-    zkb_model *m = load(j);
+    zkb_model *m = zkbt_model(j);
     free(j);
     const size_t n = 700;
     float *x = random_inputs(n, 64, 0);
@@ -224,7 +214,7 @@ static void threads_case(int kind, double wscale)
     zkb_dataset *ds = dataset(x, y, n, 1, 8, 8, 4);
     zkb_quant qs[6];
     for (uint32_t s = 0; s < 6; s++)
-        qs[s] = quant(s < 4 ? ZKB_QUANT_POW2 : ZKB_QUANT_POW10, s < 4 ? s * 3 : s - 3,
+        qs[s] = zkbt_quant(s < 4 ? ZKB_QUANT_POW2 : ZKB_QUANT_POW10, s < 4 ? s * 3 : s - 3,
                       s % 2 ? ZKB_ROUND_FLOOR : ZKB_ROUND_HALF_UP);
     zkb_accuracy ref[6], got[6];
     for (int i = 0; i < 6; i++)
@@ -289,12 +279,12 @@ static void test_range_eval_matches_reference(void **state)
     int checked[2] = {0, 0}; /* samples that fit int64, samples that overflowed */
     for (size_t w = 0; w < 6; w++) {
         char *j = random_model((int)(w % 2), wscales[w / 2]);
-        zkb_model *m = load(j);
+        zkb_model *m = zkbt_model(j);
         free(j);
         for (uint32_t scheme = 1; scheme <= 2; scheme++)
             for (uint32_t scale = 0; scale <= (scheme == 1 ? 16u : 6u); scale += 2)
                 for (uint32_t rnd = 0; rnd <= 1; rnd++) {
-                    zkb_quant q = quant(scheme, scale, rnd);
+                    zkb_quant q = zkbt_quant(scheme, scale, rnd);
                     zkbi_qmodel *qm = NULL;
                     char err[ZKBI_ERR_LEN];
                     zkb_status qst = zkbi_qmodel_new(m, &q, &qm, err, sizeof err);
@@ -342,7 +332,7 @@ static void test_quantize_fast(void **state)
                                     127.0f / 255.0f, 3e9f, -3e9f, 1e15f, -1e15f};
     for (uint32_t scheme = 1; scheme <= 2; scheme++)
         for (uint32_t scale = 0; scale <= (scheme == 1 ? 30u : 9u); scale++) {
-            zkb_quant q = quant(scheme, scale, ZKB_ROUND_HALF_UP);
+            zkb_quant q = zkbt_quant(scheme, scale, ZKB_ROUND_HALF_UP);
             int64_t S = zkbi_quant_scale_factor(&q);
             for (size_t i = 0; i < sizeof special / sizeof special[0] + 2000; i++) {
                 float v;
@@ -364,7 +354,7 @@ static void test_quantize_fast(void **state)
         }
     float nan = NAN;
     int64_t r;
-    zkb_quant q = quant(ZKB_QUANT_POW2, 8, 0);
+    zkb_quant q = zkbt_quant(ZKB_QUANT_POW2, 8, 0);
     assert_int_equal(zkbi_quantize_input_fast(&q, 256, &nan, 1, &r), ZKB_ERR_INVALID_ARG);
 }
 
@@ -372,12 +362,12 @@ static void test_overflow_counts(void **state)
 {
     (void)state;
     /* w = 4e9: at 2^30, w_q = 4.29e18 fits, but w_q * x_q overflows unless x = 0 */
-    zkb_model *m = load(HDR("[1,1,2]", 2) "{\"op\":\"flatten\"},"
+    zkb_model *m = zkbt_model(ZKBT_MODEL_HDR("[1,1,2]", 2) "{\"op\":\"flatten\"},"
                         "{\"op\":\"dense\",\"units\":2,\"weights\":[4e9,0,0,1],\"bias\":[0,0.5]}]}");
     const float x[] = {1.0f, 0.0f, 0.0f, 1.0f, 0.5f, 0.25f, 0.0f, 0.0f};
     const int32_t y[] = {0, 1, 0, 1};
     zkb_dataset *ds = dataset(x, y, 4, 1, 1, 2, 2);
-    zkb_quant qs[2] = {quant(ZKB_QUANT_POW2, 30, 0), quant(ZKB_QUANT_POW2, 2, 0)};
+    zkb_quant qs[2] = {zkbt_quant(ZKB_QUANT_POW2, 30, 0), zkbt_quant(ZKB_QUANT_POW2, 2, 0)};
     zkb_accuracy a[2];
     a[0].struct_size = a[1].struct_size = sizeof a[0];
     assert_int_equal(zkb_eval_accuracy_multi(m, qs, 2, ds, 0, 2, a), ZKB_OK);
@@ -392,7 +382,7 @@ static void test_overflow_counts(void **state)
     assert_int_equal(a[1].fixed_correct, 4);
 
     /* a weight that does not fit int64 at this scale: every sample overflows */
-    zkb_model *big = load(HDR("[1,1,2]", 2) "{\"op\":\"flatten\"},"
+    zkb_model *big = zkbt_model(ZKBT_MODEL_HDR("[1,1,2]", 2) "{\"op\":\"flatten\"},"
                           "{\"op\":\"dense\",\"units\":2,\"weights\":[1e10,0,0,1],\"bias\":[0,0]}]}");
     assert_int_equal(zkb_eval_accuracy_multi(big, qs, 2, ds, 0, 0, a), ZKB_OK);
     assert_int_equal(a[0].status, ZKB_ERR_OVERFLOW);
@@ -410,13 +400,13 @@ static void test_overflow_counts(void **state)
 static void test_errors(void **state)
 {
     (void)state;
-    zkb_model *m = load(IDENT);
+    zkb_model *m = zkbt_model(IDENT);
     zkb_dataset *ds = dataset(X6, Y6, 6, 1, 1, 2, 2);
     const float x3[] = {0, 0, 0};
     const int32_t y1[] = {0};
     zkb_dataset *ds3 = dataset(x3, y1, 1, 1, 1, 3, 2);
     zkb_dataset *ds_c3 = dataset(x3, y1, 1, 1, 1, 2, 3);
-    zkb_quant q = quant(ZKB_QUANT_POW2, 8, 0);
+    zkb_quant q = zkbt_quant(ZKB_QUANT_POW2, 8, 0);
     zkb_accuracy a;
     a.struct_size = sizeof a;
     assert_int_equal(zkb_eval_accuracy(NULL, &q, ds, 0, 0, &a), ZKB_ERR_INVALID_ARG);
@@ -502,7 +492,7 @@ static void test_default_dataset(void **state)
         for (uint32_t k = 0; k < t[i].classes; k++)
             len += (size_t)snprintf(buf + len, sizeof buf - len, "%s0", k ? "," : "");
         snprintf(buf + len, sizeof buf - len, "]}]}");
-        zkb_model *m = load(buf);
+        zkb_model *m = zkbt_model(buf);
         const char *got = zkb_eval_default_dataset(m);
         if (t[i].want)
             assert_string_equal(got, t[i].want);

@@ -4,23 +4,16 @@
  * that cheat (a changed output, a wrong remainder, a flipped ReLU sign) are
  * rejected by `snarkjs wtns check`, and a proof made from one does not
  * verify. Skips when node/snarkjs are missing (scripts/setup-node.sh). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "plugin/plugin_int.h"
 #include "zkmlbench/zkmlbench.h"
-#include "backend_test_util.h"
 
 #define CIRCOM ZKB_BUILD_PLUGIN_DIR "/zkb_circom.so"
 #define TOOLS ZKB_SOURCE_DIR "/tools/node"
@@ -35,27 +28,8 @@ static const char MICRO[] =
     "{\"op\":\"relu\"},"
     "{\"op\":\"dense\",\"units\":2,\"weights\":[0.4,-0.8,0.6,-0.3],\"bias\":[-0.1,0.25]}]}";
 
-/* snprintf without -Wformat-truncation noise; paths here are short. */
-static void fmt(char *out, size_t cap, const char *f, ...) __attribute__((format(printf, 3, 4)));
-static void fmt(char *out, size_t cap, const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    int n = vsnprintf(out, cap, f, ap);
-    va_end(ap);
-    assert_true(n >= 0 && (size_t)n < cap);
-}
-
-typedef struct fx {
-    zkb_ctx *ctx;
-    char dir[256];
-    char model[320];
-    char cache[320];
-    int available;
-    char why[512];
-} fx;
-
-static fx *g; /* one fixture for the whole group: the cache is shared */
+static zkbt_backend *g; /* one fixture for the whole group: the cache is shared */
+static char g_model[320]; /* MICRO, written into g->dir */
 /* Without node and the npm tools the cases skip (loudly, in group_setup);
  * the test suite installs them, so in CI they run. */
 #define NEED(test, est)              \
@@ -68,74 +42,29 @@ static fx *g; /* one fixture for the whole group: the cache is shared */
 static int group_setup(void **state)
 {
     (void)state;
-    g = calloc(1, sizeof *g);
-    if (!g || zkb_ctx_new(&g->ctx) != ZKB_OK)
+    g = zkbt_backend_new("circom");
+    if (!g)
         return -1;
-    fmt(g->dir, sizeof g->dir, "/tmp/zkb-test-circom-XXXXXX");
-    if (!mkdtemp(g->dir))
-        return -1;
-    fmt(g->cache, sizeof g->cache, "%s/cache", g->dir);
-    zkb_ctx_set(g->ctx, "cache_dir", g->cache);
-    fmt(g->model, sizeof g->model, "%s/micro.json", g->dir);
-    FILE *f = fopen(g->model, "w");
+    zkbt_fmt(g_model, sizeof g_model, "%s/micro.json", g->dir);
+    FILE *f = fopen(g_model, "w");
     if (!f || fputs(MICRO, f) < 0 || fclose(f) != 0)
         return -1;
     setenv("ZKB_NODE_TOOLS", TOOLS, 1);
-    int avail = zkbt_open_backend(g->ctx, CIRCOM, "circom", "run scripts/setup-node.sh", g->why, sizeof g->why);
-    if (avail < 0)
-        return -1;
-    g->available = avail;
-    return 0;
+    return zkbt_backend_open(g, CIRCOM, "run scripts/setup-node.sh");
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    zkb_ctx_free(g->ctx);
-    if (!getenv("ZKB_TEST_KEEP"))
-        zkbi_remove_tree(g->dir);
-    free(g);
+    zkbt_backend_free(g);
     return 0;
 }
 
 static cJSON *run_cell(const char *model, const char *options, const char *samples, const char *want)
 {
-    char out[300];
-    static int n;
-    fmt(out, sizeof out, "%s/run%d", g->dir, n++);
-    zkb_run *run = NULL;
-    assert_int_equal(zkb_run_new(g->ctx, out, &run), ZKB_OK);
-    assert_int_equal(zkb_run_set(run, "samples", samples), ZKB_OK);
-    assert_int_equal(zkb_run_set(run, "timeout", "300"), ZKB_OK);
-    /* S = 4 keeps every range check short */
-    assert_int_equal(zkb_run_set(run, "quant.scale", "2"), ZKB_OK);
-    if (zkb_run_add_cell(run, model, "circom", options, NULL) != ZKB_OK)
-        fail_msg("add_cell: %s", zkb_run_last_error(run));
-    assert_int_equal(zkb_run_execute(run), ZKB_OK);
-    const char *st = zkb_run_cell_status(run, 0);
-    const char *rec = zkb_run_cell_record(run, 0);
-    if (!st || strcmp(st, want) != 0)
-        fail_msg("circom %s: status %s, want %s; record: %s", options, st ? st : "(null)", want,
-                 rec ? rec : "(none)");
-    cJSON *j = cJSON_Parse(rec);
-    assert_non_null(j);
-    zkb_run_free(run);
-    return j;
-}
-
-static double metric(const cJSON *j, const char *key)
-{
-    const cJSON *m = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "metrics"), key);
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "value");
-    if (!cJSON_IsNumber(v))
-        fail_msg("no metric %s", key);
-    return v->valuedouble;
-}
-
-static const char *info(const cJSON *j, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "infos"), key);
-    return cJSON_IsString(v) ? v->valuestring : "";
+    /* S = 4 (quant.scale 2) keeps every range check short */
+    const char *settings[] = {"samples", samples, "timeout", "300", "quant.scale", "2", NULL};
+    return zkbt_backend_run(g, model, options, settings, want);
 }
 
 /* plonk first: its 2^7 powers of tau then serve groth16 too. */
@@ -143,11 +72,11 @@ static void test_plonk(void **state)
 {
     (void)state;
     NEED("test_plonk", 25);
-    cJSON *j = run_cell(g->model, "proof_system=plonk", "1", "ok");
-    assert_string_equal(info(j, "proof_system"), "plonk");
-    assert_true(metric(j, "plonk_gates") > metric(j, "constraints"));
-    assert_true(metric(j, "ptau_power") <= 10);
-    assert_int_equal((int)metric(j, "proof_size"), 9 * 64 + 6 * 32);
+    cJSON *j = run_cell(g_model, "proof_system=plonk", "1", "ok");
+    assert_string_equal(zkbt_info(j, "proof_system"), "plonk");
+    assert_true(zkbt_metric(j, "plonk_gates") > zkbt_metric(j, "constraints"));
+    assert_true(zkbt_metric(j, "ptau_power") <= 10);
+    assert_int_equal((int)zkbt_metric(j, "proof_size"), 9 * 64 + 6 * 32);
     cJSON_Delete(j);
 }
 
@@ -155,20 +84,20 @@ static void test_groth16(void **state)
 {
     (void)state;
     NEED("test_groth16", 10);
-    cJSON *j = run_cell(g->model, "", "1", "ok");
-    assert_string_equal(info(j, "proof_system"), "groth16");
-    assert_string_equal(info(j, "weights_binding"), "verifying_key");
-    assert_non_null(strstr(info(j, "srs"), "TESTING ONLY"));
+    cJSON *j = run_cell(g_model, "", "1", "ok");
+    assert_string_equal(zkbt_info(j, "proof_system"), "groth16");
+    assert_string_equal(zkbt_info(j, "weights_binding"), "verifying_key");
+    assert_non_null(strstr(zkbt_info(j, "srs"), "TESTING ONLY"));
     /* 4 rescales x (2 remainder bits + quotient bits) + 2 ReLU products */
-    double c = metric(j, "constraints");
+    double c = zkbt_metric(j, "constraints");
     assert_true(c > 10 && c < 80);
-    assert_int_equal((int)metric(j, "proof_size"), 256);
-    assert_true(metric(j, "pk_size") > 0 && metric(j, "vk_size") > 0);
-    assert_true(metric(j, "compile_s") > 0);
+    assert_int_equal((int)zkbt_metric(j, "proof_size"), 256);
+    assert_true(zkbt_metric(j, "pk_size") > 0 && zkbt_metric(j, "vk_size") > 0);
+    assert_true(zkbt_metric(j, "compile_s") > 0);
     cJSON_Delete(j);
     /* the same cell again: compiled circuit and keys come from the cache */
-    j = run_cell(g->model, "", "1", "ok");
-    assert_string_equal(info(j, "setup_cache"), "hit");
+    j = run_cell(g_model, "", "1", "ok");
+    assert_string_equal(zkbt_info(j, "setup_cache"), "hit");
     cJSON_Delete(j);
 }
 
@@ -176,9 +105,9 @@ static void test_fflonk(void **state)
 {
     (void)state;
     NEED("test_fflonk", 20);
-    cJSON *j = run_cell(g->model, "proof_system=fflonk", "1", "ok");
-    assert_string_equal(info(j, "proof_system"), "fflonk");
-    assert_true(metric(j, "ptau_power") <= 10);
+    cJSON *j = run_cell(g_model, "proof_system=fflonk", "1", "ok");
+    assert_string_equal(zkbt_info(j, "proof_system"), "fflonk");
+    assert_true(zkbt_metric(j, "ptau_power") <= 10);
     cJSON_Delete(j);
 }
 
@@ -186,10 +115,10 @@ static void test_private_weights(void **state)
 {
     (void)state;
     NEED("test_private_weights", 10);
-    cJSON *j = run_cell(g->model, "weights=private,input=private", "1", "ok");
-    assert_string_equal(info(j, "weights_binding"), "none");
+    cJSON *j = run_cell(g_model, "weights=private,input=private", "1", "ok");
+    assert_string_equal(zkbt_info(j, "weights_binding"), "none");
     /* one constraint per product of two signals: 6 + 4 more than fixed */
-    assert_true(metric(j, "constraints") >= 10);
+    assert_true(zkbt_metric(j, "constraints") >= 10);
     cJSON_Delete(j);
 }
 
@@ -197,22 +126,22 @@ static void test_hashed_weights(void **state)
 {
     (void)state;
     NEED("test_hashed_weights", 15);
-    cJSON *j = run_cell(g->model, "weights=hashed", "1", "ok");
-    assert_string_equal(info(j, "weights_binding"), "poseidon_commitment");
+    cJSON *j = run_cell(g_model, "weights=hashed", "1", "ok");
+    assert_string_equal(zkbt_info(j, "weights_binding"), "poseidon_commitment");
     /* the commitment is the public signal after the outputs: a field element */
-    const char *c = info(j, "weights_commitment");
+    const char *c = zkbt_info(j, "weights_commitment");
     assert_true(strlen(c) > 10);
     assert_true(strspn(c, "0123456789") == strlen(c));
     /* one Poseidon over the 10 weights costs hundreds of constraints */
-    assert_true(metric(j, "constraints") > 200);
+    assert_true(zkbt_metric(j, "constraints") > 200);
     /* verify recomputed it from the published weights, apart from the circuit */
-    assert_string_equal(info(j, "weights_commitment_expected"), c);
-    assert_non_null(strstr(info(j, "weights_commitment_check"), "circomlibjs"));
+    assert_string_equal(zkbt_info(j, "weights_commitment_expected"), c);
+    assert_non_null(strstr(zkbt_info(j, "weights_commitment_check"), "circomlibjs"));
     cJSON_Delete(j);
 
     /* 47 parameters: a chain of four Poseidon calls (16, then 1 + 15 twice, then 1 + 1) */
     j = run_cell(ZKB_SOURCE_DIR "/models/tiny/tiny_cnn.json", "weights=hashed", "1", "ok");
-    assert_string_equal(info(j, "weights_commitment"), info(j, "weights_commitment_expected"));
+    assert_string_equal(zkbt_info(j, "weights_commitment"), zkbt_info(j, "weights_commitment_expected"));
     cJSON_Delete(j);
 }
 
@@ -223,12 +152,12 @@ static void test_commitment_script(void **state)
     (void)state;
     NEED("test_commitment_script", 2);
     char in[320], cmd[1024], got[128] = "";
-    fmt(in, sizeof in, "%s/w12.txt", g->dir);
+    zkbt_fmt(in, sizeof in, "%s/w12.txt", g->dir);
     FILE *f = fopen(in, "w");
     assert_non_null(f);
     fputs("1\n2\n", f);
     fclose(f);
-    fmt(cmd, sizeof cmd, "node %s %s/node_modules %s", ZKB_SOURCE_DIR "/plugins/circom/driver/weights_commit.mjs",
+    zkbt_fmt(cmd, sizeof cmd, "node %s %s/node_modules %s", ZKB_SOURCE_DIR "/plugins/circom/driver/weights_commit.mjs",
         TOOLS, in);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
@@ -241,7 +170,7 @@ static void test_commitment_script(void **state)
 static void test_unavailable_tools(void **state)
 {
     (void)state;
-    cJSON *j = run_cell(g->model, "tools_dir=/nonexistent-zkb-tools", "1", "unavailable");
+    cJSON *j = run_cell(g_model, "tools_dir=/nonexistent-zkb-tools", "1", "unavailable");
     const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "reason");
     assert_true(cJSON_IsString(r));
     assert_non_null(strstr(r->valuestring, "setup-node.sh"));
@@ -258,14 +187,14 @@ static int snarkjs(const char *const *args)
     for (size_t i = 0; args[i] && n < 15; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
-    return run_argv(argv, NULL);
+    return zkbt_run(NULL, argv, NULL, 0);
 }
 
 /* The compiled groth16 circuit of the micro model in the cache. */
 static int find_groth16_dir(char *out, size_t cap)
 {
     char base[400];
-    fmt(base, sizeof base, "%s/circom/circuits", g->cache);
+    zkbt_fmt(base, sizeof base, "%s/circom/circuits", g->cache);
     DIR *d = opendir(base);
     if (!d)
         return -1;
@@ -275,7 +204,7 @@ static int find_groth16_dir(char *out, size_t cap)
         if (e->d_name[0] == '.' || strchr(e->d_name, '.'))
             continue;
         char vk[800];
-        fmt(vk, sizeof vk, "%s/%s/vkey.json", base, e->d_name);
+        zkbt_fmt(vk, sizeof vk, "%s/%s/vkey.json", base, e->d_name);
         FILE *f = fopen(vk, "r");
         if (!f)
             continue;
@@ -284,7 +213,7 @@ static int find_groth16_dir(char *out, size_t cap)
         fclose(f);
         buf[n] = '\0';
         char circ[800];
-        fmt(circ, sizeof circ, "%s/%s/model.circom", base, e->d_name);
+        zkbt_fmt(circ, sizeof circ, "%s/%s/model.circom", base, e->d_name);
         FILE *c = fopen(circ, "r");
         char head[400] = "";
         if (c) {
@@ -293,7 +222,7 @@ static int find_groth16_dir(char *out, size_t cap)
             fclose(c);
         }
         if (strstr(buf, "groth16") && strstr(head, "model micro")) {
-            fmt(out, cap, "%s/%s", base, e->d_name);
+            zkbt_fmt(out, cap, "%s/%s", base, e->d_name);
             found = 0;
         }
     }
@@ -328,29 +257,11 @@ static long sym_last(const char *sym, const char *prefix)
     long best = -1;
     for (long i = 0; i < 254; i++) {
         char nm[300];
-        fmt(nm, sizeof nm, "%s[%ld]", prefix, i);
+        zkbt_fmt(nm, sizeof nm, "%s[%ld]", prefix, i);
         if (sym_index(sym, nm) >= 0)
             best = i;
     }
     return best;
-}
-
-static unsigned char *read_all(const char *p, size_t *n)
-{
-    FILE *f = fopen(p, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long sz = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc((size_t)sz);
-    if (b && fread(b, 1, (size_t)sz, f) != (size_t)sz) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    *n = (size_t)sz;
-    return b;
 }
 
 static uint32_t le32(const unsigned char *p)
@@ -380,14 +291,6 @@ static unsigned char *wtns_elem(unsigned char *b, size_t n, long idx)
     return NULL;
 }
 
-static void write_all(const char *p, const unsigned char *b, size_t n)
-{
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(b, 1, n, f), n);
-    assert_int_equal(fclose(f), 0);
-}
-
 static void test_soundness(void **state)
 {
     (void)state;
@@ -396,16 +299,16 @@ static void test_soundness(void **state)
     if (find_groth16_dir(dir, sizeof dir) != 0)
         fail_msg("no cached groth16 circuit of the micro model (test_groth16 must run first)");
     char p[8][800];
-    fmt(p[0], sizeof p[0], "%s/model.circom", dir);
-    fmt(p[1], sizeof p[1], "%s/sym", g->dir);
-    fmt(p[2], sizeof p[2], "%s/model.r1cs", dir);
-    fmt(p[3], sizeof p[3], "%s/model_js/model.wasm", dir);
-    fmt(p[4], sizeof p[4], "%s/input.json", g->dir);
-    fmt(p[5], sizeof p[5], "%s/good.wtns", g->dir);
-    fmt(p[6], sizeof p[6], "%s/model.zkey", dir);
-    fmt(p[7], sizeof p[7], "%s/vkey.json", dir);
+    zkbt_fmt(p[0], sizeof p[0], "%s/model.circom", dir);
+    zkbt_fmt(p[1], sizeof p[1], "%s/sym", g->dir);
+    zkbt_fmt(p[2], sizeof p[2], "%s/model.r1cs", dir);
+    zkbt_fmt(p[3], sizeof p[3], "%s/model_js/model.wasm", dir);
+    zkbt_fmt(p[4], sizeof p[4], "%s/input.json", g->dir);
+    zkbt_fmt(p[5], sizeof p[5], "%s/good.wtns", g->dir);
+    zkbt_fmt(p[6], sizeof p[6], "%s/model.zkey", dir);
+    zkbt_fmt(p[7], sizeof p[7], "%s/vkey.json", dir);
     char sym[900];
-    fmt(sym, sizeof sym, "%s/model.sym", dir);
+    zkbt_fmt(sym, sizeof sym, "%s/model.sym", dir);
     (void)p[1];
 
     /* an honest witness: x = (0.5, -0.25, 1) at S = 4 */
@@ -415,9 +318,9 @@ static void test_soundness(void **state)
             "21888242871839275222246405745257275088548364400416034343698204186575808495616");
     fclose(f);
     char gen[700];
-    fmt(gen, sizeof gen, "%s/model_js/generate_witness.js", dir);
+    zkbt_fmt(gen, sizeof gen, "%s/model_js/generate_witness.js", dir);
     const char *wg[] = {"node", gen, p[3], p[4], p[5], NULL};
-    assert_int_equal(run_argv(wg, NULL), 0);
+    assert_int_equal(zkbt_run(NULL, wg, NULL, 0), 0);
     const char *chk[] = {"wtns", "check", p[2], p[5], NULL};
     assert_int_equal(snarkjs(chk), 0);
 
@@ -426,13 +329,12 @@ static void test_soundness(void **state)
     long top = sym_last(sym, "main.d1[1].qbits.b");
     assert_true(i_out > 0 && i_rem > 0 && top > 0);
     char nm[200];
-    fmt(nm, sizeof nm, "main.d1[1].qbits.b[%ld]", top);
+    zkbt_fmt(nm, sizeof nm, "main.d1[1].qbits.b[%ld]", top);
     long i_sign = sym_index(sym, nm);
     assert_true(i_sign > 0);
 
     size_t n = 0;
-    unsigned char *good = read_all(p[5], &n);
-    assert_non_null(good);
+    unsigned char *good = (unsigned char *)zkbt_read_file(p[5], &n);
     struct {
         const char *what;
         long idx;
@@ -451,8 +353,8 @@ static void test_soundness(void **state)
             e[0] ^= 1;
         }
         char bad[700];
-        fmt(bad, sizeof bad, "%s/bad%zu.wtns", g->dir, c);
-        write_all(bad, b, n);
+        zkbt_fmt(bad, sizeof bad, "%s/bad%zu.wtns", g->dir, c);
+        zkbt_write_file(bad, b, n);
         free(b);
         const char *bchk[] = {"wtns", "check", p[2], bad, NULL};
         if (snarkjs(bchk) == 0)
@@ -460,8 +362,8 @@ static void test_soundness(void **state)
         if (c == 0) {
             /* a proof from the cheating witness: made, but it does not verify */
             char pf[700], pub[700];
-            fmt(pf, sizeof pf, "%s/bad_proof.json", g->dir);
-            fmt(pub, sizeof pub, "%s/bad_public.json", g->dir);
+            zkbt_fmt(pf, sizeof pf, "%s/bad_proof.json", g->dir);
+            zkbt_fmt(pub, sizeof pub, "%s/bad_public.json", g->dir);
             const char *pr[] = {"groth16", "prove", p[6], bad, pf, pub, NULL};
             assert_int_equal(snarkjs(pr), 0);
             const char *vf[] = {"groth16", "verify", p[7], pub, pf, NULL};

@@ -1,10 +1,7 @@
 /* zkb_conformance_run: the reference backend passes, deliberately broken
  * plugins fail the check they break (and only crash a child process). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

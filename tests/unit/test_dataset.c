@@ -1,14 +1,7 @@
 /* Datasets: IDX parser and reader, MNIST pairing and 14x14 pooling, heart.csv
  * preprocessing and split, SHA-256 checks; the real files when present. */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-#include <ftw.h>
+#include "zkbt.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,11 +73,7 @@ static void write_file(const char *path, const void *data, size_t len, int gz)
             assert_int_equal(gzwrite(g, data, (unsigned)len), (int)len);
         assert_int_equal(gzclose(g), Z_OK);
     } else {
-        FILE *f = fopen(path, "wb");
-        assert_non_null(f);
-        if (len)
-            assert_int_equal(fwrite(data, 1, len, f), len);
-        assert_int_equal(fclose(f), 0);
+        zkbt_write_file(path, data, len);
     }
 }
 
@@ -92,26 +81,13 @@ static void write_str(const char *path, const char *s) { write_file(path, s, str
 
 static const char *tpath(const char *rel)
 {
-    static char buf[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, rel);
-    return buf[k];
-}
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
+    return zkbt_path(tmpdir, rel);
 }
 
 static int setup_tmp(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/zkb_test_dataset_XXXXXX");
-    if (!mkdtemp(tmpdir))
+    if (zkbt_tmpdir(tmpdir, sizeof tmpdir, "dataset") != 0)
         return -1;
     if (mkdir(tpath("mnist"), 0755) != 0 || mkdir(tpath("heart"), 0755) != 0)
         return -1;
@@ -121,7 +97,7 @@ static int setup_tmp(void **state)
 static int teardown_tmp(void **state)
 {
     (void)state;
-    return nftw(tmpdir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    return zkbi_remove_tree(tmpdir);
 }
 
 static zkb_ctx *ctx_for(const char *dir)

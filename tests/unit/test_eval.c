@@ -1,11 +1,8 @@
 /* Float and fixed-point reference evaluators against hand-computed values;
  * rounding of negatives; overflow detection; the pow10 scheme; exact
  * quantization; the quantized model view; thread safety. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -14,7 +11,6 @@
 
 #include "eval/eval_int.h"
 #include "zkmlbench/zkmlbench.h"
-#include "model_test_util.h"
 
 #define TINY(name) ZKB_SOURCE_DIR "/models/tiny/" name ".json"
 
@@ -66,26 +62,26 @@ static void test_quant_check(void **state)
     char err[256];
     assert_int_equal(zkbi_quant_check(&q, err, sizeof err), ZKB_OK);
     assert_int_equal(zkbi_quant_scale_factor(&q), 256);
-    q = quant(ZKB_QUANT_POW2, 30, 0);
+    q = zkbt_quant(ZKB_QUANT_POW2, 30, 0);
     assert_int_equal(zkbi_quant_check(&q, err, sizeof err), ZKB_OK);
     assert_int_equal(zkbi_quant_scale_factor(&q), INT64_C(1) << 30);
-    q = quant(ZKB_QUANT_POW2, 31, 0);
+    q = zkbt_quant(ZKB_QUANT_POW2, 31, 0);
     assert_int_equal(zkbi_quant_check(&q, err, sizeof err), ZKB_ERR_INVALID_ARG);
     assert_non_null(strstr(err, "pow2 scale 31 is not in 0..30"));
-    q = quant(ZKB_QUANT_POW10, 9, 1);
+    q = zkbt_quant(ZKB_QUANT_POW10, 9, 1);
     assert_int_equal(zkbi_quant_check(&q, err, sizeof err), ZKB_OK);
     assert_int_equal(zkbi_quant_scale_factor(&q), INT64_C(1000000000));
-    q = quant(ZKB_QUANT_POW10, 0, 1);
+    q = zkbt_quant(ZKB_QUANT_POW10, 0, 1);
     assert_int_equal(zkbi_quant_scale_factor(&q), 1);
-    q = quant(ZKB_QUANT_POW10, 10, 0);
+    q = zkbt_quant(ZKB_QUANT_POW10, 10, 0);
     assert_int_equal(zkbi_quant_check(&q, err, sizeof err), ZKB_ERR_INVALID_ARG);
     assert_non_null(strstr(err, "pow10 scale 10 is not in 0..9"));
-    q = quant(3, 1, 0);
+    q = zkbt_quant(3, 1, 0);
     assert_int_equal(zkbi_quant_check(&q, err, sizeof err), ZKB_ERR_INVALID_ARG);
-    q = quant(ZKB_QUANT_POW2, 1, 2);
+    q = zkbt_quant(ZKB_QUANT_POW2, 1, 2);
     assert_int_equal(zkbi_quant_check(&q, err, sizeof err), ZKB_ERR_INVALID_ARG);
     assert_non_null(strstr(err, "rounding"));
-    q = quant(ZKB_QUANT_POW2, 1, 0);
+    q = zkbt_quant(ZKB_QUANT_POW2, 1, 0);
     q.struct_size = 8;
     assert_int_equal(zkbi_quant_check(&q, err, sizeof err), ZKB_ERR_INVALID_ARG);
     assert_int_equal(zkbi_quant_check(NULL, err, sizeof err), ZKB_ERR_INVALID_ARG);
@@ -94,7 +90,7 @@ static void test_quant_check(void **state)
 static void test_quantize_input(void **state)
 {
     (void)state;
-    zkb_quant q = quant(ZKB_QUANT_POW2, 0, 0); /* S = 1 */
+    zkb_quant q = zkbt_quant(ZKB_QUANT_POW2, 0, 0); /* S = 1 */
     float x[] = {0.5f, -0.5f, 2.5f, -2.5f, 0.49999997f, -1.4999999f, 0.0f, -0.0f};
     int64_t want[] = {1, -1, 3, -3, 0, -1, 0, 0};
     int64_t xq[8];
@@ -102,7 +98,7 @@ static void test_quantize_input(void **state)
     for (int i = 0; i < 8; i++)
         assert_int_equal(xq[i], want[i]);
 
-    q = quant(ZKB_QUANT_POW2, 8, 0); /* S = 256 */
+    q = zkbt_quant(ZKB_QUANT_POW2, 8, 0); /* S = 256 */
     float y[] = {1.0f, -0.001953125f /* -0.5/256 */, 0.3f, -0.3f};
     assert_int_equal(zkb_quantize_input(&q, y, 4, xq), ZKB_OK);
     assert_int_equal(xq[0], 256);
@@ -110,7 +106,7 @@ static void test_quantize_input(void **state)
     assert_int_equal(xq[2], 77); /* 76.8000... */
     assert_int_equal(xq[3], -77);
 
-    q = quant(ZKB_QUANT_POW10, 1, 0); /* S = 10 */
+    q = zkbt_quant(ZKB_QUANT_POW10, 1, 0); /* S = 10 */
     /* 0.25 -> 2.5 -> 3; 0.35f = 0.3499999940... -> 3.4999999 -> 3; 0.15f = 0.1500000059... -> 2 */
     float z[] = {0.25f, -0.25f, 0.35f, 0.15f, -0.15f};
     int64_t wz[] = {3, -3, 3, 2, -2};
@@ -119,14 +115,14 @@ static void test_quantize_input(void **state)
         assert_int_equal(xq[i], wz[i]);
 
     /* overflow: 2^33 * 2^30 = 2^63 does not fit, -2^63 does */
-    q = quant(ZKB_QUANT_POW2, 30, 0);
+    q = zkbt_quant(ZKB_QUANT_POW2, 30, 0);
     float big[] = {-8589934592.0f};
     assert_int_equal(zkb_quantize_input(&q, big, 1, xq), ZKB_OK);
     assert_int_equal(xq[0], INT64_MIN);
     big[0] = 8589934592.0f;
     assert_int_equal(zkb_quantize_input(&q, big, 1, xq), ZKB_ERR_OVERFLOW);
     big[0] = 1e30f;
-    q = quant(ZKB_QUANT_POW2, 8, 0);
+    q = zkbt_quant(ZKB_QUANT_POW2, 8, 0);
     assert_int_equal(zkb_quantize_input(&q, big, 1, xq), ZKB_ERR_OVERFLOW);
     big[0] = NAN;
     assert_int_equal(zkb_quantize_input(&q, big, 1, xq), ZKB_ERR_INVALID_ARG);
@@ -141,7 +137,7 @@ static void test_quantize_input(void **state)
 static void test_quant_exact_bias(void **state)
 {
     (void)state;
-    zkb_quant q = quant(ZKB_QUANT_POW10, 9, 0); /* S^2 = 10^18 */
+    zkb_quant q = zkbt_quant(ZKB_QUANT_POW10, 9, 0); /* S^2 = 10^18 */
     int64_t v;
     assert_int_equal(zkbi_quant_value(&q, 0.1f, 2, &v), ZKB_OK);
     /* 0.1f = 13421773 / 2^27; times 10^18, rounded half away from zero */
@@ -156,7 +152,7 @@ static void test_quant_exact_bias(void **state)
     /* tiny values round to zero, denormals included */
     assert_int_equal(zkbi_quant_value(&q, 1e-40f, 2, &v), ZKB_OK);
     assert_int_equal(v, 0);
-    q = quant(ZKB_QUANT_POW2, 1, 0);
+    q = zkbt_quant(ZKB_QUANT_POW2, 1, 0);
     assert_int_equal(zkbi_quant_value(&q, 0.25f, 1, &v), ZKB_OK); /* 0.5 -> 1 */
     assert_int_equal(v, 1);
     assert_int_equal(zkbi_quant_value(&q, -0.25f, 1, &v), ZKB_OK);
@@ -172,19 +168,19 @@ static void test_quant_exact_bias(void **state)
  * dense1 = [1+4+9+0.5, -1+1+0-0.25] = [14.5, -0.25]; relu -> [14.5, 0];
  * out = 29 + 0.125 = 29.125. At S = 16 everything is exact: 466. */
 #define DENSE_MODEL                                                                         \
-    HDR("[1,1,3]", 1) "{\"op\":\"flatten\"},"                                               \
+    ZKBT_MODEL_HDR("[1,1,3]", 1) "{\"op\":\"flatten\"},"                                    \
     "{\"op\":\"dense\",\"units\":2,\"weights\":[1,2,3,-1,0.5,0],\"bias\":[0.5,-0.25]},"     \
     "{\"op\":\"relu\"},{\"op\":\"dense\",\"units\":1,\"weights\":[2,3],\"bias\":[0.125]}]}"
 
 static void test_dense_hand(void **state)
 {
     (void)state;
-    zkb_model *m = load(DENSE_MODEL);
+    zkb_model *m = zkbt_model(DENSE_MODEL);
     float x[3] = {1, 2, 3}, y[1];
     assert_int_equal(zkb_model_eval_float(m, x, 3, y, 1), ZKB_OK);
     assert_true(y[0] == 29.125f);
 
-    zkb_quant q = quant(ZKB_QUANT_POW2, 4, ZKB_ROUND_HALF_UP);
+    zkb_quant q = zkbt_quant(ZKB_QUANT_POW2, 4, ZKB_ROUND_HALF_UP);
     int64_t xq[3], yq[1];
     assert_int_equal(zkb_quantize_input(&q, x, 3, xq), ZKB_OK);
     assert_int_equal(xq[2], 48);
@@ -219,12 +215,12 @@ static void test_dense_hand(void **state)
 static void test_rounding_negative(void **state)
 {
     (void)state;
-    zkb_model *neg = load(HDR("[1,1,1]", 1) "{\"op\":\"flatten\"},"
+    zkb_model *neg = zkbt_model(ZKBT_MODEL_HDR("[1,1,1]", 1) "{\"op\":\"flatten\"},"
                           "{\"op\":\"dense\",\"units\":1,\"weights\":[-1.5],\"bias\":[0]}]}");
-    zkb_model *pos = load(HDR("[1,1,1]", 1) "{\"op\":\"flatten\"},"
+    zkb_model *pos = zkbt_model(ZKBT_MODEL_HDR("[1,1,1]", 1) "{\"op\":\"flatten\"},"
                           "{\"op\":\"dense\",\"units\":1,\"weights\":[1.5],\"bias\":[0]}]}");
-    zkb_quant hu = quant(ZKB_QUANT_POW2, 1, ZKB_ROUND_HALF_UP);
-    zkb_quant fl = quant(ZKB_QUANT_POW2, 1, ZKB_ROUND_FLOOR);
+    zkb_quant hu = zkbt_quant(ZKB_QUANT_POW2, 1, ZKB_ROUND_HALF_UP);
+    zkb_quant fl = zkbt_quant(ZKB_QUANT_POW2, 1, ZKB_ROUND_FLOOR);
     int64_t x, y;
     x = 1;
     assert_int_equal(zkb_model_eval_fixed(neg, &hu, &x, 1, &y, 1), ZKB_OK);
@@ -261,14 +257,14 @@ static void test_rounding_negative(void **state)
 static void test_conv_hand(void **state)
 {
     (void)state;
-    zkb_model *m = load(HDR("[1,3,3]", 2) CONV_LAYERS("avgpool2d"));
+    zkb_model *m = zkbt_model(ZKBT_MODEL_HDR("[1,3,3]", 2) CONV_LAYERS("avgpool2d"));
     /* x = 1..9: f0 gives x[y][x] - x[y+1][x+1] + 0.5 = -3.5 everywhere;
      * f1 gives (sum of the window)/2 - 1 = 5, 7, 11, 13; pooled: -3.5, 9 */
     float x[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9}, y[2];
     assert_int_equal(zkb_model_eval_float(m, x, 9, y, 2), ZKB_OK);
     assert_true(y[0] == -3.5f);
     assert_true(y[1] == 9.0f);
-    zkb_quant q = quant(ZKB_QUANT_POW2, 2, ZKB_ROUND_HALF_UP); /* S = 4, exact */
+    zkb_quant q = zkbt_quant(ZKB_QUANT_POW2, 2, ZKB_ROUND_HALF_UP); /* S = 4, exact */
     int64_t xq[9], yq[2];
     assert_int_equal(zkb_quantize_input(&q, x, 9, xq), ZKB_OK);
     assert_int_equal(zkb_model_eval_fixed(m, &q, xq, 9, yq, 2), ZKB_OK);
@@ -290,7 +286,7 @@ static void test_conv_hand(void **state)
     assert_int_equal(zkb_model_eval_fixed(m, &q, xq, 9, yq, 2), ZKB_OK);
     assert_int_equal(yq[0], 3);
     assert_int_equal(yq[1], -3);
-    zkb_quant qf = quant(ZKB_QUANT_POW2, 2, ZKB_ROUND_FLOOR);
+    zkb_quant qf = zkbt_quant(ZKB_QUANT_POW2, 2, ZKB_ROUND_FLOOR);
     assert_int_equal(zkb_model_eval_fixed(m, &qf, xq, 9, yq, 2), ZKB_OK);
     assert_int_equal(yq[0], 2);
     assert_int_equal(yq[1], -4);
@@ -301,7 +297,7 @@ static void test_conv_hand(void **state)
 
     /* maxpool: half_up max(3,2,2,3) = 3, max(-2,-3,-3,-3) = -2;
      * floor: 3 and -3; float 0.75 and -0.625 */
-    m = load(HDR("[1,3,3]", 2) CONV_LAYERS("maxpool2d"));
+    m = zkbt_model(ZKBT_MODEL_HDR("[1,3,3]", 2) CONV_LAYERS("maxpool2d"));
     assert_int_equal(zkb_model_eval_float(m, x2, 9, y, 2), ZKB_OK);
     assert_true(y[0] == 0.75f);
     assert_true(y[1] == -0.625f);
@@ -321,7 +317,7 @@ static void test_conv_channels_stride(void **state)
     /* input [2,3,3]: ch0 = 1..9, ch1 = 10..18; 1 filter 1x1 over 2 channels
      * w = [1, -1], b = 0, stride 2 -> [1,2,2] picks (0,0),(0,2),(2,0),(2,2):
      * ch0 - ch1 = -9 everywhere. */
-    zkb_model *m = load(HDR("[2,3,3]", 4)
+    zkb_model *m = zkbt_model(ZKBT_MODEL_HDR("[2,3,3]", 4)
                         "{\"op\":\"conv2d\",\"filters\":1,\"kernel\":[1,1],\"stride\":[2,2],"
                         "\"weights\":[1,-1],\"bias\":[0]},{\"op\":\"flatten\"}]}");
     float x[18], y[4];
@@ -332,7 +328,7 @@ static void test_conv_channels_stride(void **state)
     assert_true(y[1] == 3.0f - 12.0f);
     assert_true(y[2] == 7.0f - 16.0f);
     assert_true(y[3] == 18.0f - 18.0f);
-    zkb_quant q = quant(ZKB_QUANT_POW10, 1, ZKB_ROUND_HALF_UP);
+    zkb_quant q = zkbt_quant(ZKB_QUANT_POW10, 1, ZKB_ROUND_HALF_UP);
     int64_t xq[18], yq[4];
     assert_int_equal(zkb_quantize_input(&q, x, 18, xq), ZKB_OK);
     assert_int_equal(zkb_model_eval_fixed(m, &q, xq, 18, yq, 4), ZKB_OK);
@@ -347,9 +343,9 @@ static void test_conv_channels_stride(void **state)
 static void test_pow10(void **state)
 {
     (void)state;
-    zkb_model *m = load(HDR("[1,1,2]", 1) "{\"op\":\"flatten\"},"
+    zkb_model *m = zkbt_model(ZKBT_MODEL_HDR("[1,1,2]", 1) "{\"op\":\"flatten\"},"
                         "{\"op\":\"dense\",\"units\":1,\"weights\":[0.5,-0.25],\"bias\":[0.1]}]}");
-    zkb_quant q = quant(ZKB_QUANT_POW10, 2, ZKB_ROUND_HALF_UP);
+    zkb_quant q = zkbt_quant(ZKB_QUANT_POW10, 2, ZKB_ROUND_HALF_UP);
     float x[2] = {0.37f, 1.005f}, y[1];
     int64_t xq[2], yq[1];
     assert_int_equal(zkb_quantize_input(&q, x, 2, xq), ZKB_OK);
@@ -371,7 +367,7 @@ static void test_pow10(void **state)
     assert_int_equal(zkbi_qmodel_eval(qm, xq, 2, yq, 1, err, sizeof err), ZKB_OK);
     assert_int_equal(yq[0], 4);
     zkbi_qmodel_free(qm);
-    zkb_quant qf = quant(ZKB_QUANT_POW10, 2, ZKB_ROUND_FLOOR);
+    zkb_quant qf = zkbt_quant(ZKB_QUANT_POW10, 2, ZKB_ROUND_FLOOR);
     assert_int_equal(zkb_model_eval_fixed(m, &qf, xq, 2, yq, 1), ZKB_OK);
     assert_int_equal(yq[0], 3);
     assert_int_equal(zkb_model_eval_float(m, x, 2, y, 1), ZKB_OK);
@@ -383,9 +379,9 @@ static void test_overflow(void **state)
 {
     (void)state;
     /* S = 2^30: w = 4 -> 2^32, x = 1 -> 2^30: each product 2^62, the sum 2^63 overflows */
-    zkb_model *m = load(HDR("[1,1,2]", 1) "{\"op\":\"flatten\"},"
+    zkb_model *m = zkbt_model(ZKBT_MODEL_HDR("[1,1,2]", 1) "{\"op\":\"flatten\"},"
                         "{\"op\":\"dense\",\"units\":1,\"weights\":[4,4],\"bias\":[0]}]}");
-    zkb_quant q = quant(ZKB_QUANT_POW2, 30, ZKB_ROUND_HALF_UP);
+    zkb_quant q = zkbt_quant(ZKB_QUANT_POW2, 30, ZKB_ROUND_HALF_UP);
     int64_t xq[2] = {INT64_C(1) << 30, INT64_C(1) << 30}, yq[1];
     assert_int_equal(zkb_model_eval_fixed(m, &q, xq, 2, yq, 1), ZKB_ERR_OVERFLOW);
     assert_non_null(strstr(zkb_model_last_error(m), "layer 1 (dense): int64 overflow"));
@@ -399,7 +395,7 @@ static void test_overflow(void **state)
     zkb_model_free(m);
 
     /* a weight that does not fit int64 at the scale */
-    m = load(HDR("[1,1,1]", 1) "{\"op\":\"flatten\"},"
+    m = zkbt_model(ZKBT_MODEL_HDR("[1,1,1]", 1) "{\"op\":\"flatten\"},"
              "{\"op\":\"dense\",\"units\":1,\"weights\":[1e30],\"bias\":[0]}]}");
     int64_t x1 = 1, y1;
     assert_int_equal(zkb_model_eval_fixed(m, &q, &x1, 1, &y1, 1), ZKB_ERR_OVERFLOW);
@@ -407,14 +403,14 @@ static void test_overflow(void **state)
     zkb_model_free(m);
 
     /* a bias that does not fit at S^2 = 2^60: 16 * 2^60 = 2^64 */
-    m = load(HDR("[1,1,1]", 1) "{\"op\":\"flatten\"},"
+    m = zkbt_model(ZKBT_MODEL_HDR("[1,1,1]", 1) "{\"op\":\"flatten\"},"
              "{\"op\":\"dense\",\"units\":1,\"weights\":[1],\"bias\":[16]}]}");
     assert_int_equal(zkb_model_eval_fixed(m, &q, &x1, 1, &y1, 1), ZKB_ERR_OVERFLOW);
     assert_non_null(strstr(zkb_model_last_error(m), "bias 0"));
     zkb_model_free(m);
 
     /* avgpool sum and conv accumulators are checked too */
-    m = load(HDR("[1,2,2]", 1) "{\"op\":\"avgpool2d\",\"pool\":[2,2]},{\"op\":\"flatten\"}]}");
+    m = zkbt_model(ZKBT_MODEL_HDR("[1,2,2]", 1) "{\"op\":\"avgpool2d\",\"pool\":[2,2]},{\"op\":\"flatten\"}]}");
     int64_t xp[4] = {INT64_MAX, 1, 0, 0}, yp;
     assert_int_equal(zkb_model_eval_fixed(m, &q, xp, 4, &yp, 1), ZKB_ERR_OVERFLOW);
     assert_non_null(strstr(zkb_model_last_error(m), "layer 0 (avgpool2d)"));
@@ -422,7 +418,7 @@ static void test_overflow(void **state)
     assert_int_equal(zkb_model_eval_fixed(m, &q, xp, 4, &yp, 1), ZKB_OK);
     assert_int_equal(yp, zkbi_div_round(INT64_MAX - 1, 4, ZKB_ROUND_HALF_UP));
     zkb_model_free(m);
-    m = load(HDR("[1,2,2]", 1) "{\"op\":\"conv2d\",\"filters\":1,\"kernel\":[2,2],"
+    m = zkbt_model(ZKBT_MODEL_HDR("[1,2,2]", 1) "{\"op\":\"conv2d\",\"filters\":1,\"kernel\":[2,2],"
              "\"weights\":[1,1,1,1],\"bias\":[0]},{\"op\":\"flatten\"}]}");
     int64_t xc[4] = {INT64_C(1) << 32, INT64_C(1) << 32, 0, 0};
     assert_int_equal(zkb_model_eval_fixed(m, &q, xc, 4, &yp, 1), ZKB_ERR_OVERFLOW);
@@ -445,7 +441,7 @@ static void test_tiny_fixed_vs_float(void **state)
         for (size_t i = 0; i < n; i++)
             x[i] = (float)((i * 37 + 11) % 23) / 23.0f - 0.3f;
         assert_int_equal(zkb_model_eval_float(m, x, n, y, c), ZKB_OK);
-        zkb_quant q = quant(ZKB_QUANT_POW2, 16, ZKB_ROUND_HALF_UP);
+        zkb_quant q = zkbt_quant(ZKB_QUANT_POW2, 16, ZKB_ROUND_HALF_UP);
         assert_int_equal(zkb_quantize_input(&q, x, n, xq), ZKB_OK);
         assert_int_equal(zkb_model_eval_fixed(m, &q, xq, n, yq, c), ZKB_OK);
         for (size_t i = 0; i < c; i++)
@@ -453,7 +449,7 @@ static void test_tiny_fixed_vs_float(void **state)
                 fail_msg("%s: logit %zu fixed %f float %f", names[k], i, (double)yq[i] / 65536.0,
                          (double)y[i]);
         /* at scale 0 the numbers are coarse but evaluation still works */
-        q = quant(ZKB_QUANT_POW10, 0, ZKB_ROUND_FLOOR);
+        q = zkbt_quant(ZKB_QUANT_POW10, 0, ZKB_ROUND_FLOOR);
         assert_int_equal(zkb_quantize_input(&q, x, n, xq), ZKB_OK);
         assert_int_equal(zkb_model_eval_fixed(m, &q, xq, n, yq, c), ZKB_OK);
         free(x);

@@ -2,11 +2,8 @@
  * fixed-point evaluator (zkbi_qmodel_eval): random small models of every op,
  * both roundings, pow2 and pow10 scales, the int32 and int64 lane types,
  * every kernel family the CPU has, odd batch sizes, 1 and several threads. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,53 +12,22 @@
 #include "zkmlbench/zkb_eval.h"
 
 static uint64_t rng = 0x243f6a8885a308d3u;
-static uint64_t next(void)
-{
-    uint64_t z = (rng += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-static double unit(void) /* [0, 1) */
-{
-    return (double)(next() >> 11) / 9007199254740992.0;
-}
+static uint64_t next(void) { return zkbt_rand(&rng); }
+static double unit(void) { return zkbt_rand_unit(&rng); } /* [0, 1) */
 static uint32_t pick(uint32_t lo, uint32_t hi) /* lo..hi */
 {
     return lo + (uint32_t)(next() % (hi - lo + 1));
 }
 
-typedef struct buf {
-    char *s;
-    size_t len, cap;
-} buf;
-
-static void put(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(buf *b, const char *fmt, ...)
+static void params(zkbt_str *b, uint64_t nw, uint64_t nb, double wscale)
 {
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-        va_end(ap);
-        if ((size_t)n < b->cap - b->len) {
-            b->len += (size_t)n;
-            return;
-        }
-        b->cap *= 2;
-        b->s = realloc(b->s, b->cap);
-    }
-}
-
-static void params(buf *b, uint64_t nw, uint64_t nb, double wscale)
-{
-    put(b, "\"weights\":[");
+    zkbt_str_add(b, "\"weights\":[");
     for (uint64_t k = 0; k < nw; k++)
-        put(b, "%s%.6f", k ? "," : "", (2 * unit() - 1) * wscale);
-    put(b, "],\"bias\":[");
+        zkbt_str_add(b, "%s%.6f", k ? "," : "", (2 * unit() - 1) * wscale);
+    zkbt_str_add(b, "],\"bias\":[");
     for (uint64_t k = 0; k < nb; k++)
-        put(b, "%s%.6f", k ? "," : "", (2 * unit() - 1) * wscale);
-    put(b, "]}");
+        zkbt_str_add(b, "%s%.6f", k ? "," : "", (2 * unit() - 1) * wscale);
+    zkbt_str_add(b, "]}");
 }
 
 /* A random sequential model: some conv2d / relu / pool stages on a small
@@ -69,10 +35,10 @@ static void params(buf *b, uint64_t nw, uint64_t nb, double wscale)
  * 3x3 (a divisor that is not a power of two), strides 1..2. */
 static zkb_model *random_model(double wscale)
 {
-    buf b = {malloc(4096), 0, 4096};
+    zkbt_str b = {0};
     uint32_t c = pick(1, 3), h = pick(6, 11), w = pick(6, 11);
     uint32_t classes = pick(2, 9);
-    put(&b, "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"r\",\"input\":{\"shape\":"
+    zkbt_str_add(&b, "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"r\",\"input\":{\"shape\":"
             "[%u,%u,%u]},\"classes\":%u,\"layers\":[", c, h, w, classes);
     int first = 1;
     uint32_t stages = pick(0, 2);
@@ -81,7 +47,7 @@ static zkb_model *random_model(double wscale)
         if (h < k || w < k)
             break;
         uint32_t f = pick(1, 7);
-        put(&b, "%s{\"op\":\"conv2d\",\"filters\":%u,\"kernel\":[%u,%u],\"stride\":[%u,%u],",
+        zkbt_str_add(&b, "%s{\"op\":\"conv2d\",\"filters\":%u,\"kernel\":[%u,%u],\"stride\":[%u,%u],",
             first ? "" : ",", f, k, k, st, st);
         params(&b, (uint64_t)f * c * k * k, f, wscale);
         first = 0;
@@ -89,28 +55,28 @@ static zkb_model *random_model(double wscale)
         w = (w - k) / st + 1;
         c = f;
         if (next() & 1)
-            put(&b, ",{\"op\":\"relu\"}");
+            zkbt_str_add(&b, ",{\"op\":\"relu\"}");
         uint32_t p = pick(2, 3);
         if (h >= p && w >= p && (next() % 3)) {
             uint32_t ps = pick(1, p);
-            put(&b, ",{\"op\":\"%s\",\"pool\":[%u,%u],\"stride\":[%u,%u]}",
+            zkbt_str_add(&b, ",{\"op\":\"%s\",\"pool\":[%u,%u],\"stride\":[%u,%u]}",
                 (next() & 1) ? "avgpool2d" : "maxpool2d", p, p, ps, ps);
             h = (h - p) / ps + 1;
             w = (w - p) / ps + 1;
         }
     }
-    put(&b, "%s{\"op\":\"flatten\"}", first ? "" : ",");
+    zkbt_str_add(&b, "%s{\"op\":\"flatten\"}", first ? "" : ",");
     uint32_t n_in = c * h * w;
     uint32_t dense = pick(1, 2);
     for (uint32_t d = 0; d < dense; d++) {
         uint32_t units = d + 1 == dense ? classes : pick(1, 11);
-        put(&b, ",{\"op\":\"dense\",\"units\":%u,", units);
+        zkbt_str_add(&b, ",{\"op\":\"dense\",\"units\":%u,", units);
         params(&b, (uint64_t)units * n_in, units, wscale);
         if (d + 1 < dense)
-            put(&b, ",{\"op\":\"relu\"}");
+            zkbt_str_add(&b, ",{\"op\":\"relu\"}");
         n_in = units;
     }
-    put(&b, "]}");
+    zkbt_str_add(&b, "]}");
     zkb_model *m = NULL;
     zkb_status st = zkb_model_load_json(NULL, b.s, b.len, &m);
     if (st != ZKB_OK)

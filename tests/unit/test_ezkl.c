@@ -6,24 +6,18 @@
  * verify, witness_batch against the scheme on every tiny model). Skips with a
  * message when .venv has no ezkl (scripts/setup-python.sh installs it; the
  * test suite runs that script first). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "plugin/plugin_int.h"
 #include "eval/eval_int.h"
 #include "zkmlbench/zkmlbench.h"
-#include "backend_test_util.h"
 
 #define EZKL ZKB_BUILD_PLUGIN_DIR "/zkb_ezkl.so"
 #define PY ZKB_SOURCE_DIR "/.venv/bin/python"
@@ -38,74 +32,31 @@
     "calibration=resources,calibration_scales=8,scale_rebase_multiplier=1,max_logrows=12,"        \
     "decomp_base=128,decomp_legs=4,calibration_samples=8"
 
-static void fmt(char *out, size_t cap, const char *f, ...) __attribute__((format(printf, 3, 4)));
-static void fmt(char *out, size_t cap, const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    int n = vsnprintf(out, cap, f, ap);
-    va_end(ap);
-    assert_true(n >= 0 && (size_t)n < cap);
-}
-
-typedef struct fx {
-    zkb_ctx *ctx;
-    char dir[256];
-    char cache[320];
-    int available;
-    char why[512];
-} fx;
-
-static fx *g;
+static zkbt_backend *g;
 
 static int group_setup(void **state)
 {
     (void)state;
-    g = calloc(1, sizeof *g);
-    if (!g || zkb_ctx_new(&g->ctx) != ZKB_OK)
+    g = zkbt_backend_new("ezkl");
+    if (!g)
         return -1;
-    fmt(g->dir, sizeof g->dir, "/tmp/zkb-test-ezkl-XXXXXX");
-    if (!mkdtemp(g->dir))
-        return -1;
-    fmt(g->cache, sizeof g->cache, "%s/cache", g->dir);
-    zkb_ctx_set(g->ctx, "cache_dir", g->cache);
     unsetenv("ZKB_EZKL_PYTHON");
     unsetenv("ZKB_EZKL_DRIVER");
-    int avail = zkbt_open_backend(g->ctx, EZKL, "ezkl", "run scripts/setup-python.sh", g->why, sizeof g->why);
-    if (avail < 0)
-        return -1;
-    g->available = avail;
-    return 0;
+    return zkbt_backend_open(g, EZKL, "run scripts/setup-python.sh");
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    zkb_ctx_free(g->ctx);
-    if (!getenv("ZKB_TEST_KEEP"))
-        zkbi_remove_tree(g->dir);
-    free(g);
+    zkbt_backend_free(g);
     return 0;
 }
 
+/* Any status: the cases check it themselves. */
 static cJSON *run_cell(const char *model, const char *options, const char *samples)
 {
-    char out[300];
-    static int n;
-    fmt(out, sizeof out, "%s/run%d", g->dir, n++);
-    zkb_run *run = NULL;
-    assert_int_equal(zkb_run_new(g->ctx, out, &run), ZKB_OK);
-    assert_int_equal(zkb_run_set(run, "samples", samples), ZKB_OK);
-    assert_int_equal(zkb_run_set(run, "timeout", "170"), ZKB_OK);
-    if (zkb_run_add_cell(run, model, "ezkl", options, NULL) != ZKB_OK)
-        fail_msg("add_cell: %s", zkb_run_last_error(run));
-    assert_int_equal(zkb_run_execute(run), ZKB_OK);
-    const char *rec = zkb_run_cell_record(run, 0);
-    assert_non_null(rec);
-    cJSON *j = cJSON_Parse(rec);
-    assert_non_null(j);
-    zkb_run_free(run);
-    return j;
+    const char *settings[] = {"samples", samples, "timeout", "170", NULL};
+    return zkbt_backend_run(g, model, options, settings, NULL);
 }
 
 static const cJSON *at(const cJSON *j, const char *a, const char *b)
@@ -114,19 +65,6 @@ static const cJSON *at(const cJSON *j, const char *a, const char *b)
     return b ? cJSON_GetObjectItemCaseSensitive(x, b) : x;
 }
 
-static double metric(const cJSON *j, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(at(j, "metrics", key), "value");
-    if (!cJSON_IsNumber(v))
-        fail_msg("no metric %s", key);
-    return v->valuedouble;
-}
-
-static const char *str(const cJSON *j, const char *a, const char *b)
-{
-    const cJSON *v = at(j, a, b);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 /* Every phase ran and was measured: wall time and peak memory. */
 static void expect_phases(const cJSON *j)
@@ -151,48 +89,48 @@ static void test_tiny_dense_end_to_end(void **state)
     if (!g->available)
         skip();
     cJSON *j = run_cell(DENSE, FAST_OPTS, "2");
-    const char *st = str(j, "status", NULL);
-    const char *reason = str(j, "reason", NULL);
+    const char *st = zkbt_json_str(j, "status", NULL);
+    const char *reason = zkbt_json_str(j, "reason", NULL);
     printf("ezkl tiny_dense: status %s %s\n", st, reason);
     /* The plugin hands the host the evaluator's ezkl scheme for ezkl's
      * settings (host->set_quant): every proof's outputs must equal it
      * exactly (docs/ezkl.md, "The ezkl scheme"). */
     if (strcmp(st, "ok") != 0)
         fail_msg("ezkl tiny_dense: status %s: %s", st, reason);
-    assert_string_equal(str(j, "infos", "output_check"), "exact, against the evaluator's ezkl scheme");
-    assert_string_equal(str(j, "infos", "reference_quant"),
+    assert_string_equal(zkbt_json_str(j, "infos", "output_check"), "exact, against the evaluator's ezkl scheme");
+    assert_string_equal(zkbt_json_str(j, "infos", "reference_quant"),
                         "ezkl: input_scale 8, param_scale 8, scale_rebase_multiplier 1; outputs at 2^8");
     expect_phases(j);
-    double lr = metric(j, "logrows");
+    double lr = zkbt_metric(j, "logrows");
     assert_true(lr >= 8 && lr <= 12);
-    assert_true(metric(j, "proof_size") > 1000);
-    assert_true(metric(j, "pk_size") > 0 && metric(j, "vk_size") > 0);
-    assert_true(metric(j, "verified") == 1);
+    assert_true(zkbt_metric(j, "proof_size") > 1000);
+    assert_true(zkbt_metric(j, "pk_size") > 0 && zkbt_metric(j, "vk_size") > 0);
+    assert_true(zkbt_metric(j, "verified") == 1);
     /* tiny models have no dataset: no accuracy pass */
-    assert_string_equal(str(j, "infos", "zk_accuracy"), "skipped: synthetic inputs, no dataset");
-    assert_true(metric(j, "input_scale") == 8);
-    assert_true(metric(j, "rows") > 0);
+    assert_string_equal(zkbt_json_str(j, "infos", "zk_accuracy"), "skipped: synthetic inputs, no dataset");
+    assert_true(zkbt_metric(j, "input_scale") == 8);
+    assert_true(zkbt_metric(j, "rows") > 0);
     /* each ezkl call timed inside the driver, start-up apart */
     const char *calls[] = {"settings", "calibrate", "compile", "srs", "setup", "witness", "prove", "verify"};
     for (size_t i = 0; i < sizeof calls / sizeof *calls; i++) {
         char k[64];
-        fmt(k, sizeof k, "ezkl_%s_s", calls[i]);
-        assert_true(metric(j, k) >= 0);
-        fmt(k, sizeof k, "startup_%s_s", calls[i]);
-        assert_true(metric(j, k) > 0);
-        fmt(k, sizeof k, "peak_rss_%s", calls[i]);
-        assert_true(metric(j, k) > 1e6);
+        zkbt_fmt(k, sizeof k, "ezkl_%s_s", calls[i]);
+        assert_true(zkbt_metric(j, k) >= 0);
+        zkbt_fmt(k, sizeof k, "startup_%s_s", calls[i]);
+        assert_true(zkbt_metric(j, k) > 0);
+        zkbt_fmt(k, sizeof k, "peak_rss_%s", calls[i]);
+        assert_true(zkbt_metric(j, k) > 1e6);
     }
-    assert_true(metric(j, "ezkl_prove_s") > 0);
-    assert_non_null(strstr(str(j, "infos", "srs"), "TESTING ONLY"));
-    assert_non_null(strstr(str(j, "infos", "framework_version"), "ezkl 23."));
-    assert_string_equal(str(j, "infos", "srs_cache"), "miss");
+    assert_true(zkbt_metric(j, "ezkl_prove_s") > 0);
+    assert_non_null(strstr(zkbt_json_str(j, "infos", "srs"), "TESTING ONLY"));
+    assert_non_null(strstr(zkbt_json_str(j, "infos", "framework_version"), "ezkl 23."));
+    assert_string_equal(zkbt_json_str(j, "infos", "srs_cache"), "miss");
     cJSON_Delete(j);
 
     /* again: the SRS of that logrows now comes from the cache */
     j = run_cell(DENSE, FAST_OPTS, "1");
     expect_phases(j);
-    assert_string_equal(str(j, "infos", "srs_cache"), "hit");
+    assert_string_equal(zkbt_json_str(j, "infos", "srs_cache"), "hit");
     cJSON_Delete(j);
 }
 
@@ -204,11 +142,11 @@ static void test_tiny_cnn_exact(void **state)
     if (!g->available)
         skip();
     cJSON *j = run_cell(CNN, FAST_OPTS, "1");
-    const char *st = str(j, "status", NULL);
-    printf("ezkl tiny_cnn: status %s %s\n", st, str(j, "reason", NULL));
+    const char *st = zkbt_json_str(j, "status", NULL);
+    printf("ezkl tiny_cnn: status %s %s\n", st, zkbt_json_str(j, "reason", NULL));
     if (strcmp(st, "ok") != 0)
-        fail_msg("ezkl tiny_cnn: status %s: %s", st, str(j, "reason", NULL));
-    assert_string_equal(str(j, "infos", "output_check"), "exact, against the evaluator's ezkl scheme");
+        fail_msg("ezkl tiny_cnn: status %s: %s", st, zkbt_json_str(j, "reason", NULL));
+    assert_string_equal(zkbt_json_str(j, "infos", "output_check"), "exact, against the evaluator's ezkl scheme");
     cJSON_Delete(j);
 }
 
@@ -223,7 +161,7 @@ static void test_accuracy_pass_heart(void **state)
     struct stat sb;
     const char *data = getenv("ZKB_DATA_DIR") ? getenv("ZKB_DATA_DIR") : ZKB_SOURCE_DIR "/../shared/data";
     char heart[600];
-    fmt(heart, sizeof heart, "%s/heart/heart.csv", data);
+    zkbt_fmt(heart, sizeof heart, "%s/heart/heart.csv", data);
     if (stat(heart, &sb) != 0) {
         printf("no %s: accuracy pass not tested\n", heart);
         skip();
@@ -233,17 +171,17 @@ static void test_accuracy_pass_heart(void **state)
                         "calibration=resources,max_logrows=12,decomp_base=128,decomp_legs=4,"
                         "calibration_lo=-3,calibration_hi=3,calibration_samples=8,accuracy_samples=40",
                         "1");
-    const char *st = str(j, "status", NULL);
+    const char *st = zkbt_json_str(j, "status", NULL);
     if (strcmp(st, "ok") != 0)
-        fail_msg("ezkl heart_linear: status %s: %s", st, str(j, "reason", NULL));
-    printf("%s\n", str(j, "infos", "zk_accuracy"));
-    assert_true(metric(j, "zk_accuracy_samples") == 40);
-    assert_true(metric(j, "zk_accuracy_outputs_equal_reference") == 40);
-    assert_true(metric(j, "zk_accuracy_class_equal_reference") == 40);
-    double zk = metric(j, "zk_accuracy_correct"), fl = metric(j, "zk_accuracy_float_correct");
-    assert_true(fabs(metric(j, "zk_accuracy_loss_points") - 100.0 * (fl - zk) / 40.0) < 1e-9);
-    assert_true(metric(j, "zk_accuracy_differ_pct") >= 0 && metric(j, "zk_accuracy_differ_pct") <= 100);
-    assert_true(metric(j, "witness_batch_samples") == 40);
+        fail_msg("ezkl heart_linear: status %s: %s", st, zkbt_json_str(j, "reason", NULL));
+    printf("%s\n", zkbt_json_str(j, "infos", "zk_accuracy"));
+    assert_true(zkbt_metric(j, "zk_accuracy_samples") == 40);
+    assert_true(zkbt_metric(j, "zk_accuracy_outputs_equal_reference") == 40);
+    assert_true(zkbt_metric(j, "zk_accuracy_class_equal_reference") == 40);
+    double zk = zkbt_metric(j, "zk_accuracy_correct"), fl = zkbt_metric(j, "zk_accuracy_float_correct");
+    assert_true(fabs(zkbt_metric(j, "zk_accuracy_loss_points") - 100.0 * (fl - zk) / 40.0) < 1e-9);
+    assert_true(zkbt_metric(j, "zk_accuracy_differ_pct") >= 0 && zkbt_metric(j, "zk_accuracy_differ_pct") <= 100);
+    assert_true(zkbt_metric(j, "witness_batch_samples") == 40);
     cJSON_Delete(j);
 }
 
@@ -251,8 +189,8 @@ static void test_unavailable_python(void **state)
 {
     (void)state;
     cJSON *j = run_cell(DENSE, "python=/nonexistent-zkb/bin/python", "1");
-    const char *st = str(j, "status", NULL);
-    const char *r = str(j, "reason", NULL);
+    const char *st = zkbt_json_str(j, "status", NULL);
+    const char *r = zkbt_json_str(j, "reason", NULL);
     if (strcmp(st, "unavailable") != 0 && strcmp(st, "failed") != 0)
         fail_msg("status %s: %s", st, r);
     assert_non_null(strstr(r, "setup-python.sh"));
@@ -289,8 +227,8 @@ static cJSON *drive(const char *wdir, const char *const *args)
         argv[n++] = args[i];
     argv[n] = NULL;
     char out[400];
-    fmt(out, sizeof out, "%s/%s.out", wdir, args[0]);
-    run_argv(argv, out);
+    zkbt_fmt(out, sizeof out, "%s/%s.out", wdir, args[0]);
+    zkbt_run(NULL, argv, out, 0);
     return answer(out);
 }
 
@@ -311,12 +249,12 @@ static void test_driver_export_and_tampered_proof(void **state)
     if (!g->available)
         skip();
     char w[300], srs[400];
-    fmt(w, sizeof w, "%s/drv", g->dir);
+    zkbt_fmt(w, sizeof w, "%s/drv", g->dir);
     assert_int_equal(mkdir(w, 0777), 0);
-    fmt(srs, sizeof srs, "%s/kzg.srs", w);
+    zkbt_fmt(srs, sizeof srs, "%s/kzg.srs", w);
     cJSON *j = drive(w, (const char *const[]){"export", "--model", CNN, "--out", "net.onnx", NULL});
     expect_ok(j);
-    const char *ops = str(j, "infos", "onnx_ops");
+    const char *ops = zkbt_json_str(j, "infos", "onnx_ops");
     assert_non_null(strstr(ops, "Conv"));
     assert_non_null(strstr(ops, "AveragePool"));
     assert_non_null(strstr(ops, "Gemm"));
@@ -356,9 +294,9 @@ static void test_driver_export_and_tampered_proof(void **state)
     }
     assert_true(logrows >= 8 && logrows <= 12);
     char lrs[16];
-    fmt(lrs, sizeof lrs, "%d", logrows);
+    zkbt_fmt(lrs, sizeof lrs, "%d", logrows);
     char x[400];
-    fmt(x, sizeof x, "%s/x.txt", w);
+    zkbt_fmt(x, sizeof x, "%s/x.txt", w);
     FILE *f = fopen(x, "w");
     assert_non_null(f);
     for (int i = 0; i < 16; i++)
@@ -386,7 +324,7 @@ static void test_driver_export_and_tampered_proof(void **state)
 
     /* Change the claimed first output in the proof's public instances. */
     char pp[400];
-    fmt(pp, sizeof pp, "%s/p.json", w);
+    zkbt_fmt(pp, sizeof pp, "%s/p.json", w);
     f = fopen(pp, "r");
     assert_non_null(f);
     fseek(f, 0, SEEK_END);
@@ -409,7 +347,7 @@ static void test_driver_export_and_tampered_proof(void **state)
     h[1] = h[1] == '0' ? '1' : '0'; /* little-endian hex: change the low byte */
     char *text = cJSON_PrintUnformatted(proof);
     cJSON_Delete(proof);
-    fmt(pp, sizeof pp, "%s/bad.json", w);
+    zkbt_fmt(pp, sizeof pp, "%s/bad.json", w);
     f = fopen(pp, "w");
     assert_non_null(f);
     fputs(text, f);
@@ -466,11 +404,11 @@ static void test_witness_batch_matches_scheme(void **state)
             if (ci == 0 && mi != 2)
                 continue; /* 8/8/1: tiny_dense and tiny_cnn are proved above */
             char w[300], is[8], ps[8], rm[8];
-            fmt(w, sizeof w, "%s/wb%zu_%zu", g->dir, mi, ci);
+            zkbt_fmt(w, sizeof w, "%s/wb%zu_%zu", g->dir, mi, ci);
             assert_int_equal(mkdir(w, 0777), 0);
-            fmt(is, sizeof is, "%d", cfg[ci][0]);
-            fmt(ps, sizeof ps, "%d", cfg[ci][1]);
-            fmt(rm, sizeof rm, "%d", cfg[ci][2]);
+            zkbt_fmt(is, sizeof is, "%d", cfg[ci][0]);
+            zkbt_fmt(ps, sizeof ps, "%d", cfg[ci][1]);
+            zkbt_fmt(rm, sizeof rm, "%d", cfg[ci][2]);
             zkb_model *m = NULL;
             assert_int_equal(zkb_model_load_file(g->ctx, models[mi], &m), ZKB_OK);
             uint64_t n_in = zkb_model_input_size(m), k = zkb_model_classes(m);
@@ -478,7 +416,7 @@ static void test_witness_batch_matches_scheme(void **state)
             float x[N * 98];
             assert_true(n_in <= 98);
             char xp[400];
-            fmt(xp, sizeof xp, "%s/xs.txt", w);
+            zkbt_fmt(xp, sizeof xp, "%s/xs.txt", w);
             FILE *f = fopen(xp, "w");
             assert_non_null(f);
             uint32_t r = 12345u + (uint32_t)(mi * 7 + ci);
@@ -506,7 +444,7 @@ static void test_witness_batch_matches_scheme(void **state)
                 cJSON_Delete(j);
             }
             char op[400];
-            fmt(op, sizeof op, "%s/o.json", w);
+            zkbt_fmt(op, sizeof op, "%s/o.json", w);
             int64_t got[N * 3];
             uint64_t done = 0;
             assert_true(k <= 3);

@@ -2,22 +2,18 @@
  * scheme") on hand-computed cases. Every expected vector below was worked
  * out by hand and then checked against ezkl 23.0.5's own gen_witness on the
  * same model and input (the same ONNX export as plugins/ezkl). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <stdio.h>
 #include <string.h>
 
 #include "eval/eval_int.h"
 #include "zkmlbench/zkb_eval.h"
 #include "zkmlbench/zkmlbench.h"
-#include "model_test_util.h"
 
 static zkb_quant ezq(uint32_t in, uint32_t par, uint32_t mult)
 {
-    return quant(ZKB_QUANT_EZKL, ZKB_QUANT_EZKL_SCALE(in, par, mult), 0);
+    return zkbt_quant(ZKB_QUANT_EZKL, ZKB_QUANT_EZKL_SCALE(in, par, mult), 0);
 }
 
 static void test_div_half_away(void **state)
@@ -73,13 +69,13 @@ static void test_check_and_packing(void **state)
  * multiplier 2 (G = 4): 3 <= G, no division; bias at 2^3: round(.8) = 1,
  * round(-1.6) = -2. Outputs (-7 + 1, -9 - 2) = (-6, -11) at 2^3. */
 static const char *DENSE_MODEL =
-    HDR("[1,1,2]", 2) "{\"op\":\"flatten\"},"
+    ZKBT_MODEL_HDR("[1,1,2]", 2) "{\"op\":\"flatten\"},"
     "{\"op\":\"dense\",\"units\":2,\"weights\":[0.5,1.5,-1.5,0.5],\"bias\":[0.1,-0.2]}]}";
 
 static void test_hand_dense(void **state)
 {
     (void)state;
-    zkb_model *m = load(DENSE_MODEL);
+    zkb_model *m = zkbt_model(DENSE_MODEL);
     const float x[2] = {0.375f, -0.625f};
     int64_t xq[2], out[2];
     zkb_quant q = ezq(2, 1, 1);
@@ -108,7 +104,7 @@ static void test_hand_dense(void **state)
     zkbi_qmodel_free(qm);
 
     /* not the pow2 scheme */
-    zkb_quant p = quant(ZKB_QUANT_POW2, 2, ZKB_ROUND_HALF_UP);
+    zkb_quant p = zkbt_quant(ZKB_QUANT_POW2, 2, ZKB_ROUND_HALF_UP);
     assert_int_equal(zkb_model_eval_fixed(m, &p, xq, 2, out, 2), ZKB_OK);
     assert_int_equal(out[0], -3);
     zkb_model_free(m);
@@ -124,7 +120,7 @@ static void test_hand_dense(void **state)
  *           -2 / 4 = -.5 -> -1 (away from zero; half_up would give 0).
  * Outputs (4, -1) at 2^2. */
 static const char *CONV_MODEL =
-    HDR("[1,2,2]", 2)
+    ZKBT_MODEL_HDR("[1,2,2]", 2)
     "{\"op\":\"conv2d\",\"filters\":2,\"kernel\":[1,1],\"stride\":[1,1],\"weights\":[1.5,-1.0],"
     "\"bias\":[0.3,0.3]},"
     "{\"op\":\"avgpool2d\",\"pool\":[2,2],\"stride\":[2,2]},{\"op\":\"flatten\"}]}";
@@ -132,7 +128,7 @@ static const char *CONV_MODEL =
 static void test_hand_conv_pool(void **state)
 {
     (void)state;
-    zkb_model *m = load(CONV_MODEL);
+    zkb_model *m = zkbt_model(CONV_MODEL);
     const float x[4] = {0.25f, -0.5f, 0.75f, 1.0f};
     int64_t xq[4], out[2];
     zkb_quant q = ezq(2, 1, 1);
@@ -156,7 +152,7 @@ static void test_hand_conv_pool(void **state)
 static void test_limits(void **state)
 {
     (void)state;
-    zkb_model *m = load(DENSE_MODEL);
+    zkb_model *m = zkbt_model(DENSE_MODEL);
     zkb_quant q = ezq(8, 8, 1);
     zkb_ranges *r = NULL;
     assert_int_equal(zkb_range_analysis(m, &q, NULL, 0, 1.0, 1, &r), ZKB_ERR_UNSUPPORTED);
@@ -166,10 +162,10 @@ static void test_limits(void **state)
     assert_int_equal(zkb_model_eval_fixed(m, &q, xq, 2, out, 2), ZKB_OK);
     zkb_model_free(m);
     static const char *TWO =
-        HDR("[1,1,2]", 2) "{\"op\":\"flatten\"},"
+        ZKBT_MODEL_HDR("[1,1,2]", 2) "{\"op\":\"flatten\"},"
         "{\"op\":\"dense\",\"units\":2,\"weights\":[1,0,0,1],\"bias\":[0,0]},"
         "{\"op\":\"dense\",\"units\":2,\"weights\":[1,0,0,1],\"bias\":[0,0]}]}";
-    m = load(TWO);
+    m = zkbt_model(TWO);
     char err[256];
     zkbi_qmodel *qm = NULL;
     assert_int_equal(zkbi_qmodel_new(m, &q, &qm, err, sizeof err), ZKB_ERR_OVERFLOW); /* 2^90 */

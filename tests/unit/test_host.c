@@ -1,10 +1,7 @@
 /* Host services other than spawn: errors, infos and metrics, directories,
  * sinks, the evaluator hook, the cancel flag. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +20,7 @@ typedef struct fx {
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    if (!f || zkb_ctx_new(&f->ctx) != ZKB_OK)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/zkb-test-host-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!f || zkbt_ctx_tmpdir(&f->ctx, f->dir, sizeof f->dir, "host") != 0)
         return -1;
     char cache[300];
     snprintf(cache, sizeof cache, "%s/cache/deeper", f->dir);
@@ -40,8 +34,7 @@ static int teardown(void **state)
 {
     fx *f = *state;
     zkbi_host_ctx_free(f->h);
-    zkb_ctx_free(f->ctx);
-    zkbi_remove_tree(f->dir);
+    zkbt_ctx_tmpdir_free(f->ctx, f->dir);
     free(f);
     return 0;
 }

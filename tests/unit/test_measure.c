@@ -1,12 +1,8 @@
 /* Measurement: clocks, CPU time, per-phase peak RSS of this process (VmHWM reset)
  * and of children (wait4), and the RSS and kill of a cell's process tree. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <errno.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +18,7 @@
 
 #define MIB ((uint64_t)1 << 20)
 
-static char self_exe[PATH_MAX];
+static const char *self_exe;
 
 static char *touch_mib(size_t mib)
 {
@@ -178,27 +174,13 @@ static void test_measure_cost(void **state)
     assert_true(fast >= 180);
 }
 
-static int child_main(int argc, char **argv)
-{
-    if (argc == 3 && strcmp(argv[1], "--zkb-alloc-mib") == 0) {
-        size_t n = (size_t)atol(argv[2]) << 20;
-        char *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p == MAP_FAILED)
-            _exit(2);
-        memset(p, 1, n);
-        _exit(0);
-    }
-    return -1;
-}
-
 int main(int argc, char **argv)
 {
-    if (argc > 1)
-        return child_main(argc, argv);
-    ssize_t n = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
-    if (n <= 0)
+    if (argc > 1) /* --zkb-alloc-mib */
+        return zkbt_child_main(argc, argv);
+    self_exe = zkbt_self_exe();
+    if (!self_exe)
         return 1;
-    self_exe[n] = '\0';
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clock_and_cpu),
         cmocka_unit_test(test_phase_peak_self),

@@ -1,43 +1,27 @@
 /* zkb_results_merge: every valid record once, bad lines reported with
  * FILE:LINE and skipped (or fatal with strict), atomic replacement. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "plugin/plugin_int.h"
 #include "zkmlbench/zkmlbench.h"
 
 typedef struct fx {
     zkb_ctx *ctx;
     char dir[256];
-    char warnings[8192];
+    zkbt_warnings warnings;
 } fx;
-
-static void on_log(void *user, uint32_t level, const char *msg)
-{
-    fx *f = user;
-    if (level <= ZKB_LOG_WARN) {
-        size_t n = strlen(f->warnings);
-        snprintf(f->warnings + n, sizeof f->warnings - n, "%s\n", msg);
-    }
-}
 
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    if (!f || zkb_ctx_new(&f->ctx) != ZKB_OK)
+    if (!f || zkbt_ctx_tmpdir(&f->ctx, f->dir, sizeof f->dir, "merge") != 0)
         return -1;
-    zkb_ctx_set_logger(f->ctx, on_log, f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/zkb-test-merge-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
+    zkb_ctx_set_logger(f->ctx, zkbt_log_warnings, &f->warnings);
     *state = f;
     return 0;
 }
@@ -45,38 +29,14 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx *f = *state;
-    zkbi_remove_tree(f->dir);
-    zkb_ctx_free(f->ctx);
+    zkbt_ctx_tmpdir_free(f->ctx, f->dir);
     free(f);
     return 0;
 }
 
-static const char *path(fx *f, const char *name)
-{
-    static char p[8][512];
-    static int k;
-    k = (k + 1) % 8;
-    snprintf(p[k], sizeof p[k], "%s/%s", f->dir, name);
-    return p[k];
-}
-
 static void write_file(const char *p, const char *text)
 {
-    FILE *o = fopen(p, "w");
-    assert_non_null(o);
-    fputs(text, o);
-    fclose(o);
-}
-
-static char *read_file(const char *p)
-{
-    FILE *i = fopen(p, "r");
-    assert_non_null(i);
-    static char buf[65536];
-    size_t n = fread(buf, 1, sizeof buf - 1, i);
-    buf[n] = '\0';
-    fclose(i);
-    return buf;
+    zkbt_write_file(p, text, strlen(text));
 }
 
 static size_t count(const char *hay, const char *needle)
@@ -111,27 +71,27 @@ static void test_merge_dedup_and_bad_lines(void **state)
     rec(line, sizeof line, 2, "bbbb", 2), strcat(b, line); /* the same cell, another run: kept */
     rec(line, sizeof line, 4, "aaaa", 4), strcat(b, line);
     strcat(b, "{\"schema\":\"zkmlbench-result\",\"cell_id\":\"00000");  /* b.jsonl:5, truncated */
-    write_file(path(f, "a.jsonl"), a);
-    write_file(path(f, "b.jsonl"), b);
-    const char *in[] = {path(f, "a.jsonl"), path(f, "b.jsonl")};
+    write_file(zkbt_path(f->dir, "a.jsonl"), a);
+    write_file(zkbt_path(f->dir, "b.jsonl"), b);
+    const char *in[] = {zkbt_path(f->dir, "a.jsonl"), zkbt_path(f->dir, "b.jsonl")};
     uint64_t w = 0, d = 0, bad = 0;
-    assert_int_equal(zkb_results_merge(f->ctx, path(f, "out.jsonl"), in, 2, 0, &w, &d, &bad), ZKB_OK);
+    assert_int_equal(zkb_results_merge(f->ctx, zkbt_path(f->dir, "out.jsonl"), in, 2, 0, &w, &d, &bad), ZKB_OK);
     assert_int_equal(w, 5);
     assert_int_equal(d, 1);
     assert_int_equal(bad, 3);
-    char *out = read_file(path(f, "out.jsonl"));
+    const char *out = zkbt_file_text(zkbt_path(f->dir, "out.jsonl"));
     assert_int_equal(count(out, "\n"), 5);
     assert_int_equal(count(out, "\"cell_id\":\"00000000000000000000000000000002\""), 2);
     /* input order kept: a's records first */
     assert_true(strstr(out, "00000000000000000000000000000001") < strstr(out, "00000000000000000000000000000003"));
-    assert_non_null(strstr(f->warnings, "a.jsonl:4: not JSON"));
-    assert_non_null(strstr(f->warnings, "a.jsonl:5: not a zkmlbench-result record"));
-    assert_non_null(strstr(f->warnings, "b.jsonl:5: truncated last line"));
+    assert_non_null(strstr(f->warnings.text, "a.jsonl:4: not JSON"));
+    assert_non_null(strstr(f->warnings.text, "a.jsonl:5: not a zkmlbench-result record"));
+    assert_non_null(strstr(f->warnings.text, "b.jsonl:5: truncated last line"));
 
     /* merging the result with an input again adds nothing */
-    const char *again[] = {path(f, "out.jsonl"), path(f, "b.jsonl")};
-    f->warnings[0] = '\0';
-    assert_int_equal(zkb_results_merge(f->ctx, path(f, "out.jsonl"), again, 2, 0, &w, &d, &bad), ZKB_OK);
+    const char *again[] = {zkbt_path(f->dir, "out.jsonl"), zkbt_path(f->dir, "b.jsonl")};
+    f->warnings.text[0] = '\0';
+    assert_int_equal(zkb_results_merge(f->ctx, zkbt_path(f->dir, "out.jsonl"), again, 2, 0, &w, &d, &bad), ZKB_OK);
     assert_int_equal(w, 5);
     assert_int_equal(d, 4);
     assert_int_equal(bad, 1);
@@ -142,21 +102,22 @@ static void test_strict(void **state)
     fx *f = *state;
     char line[512], good[1024] = "";
     rec(line, sizeof line, 7, "cccc", 7), strcat(good, line);
-    write_file(path(f, "good.jsonl"), good);
-    write_file(path(f, "bad.jsonl"), "{\"schema\":\"zkmlbench-result\"}\n");
-    write_file(path(f, "out.jsonl"), "previous\n");
-    const char *in[] = {path(f, "good.jsonl"), path(f, "bad.jsonl")};
+    write_file(zkbt_path(f->dir, "good.jsonl"), good);
+    write_file(zkbt_path(f->dir, "bad.jsonl"), "{\"schema\":\"zkmlbench-result\"}\n");
+    write_file(zkbt_path(f->dir, "out.jsonl"), "previous\n");
+    const char *in[] = {zkbt_path(f->dir, "good.jsonl"), zkbt_path(f->dir, "bad.jsonl")};
     uint64_t bad = 0;
-    assert_int_equal(zkb_results_merge(f->ctx, path(f, "out.jsonl"), in, 2, 1, NULL, NULL, &bad), ZKB_ERR_PARSE);
+    assert_int_equal(zkb_results_merge(f->ctx, zkbt_path(f->dir, "out.jsonl"), in, 2, 1, NULL, NULL, &bad),
+                     ZKB_ERR_PARSE);
     assert_int_equal(bad, 1);
     assert_non_null(strstr(zkb_ctx_last_error(f->ctx), "bad.jsonl:1: no valid cell_id"));
-    assert_string_equal(read_file(path(f, "out.jsonl")), "previous\n"); /* untouched */
+    assert_string_equal(zkbt_file_text(zkbt_path(f->dir, "out.jsonl")), "previous\n"); /* untouched */
     /* a missing input: an error, output untouched */
-    const char *missing[] = {path(f, "good.jsonl"), path(f, "none.jsonl")};
-    assert_int_equal(zkb_results_merge(f->ctx, path(f, "out.jsonl"), missing, 2, 0, NULL, NULL, NULL),
+    const char *missing[] = {zkbt_path(f->dir, "good.jsonl"), zkbt_path(f->dir, "none.jsonl")};
+    assert_int_equal(zkb_results_merge(f->ctx, zkbt_path(f->dir, "out.jsonl"), missing, 2, 0, NULL, NULL, NULL),
                      ZKB_ERR_NOT_FOUND);
     assert_non_null(strstr(zkb_ctx_last_error(f->ctx), "none.jsonl"));
-    assert_string_equal(read_file(path(f, "out.jsonl")), "previous\n");
+    assert_string_equal(zkbt_file_text(zkbt_path(f->dir, "out.jsonl")), "previous\n");
     /* no temporary file left behind */
     DIR *d = opendir(f->dir);
     struct dirent *e;
@@ -171,13 +132,14 @@ static void test_arguments(void **state)
     const char *in[] = {NULL};
     assert_int_equal(zkb_results_merge(NULL, "x", in, 0, 0, NULL, NULL, NULL), ZKB_ERR_INVALID_ARG);
     assert_int_equal(zkb_results_merge(f->ctx, NULL, in, 0, 0, NULL, NULL, NULL), ZKB_ERR_INVALID_ARG);
-    assert_int_equal(zkb_results_merge(f->ctx, path(f, "o.jsonl"), in, 1, 0, NULL, NULL, NULL), ZKB_ERR_INVALID_ARG);
+    assert_int_equal(zkb_results_merge(f->ctx, zkbt_path(f->dir, "o.jsonl"), in, 1, 0, NULL, NULL, NULL),
+                     ZKB_ERR_INVALID_ARG);
     assert_int_equal(zkb_results_merge(f->ctx, "/nonexistent-dir/o.jsonl", NULL, 0, 0, NULL, NULL, NULL), ZKB_ERR_IO);
     /* no inputs: an empty file */
     uint64_t w = 9;
-    assert_int_equal(zkb_results_merge(f->ctx, path(f, "empty.jsonl"), NULL, 0, 0, &w, NULL, NULL), ZKB_OK);
+    assert_int_equal(zkb_results_merge(f->ctx, zkbt_path(f->dir, "empty.jsonl"), NULL, 0, 0, &w, NULL, NULL), ZKB_OK);
     assert_int_equal(w, 0);
-    assert_string_equal(read_file(path(f, "empty.jsonl")), "");
+    assert_string_equal(zkbt_file_text(zkbt_path(f->dir, "empty.jsonl")), "");
 }
 
 /* Real records from two shards merge into the whole run. */
@@ -187,7 +149,7 @@ static void test_real_shards(void **state)
     assert_int_equal(zkb_ctx_load_plugin(f->ctx, ZKB_BUILD_PLUGIN_DIR "/zkb_reference.so"), ZKB_OK);
     const char *models[] = {ZKB_SOURCE_DIR "/models/tiny/tiny_dense.json", ZKB_SOURCE_DIR "/models/tiny/tiny_cnn.json",
                             ZKB_SOURCE_DIR "/models/tiny/tiny_maxpool.json"};
-    const char *outs[] = {path(f, "s1"), path(f, "s2")};
+    const char *outs[] = {zkbt_path(f->dir, "s1"), zkbt_path(f->dir, "s2")};
     char dirs[2][512];
     for (uint32_t k = 1; k <= 2; k++) {
         snprintf(dirs[k - 1], sizeof dirs[k - 1], "%s", outs[k - 1]);
@@ -204,11 +166,11 @@ static void test_real_shards(void **state)
     snprintf(p2, sizeof p2, "%s/results.jsonl", dirs[1]);
     const char *in[] = {p1, p2, p1};
     uint64_t w = 0, d = 0, bad = 0;
-    assert_int_equal(zkb_results_merge(f->ctx, path(f, "all.jsonl"), in, 3, 1, &w, &d, &bad), ZKB_OK);
+    assert_int_equal(zkb_results_merge(f->ctx, zkbt_path(f->dir, "all.jsonl"), in, 3, 1, &w, &d, &bad), ZKB_OK);
     assert_int_equal(w, 3);
     assert_int_equal(d, 2);
     assert_int_equal(bad, 0);
-    char *out = read_file(path(f, "all.jsonl"));
+    const char *out = zkbt_file_text(zkbt_path(f->dir, "all.jsonl"));
     assert_non_null(strstr(out, "\"name\":\"tiny_dense\""));
     assert_non_null(strstr(out, "\"name\":\"tiny_cnn\""));
     assert_non_null(strstr(out, "\"name\":\"tiny_maxpool\""));

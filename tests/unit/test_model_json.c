@@ -1,11 +1,8 @@
 /* The JSON model loader: tiny models load with the right shapes; every class
  * of fault is rejected with the JSON path in the message; the fingerprint is
  * stable, ignores name and metadata, and follows the documented encoding. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,41 +14,14 @@
 
 #include "eval/eval_int.h"
 #include "zkmlbench/zkmlbench.h"
-#include "model_test_util.h"
 
 #define TINY(name) ZKB_SOURCE_DIR "/models/tiny/" name ".json"
 
-/* ---- a growable string ---------------------------------------------------- */
-
-typedef struct sb {
-    char *s;
-    size_t n, cap;
-} sb;
-
-static void sb_add(sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_add(sb *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    assert_true(k >= 0);
-    if (b->n + (size_t)k + 1 > b->cap) {
-        b->cap = (b->n + (size_t)k + 1) * 2;
-        b->s = realloc(b->s, b->cap);
-        assert_non_null(b->s);
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
-    va_end(ap);
-    b->n += (size_t)k;
-}
-
 /* n copies of "v," without the last comma */
-static void sb_repeat(sb *b, const char *v, uint64_t n)
+static void sb_repeat(zkbt_str *b, const char *v, uint64_t n)
 {
     for (uint64_t i = 0; i < n; i++)
-        sb_add(b, "%s%s", i ? "," : "", v);
+        zkbt_str_add(b, "%s%s", i ? "," : "", v);
 }
 
 static int setup_ctx(void **state)
@@ -161,23 +131,23 @@ static void test_tiny_models_load(void **state)
 static void test_shape_inference(void **state)
 {
     zkb_ctx *ctx = *state;
-    sb b = {0};
-    sb_add(&b, "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"lenetish\","
+    zkbt_str b = {0};
+    zkbt_str_add(&b, "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"lenetish\","
                "\"input\":{\"shape\":[1,28,28]},\"classes\":10,\"layers\":[");
-    sb_add(&b, "{\"op\":\"conv2d\",\"filters\":6,\"kernel\":[5,5],\"weights\":[");
+    zkbt_str_add(&b, "{\"op\":\"conv2d\",\"filters\":6,\"kernel\":[5,5],\"weights\":[");
     sb_repeat(&b, "0", 6 * 25);
-    sb_add(&b, "],\"bias\":[");
+    zkbt_str_add(&b, "],\"bias\":[");
     sb_repeat(&b, "0", 6);
-    sb_add(&b, "]},{\"op\":\"relu\"},{\"op\":\"avgpool2d\",\"pool\":[2,2]},");
-    sb_add(&b, "{\"op\":\"conv2d\",\"filters\":2,\"kernel\":[3,3],\"stride\":[2,2],"
+    zkbt_str_add(&b, "]},{\"op\":\"relu\"},{\"op\":\"avgpool2d\",\"pool\":[2,2]},");
+    zkbt_str_add(&b, "{\"op\":\"conv2d\",\"filters\":2,\"kernel\":[3,3],\"stride\":[2,2],"
                "\"padding\":\"valid\",\"weights\":[");
     sb_repeat(&b, "0.5", 2 * 6 * 9);
-    sb_add(&b, "],\"bias\":[1,2]},{\"op\":\"maxpool2d\",\"pool\":[3,3],\"stride\":[1,2]},");
-    sb_add(&b, "{\"op\":\"flatten\"},{\"op\":\"dense\",\"units\":10,\"weights\":[");
+    zkbt_str_add(&b, "],\"bias\":[1,2]},{\"op\":\"maxpool2d\",\"pool\":[3,3],\"stride\":[1,2]},");
+    zkbt_str_add(&b, "{\"op\":\"flatten\"},{\"op\":\"dense\",\"units\":10,\"weights\":[");
     sb_repeat(&b, "-1", 10 * 2 * 3 * 2);
-    sb_add(&b, "],\"bias\":[");
+    zkbt_str_add(&b, "],\"bias\":[");
     sb_repeat(&b, "0", 10);
-    sb_add(&b, "]}]}");
+    zkbt_str_add(&b, "]}]}");
     zkb_model *m = load_ok(ctx, b.s);
     const zkb_model_desc *d = zkbi_model_desc(m);
     assert_int_equal(d->n_layers, 7);
@@ -215,7 +185,7 @@ static void test_shape_inference(void **state)
 
 #define FLAT "{\"op\":\"flatten\"},"
 #define W8 "[1,2,3,4,5,6,7,8]"
-#define GOOD HDR("[1,2,2]", 2) FLAT "{\"op\":\"dense\",\"units\":2,\"weights\":" W8 ",\"bias\":[0,1]}]}"
+#define GOOD ZKBT_MODEL_HDR("[1,2,2]", 2) FLAT "{\"op\":\"dense\",\"units\":2,\"weights\":" W8 ",\"bias\":[0,1]}]}"
 
 static void test_good_minimal(void **state)
 {
@@ -233,18 +203,18 @@ static void test_json_syntax(void **state)
     expect_fail(ctx, "{\"format\":", ZKB_ERR_PARSE, "invalid JSON near line 1", NULL);
     expect_fail(ctx, "{\n\"a\":\n  [1,,2]}", ZKB_ERR_PARSE, "invalid JSON near line 3", NULL);
     /* cJSON does not take NaN / Infinity literals: they are syntax errors */
-    expect_fail(ctx, HDR("[1,2,2]", 2) FLAT "{\"op\":\"dense\",\"units\":2,\"weights\":[1,NaN,3,4,5,6,7,8],\"bias\":[0,1]}]}",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,2,2]", 2) FLAT "{\"op\":\"dense\",\"units\":2,\"weights\":[1,NaN,3,4,5,6,7,8],\"bias\":[0,1]}]}",
                 ZKB_ERR_PARSE, "invalid JSON", NULL);
-    expect_fail(ctx, HDR("[1,2,2]", 2) FLAT "{\"op\":\"dense\",\"units\":2,\"weights\":[1,nan,3,4,5,6,7,8],\"bias\":[0,1]}]}",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,2,2]", 2) FLAT "{\"op\":\"dense\",\"units\":2,\"weights\":[1,nan,3,4,5,6,7,8],\"bias\":[0,1]}]}",
                 ZKB_ERR_PARSE, "invalid JSON", NULL);
-    expect_fail(ctx, HDR("[1,2,2]", 2) FLAT "{\"op\":\"dense\",\"units\":2,\"weights\":[1,-Infinity,3,4,5,6,7,8],\"bias\":[0,1]}]}",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,2,2]", 2) FLAT "{\"op\":\"dense\",\"units\":2,\"weights\":[1,-Infinity,3,4,5,6,7,8],\"bias\":[0,1]}]}",
                 ZKB_ERR_PARSE, "invalid JSON", NULL);
     expect_fail(ctx, GOOD " x", ZKB_ERR_PARSE, "unexpected data after the JSON value", NULL);
     expect_fail(ctx, "[1,2]", ZKB_ERR_PARSE, "<json>: $: expected an object, got an array", NULL);
     /* deep nesting is refused, not a stack overflow */
-    sb b = {0};
+    zkbt_str b = {0};
     for (int i = 0; i < 100000; i++)
-        sb_add(&b, "[");
+        zkbt_str_add(&b, "[");
     expect_fail(ctx, b.s, ZKB_ERR_PARSE, "invalid JSON", NULL);
     free(b.s);
     /* a buffer that is not NUL-terminated: only len bytes are read */
@@ -288,44 +258,44 @@ static void test_header_errors(void **state)
                 "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"t\",\"input\":{},"
                 "\"classes\":1,\"layers\":[{\"op\":\"relu\"}]}",
                 ZKB_ERR_PARSE, "$.input.shape: expected an array of 3 integers", NULL);
-    expect_fail(ctx, HDR("[1,2]", 2) "]}", ZKB_ERR_PARSE, "$.input.shape: expected an array of 3",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,2]", 2) "]}", ZKB_ERR_PARSE, "$.input.shape: expected an array of 3",
                 NULL);
-    expect_fail(ctx, HDR("[1,0,2]", 2) "]}", ZKB_ERR_PARSE, "$.input.shape[1]: 0 is not in 1..1048576",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,0,2]", 2) "]}", ZKB_ERR_PARSE, "$.input.shape[1]: 0 is not in 1..1048576",
                 NULL);
-    expect_fail(ctx, HDR("[1,\"2\",2]", 2) "]}", ZKB_ERR_PARSE,
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,\"2\",2]", 2) "]}", ZKB_ERR_PARSE,
                 "$.input.shape[1]: expected an integer", "got a string");
-    expect_fail(ctx, HDR("[1,1.5,2]", 2) "]}", ZKB_ERR_PARSE, "$.input.shape[1]: 1.5 is not an integer",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,1.5,2]", 2) "]}", ZKB_ERR_PARSE, "$.input.shape[1]: 1.5 is not an integer",
                 NULL);
-    expect_fail(ctx, HDR("[1048576,1048576,1048576]", 2) "]}", ZKB_ERR_OVERFLOW, "$.input.shape:",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1048576,1048576,1048576]", 2) "]}", ZKB_ERR_OVERFLOW, "$.input.shape:",
                 "is more than 268435456");
     expect_fail(ctx,
                 "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"t\","
                 "\"input\":{\"shape\":[1,1,1]},\"layers\":[{\"op\":\"relu\"}]}",
                 ZKB_ERR_PARSE, "$.classes: missing", NULL);
-    expect_fail(ctx, HDR("[1,1,1]", 0) "{\"op\":\"relu\"}]}", ZKB_ERR_PARSE,
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,1,1]", 0) "{\"op\":\"relu\"}]}", ZKB_ERR_PARSE,
                 "$.classes: 0 is not in 1..1048576", NULL);
     expect_fail(ctx,
                 "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"t\","
                 "\"input\":{\"shape\":[1,1,1]},\"classes\":1}",
                 ZKB_ERR_PARSE, "$.layers: missing", NULL);
-    expect_fail(ctx, HDR("[1,1,1]", 1) "]}", ZKB_ERR_PARSE, "$.layers: 0 layers is not in 1..4096",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,1,1]", 1) "]}", ZKB_ERR_PARSE, "$.layers: 0 layers is not in 1..4096",
                 NULL);
-    expect_fail(ctx, HDR("[1,1,1]", 1) "{\"op\":\"relu\"}],\"metadata\":[]}", ZKB_ERR_PARSE,
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,1,1]", 1) "{\"op\":\"relu\"}],\"metadata\":[]}", ZKB_ERR_PARSE,
                 "$.metadata: expected an object, got an array", NULL);
-    expect_fail(ctx, HDR("[1,1,1]", 1) "{\"op\":\"relu\"}],\"extra\":1}", ZKB_ERR_PARSE,
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,1,1]", 1) "{\"op\":\"relu\"}],\"extra\":1}", ZKB_ERR_PARSE,
                 "$: unknown member \"extra\"", "allowed: format, version");
-    expect_fail(ctx, HDR("[1,1,1]", 1) "{\"op\":\"relu\"}],\"classes\":1}", ZKB_ERR_PARSE,
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,1,1]", 1) "{\"op\":\"relu\"}],\"classes\":1}", ZKB_ERR_PARSE,
                 "$: duplicate member \"classes\"", NULL);
 
-    sb b = {0};
-    sb_add(&b, HDR("[1,1,1]", 1));
+    zkbt_str b = {0};
+    zkbt_str_add(&b, ZKBT_MODEL_HDR("[1,1,1]", 1));
     sb_repeat(&b, "{\"op\":\"relu\"}", 4097);
-    sb_add(&b, "]}");
+    zkbt_str_add(&b, "]}");
     expect_fail(ctx, b.s, ZKB_ERR_OVERFLOW, "$.layers: 4097 layers is not in 1..4096", NULL);
     free(b.s);
 
     /* metadata is kept as compact JSON text */
-    zkb_model *m = load_ok(ctx, HDR("[1,1,1]", 1) "{\"op\":\"relu\"}], \"metadata\": {\"a\": [1, {\"b\": null}]}}");
+    zkb_model *m = load_ok(ctx, ZKBT_MODEL_HDR("[1,1,1]", 1) "{\"op\":\"relu\"}], \"metadata\": {\"a\": [1, {\"b\": null}]}}");
     assert_string_equal(zkbi_model_metadata(m), "{\"a\":[1,{\"b\":null}]}");
     zkb_model_free(m);
 }
@@ -333,7 +303,7 @@ static void test_header_errors(void **state)
 static void test_layer_errors(void **state)
 {
     zkb_ctx *ctx = *state;
-#define DENSE(extra) HDR("[1,2,2]", 2) FLAT "{\"op\":\"dense\"" extra "}]}"
+#define DENSE(extra) ZKBT_MODEL_HDR("[1,2,2]", 2) FLAT "{\"op\":\"dense\"" extra "}]}"
     expect_fail(ctx, DENSE(",\"units\":0,\"weights\":[],\"bias\":[]"), ZKB_ERR_PARSE,
                 "<json>: $.layers[1].units: 0 is not in 1..1048576", NULL);
     expect_fail(ctx, DENSE(",\"units\":2000000,\"weights\":[],\"bias\":[]"), ZKB_ERR_PARSE,
@@ -380,60 +350,60 @@ static void test_layer_errors(void **state)
                 ZKB_ERR_PARSE, "$.layers[1]: duplicate member \"units\"", NULL);
 #undef DENSE
     /* op */
-    expect_fail(ctx, HDR("[1,2,2]", 4) "{\"op\":\"conv3d\"}]}", ZKB_ERR_PARSE,
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,2,2]", 4) "{\"op\":\"conv3d\"}]}", ZKB_ERR_PARSE,
                 "$.layers[0].op: unknown op \"conv3d\" (known: dense, conv2d, avgpool2d, maxpool2d, "
                 "relu, flatten)",
                 NULL);
-    expect_fail(ctx, HDR("[1,2,2]", 4) "{\"op\":\"\\n\\u0007x\"}]}", ZKB_ERR_PARSE,
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,2,2]", 4) "{\"op\":\"\\n\\u0007x\"}]}", ZKB_ERR_PARSE,
                 "unknown op \"??x\"", NULL);
-    expect_fail(ctx, HDR("[1,2,2]", 4) "{\"units\":3}]}", ZKB_ERR_PARSE, "$.layers[0].op: missing",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,2,2]", 4) "{\"units\":3}]}", ZKB_ERR_PARSE, "$.layers[0].op: missing",
                 NULL);
-    expect_fail(ctx, HDR("[1,2,2]", 4) "{\"op\":5}]}", ZKB_ERR_PARSE,
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,2,2]", 4) "{\"op\":5}]}", ZKB_ERR_PARSE,
                 "$.layers[0].op: expected a string", NULL);
-    expect_fail(ctx, HDR("[1,2,2]", 4) "7]}", ZKB_ERR_PARSE,
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,2,2]", 4) "7]}", ZKB_ERR_PARSE,
                 "$.layers[0]: expected an object, got a number", NULL);
-    expect_fail(ctx, HDR("[1,2,2]", 4) "{\"op\":\"relu\",\"foo\":1}]}", ZKB_ERR_PARSE,
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,2,2]", 4) "{\"op\":\"relu\",\"foo\":1}]}", ZKB_ERR_PARSE,
                 "$.layers[0]: unknown member \"foo\" (allowed: op)", NULL);
     /* topology */
-    expect_fail(ctx, HDR("[1,2,2]", 2) "{\"op\":\"dense\",\"units\":2,\"weights\":" W8 ",\"bias\":[0,0]}]}",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,2,2]", 2) "{\"op\":\"dense\",\"units\":2,\"weights\":" W8 ",\"bias\":[0,0]}]}",
                 ZKB_ERR_PARSE, "$.layers[0]: dense needs a flat input but its input is [1][2][2]",
                 "add a flatten layer");
-    expect_fail(ctx, HDR("[1,2,2]", 2) FLAT "{\"op\":\"dense\",\"units\":3,\"weights\":[1,2,3,4,5,6,7,8,9,10,11,12],\"bias\":[0,0,0]}]}",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,2,2]", 2) FLAT "{\"op\":\"dense\",\"units\":3,\"weights\":[1,2,3,4,5,6,7,8,9,10,11,12],\"bias\":[0,0,0]}]}",
                 ZKB_ERR_PARSE, "$.classes: 2 but the last layer (1, dense) outputs 3 values", NULL);
-    expect_fail(ctx, HDR("[1,4,4]", 4) FLAT "{\"op\":\"maxpool2d\",\"pool\":[2,2]}]}", ZKB_ERR_PARSE,
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,4,4]", 4) FLAT "{\"op\":\"maxpool2d\",\"pool\":[2,2]}]}", ZKB_ERR_PARSE,
                 "$.layers[1]: maxpool2d needs a [C][H][W] input, but its input is a flat vector [16]",
                 NULL);
-    expect_fail(ctx, HDR("[1,4,4]", 4) "{\"op\":\"conv2d\",\"filters\":1,\"kernel\":[5,5],\"weights\":[],\"bias\":[0]}]}",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,4,4]", 4) "{\"op\":\"conv2d\",\"filters\":1,\"kernel\":[5,5],\"weights\":[],\"bias\":[0]}]}",
                 ZKB_ERR_PARSE, "$.layers[0]: conv2d kernel 5x5 is larger than its input [1][4][4]", NULL);
-    expect_fail(ctx, HDR("[1,4,4]", 4) "{\"op\":\"conv2d\",\"filters\":1,\"kernel\":[3],\"weights\":[],\"bias\":[0]}]}",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,4,4]", 4) "{\"op\":\"conv2d\",\"filters\":1,\"kernel\":[3],\"weights\":[],\"bias\":[0]}]}",
                 ZKB_ERR_PARSE, "$.layers[0].kernel: expected an array of 2 integers", NULL);
-    expect_fail(ctx, HDR("[1,4,4]", 4) "{\"op\":\"conv2d\",\"filters\":1,\"kernel\":[3,0],\"weights\":[],\"bias\":[0]}]}",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,4,4]", 4) "{\"op\":\"conv2d\",\"filters\":1,\"kernel\":[3,0],\"weights\":[],\"bias\":[0]}]}",
                 ZKB_ERR_PARSE, "$.layers[0].kernel[1]: 0 is not in 1..1048576", NULL);
-    expect_fail(ctx, HDR("[1,4,4]", 4) "{\"op\":\"conv2d\",\"filters\":1,\"weights\":[],\"bias\":[0]}]}",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,4,4]", 4) "{\"op\":\"conv2d\",\"filters\":1,\"weights\":[],\"bias\":[0]}]}",
                 ZKB_ERR_PARSE, "$.layers[0].kernel: missing", NULL);
-    expect_fail(ctx, HDR("[1,4,4]", 4) "{\"op\":\"conv2d\",\"filters\":1,\"kernel\":[3,3],\"stride\":2,\"weights\":[],\"bias\":[0]}]}",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,4,4]", 4) "{\"op\":\"conv2d\",\"filters\":1,\"kernel\":[3,3],\"stride\":2,\"weights\":[],\"bias\":[0]}]}",
                 ZKB_ERR_PARSE, "$.layers[0].stride: expected an array [height, width], got a number", NULL);
-    expect_fail(ctx, HDR("[1,4,4]", 4) "{\"op\":\"conv2d\",\"filters\":1,\"kernel\":[3,3],\"padding\":\"same\",\"weights\":[],\"bias\":[0]}]}",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,4,4]", 4) "{\"op\":\"conv2d\",\"filters\":1,\"kernel\":[3,3],\"padding\":\"same\",\"weights\":[],\"bias\":[0]}]}",
                 ZKB_ERR_PARSE, "$.layers[0].padding: only \"valid\" padding is supported, got a string \"same\"", NULL);
-    expect_fail(ctx, HDR("[2,4,4]", 4) "{\"op\":\"conv2d\",\"filters\":1,\"kernel\":[3,3],\"weights\":[1,2,3],\"bias\":[0]}]}",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[2,4,4]", 4) "{\"op\":\"conv2d\",\"filters\":1,\"kernel\":[3,3],\"weights\":[1,2,3],\"bias\":[0]}]}",
                 ZKB_ERR_PARSE, "$.layers[0].weights: expected 18 numbers [filters 1][in_c 2][kh 3][kw 3], got 3", NULL);
-    expect_fail(ctx, HDR("[1,4,4]", 4) "{\"op\":\"avgpool2d\",\"pool\":[2,2],\"stride\":[0,1]}]}",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,4,4]", 4) "{\"op\":\"avgpool2d\",\"pool\":[2,2],\"stride\":[0,1]}]}",
                 ZKB_ERR_PARSE, "$.layers[0].stride[0]: 0 is not in 1..1048576", NULL);
-    expect_fail(ctx, HDR("[1,4,4]", 4) "{\"op\":\"avgpool2d\"}]}", ZKB_ERR_PARSE,
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,4,4]", 4) "{\"op\":\"avgpool2d\"}]}", ZKB_ERR_PARSE,
                 "$.layers[0].pool: missing", NULL);
     /* absurd sizes: caught before any weight is read */
-    expect_fail(ctx, HDR("[1,16,32]", 1048576) FLAT "{\"op\":\"dense\",\"units\":1048576}]}",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,16,32]", 1048576) FLAT "{\"op\":\"dense\",\"units\":1048576}]}",
                 ZKB_ERR_OVERFLOW, "$.layers[1]: dense: 1048576 units x 512 inputs exceeds 268435456",
                 NULL);
-    expect_fail(ctx, HDR("[1024,1024,512]", 1) "{\"op\":\"relu\"}]}", ZKB_ERR_OVERFLOW,
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1024,1024,512]", 1) "{\"op\":\"relu\"}]}", ZKB_ERR_OVERFLOW,
                 "$.input.shape: 536870912 values is more than 268435456", NULL);
-    expect_fail(ctx, HDR("[1024,512,256]", 1) "{\"op\":\"conv2d\",\"filters\":1048576,\"kernel\":[1,1]}]}",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1024,512,256]", 1) "{\"op\":\"conv2d\",\"filters\":1048576,\"kernel\":[1,1]}]}",
                 ZKB_ERR_OVERFLOW, "$.layers[0]: conv2d: 1048576 filters x 1024 channels", NULL);
-    expect_fail(ctx, HDR("[1,16384,16384]", 1) "{\"op\":\"conv2d\",\"filters\":2,\"kernel\":[1,1]}]}",
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,16384,16384]", 1) "{\"op\":\"conv2d\",\"filters\":2,\"kernel\":[1,1]}]}",
                 ZKB_ERR_OVERFLOW, "$.layers[0]: conv2d output [2][16384][16384] has more than 268435456 values", NULL);
     /* cumulative parameter cap */
     expect_fail(ctx,
-                HDR("[1,1,1]", 1) "{\"op\":\"conv2d\",\"filters\":16384,\"kernel\":[1,1]},"
+                ZKBT_MODEL_HDR("[1,1,1]", 1) "{\"op\":\"conv2d\",\"filters\":16384,\"kernel\":[1,1]},"
                 "{\"op\":\"flatten\"},{\"op\":\"dense\",\"units\":16384}]}",
                 ZKB_ERR_PARSE, "$.layers[0].weights: missing (an array of 16384", NULL);
 }
@@ -445,12 +415,12 @@ static void test_param_cap(void **state)
 {
     zkb_ctx *ctx = *state;
     /* dense 1 -> 16384, then dense 16384 -> 16384 = 2^28 weights + 2^14 bias > 2^28 */
-    sb b = {0};
-    sb_add(&b, HDR("[1,1,1]", 16384) FLAT "{\"op\":\"dense\",\"units\":16384,\"weights\":[");
+    zkbt_str b = {0};
+    zkbt_str_add(&b, ZKBT_MODEL_HDR("[1,1,1]", 16384) FLAT "{\"op\":\"dense\",\"units\":16384,\"weights\":[");
     sb_repeat(&b, "0", 16384);
-    sb_add(&b, "],\"bias\":[");
+    zkbt_str_add(&b, "],\"bias\":[");
     sb_repeat(&b, "0", 16384);
-    sb_add(&b, "]},{\"op\":\"dense\",\"units\":16384}]}");
+    zkbt_str_add(&b, "]},{\"op\":\"dense\",\"units\":16384}]}");
     expect_fail(ctx, b.s, ZKB_ERR_OVERFLOW,
                 "$.layers[2]: the model would have more than 268435456 parameters", NULL);
     free(b.s);
@@ -484,7 +454,7 @@ static void test_file_errors(void **state)
     snprintf(path, sizeof path, "%s/model.json", dir);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
-    fputs(HDR("[1,2,2]", 2) FLAT "{\"op\":\"dense\",\"units\":2,\n\"weights\":[1,2,3,4,5,6,7,\"x\"],\"bias\":[0,0]}]}", f);
+    fputs(ZKBT_MODEL_HDR("[1,2,2]", 2) FLAT "{\"op\":\"dense\",\"units\":2,\n\"weights\":[1,2,3,4,5,6,7,\"x\"],\"bias\":[0,0]}]}", f);
     fclose(f);
     assert_int_equal(zkb_model_load_file(ctx, path, &m), ZKB_ERR_PARSE);
     char want[300];

@@ -8,11 +8,8 @@
  * (scripts/setup-node.sh), or when no CRS can be had: the local testing CRS
  * comes from `zkbench srs bb` (the build tree's); ZKB_NOIR_TEST_CRS_DIR=DIR
  * uses a directory of your own instead. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -21,39 +18,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "plugin/plugin_int.h"
 #include "zkmlbench/zkmlbench.h"
-#include "backend_test_util.h"
 
 #define NOIR ZKB_BUILD_PLUGIN_DIR "/zkb_noir.so"
 #define TOOLS ZKB_SOURCE_DIR "/tools/noir"
 #define DRIVER ZKB_SOURCE_DIR "/plugins/noir/driver/noir_driver.mjs"
 #define ZKBENCH ZKB_BUILD_PLUGIN_DIR "/../cli/zkbench"
 
-static void fmt(char *out, size_t cap, const char *f, ...) __attribute__((format(printf, 3, 4)));
-static void fmt(char *out, size_t cap, const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    int n = vsnprintf(out, cap, f, ap);
-    va_end(ap);
-    assert_true(n >= 0 && (size_t)n < cap);
-}
-
-typedef struct fx {
-    zkb_ctx *ctx;
-    char dir[256];
-    char cache[320];
-    char crs_opt[600]; /* "crs_dir=..." or "" */
-    int available;
-    char why[512];
-    /* artifacts of the tiny_dense cell, for the soundness test */
-    char program_dir[1024];
-    char crs_path[1024];
-    char scratch[1024]; /* the kept scratch directory: proof.bin, witness.gz */
-} fx;
-
-static fx *g;
+static zkbt_backend *g;
+static char g_crs_opt[600]; /* "crs_dir=..." or "" */
+/* artifacts of the tiny_dense cell, for the soundness test */
+static char g_program_dir[1024];
+static char g_crs_path[1024];
+static char g_scratch[1024]; /* the kept scratch directory: proof.bin, witness.gz */
 static time_t g_start;
 
 /* ctest allows 300 s; on a loaded machine a case whose usual duration would
@@ -81,32 +58,25 @@ static int over_budget(const char *test, int est)
 static int crs_writer_works(void)
 {
     char d[400];
-    fmt(d, sizeof d, "%s/crs-probe", g->dir);
+    zkbt_fmt(d, sizeof d, "%s/crs-probe", g->dir);
     const char *argv[] = {ZKBENCH, "srs", "bb", "--points", "3", "--seed", "1", d, NULL};
-    return access(ZKBENCH, X_OK) == 0 && run_argv(argv, NULL) == 0;
+    return access(ZKBENCH, X_OK) == 0 && zkbt_run(NULL, argv, NULL, 0) == 0;
 }
 
 static int group_setup(void **state)
 {
     (void)state;
     g_start = time(NULL);
-    g = calloc(1, sizeof *g);
-    if (!g || zkb_ctx_new(&g->ctx) != ZKB_OK)
+    g = zkbt_backend_new("noir");
+    if (!g)
         return -1;
-    fmt(g->dir, sizeof g->dir, "/tmp/zkb-test-noir-XXXXXX");
-    if (!mkdtemp(g->dir))
-        return -1;
-    fmt(g->cache, sizeof g->cache, "%s/cache", g->dir);
-    zkb_ctx_set(g->ctx, "cache_dir", g->cache);
     setenv("ZKB_NOIR_TOOLS", TOOLS, 1);
-    int avail = zkbt_open_backend(g->ctx, NOIR, "noir", "run scripts/setup-node.sh", g->why, sizeof g->why);
-    if (avail < 0)
+    if (zkbt_backend_open(g, NOIR, "run scripts/setup-node.sh") != 0)
         return -1;
-    g->available = avail;
     const char *crs = getenv("ZKB_NOIR_TEST_CRS_DIR");
     if (crs && *crs) {
-        fmt(g->crs_opt, sizeof g->crs_opt, "crs_dir=%s", crs);
-    } else if (avail && !crs_writer_works()) {
+        zkbt_fmt(g_crs_opt, sizeof g_crs_opt, "crs_dir=%s", crs);
+    } else if (g->available && !crs_writer_works()) {
         /* The backend itself is fine; only the CRS writer of the library
          * (zkbench srs bb) is missing. Not a backend failure: skip. */
         printf("[  SKIP    ] noir: `%s srs bb` cannot write a CRS; set ZKB_NOIR_TEST_CRS_DIR\n", ZKBENCH);
@@ -118,54 +88,17 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    zkb_ctx_free(g->ctx);
-    if (!getenv("ZKB_TEST_KEEP"))
-        zkbi_remove_tree(g->dir);
-    free(g);
+    zkbt_backend_free(g);
     return 0;
 }
 
-static char last_out[300]; /* output directory of the last run_cell */
-
+/* keep: keep the cell's scratch directory (under g->run_dir) */
 static cJSON *run_cell(const char *model, const char *options, const char *want, int keep)
 {
-    char *out = last_out;
-    static int n;
-    fmt(out, sizeof last_out, "%s/run%d", g->dir, n++);
     char opts[1200];
-    fmt(opts, sizeof opts, "%s%s%s", g->crs_opt, g->crs_opt[0] && options[0] ? "," : "", options);
-    zkb_run *run = NULL;
-    assert_int_equal(zkb_run_new(g->ctx, out, &run), ZKB_OK);
-    assert_int_equal(zkb_run_set(run, "samples", "1"), ZKB_OK);
-    assert_int_equal(zkb_run_set(run, "timeout", "280"), ZKB_OK);
-    if (keep)
-        assert_int_equal(zkb_run_set(run, "keep_scratch", "1"), ZKB_OK);
-    if (zkb_run_add_cell(run, model, "noir", opts, NULL) != ZKB_OK)
-        fail_msg("add_cell: %s", zkb_run_last_error(run));
-    assert_int_equal(zkb_run_execute(run), ZKB_OK);
-    const char *st = zkb_run_cell_status(run, 0);
-    const char *rec = zkb_run_cell_record(run, 0);
-    if (!st || strcmp(st, want) != 0)
-        fail_msg("noir %s: status %s, want %s; record: %s", opts, st ? st : "(null)", want, rec ? rec : "(none)");
-    cJSON *j = cJSON_Parse(rec);
-    assert_non_null(j);
-    zkb_run_free(run);
-    return j;
-}
-
-static double metric(const cJSON *j, const char *key)
-{
-    const cJSON *m = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "metrics"), key);
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "value");
-    if (!cJSON_IsNumber(v))
-        fail_msg("no metric %s", key);
-    return v->valuedouble;
-}
-
-static const char *info(const cJSON *j, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "infos"), key);
-    return cJSON_IsString(v) ? v->valuestring : "";
+    zkbt_fmt(opts, sizeof opts, "%s%s%s", g_crs_opt, g_crs_opt[0] && options[0] ? "," : "", options);
+    const char *settings[] = {"samples", "1", "timeout", "280", "keep_scratch", keep ? "1" : "0", NULL};
+    return zkbt_backend_run(g, model, opts, settings, want);
 }
 
 static void test_tiny_dense(void **state)
@@ -173,29 +106,29 @@ static void test_tiny_dense(void **state)
     (void)state;
     NEED();
     cJSON *j = run_cell(ZKB_SOURCE_DIR "/models/tiny/tiny_dense.json", "", "ok", 1);
-    assert_string_equal(info(j, "proof_system"), "ultrahonk");
-    assert_string_equal(info(j, "weights_binding"), "verifying_key");
-    assert_non_null(strstr(info(j, "framework_version"), "bb.js 0.82.2"));
-    if (!g->crs_opt[0])
-        assert_non_null(strstr(info(j, "srs"), "TESTING ONLY"));
-    double gates = metric(j, "gates");
+    assert_string_equal(zkbt_info(j, "proof_system"), "ultrahonk");
+    assert_string_equal(zkbt_info(j, "weights_binding"), "verifying_key");
+    assert_non_null(strstr(zkbt_info(j, "framework_version"), "bb.js 0.82.2"));
+    if (!g_crs_opt[0])
+        assert_non_null(strstr(zkbt_info(j, "srs"), "TESTING ONLY"));
+    double gates = zkbt_metric(j, "gates");
     assert_true(gates > 100 && gates < 20000);
-    assert_true(metric(j, "circuit_size") >= gates);
-    assert_int_equal((int)metric(j, "public_inputs"), 16 + 3);
-    assert_true(metric(j, "proof_size") > 1000);
-    assert_true(metric(j, "prove_call_s") > 0);
-    fmt(g->program_dir, sizeof g->program_dir, "%s", info(j, "program_cache"));
-    fmt(g->crs_path, sizeof g->crs_path, "%s", info(j, "crs_path"));
+    assert_true(zkbt_metric(j, "circuit_size") >= gates);
+    assert_int_equal((int)zkbt_metric(j, "public_inputs"), 16 + 3);
+    assert_true(zkbt_metric(j, "proof_size") > 1000);
+    assert_true(zkbt_metric(j, "prove_call_s") > 0);
+    zkbt_fmt(g_program_dir, sizeof g_program_dir, "%s", zkbt_info(j, "program_cache"));
+    zkbt_fmt(g_crs_path, sizeof g_crs_path, "%s", zkbt_info(j, "crs_path"));
     cJSON_Delete(j);
     /* the cell's kept scratch directory (<out>/scratch/noir-tiny_dense-*) */
     char sd[400];
-    fmt(sd, sizeof sd, "%s/scratch", last_out);
+    zkbt_fmt(sd, sizeof sd, "%s/scratch", g->run_dir);
     DIR *d = opendir(sd);
     assert_non_null(d);
     struct dirent *e;
     while ((e = readdir(d)))
         if (strncmp(e->d_name, "noir-tiny_dense", 15) == 0)
-            fmt(g->scratch, sizeof g->scratch, "%s/%s", sd, e->d_name);
+            zkbt_fmt(g_scratch, sizeof g_scratch, "%s/%s", sd, e->d_name);
     closedir(d);
 }
 
@@ -206,7 +139,7 @@ static void test_tiny_cnn(void **state)
     if (over_budget("test_tiny_cnn", 90))
         skip();
     cJSON *j = run_cell(ZKB_SOURCE_DIR "/models/tiny/tiny_cnn.json", "", "ok", 0);
-    assert_true(metric(j, "gates") > 100);
+    assert_true(zkbt_metric(j, "gates") > 100);
     cJSON_Delete(j);
 }
 
@@ -219,11 +152,11 @@ static void test_hashed_weights(void **state)
     if (over_budget("test_hashed_weights", 60))
         skip();
     cJSON *j = run_cell(ZKB_SOURCE_DIR "/models/tiny/tiny_cnn.json", "weights=hashed", "ok", 0);
-    assert_string_equal(info(j, "weights_binding"), "poseidon2_commitment");
-    const char *c = info(j, "weights_commitment");
+    assert_string_equal(zkbt_info(j, "weights_binding"), "poseidon2_commitment");
+    const char *c = zkbt_info(j, "weights_commitment");
     assert_true(strlen(c) > 10);
-    assert_string_equal(info(j, "weights_commitment_expected"), c);
-    assert_non_null(strstr(info(j, "weights_commitment_check"), "poseidon2Hash"));
+    assert_string_equal(zkbt_info(j, "weights_commitment_expected"), c);
+    assert_non_null(strstr(zkbt_info(j, "weights_commitment_check"), "poseidon2Hash"));
     cJSON_Delete(j);
 }
 
@@ -232,44 +165,44 @@ static void test_hashed_weights(void **state)
 static int driver(const char *phase, const char *cfg_json)
 {
     char cfg[400], out[400];
-    fmt(cfg, sizeof cfg, "%s/%s.json", g->dir, phase);
-    fmt(out, sizeof out, "%s/%s.out", g->dir, phase);
+    zkbt_fmt(cfg, sizeof cfg, "%s/%s.json", g->dir, phase);
+    zkbt_fmt(out, sizeof out, "%s/%s.out", g->dir, phase);
     FILE *f = fopen(cfg, "w");
     assert_non_null(f);
     fputs(cfg_json, f);
     fclose(f);
     const char *argv[] = {"node", DRIVER, phase, cfg, out, NULL};
-    return run_argv(argv, NULL);
+    return zkbt_run(NULL, argv, NULL, 0);
 }
 
 static void test_soundness(void **state)
 {
     (void)state;
     NEED();
-    if (!g->program_dir[0] || !g->scratch[0])
+    if (!g_program_dir[0] || !g_scratch[0])
         fail_msg("test_tiny_dense did not leave its artifacts");
     char cfg[8192];
-    const char *d = g->dir, *p = g->program_dir, *c = g->crs_path, *w = g->scratch;
+    const char *d = g->dir, *p = g_program_dir, *c = g_crs_path, *w = g_scratch;
     char meta[1200];
-    fmt(meta, sizeof meta, "%s/meta.txt", p);
+    zkbt_fmt(meta, sizeof meta, "%s/meta.txt", p);
     FILE *f = fopen(meta, "r");
     assert_non_null(f);
     unsigned long long gates = 0, size = 0, npub = 0;
     assert_int_equal(fscanf(f, "gates %llu circuit_size %llu public %llu", &gates, &size, &npub), 3);
     fclose(f);
     assert_int_equal((int)npub, 19);
-#define PROOF_CFG(wdir, wit, pdir, proof)                                                               \
-    fmt(cfg, sizeof cfg,                                                                                \
-        "{\"tools_dir\": \"%s\", \"program\": \"%s/program.json\", \"witness\": \"%s/%s\", \"proof_out\": " \
-        "\"%s/%s\", \"crs_path\": \"%s\", \"circuit_size\": %llu, \"proof\": \"%s/%s\", \"vk\": "         \
-        "\"%s/vk.bin\", \"num_public_inputs\": 19}",                                                      \
+#define PROOF_CFG(wdir, wit, pdir, proof)                                                                    \
+    zkbt_fmt(cfg, sizeof cfg,                                                                                \
+        "{\"tools_dir\": \"%s\", \"program\": \"%s/program.json\", \"witness\": \"%s/%s\", \"proof_out\": "  \
+        "\"%s/%s\", \"crs_path\": \"%s\", \"circuit_size\": %llu, \"proof\": \"%s/%s\", \"vk\": "            \
+        "\"%s/vk.bin\", \"num_public_inputs\": 19}",                                                         \
         TOOLS, p, wdir, wit, pdir, proof, c, size, pdir, proof, p)
 
     /* the cell's honest proof (verified by the runner) with its first
      * logit changed (+1 or -1, the last byte's low bit) */
     char good[1200], bad[400];
-    fmt(good, sizeof good, "%s/proof.bin", w);
-    fmt(bad, sizeof bad, "%s/bad_output.bin", d);
+    zkbt_fmt(good, sizeof good, "%s/proof.bin", w);
+    zkbt_fmt(bad, sizeof bad, "%s/bad_output.bin", d);
     f = fopen(good, "rb");
     assert_non_null(f);
     static unsigned char buf[1 << 16];
@@ -286,7 +219,7 @@ static void test_soundness(void **state)
     assert_int_equal(driver("verify", cfg), 3);
 
     /* a tampered witness (an intermediate value + 1): the proof does not verify */
-    fmt(cfg, sizeof cfg,
+    zkbt_fmt(cfg, sizeof cfg,
         "{\"tools_dir\": \"%s\", \"program\": \"%s/program.json\", \"witness\": \"%s/witness.gz\", "
         "\"witness_out\": \"%s/w_bad.gz\", \"target\": \"last\"}",
         TOOLS, p, w, d);

@@ -3,11 +3,8 @@
  * packed to memory or a temporary file: nothing is downloaded. Imported
  * models are compared with the equivalent JSON models (fingerprint and float
  * outputs) and with hand computations; every error class is exercised. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -319,52 +316,28 @@ static char *write_temp(const uint8_t *buf, size_t len)
 
 /* ---- JSON equivalents and helpers ---------------------------------------------------- */
 
-typedef struct jb {
-    char *s;
-    size_t n, cap;
-} jb;
-
-static void jbf(jb *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void jbf(jb *j, const char *fmt, ...)
+static void jb_floats(zkbt_str *j, const char *key, const float *v, size_t n)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    assert_true(w >= 0);
-    if (j->n + (size_t)w + 1 > j->cap) {
-        j->cap = (j->n + (size_t)w + 1) * 2;
-        j->s = realloc(j->s, j->cap);
-        assert_non_null(j->s);
-    }
-    va_start(ap, fmt);
-    vsnprintf(j->s + j->n, j->cap - j->n, fmt, ap);
-    va_end(ap);
-    j->n += (size_t)w;
-}
-
-static void jb_floats(jb *j, const char *key, const float *v, size_t n)
-{
-    jbf(j, ",\"%s\":[", key);
+    zkbt_str_add(j, ",\"%s\":[", key);
     for (size_t i = 0; i < n; i++)
-        jbf(j, "%s%.9g", i ? "," : "", (double)v[i]);
-    jbf(j, "]");
+        zkbt_str_add(j, "%s%.9g", i ? "," : "", (double)v[i]);
+    zkbt_str_add(j, "]");
 }
 
-static void jb_head(jb *j, uint32_t c, uint32_t h, uint32_t w, uint32_t classes)
+static void jb_head(zkbt_str *j, uint32_t c, uint32_t h, uint32_t w, uint32_t classes)
 {
-    jbf(j,
+    zkbt_str_add(j,
         "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"j\",\"input\":{\"shape\":[%u,%u,"
         "%u]},\"classes\":%u,\"layers\":[",
         c, h, w, classes);
 }
 
-static zkb_model *jb_load(jb *j)
+static zkb_model *jb_load(zkbt_str *j)
 {
-    jbf(j, "]}");
+    zkbt_str_add(j, "]}");
     zkb_model *m = NULL;
     char err[ZKBI_ERR_LEN];
-    zkb_status st = zkbi_model_parse_json(j->s, j->n, "<json>", &m, err, sizeof err);
+    zkb_status st = zkbi_model_parse_json(j->s, j->len, "<json>", &m, err, sizeof err);
     if (st != ZKB_OK)
         fail_msg("JSON equivalent failed: %s\n%s", err, j->s);
     free(j->s);
@@ -451,15 +424,15 @@ static void test_gemm_mlp(void **state)
         assert_int_equal(zkb_model_param_count(m), 20 + 5 + 15 + 3);
         assert_string_equal(zkb_model_name(m), "g");
 
-        jb j = {0};
+        zkbt_str j = {0};
         jb_head(&j, 1, 1, 4, 3);
-        jbf(&j, "{\"op\":\"flatten\"},{\"op\":\"dense\",\"units\":5");
+        zkbt_str_add(&j, "{\"op\":\"flatten\"},{\"op\":\"dense\",\"units\":5");
         jb_floats(&j, "weights", w1, 20);
         jb_floats(&j, "bias", b1, 5);
-        jbf(&j, "},{\"op\":\"relu\"},{\"op\":\"dense\",\"units\":3");
+        zkbt_str_add(&j, "},{\"op\":\"relu\"},{\"op\":\"dense\",\"units\":3");
         jb_floats(&j, "weights", w2t, 15);
         jb_floats(&j, "bias", b2, 3);
-        jbf(&j, "}");
+        zkbt_str_add(&j, "}");
         zkb_model *jm = jb_load(&j);
         assert_same_model(m, jm);
 
@@ -707,16 +680,16 @@ static void test_global_pools(void **state)
         ob_output(b, "y", INTS(1, 3));
         zkb_model *m = ob_load(b);
         ob_free(b);
-        jb j = {0};
+        zkbt_str j = {0};
         jb_head(&j, 2, 5, 4, 3);
-        jbf(&j, "{\"op\":\"conv2d\",\"filters\":4,\"kernel\":[1,1]");
+        zkbt_str_add(&j, "{\"op\":\"conv2d\",\"filters\":4,\"kernel\":[1,1]");
         jb_floats(&j, "weights", cw, 8);
         jb_floats(&j, "bias", cb, 4);
-        jbf(&j, "},{\"op\":\"%s\",\"pool\":[5,4]},", mx ? "maxpool2d" : "avgpool2d");
-        jbf(&j, "{\"op\":\"flatten\"},{\"op\":\"dense\",\"units\":3");
+        zkbt_str_add(&j, "},{\"op\":\"%s\",\"pool\":[5,4]},", mx ? "maxpool2d" : "avgpool2d");
+        zkbt_str_add(&j, "{\"op\":\"flatten\"},{\"op\":\"dense\",\"units\":3");
         jb_floats(&j, "weights", fw, 12);
         jb_floats(&j, "bias", fb, 3);
-        jbf(&j, "}");
+        zkbt_str_add(&j, "}");
         zkb_model *jm = jb_load(&j);
         assert_same_model(m, jm);
         zkb_model_free(m);

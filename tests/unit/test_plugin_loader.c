@@ -1,10 +1,7 @@
 /* The loader accepts the reference backend and rejects each broken plugin
  * with its documented reason, unloading it. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,11 +1,8 @@
 /* Range analysis (lib/eval/range.c): exact bits of a hand-computed model, the
  * analytic bound against the empirical maxima on random models and inputs,
  * int64 overflow of the bound and of the evaluation, accessors and errors. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +10,6 @@
 
 #include "eval/eval_int.h"
 #include "zkmlbench/zkb_eval.h"
-#include "model_test_util.h"
 
 
 static zkb_dataset *dataset(const float *x, size_t n, uint32_t c, uint32_t h, uint32_t w,
@@ -40,17 +36,8 @@ static zkb_layer_range layer(const zkb_ranges *r, uint32_t i)
 }
 
 static uint64_t rng = 12345;
-static uint64_t next(void)
-{
-    uint64_t z = (rng += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-static double unit(void)
-{
-    return (double)(next() >> 11) / 9007199254740992.0;
-}
+static uint64_t next(void) { return zkbt_rand(&rng); }
+static double unit(void) { return zkbt_rand_unit(&rng); } /* [0, 1) */
 
 static void test_bits(void **state)
 {
@@ -81,7 +68,7 @@ static void test_bits(void **state)
  *   dense 1 acc (8, 16) and (2, -8) -> 16 (6 bits); out (2, 4), (1, -2) -> 4 (4 bits)
  *   relu (2, 4), (1, 0) -> 4
  *   dense 2 acc (8, 0), (4, 0) -> 8 (5 bits); out (2, 0), (1, 0) -> 2 (3 bits) */
-static const char *HAND = HDR("[1,1,2]", 2)
+static const char *HAND = ZKBT_MODEL_HDR("[1,1,2]", 2)
     "{\"op\":\"flatten\"},"
     "{\"op\":\"dense\",\"units\":2,\"weights\":[0.5,-0.25,1,1],\"bias\":[0.25,-1]},"
     "{\"op\":\"relu\"},"
@@ -90,10 +77,10 @@ static const char *HAND = HDR("[1,1,2]", 2)
 static void test_hand_model(void **state)
 {
     (void)state;
-    zkb_model *m = load(HAND);
+    zkb_model *m = zkbt_model(HAND);
     const float x[] = {1.0f, 1.0f, 0.0f, 0.5f};
     zkb_dataset *ds = dataset(x, 2, 1, 1, 2, 2);
-    zkb_quant q = quant(ZKB_QUANT_POW2, 2, ZKB_ROUND_HALF_UP);
+    zkb_quant q = zkbt_quant(ZKB_QUANT_POW2, 2, ZKB_ROUND_HALF_UP);
     zkb_ranges *r = NULL;
     assert_int_equal(zkb_range_analysis(m, &q, ds, 0, 1.0, 1, &r), ZKB_OK);
     assert_int_equal(zkb_ranges_layer_count(r), 4);
@@ -181,19 +168,19 @@ static void test_hand_model(void **state)
 static void test_hand_pools(void **state)
 {
     (void)state;
-    const char *avg = HDR("[1,3,3]", 2)
+    const char *avg = ZKBT_MODEL_HDR("[1,3,3]", 2)
         "{\"op\":\"conv2d\",\"filters\":1,\"kernel\":[2,2],\"weights\":[1,1,1,1],\"bias\":[0]},"
         "{\"op\":\"avgpool2d\",\"pool\":[2,2]},{\"op\":\"flatten\"},"
         "{\"op\":\"dense\",\"units\":2,\"weights\":[1,-1],\"bias\":[0,0]}]}";
-    const char *mx = HDR("[1,3,3]", 2)
+    const char *mx = ZKBT_MODEL_HDR("[1,3,3]", 2)
         "{\"op\":\"conv2d\",\"filters\":1,\"kernel\":[2,2],\"weights\":[1,1,1,1],\"bias\":[0]},"
         "{\"op\":\"maxpool2d\",\"pool\":[2,2]},{\"op\":\"flatten\"},"
         "{\"op\":\"dense\",\"units\":2,\"weights\":[1,-1],\"bias\":[0,0]}]}";
-    zkb_quant q = quant(ZKB_QUANT_POW2, 2, ZKB_ROUND_HALF_UP);
+    zkb_quant q = zkbt_quant(ZKB_QUANT_POW2, 2, ZKB_ROUND_HALF_UP);
     const float x[9] = {1, 0.5f, 0, 0, 1, 0, 0, 0, 0.25f};
     zkb_dataset *ds = dataset(x, 1, 1, 3, 3, 2);
     for (int k = 0; k < 2; k++) {
-        zkb_model *m = load(k ? mx : avg);
+        zkb_model *m = zkbt_model(k ? mx : avg);
         zkb_ranges *r = NULL;
         assert_int_equal(zkb_range_analysis(m, &q, ds, 0, 1.0, 0, &r), ZKB_OK);
         zkb_layer_range c = layer(r, 0), p = layer(r, 1), d = layer(r, 3);
@@ -228,7 +215,7 @@ static char *random_model(double wscale, int cnn)
     } while (0)
     if (cnn) {
         len += (size_t)snprintf(s + len, cap - len, "%s",
-                                HDR("[2,7,7]", 3) "{\"op\":\"conv2d\",\"filters\":3,\"kernel\":[3,3],"
+                                ZKBT_MODEL_HDR("[2,7,7]", 3) "{\"op\":\"conv2d\",\"filters\":3,\"kernel\":[3,3],"
                                                   "\"stride\":[2,2],\"weights\":[");
         W(54);
         len += (size_t)snprintf(s + len, cap - len, "],\"bias\":[");
@@ -242,7 +229,7 @@ static char *random_model(double wscale, int cnn)
         W(3);
     } else {
         len += (size_t)snprintf(s + len, cap - len, "%s",
-                                HDR("[2,7,7]", 3) "{\"op\":\"flatten\"},{\"op\":\"dense\","
+                                ZKBT_MODEL_HDR("[2,7,7]", 3) "{\"op\":\"flatten\"},{\"op\":\"dense\","
                                                   "\"units\":10,\"weights\":[");
         W(98 * 10);
         len += (size_t)snprintf(s + len, cap - len, "],\"bias\":[");
@@ -271,12 +258,12 @@ static void test_bound_holds_on_random(void **state)
         }
         zkb_dataset *ds = dataset(x, n, 2, 7, 7, 3);
         char *j = random_model(trial < 4 ? 1.0 : 8.0, trial % 2);
-        zkb_model *m = load(j);
+        zkb_model *m = zkbt_model(j);
         free(j);
         for (uint32_t scheme = 1; scheme <= 2; scheme++)
             for (uint32_t scale = 0; scale <= (scheme == 1 ? 16u : 6u); scale += 3)
                 for (uint32_t rnd = 0; rnd <= 1; rnd++) {
-                    zkb_quant q = quant(scheme, scale, rnd);
+                    zkb_quant q = zkbt_quant(scheme, scale, rnd);
                     zkb_ranges *r = NULL, *r1 = NULL;
                     assert_int_equal(zkb_range_analysis(m, &q, ds, 0, 1.0, 0, &r), ZKB_OK);
                     assert_int_equal(zkb_range_analysis(m, &q, ds, 0, 1.0, 1, &r1), ZKB_OK);
@@ -309,12 +296,12 @@ static void test_overflow(void **state)
     (void)state;
     char json[4096];
     size_t len = (size_t)snprintf(json, sizeof json, "%s",
-                                  HDR("[1,1,16]", 2) "{\"op\":\"flatten\"},"
+                                  ZKBT_MODEL_HDR("[1,1,16]", 2) "{\"op\":\"flatten\"},"
                                                      "{\"op\":\"dense\",\"units\":2,\"weights\":[");
     for (int k = 0; k < 32; k++)
         len += (size_t)snprintf(json + len, sizeof json - len, "%s1e6", k ? "," : "");
     snprintf(json + len, sizeof json - len, "],\"bias\":[0,0]}]}");
-    zkb_model *m = load(json);
+    zkb_model *m = zkbt_model(json);
     float x[3 * 16];
     for (int k = 0; k < 16; k++) {
         x[k] = 1.0f;
@@ -322,7 +309,7 @@ static void test_overflow(void **state)
         x[32 + k] = k < 8 ? 1.0f : -1.0f; /* cancels: sums stay small, but a partial sum overflows */
     }
     zkb_dataset *ds = dataset(x, 3, 1, 1, 16, 2);
-    zkb_quant q = quant(ZKB_QUANT_POW2, 20, ZKB_ROUND_HALF_UP);
+    zkb_quant q = zkbt_quant(ZKB_QUANT_POW2, 20, ZKB_ROUND_HALF_UP);
     zkb_ranges *r = NULL;
     assert_int_equal(zkb_range_analysis(m, &q, ds, 0, 1.0, 0, &r), ZKB_OK);
     assert_int_equal(zkb_ranges_analytic_overflow(r), 1);
@@ -354,7 +341,7 @@ static void test_overflow(void **state)
 
     /* two such layers: the bound passes 2^64 (clamped in the uint64 field, bits go on) */
     len = (size_t)snprintf(json, sizeof json, "%s",
-                           HDR("[1,1,16]", 2) "{\"op\":\"flatten\"},"
+                           ZKBT_MODEL_HDR("[1,1,16]", 2) "{\"op\":\"flatten\"},"
                                               "{\"op\":\"dense\",\"units\":16,\"weights\":[");
     char *big = malloc(1 << 16);
     size_t bl = (size_t)snprintf(big, 1 << 16, "%s", json);
@@ -367,7 +354,7 @@ static void test_overflow(void **state)
     for (int k = 0; k < 32; k++)
         bl += (size_t)snprintf(big + bl, (1 << 16) - bl, "%s1e6", k ? "," : "");
     snprintf(big + bl, (1 << 16) - bl, "],\"bias\":[0,0]}]}");
-    m = load(big);
+    m = zkbt_model(big);
     free(big);
     q.scale = 20;
     assert_int_equal(zkb_range_analysis(m, &q, NULL, 0, 1.0, 0, &r), ZKB_OK);
@@ -386,8 +373,8 @@ static void test_overflow(void **state)
 static void test_errors(void **state)
 {
     (void)state;
-    zkb_model *m = load(HAND);
-    zkb_quant q = quant(ZKB_QUANT_POW2, 8, 0);
+    zkb_model *m = zkbt_model(HAND);
+    zkb_quant q = zkbt_quant(ZKB_QUANT_POW2, 8, 0);
     zkb_ranges *r = NULL;
     assert_int_equal(zkb_range_analysis(NULL, &q, NULL, 0, 1, 0, &r), ZKB_ERR_INVALID_ARG);
     assert_int_equal(zkb_range_analysis(m, NULL, NULL, 0, 1, 0, &r), ZKB_ERR_INVALID_ARG);
@@ -400,7 +387,7 @@ static void test_errors(void **state)
     q.scale = 99;
     assert_int_equal(zkb_range_analysis(m, &q, NULL, 0, 1, 0, &r), ZKB_ERR_INVALID_ARG);
     q.scale = 30;
-    zkb_model *huge = load(HDR("[1,1,2]", 2) "{\"op\":\"flatten\"},"
+    zkb_model *huge = zkbt_model(ZKBT_MODEL_HDR("[1,1,2]", 2) "{\"op\":\"flatten\"},"
                            "{\"op\":\"dense\",\"units\":2,\"weights\":[1e10,0,0,1],\"bias\":[0,0]}]}");
     assert_int_equal(zkb_range_analysis(huge, &q, NULL, 0, 1, 0, &r), ZKB_ERR_OVERFLOW);
     assert_non_null(strstr(zkb_model_last_error(huge), "does not fit int64"));

@@ -1,11 +1,8 @@
 /* Reports: aggregation (medians, min/max, last record of a cell id),
  * normalization, log-log slopes, failures carried with their reason, bad
  * lines reported with their line number (zkb_report.h, lib/report/). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
@@ -714,19 +711,6 @@ static size_t csv_fields(const char *line, size_t len)
     return n;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    zkbr_buf b = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        zkbr_buf_put(&b, chunk, n);
-    fclose(f);
-    return b.p;
-}
-
 static void test_write_all(void **state)
 {
     (void)state;
@@ -743,7 +727,7 @@ static void test_write_all(void **state)
     assert_true(zkb_report_file_count(r) >= 5);
     char path[512];
     snprintf(path, sizeof path, "%s/results.csv", out);
-    char *csv = slurp(path);
+    char *csv = zkbt_read_file(path, NULL);
     /* every row has the header's field count; the failed row has an empty prove median */
     const char *line = csv;
     size_t header = 0, rows = 0;
@@ -762,7 +746,7 @@ static void test_write_all(void **state)
     assert_non_null(strstr(csv, "\"failed: a, \"\"quoted\"\" | reason\""));
     free(csv);
     snprintf(path, sizeof path, "%s/summary.json", out);
-    char *js = slurp(path);
+    char *js = zkbt_read_file(path, NULL);
     cJSON *j = cJSON_Parse(js);
     assert_non_null(j);
     const cJSON *models = cJSON_GetObjectItem(j, "models");
@@ -778,7 +762,7 @@ static void test_write_all(void **state)
     cJSON_Delete(j);
     free(js);
     snprintf(path, sizeof path, "%s/report.md", out);
-    char *md = slurp(path);
+    char *md = zkbt_read_file(path, NULL);
     assert_non_null(strstr(md, "failed: a, \"quoted\" \\| reason"));
     assert_non_null(strstr(md, "best / value"));
     assert_non_null(strstr(md, "fixture.jsonl:3: truncated last line"));

@@ -1,9 +1,6 @@
 /* results.jsonl: append, resume lookup, and damaged files. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +24,7 @@ typedef struct fx {
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/zkb-test-results-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!f || zkbt_tmpdir(f->dir, sizeof f->dir, "results") != 0)
         return -1;
     snprintf(f->path, sizeof f->path, "%s/results.jsonl", f->dir);
     *state = f;
@@ -64,17 +60,6 @@ static void raw_append(fx *f, const char *bytes)
     close(fd);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "r");
-    assert_non_null(fp);
-    static char buf[65536];
-    size_t n = fread(buf, 1, sizeof buf - 1, fp);
-    buf[n] = '\0';
-    fclose(fp);
-    return buf;
-}
-
 static zkbi_results *load(fx *f)
 {
     zkbi_results *r = NULL;
@@ -100,7 +85,7 @@ static void test_append_and_find(void **state)
     append(f, "{\"cell_id\":\"" ID_A "\",\"status\":\"ok\"}");
     append(f, "{\"cell_id\":\"" ID_B "\",\"status\":\"crashed\"}");
     append(f, "{\"cell_id\":\"" ID_A "\",\"status\":\"failed\"}"); /* a forced re-run */
-    assert_string_equal(slurp(f->path), "{\"cell_id\":\"" ID_A "\",\"status\":\"ok\"}\n"
+    assert_string_equal(zkbt_file_text(f->path), "{\"cell_id\":\"" ID_A "\",\"status\":\"ok\"}\n"
                                         "{\"cell_id\":\"" ID_B "\",\"status\":\"crashed\"}\n"
                                         "{\"cell_id\":\"" ID_A "\",\"status\":\"failed\"}\n");
     zkbi_results *r = load(f);
@@ -134,7 +119,7 @@ static void test_truncated_last_line(void **state)
 
     /* The next record starts on a line of its own. */
     append(f, "{\"cell_id\":\"" ID_C "\",\"status\":\"ok\"}");
-    assert_string_equal(slurp(f->path), "{\"cell_id\":\"" ID_A "\",\"status\":\"ok\"}\n"
+    assert_string_equal(zkbt_file_text(f->path), "{\"cell_id\":\"" ID_A "\",\"status\":\"ok\"}\n"
                                         "{\"cell_id\":\"" ID_B "\",\"sta\n"
                                         "{\"cell_id\":\"" ID_C "\",\"status\":\"ok\"}\n");
     f->warnings = 0;

@@ -1,20 +1,16 @@
 /* The crash-proof runner: misbehaving backends become recorded results,
  * later cells still run, results resume, options are checked. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "plugin/plugin_int.h"
 #include "zkmlbench/zkmlbench.h"
 #include "zkmlbench/zkb_eval.h"
 
@@ -28,18 +24,9 @@
 typedef struct fx {
     zkb_ctx *ctx;
     char out[256];
-    char warnings[4096];
+    zkbt_warnings warnings;
     char phases[4096]; /* progress calls, "cell:phase " */
 } fx;
-
-static void on_log(void *user, uint32_t level, const char *msg)
-{
-    fx *f = user;
-    if (level <= ZKB_LOG_WARN) {
-        size_t n = strlen(f->warnings);
-        snprintf(f->warnings + n, sizeof f->warnings - n, "%s\n", msg);
-    }
-}
 
 static void on_progress(void *user, size_t cell, size_t n_cells, const char *phase, double elapsed)
 {
@@ -53,12 +40,9 @@ static void on_progress(void *user, size_t cell, size_t n_cells, const char *pha
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    if (!f || zkb_ctx_new(&f->ctx) != ZKB_OK)
+    if (!f || zkbt_ctx_tmpdir(&f->ctx, f->out, sizeof f->out, "runner") != 0)
         return -1;
-    zkb_ctx_set_logger(f->ctx, on_log, f);
-    snprintf(f->out, sizeof f->out, "/tmp/zkb-test-runner-XXXXXX");
-    if (!mkdtemp(f->out))
-        return -1;
+    zkb_ctx_set_logger(f->ctx, zkbt_log_warnings, &f->warnings);
     char cache[300];
     snprintf(cache, sizeof cache, "%s/cache", f->out);
     zkb_ctx_set(f->ctx, "cache_dir", cache);
@@ -77,8 +61,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx *f = *state;
-    zkb_ctx_free(f->ctx);
-    zkbi_remove_tree(f->out);
+    zkbt_ctx_tmpdir_free(f->ctx, f->out);
     free(f);
     return 0;
 }
@@ -379,16 +362,16 @@ static void test_truncated_results_tolerated(void **state)
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect(run, 0, "skipped", NULL);
     expect(run, 1, "ok", NULL);
-    assert_non_null(strstr(f->warnings, "truncated last line"));
+    assert_non_null(strstr(f->warnings.text, "truncated last line"));
     assert_int_equal(count_lines(path), 3);
     zkb_run_free(run);
 
-    f->warnings[0] = '\0';
+    f->warnings.text[0] = '\0';
     run = new_run(f, NULL);
     add(run, CNN, "reference", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect(run, 0, "skipped", NULL);
-    assert_non_null(strstr(f->warnings, "results.jsonl:2: not a result record"));
+    assert_non_null(strstr(f->warnings.text, "results.jsonl:2: not a result record"));
     zkb_run_free(run);
 }
 
@@ -615,30 +598,10 @@ static void test_isolation_is_cheap(void **state)
     zkb_run_free(run);
 }
 
-/* Run by rt_spawn_opts: "--zkb-alloc-mib N" touches N MiB, "--zkb-sleep S". */
-static int child_main(int argc, char **argv)
-{
-    if (argc == 3 && strcmp(argv[1], "--zkb-sleep") == 0) {
-        usleep((useconds_t)(atof(argv[2]) * 1e6));
-        _exit(0);
-    }
-    if (argc == 3 && strcmp(argv[1], "--zkb-alloc-mib") == 0) {
-        size_t n = (size_t)atol(argv[2]) << 20;
-        if (n) {
-            char *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-            if (p == MAP_FAILED)
-                _exit(2);
-            memset(p, 1, n);
-        }
-        _exit(0);
-    }
-    return -1;
-}
-
 int main(int argc, char **argv)
 {
-    if (argc > 1)
-        return child_main(argc, argv);
+    if (argc > 1) /* run by rt_spawn_opts */
+        return zkbt_child_main(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_misbehaving_backends_are_recorded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mismatch_and_verify_failure, setup, teardown),

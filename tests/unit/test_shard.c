@@ -1,18 +1,14 @@
 /* zkb_run_select_shard: shards are disjoint, cover every cell, do not
  * depend on the order cells were added in, differ in size by at most one,
  * and are recorded in each record. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "plugin/plugin_int.h"
 #include "zkmlbench/zkmlbench.h"
 
 #define TP(name) ZKB_TEST_PLUGIN_DIR "/" name ".so"
@@ -40,13 +36,10 @@ static void quiet(void *user, uint32_t level, const char *msg)
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    if (!f || zkb_ctx_new(&f->ctx) != ZKB_OK)
+    if (!f || zkbt_ctx_tmpdir(&f->ctx, f->out, sizeof f->out, "shard") != 0)
         return -1;
     zkb_ctx_set_logger(f->ctx, quiet, NULL);
     if (zkb_ctx_load_plugin(f->ctx, REF) != ZKB_OK || zkb_ctx_load_plugin(f->ctx, TP("rt_noop")) != ZKB_OK)
-        return -1;
-    snprintf(f->out, sizeof f->out, "/tmp/zkb-test-shard-XXXXXX");
-    if (!mkdtemp(f->out))
         return -1;
     *state = f;
     return 0;
@@ -55,8 +48,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx *f = *state;
-    zkbi_remove_tree(f->out);
-    zkb_ctx_free(f->ctx);
+    zkbt_ctx_tmpdir_free(f->ctx, f->out);
     free(f);
     return 0;
 }

@@ -1,11 +1,8 @@
 /* The host's spawn service: argv without a shell, PATH lookup, env, cwd,
  * redirections, exit status, signals, timeout, cancel, measurements. The
  * programs run are this test binary itself with a --zkb-* flag. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -14,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,7 +20,7 @@
 
 #define MIB (1024.0 * 1024.0)
 
-static char self_exe[PATH_MAX];
+static const char *self_exe;
 
 typedef struct fx {
     zkb_ctx *ctx;
@@ -35,12 +31,9 @@ typedef struct fx {
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    if (!f || zkb_ctx_new(&f->ctx) != ZKB_OK)
+    if (!f || zkbt_ctx_tmpdir(&f->ctx, f->dir, sizeof f->dir, "spawn") != 0)
         return -1;
     zkb_ctx_set(f->ctx, "log_level", "error");
-    snprintf(f->dir, sizeof f->dir, "/tmp/zkb-test-spawn-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
     f->h = zkbi_host_ctx_new(f->ctx, NULL);
     zkbi_host_ctx_set_scratch(f->h, f->dir);
     *state = f;
@@ -51,8 +44,7 @@ static int teardown(void **state)
 {
     fx *f = *state;
     zkbi_host_ctx_free(f->h);
-    zkb_ctx_free(f->ctx);
-    zkbi_remove_tree(f->dir);
+    zkbt_ctx_tmpdir_free(f->ctx, f->dir);
     free(f);
     return 0;
 }
@@ -353,10 +345,6 @@ static int child_main(int argc, char **argv)
         raise(atoi(arg));
         _exit(100);
     }
-    if (!strcmp(flag, "--zkb-sleep")) {
-        usleep((useconds_t)(atof(arg) * 1e6));
-        _exit(0);
-    }
     if (!strcmp(flag, "--zkb-spin")) {
         busy(atof(arg));
         _exit(0);
@@ -386,14 +374,6 @@ static int child_main(int argc, char **argv)
         fprintf(stderr, "%s\n", arg);
         _exit(2);
     }
-    if (!strcmp(flag, "--zkb-alloc-mib")) {
-        size_t n = (size_t)atol(arg) << 20;
-        char *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p == MAP_FAILED)
-            _exit(2);
-        memset(p, 1, n);
-        _exit(0);
-    }
     if (!strcmp(flag, "--zkb-fork-sleep")) {
         pid_t pid = fork();
         if (pid == 0) {
@@ -411,12 +391,13 @@ static int child_main(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1)
+    if (argc > 1) {
+        zkbt_child_main(argc, argv); /* --zkb-sleep, --zkb-alloc-mib */
         return child_main(argc, argv);
-    ssize_t n = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
-    if (n <= 0)
+    }
+    self_exe = zkbt_self_exe();
+    if (!self_exe)
         return 1;
-    self_exe[n] = '\0';
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_exit_codes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_signal, setup, teardown),

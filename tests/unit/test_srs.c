@@ -6,17 +6,15 @@
  * (sum and first moment over each domain), determinism across thread
  * counts and chunk sizes, and the Barretenberg CRS. Powers <= 6: fast, and
  * ASan-friendly. snarkjs's acceptance is tested in test_srs_snarkjs.c. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/core_int.h"
 #include "srs/srs_int.h"
 #include "zkmlbench/zkb_srs.h"
 
@@ -25,16 +23,13 @@ static char g_dir[64];
 static int group_setup(void **state)
 {
     (void)state;
-    snprintf(g_dir, sizeof g_dir, "/tmp/zkb-test-srs-XXXXXX");
-    return mkdtemp(g_dir) ? 0 : -1;
+    return zkbt_tmpdir(g_dir, sizeof g_dir, "srs");
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return zkbi_remove_tree(g_dir) == 0 ? 0 : -1;
 }
 
 /* ---- helpers ---- */
@@ -80,17 +75,7 @@ static void assert_fr(const zkbi_fe *mont, const char *want)
 
 static unsigned char *read_all(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc((size_t)n + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
+    return (unsigned char *)zkbt_read_file(path, len);
 }
 
 static uint32_t rd32(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
@@ -377,11 +362,7 @@ static void ptau_load(ptau *p, const char *path)
 
 static const char *tmp_path(const char *name)
 {
-    static char buf[4][160];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", g_dir, name);
-    return buf[k];
+    return zkbt_path(g_dir, name);
 }
 
 static void write_ptau(const char *path, unsigned power, const char *seed, unsigned threads)

@@ -8,19 +8,15 @@
  * Needs node and the npm tools (scripts/setup-node.sh): skips without them,
  * fails instead when ZKB_REQUIRE_BACKENDS is set (scripts/test.sh), like the
  * circom backend tests. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-#include <fcntl.h>
+#include "zkbt.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/core_int.h"
 #include "zkmlbench/zkb_srs.h"
 
 #define TOOLS ZKB_SOURCE_DIR "/tools/node"
@@ -29,38 +25,6 @@
 
 static char g_dir[64];
 static int g_avail;
-
-static void fmt(char *out, size_t cap, const char *f, ...) __attribute__((format(printf, 3, 4)));
-static void fmt(char *out, size_t cap, const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    int n = vsnprintf(out, cap, f, ap);
-    va_end(ap);
-    assert_true(n >= 0 && (size_t)n < cap);
-}
-
-/* Runs argv in cwd (NULL: here), stdout+stderr to log (NULL: /dev/null). */
-static int run_in(const char *cwd, const char *const *argv, const char *log)
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (cwd && chdir(cwd) != 0)
-            _exit(126);
-        int fd = open(log ? log : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-            close(fd);
-        }
-        execvp(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st = 0;
-    if (pid < 0 || waitpid(pid, &st, 0) < 0)
-        return -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
 
 static int file_has(const char *path, const char *needle)
 {
@@ -90,15 +54,13 @@ static void show(const char *path)
 static int group_setup(void **state)
 {
     (void)state;
-    fmt(g_dir, sizeof g_dir, "/tmp/zkb-test-srs-sj-XXXXXX");
-    if (!mkdtemp(g_dir))
+    if (zkbt_tmpdir(g_dir, sizeof g_dir, "srs-sj") != 0)
         return -1;
     const char *ver[] = {"node", "--version", NULL};
-    g_avail = access(SNARKJS, R_OK) == 0 && access(CIRCOM2, R_OK) == 0 && run_in(NULL, ver, NULL) == 0;
+    g_avail = access(SNARKJS, R_OK) == 0 && access(CIRCOM2, R_OK) == 0 && zkbt_run(NULL, ver, NULL, 1) == 0;
     if (!g_avail) {
         printf("[  SKIP    ] node, snarkjs or circom2 missing: run scripts/setup-node.sh\n");
-        const char *req = getenv("ZKB_REQUIRE_BACKENDS");
-        if (req && strcmp(req, "0") != 0) {
+        if (zkbt_backends_required()) {
             fprintf(stderr, "ZKB_REQUIRE_BACKENDS is set but node/snarkjs/circom2 are missing\n");
             return -1;
         }
@@ -109,9 +71,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    fmt(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return zkbi_remove_tree(g_dir) == 0 ? 0 : -1;
 }
 
 static int snarkjs(const char *const *args, const char *log)
@@ -121,7 +81,7 @@ static int snarkjs(const char *const *args, const char *log)
     for (int i = 0; args[i] && k < 15; i++)
         argv[k++] = args[i];
     argv[k] = NULL;
-    return run_in(NULL, argv, log);
+    return zkbt_run(NULL, argv, log, 1);
 }
 
 /* Two circuits: a product with a public input, and a chain of squarings with
@@ -155,14 +115,14 @@ static void prove_all(void **state)
     /* power 9: Groth16 and PLONK need 2^6 at most here, FFLONK a tauG1
      * section of 9 * 2^d + 18 points, d = 6 for the chain (2^10 - 1 >= 594) */
     char ptau[160], err[256];
-    fmt(ptau, sizeof ptau, "%s/native9.ptau", g_dir);
+    zkbt_fmt(ptau, sizeof ptau, "%s/native9.ptau", g_dir);
     assert_int_equal(zkb_srs_write_ptau(ptau, 9, "snarkjs-test", 0, err, sizeof err), ZKB_OK);
     for (size_t c = 0; c < sizeof circuits / sizeof circuits[0]; c++) {
         char dir[160], src[200], in[200], r1cs[220], wasm[240], gen[240], wtns[220];
-        fmt(dir, sizeof dir, "%s/%s", g_dir, circuits[c].name);
+        zkbt_fmt(dir, sizeof dir, "%s/%s", g_dir, circuits[c].name);
         assert_int_equal(mkdir(dir, 0755), 0);
-        fmt(src, sizeof src, "%s/%s.circom", dir, circuits[c].name);
-        fmt(in, sizeof in, "%s/input.json", dir);
+        zkbt_fmt(src, sizeof src, "%s/%s.circom", dir, circuits[c].name);
+        zkbt_fmt(in, sizeof in, "%s/input.json", dir);
         FILE *f = fopen(src, "w");
         assert_non_null(f);
         fputs(circuits[c].src, f);
@@ -173,27 +133,27 @@ static void prove_all(void **state)
         fclose(f);
         /* circom2 (WASI) sees its working directory only: compile in dir */
         char file[64];
-        fmt(file, sizeof file, "%s.circom", circuits[c].name);
+        zkbt_fmt(file, sizeof file, "%s.circom", circuits[c].name);
         const char *cc[] = {"node", CIRCOM2, file, "--r1cs", "--wasm", "-o", ".", NULL};
         char log[220];
-        fmt(log, sizeof log, "%s/compile.log", dir);
-        if (run_in(dir, cc, log) != 0 && (show(log), 1))
+        zkbt_fmt(log, sizeof log, "%s/compile.log", dir);
+        if (zkbt_run(dir, cc, log, 1) != 0 && (show(log), 1))
             fail_msg("circom2 failed on %s (see %s)", circuits[c].name, log);
-        fmt(r1cs, sizeof r1cs, "%s/%s.r1cs", dir, circuits[c].name);
-        fmt(wasm, sizeof wasm, "%s/%s_js/%s.wasm", dir, circuits[c].name, circuits[c].name);
-        fmt(gen, sizeof gen, "%s/%s_js/generate_witness.js", dir, circuits[c].name);
-        fmt(wtns, sizeof wtns, "%s/w.wtns", dir);
+        zkbt_fmt(r1cs, sizeof r1cs, "%s/%s.r1cs", dir, circuits[c].name);
+        zkbt_fmt(wasm, sizeof wasm, "%s/%s_js/%s.wasm", dir, circuits[c].name, circuits[c].name);
+        zkbt_fmt(gen, sizeof gen, "%s/%s_js/generate_witness.js", dir, circuits[c].name);
+        zkbt_fmt(wtns, sizeof wtns, "%s/w.wtns", dir);
         const char *wg[] = {"node", gen, wasm, in, wtns, NULL};
-        assert_int_equal(run_in(NULL, wg, NULL), 0);
+        assert_int_equal(zkbt_run(NULL, wg, NULL, 1), 0);
         static const char *const systems[] = {"groth16", "plonk", "fflonk"};
         for (int s = 0; s < 3; s++) {
             char zkey[240], vk[240], proof[240], pub[240], bad[240], vlog[240];
-            fmt(zkey, sizeof zkey, "%s/%s.zkey", dir, systems[s]);
-            fmt(vk, sizeof vk, "%s/%s_vk.json", dir, systems[s]);
-            fmt(proof, sizeof proof, "%s/%s_proof.json", dir, systems[s]);
-            fmt(pub, sizeof pub, "%s/%s_public.json", dir, systems[s]);
-            fmt(bad, sizeof bad, "%s/%s_bad.json", dir, systems[s]);
-            fmt(vlog, sizeof vlog, "%s/%s.log", dir, systems[s]);
+            zkbt_fmt(zkey, sizeof zkey, "%s/%s.zkey", dir, systems[s]);
+            zkbt_fmt(vk, sizeof vk, "%s/%s_vk.json", dir, systems[s]);
+            zkbt_fmt(proof, sizeof proof, "%s/%s_proof.json", dir, systems[s]);
+            zkbt_fmt(pub, sizeof pub, "%s/%s_public.json", dir, systems[s]);
+            zkbt_fmt(bad, sizeof bad, "%s/%s_bad.json", dir, systems[s]);
+            zkbt_fmt(vlog, sizeof vlog, "%s/%s.log", dir, systems[s]);
             const char *setup[] = {systems[s], "setup", r1cs, ptau, zkey, NULL};
             if (snarkjs(setup, vlog) != 0 && (show(vlog), 1))
                 fail_msg("snarkjs %s setup failed on %s (see %s)", systems[s], circuits[c].name, vlog);
@@ -226,13 +186,13 @@ static void prepare_matches(void **state)
     if (!g_avail)
         skip();
     char ours[160], theirs[160], err[256];
-    fmt(ours, sizeof ours, "%s/native6.ptau", g_dir);
-    fmt(theirs, sizeof theirs, "%s/native6_prepared_by_snarkjs.ptau", g_dir);
+    zkbt_fmt(ours, sizeof ours, "%s/native6.ptau", g_dir);
+    zkbt_fmt(theirs, sizeof theirs, "%s/native6_prepared_by_snarkjs.ptau", g_dir);
     assert_int_equal(zkb_srs_write_ptau(ours, 6, "prepare-check", 0, err, sizeof err), ZKB_OK);
     const char *prep[] = {"powersoftau", "prepare", "phase2", ours, theirs, NULL};
     assert_int_equal(snarkjs(prep, NULL), 0);
     const char *cmp[] = {"cmp", ours, theirs, NULL};
-    assert_int_equal(run_in(NULL, cmp, NULL), 0);
+    assert_int_equal(zkbt_run(NULL, cmp, NULL, 1), 0);
 }
 
 int main(void)

@@ -1,9 +1,6 @@
 /* Summary statistics on known vectors. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <math.h>
 #include <string.h>
 

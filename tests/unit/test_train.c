@@ -5,11 +5,8 @@
  *
  * Not a test: `test_train --zoo OUTDIR [options] [model...]` trains the zoo
  * (docs/training.md) and writes OUTDIR/<model>.json. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "zkbt.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
