@@ -1,7 +1,7 @@
 /* Internal to the library: the core layer (lib/core/), which every other
  * folder of lib/ may use and which uses none of them: the context, error
- * text, files and directories, signals, clocks and memory of the current
- * process, a parallel for, summary statistics. See docs/architecture.md. */
+ * text, files and directories, signals, process trees, clocks and memory of
+ * the current process, a parallel for, summary statistics. See docs/architecture.md. */
 #ifndef ZKBI_CORE_INT_H
 #define ZKBI_CORE_INT_H
 
@@ -87,6 +87,16 @@ ssize_t zkbi_read_small(const char *path, char *buf, size_t cap);
  * so a fault kills the child even where the host (cmocka, Python, a
  * sanitizer) installed handlers. Async-signal-safe. */
 void zkbi_reset_signals(void);
+
+/* ---- a child's process tree (process_tree.c) -------------------------------------- */
+
+/* root, its descendants (root should be a child subreaper, so orphans stay in
+ * its tree), and for kill also every process in root's session or process
+ * group. Sum of their RSS; *nproc (may be NULL) gets their count. Shared
+ * pages count once per process: an upper bound. */
+uint64_t zkbi_process_tree_rss(pid_t root, unsigned *nproc);
+/* SIGKILL all of them. Returns how many were signalled. */
+unsigned zkbi_process_tree_kill(pid_t root);
 
 /* ---- clocks, CPU time and peak memory of this process (measure.c) ------------ */
 

@@ -3,9 +3,8 @@
  * (cell_child.c: the cell's own process, cell_events.c: what it streams to
  * its parent, cell_supervise.c: the parent's watch and limits,
  * cell_outcome.c and cell_record.c: the cell's result and its JSON record,
- * cell_zk_accuracy.c: the zk accuracy pass), the process tree of a cell
- * (process_tree.c), the results file (results*.c) and the machine
- * description (machine.c). */
+ * cell_zk_accuracy.c: the zk accuracy pass), the results file (results*.c)
+ * and the machine description (machine.c). */
 #ifndef ZKBI_RUN_INT_H
 #define ZKBI_RUN_INT_H
 
@@ -283,16 +282,6 @@ void zkbi_event_reader_free(zkbi_event_reader *r);
  * recorded as info, never fail the cell. */
 void zkbi_zk_accuracy_pass(const zkbi_cell_job *job, const zkb_backend *vt, void *state,
                            const zkbi_qmodel *qm, zkb_host_ctx *h);
-
-/* ---- the process tree of a cell (process_tree.c) --------------------------------- */
-
-/* root, its descendants (root should be a child subreaper, so orphans stay in
- * its tree), and for kill also every process in root's session or process
- * group. Sum of their RSS; *nproc (may be NULL) gets their count. Shared
- * pages count once per process: an upper bound. */
-uint64_t zkbi_process_tree_rss(pid_t root, unsigned *nproc);
-/* SIGKILL all of them. Returns how many were signalled. */
-unsigned zkbi_process_tree_kill(pid_t root);
 
 /* ---- results.jsonl, one JSON record per finished cell and line (results*.c) ------- */
 
