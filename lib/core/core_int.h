@@ -81,6 +81,14 @@ void zkbi_file_tail(const char *path, char *out, size_t cap);
  * or -1. */
 ssize_t zkbi_read_small(const char *path, char *buf, size_t cap);
 
+/* ---- sizes in bytes (bytes.c) ------------------------------------------------------ */
+
+/* "512M", "20G", "1.5GiB", "4096", "0": K/M/G/T are powers of 1024, an "i"
+ * and a "B" may follow. 0, or -1 for anything else (negative, junk). */
+int zkbi_parse_bytes(const char *v, uint64_t *out);
+/* "256 MiB", "20 GiB", "1000 B". */
+void zkbi_format_bytes(uint64_t v, char *out, size_t cap);
+
 /* ---- signals (signals.c) -------------------------------------------------------- */
 
 /* In a forked child: every signal back to its default action, none blocked,

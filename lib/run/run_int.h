@@ -217,9 +217,6 @@ typedef struct zkbi_record_in {
 /* One line of JSON, malloc'ed. */
 char *zkbi_record_build(const zkbi_record_in *r);
 
-/* "256 MiB", "20 GiB", "1000 B". */
-void zkbi_format_bytes(uint64_t v, char *out, size_t cap);
-
 /* ---- events a cell child streams to its parent (cell_events.c) ------------------- */
 
 /* Frame: uint32 length of the rest, a fixed header (zkbi_event_wire, native
