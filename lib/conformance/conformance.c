@@ -260,8 +260,13 @@ static int run_isolated(zkbi_conf *c, reporter *r, const char *const *checks, is
     }
     close(fds[0]);
     zkbi_event_reader_free(&rd);
-    if (w.done && !killed && !garbled)
+    if (w.done && !killed && !garbled) {
+        /* Every check is reported, whatever the body forgot. */
+        for (size_t i = 0; checks[i] && i < MAX_GROUP; i++)
+            if (!w.done_check[i])
+                report(r, checks[i], ZKB_CHECK_SKIP, "not reached: the check process did not report it");
         return 0;
+    }
     char how[256], tail[600];
     if (killed)
         snprintf(how, sizeof how, "no answer within %g s (hung?)", c->timeout_s);
@@ -303,6 +308,9 @@ static void body_load(zkbi_conf *c, int fd)
     zkbi_conf_begin(fd, "load");
     if (zkb_ctx_load_plugin(c->ctx, c->plugin_path) != ZKB_OK) {
         zkbi_conf_result(fd, "load", ZKB_CHECK_FAIL, "the loader rejects it: %s", zkb_ctx_last_error(c->ctx));
+        static const char *const rest[] = {"table", "options.declared", "options.unknown.host"};
+        for (size_t i = 0; i < sizeof rest / sizeof *rest; i++)
+            zkbi_conf_result(fd, rest[i], ZKB_CHECK_SKIP, "the plugin does not load");
         return;
     }
     zkb_backend_ref *b = zkb_backend_at(c->ctx, zkb_backend_count(c->ctx) - 1);

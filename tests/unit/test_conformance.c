@@ -113,10 +113,28 @@ static void test_unloadable(void **state)
     results r;
     assert_int_equal(run(TP("bad_no_entry"), NULL, 30, &r), 1);
     expect(&r, "load", "FAIL the loader rejects it: missing symbol zkb_plugin_init");
+    expect(&r, "table", "SKIP the plugin does not load");
+    expect(&r, "options.unknown.host", "SKIP the plugin does not load");
     expect(&r, "probe", "SKIP");
     expect(&r, "cleanup", "SKIP");
     run(TP("bad_missing_method"), NULL, 30, &r);
     expect(&r, "load", "FAIL the loader rejects it: backend 'bad_missing_method': mandatory method 'prove' is NULL");
+}
+
+/* A plugin that does not load reports as many checks as one that passes
+ * and one that is unavailable: nothing is left out. */
+static void test_same_checks_whatever_happens(void **state)
+{
+    (void)state;
+    results r;
+    run(REF, NULL, 60, &r);
+    unsigned all = r.pass + r.fail + r.skip;
+    run(TP("bad_no_entry"), NULL, 30, &r);
+    assert_int_equal(r.pass + r.fail + r.skip, all);
+    run(TP("rt_unavailable"), NULL, 30, &r);
+    assert_int_equal(r.pass + r.fail + r.skip, all);
+    run(ZKB_CRASH_PLUGIN, NULL, 30, &r);
+    assert_int_equal(r.pass + r.fail + r.skip, all);
 }
 
 static void test_init_crash(void **state)
@@ -226,7 +244,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reference_passes),    cmocka_unit_test(test_reference_on_a_cnn),
         cmocka_unit_test(test_unloadable),          cmocka_unit_test(test_missing_file),
-        cmocka_unit_test(test_init_crash),
+        cmocka_unit_test(test_init_crash),          cmocka_unit_test(test_same_checks_whatever_happens),
         cmocka_unit_test(test_probe_crash),         cmocka_unit_test(test_unavailable_with_reason),
         cmocka_unit_test(test_segv_in_prove),       cmocka_unit_test(test_wrong_outputs),
         cmocka_unit_test(test_verify_rejects),      cmocka_unit_test(test_verify_without_proof),
