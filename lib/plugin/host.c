@@ -123,6 +123,20 @@ int zkbi_host_key_ok(const char *key)
     return 1;
 }
 
+const char *zkbi_host_ctx_bad_keys(const zkb_host_ctx *h) { return h ? h->bad_keys : ""; }
+
+/* Remembers a refused key for conformance (under h->mu). */
+static void note_bad_key(zkb_host_ctx *h, const char *what, const char *key)
+{
+    char shown[80];
+    pthread_mutex_lock(&h->mu);
+    size_t u = strlen(h->bad_keys);
+    if (u + 100 < sizeof h->bad_keys)
+        snprintf(h->bad_keys + u, sizeof h->bad_keys - u, "%s%s %s%s%s", u ? ", " : "", what, key ? "'" : "",
+                 key ? zkbi_printable(key, shown, sizeof shown) : "NULL", key ? "'" : "");
+    pthread_mutex_unlock(&h->mu);
+}
+
 static const char *backend_name(const zkb_host_ctx *h)
 {
     return h->b && h->b->vt && h->b->vt->name ? h->b->vt->name : "plugin";
@@ -233,6 +247,7 @@ static void svc_metric(zkb_host_ctx *h, const char *key, double value, const cha
         return;
     if (!zkbi_host_key_ok(key)) {
         host_warn(h, "metric key '%s' ignored (allowed: [a-z0-9_.], at most 64)", key ? key : "(null)");
+        note_bad_key(h, "metric", key);
         return;
     }
     pthread_mutex_lock(&h->mu);
@@ -272,6 +287,7 @@ static void svc_info(zkb_host_ctx *h, const char *key, const char *value)
         return;
     if (!zkbi_host_key_ok(key)) {
         host_warn(h, "info key '%s' ignored (allowed: [a-z0-9_.], at most 64)", key ? key : "(null)");
+        note_bad_key(h, "info", key);
         return;
     }
     char *v = strdup(value ? value : "");

@@ -1,4 +1,5 @@
-/* Plugin loader: dlopen, ABI checks, registry of backends. */
+/* Plugin loader: a trial load in a child (trial.c), then dlopen, ABI checks,
+ * registry of backends. */
 #include "plugin_int.h"
 #include "zkmlbench/zkb_onnx.h" /* zkb_backend_op_support */
 
@@ -129,6 +130,45 @@ static zkb_status add_backend(zkb_ctx *ctx, void *dl, const zkb_backend *vt, con
     return ZKB_OK;
 }
 
+zkb_status zkbi_plugin_open(zkb_ctx *ctx, const char *real, int stage_fd, void **dl_out,
+                            const zkb_backend **vt_out)
+{
+    *dl_out = NULL;
+    *vt_out = NULL;
+    zkbi_plugin_stage(stage_fd, ZKBI_STAGE_DLOPEN);
+    dlerror();
+    void *dl = dlopen(real, RTLD_NOW | RTLD_LOCAL);
+    if (!dl) {
+        const char *e = dlerror();
+        return zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN, "dlopen failed: %s", e ? e : "unknown reason");
+    }
+    zkb_plugin_init_fn init;
+    void *sym = dlsym(dl, ZKB_PLUGIN_ENTRY_NAME);
+    memcpy(&init, &sym, sizeof init); /* object pointer to function pointer, as POSIX allows */
+    zkb_status st;
+    const zkb_backend *vt = NULL;
+    if (!sym) {
+        st = zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN, "missing symbol %s (not a zkmlbench plugin?)",
+                           ZKB_PLUGIN_ENTRY_NAME);
+    } else {
+        zkbi_plugin_stage(stage_fd, ZKBI_STAGE_INIT);
+        st = init(zkbi_host_api(), ZKB_PLUGIN_ABI_MAJOR, &vt);
+        zkbi_plugin_stage(stage_fd, ZKBI_STAGE_CHECK);
+        if (st != ZKB_OK)
+            st = zkbi_ctx_fail(ctx, st == ZKB_ERR_ABI ? ZKB_ERR_ABI : ZKB_ERR_PLUGIN,
+                               "%s failed: %s", ZKB_PLUGIN_ENTRY_NAME, zkb_status_str(st));
+        else
+            st = check_table(ctx, vt);
+    }
+    if (st != ZKB_OK) {
+        dlclose(dl);
+        return st;
+    }
+    *dl_out = dl;
+    *vt_out = vt;
+    return ZKB_OK;
+}
+
 zkb_status zkb_ctx_load_plugin(zkb_ctx *ctx, const char *path)
 {
     if (!ctx)
@@ -143,29 +183,12 @@ zkb_status zkb_ctx_load_plugin(zkb_ctx *ctx, const char *path)
     if (find_by_path(ctx, real))
         return ZKB_OK; /* the same file reached twice through the search path */
 
-    dlerror();
-    void *dl = dlopen(real, RTLD_NOW | RTLD_LOCAL);
-    if (!dl) {
-        const char *e = dlerror();
-        zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN, "dlopen failed: %s", e ? e : "unknown reason");
-        return record_rejection(ctx, real, ZKB_ERR_PLUGIN);
-    }
-    zkb_plugin_init_fn init;
-    void *sym = dlsym(dl, ZKB_PLUGIN_ENTRY_NAME);
-    memcpy(&init, &sym, sizeof init); /* object pointer to function pointer, as POSIX allows */
-    zkb_status st;
+    /* Never dlopen in this process what crashes, exits or hangs in a child. */
+    zkb_status st = zkbi_plugin_trial(ctx, real);
+    void *dl = NULL;
     const zkb_backend *vt = NULL;
-    if (!sym) {
-        st = zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN, "missing symbol %s (not a zkmlbench plugin?)",
-                           ZKB_PLUGIN_ENTRY_NAME);
-    } else {
-        st = init(zkbi_host_api(), ZKB_PLUGIN_ABI_MAJOR, &vt);
-        if (st != ZKB_OK)
-            st = zkbi_ctx_fail(ctx, st == ZKB_ERR_ABI ? ZKB_ERR_ABI : ZKB_ERR_PLUGIN,
-                               "%s failed: %s", ZKB_PLUGIN_ENTRY_NAME, zkb_status_str(st));
-        else
-            st = check_table(ctx, vt);
-    }
+    if (st == ZKB_OK)
+        st = zkbi_plugin_open(ctx, real, -1, &dl, &vt);
     if (st == ZKB_OK) {
         zkb_backend_ref *dup = zkb_backend_find(ctx, vt->name);
         if (dup)
@@ -175,7 +198,8 @@ zkb_status zkb_ctx_load_plugin(zkb_ctx *ctx, const char *path)
     if (st == ZKB_OK)
         st = add_backend(ctx, dl, vt, real);
     if (st != ZKB_OK) {
-        dlclose(dl);
+        if (dl)
+            dlclose(dl);
         return record_rejection(ctx, real, st);
     }
     zkbi_ctx_log(ctx, ZKB_LOG_INFO, "loaded backend %s %s from %s", vt->name, vt->version, real);
@@ -257,6 +281,7 @@ static void release_plugins(zkb_ctx *ctx)
             dlclose(b->dl);
         free(b->path);
         free(b->probe_detail);
+        free(b->probe_bad_keys);
         free(b);
     }
     free(ctx->backends);

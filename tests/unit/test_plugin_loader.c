@@ -125,6 +125,54 @@ static void test_search_path(void **state)
     assert_true(zkb_ctx_rejected_count(ctx) >= 6);
 }
 
+#define CP(name) ZKB_CRASH_PLUGIN_DIR "/" name ".so"
+
+/* The rejection reason recorded for the file name ending in `file`, or NULL. */
+static const char *rejection_of(const zkb_ctx *ctx, const char *file)
+{
+    for (size_t i = 0; i < zkb_ctx_rejected_count(ctx); i++) {
+        const char *p = zkb_ctx_rejected_path(ctx, i);
+        size_t n = strlen(p), m = strlen(file);
+        if (n >= m && strcmp(p + n - m, file) == 0)
+            return zkb_ctx_rejected_reason(ctx, i);
+    }
+    return NULL;
+}
+
+static void expect_reason(const zkb_ctx *ctx, const char *file, const char *needle)
+{
+    const char *r = rejection_of(ctx, file);
+    if (!r)
+        fail_msg("%s was not rejected", file);
+    if (!strstr(r, needle))
+        fail_msg("%s: reason '%s' does not mention '%s'", file, r, needle);
+}
+
+/* Init crashes, aborts, exits, hangs: the search goes on (this process
+ * would be dead otherwise), each is rejected with what happened, and the
+ * reference backend beside them loads and works. */
+static void test_init_faults_are_contained(void **state)
+{
+    zkb_ctx *ctx = *state;
+    setenv("ZKB_PLUGIN_PATH", ZKB_CRASH_PLUGIN_DIR ":" REF, 1);
+    zkb_ctx_set(ctx, "plugin_dir", "/nonexistent");
+    assert_int_equal(zkb_ctx_load_plugins(ctx), ZKB_OK);
+    expect_reason(ctx, "/bad_init_crash.so", "zkb_plugin_init crashed: signal 11 (SIGSEGV)");
+    expect_reason(ctx, "/bad_init_abort.so", "zkb_plugin_init crashed: signal 6 (SIGABRT)");
+    expect_reason(ctx, "/bad_init_exit.so", "zkb_plugin_init exited with status 0 instead of returning");
+    expect_reason(ctx, "/bad_init_hang.so", "zkb_plugin_init did not return within 5 s");
+    assert_int_equal(zkb_ctx_rejected_count(ctx), 4);
+    assert_int_equal(zkb_backend_count(ctx), 1);
+    zkb_backend_ref *b = zkb_backend_find(ctx, "reference");
+    assert_non_null(b);
+    assert_int_equal(zkb_backend_probe(b), ZKB_OK);
+}
+
+static void test_init_crash_one_file(void **state)
+{
+    expect_rejected(*state, CP("bad_init_crash"), ZKB_ERR_PLUGIN, "zkb_plugin_init crashed: signal 11");
+}
+
 static void test_status_strings_are_stable(void **state)
 {
     (void)state;
@@ -151,6 +199,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_not_a_shared_object, setup_ctx, teardown_ctx),
         cmocka_unit_test_setup_teardown(test_probe_crash_is_contained, setup_ctx, teardown_ctx),
         cmocka_unit_test_setup_teardown(test_search_path, setup_ctx, teardown_ctx),
+        cmocka_unit_test_setup_teardown(test_init_faults_are_contained, setup_ctx, teardown_ctx),
+        cmocka_unit_test_setup_teardown(test_init_crash_one_file, setup_ctx, teardown_ctx),
         cmocka_unit_test(test_status_strings_are_stable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
