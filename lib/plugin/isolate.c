@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SAMPLE_MS 20 /* memory sampling period, as the cell supervisor's */
@@ -67,9 +68,12 @@ static _Noreturn void child_main(const zkbi_isolate *o, zkbi_isolate_body body, 
     _exit(0);
 }
 
-/* Waits for pid until the deadline (0: none); 1 when it was reaped. */
+/* Waits for pid until the deadline (0: none); 1 when it was reaped. A child
+ * that closed its pipe is usually gone within microseconds: poll from 20 us
+ * up, doubling to 10 ms. */
 static int reap_until(pid_t pid, uint64_t deadline_ns, int *wst)
 {
+    long nap_ns = 20000;
     for (;;) {
         pid_t r = waitpid(pid, wst, WNOHANG);
         if (r == pid)
@@ -78,8 +82,10 @@ static int reap_until(pid_t pid, uint64_t deadline_ns, int *wst)
             return 0;
         if (deadline_ns && zkbi_now_ns() >= deadline_ns)
             return 0;
-        struct timespec ts = {0, 1000000};
+        struct timespec ts = {0, nap_ns};
         nanosleep(&ts, NULL);
+        if (nap_ns < 10000000)
+            nap_ns *= 2;
     }
 }
 
