@@ -223,14 +223,17 @@ typedef void (*zkb_check_fn)(void *user, const char *check, uint32_t result, con
  * settings (cache_dir, data_dir, log level, logger), so ctx may already hold
  * a plugin of the same name. options: "key=value,..." as for
  * zkb_run_add_cell (may be NULL). model_path: NULL for a built-in tiny dense
- * model. timeout_s: limit of each isolated check, 0 for 600 s. fn is called
- * once per check (may be NULL); *n_failed (may be NULL) gets the number of
- * FAIL results. Returns ZKB_OK when the checks ran, whatever their results;
+ * model. timeout_s: limit of each isolated check, 0 for 600 s. memory_cap:
+ * cap on the RSS of each check's process tree, as zkb_run_set's
+ * "memory_cap" ("512M", "20G"; "0" for none), NULL for 20G. fn is called
+ * once per check (may be NULL), always for the same checks whatever
+ * happens (those that cannot run are SKIP with the reason); *n_failed (may
+ * be NULL) gets the number of FAIL results. Returns ZKB_OK when the checks ran, whatever their results;
  * an error (detail in zkb_ctx_last_error) when they could not, e.g. the
  * model does not load. */
 ZKB_API zkb_status zkb_conformance_run(zkb_ctx *ctx, const char *plugin_path, const char *model_path,
-                                       const char *options, double timeout_s, zkb_check_fn fn,
-                                       void *user, uint32_t *n_failed);
+                                       const char *options, double timeout_s, const char *memory_cap,
+                                       zkb_check_fn fn, void *user, uint32_t *n_failed);
 
 #ifdef __cplusplus
 }

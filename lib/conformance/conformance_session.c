@@ -99,6 +99,8 @@ static void sess_destroy(sess *s)
 static void sess_close(sess *s)
 {
     sess_destroy(s);
+    if (s->h && zkbi_host_ctx_bad_keys(s->h)[0])
+        zkbi_conf_bad_keys(s->fd, zkbi_host_ctx_bad_keys(s->h));
     zkbi_host_ctx_free(s->h);
     s->h = NULL;
     zkbi_qmodel_free(s->own_qm);

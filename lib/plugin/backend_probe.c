@@ -10,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define PROBE_TIMEOUT_S 60
 #define PROBE_MAX_OUTPUT 16384
 
 static void write_all(int fd, const char *s, size_t n)
@@ -159,7 +158,7 @@ zkb_status zkbi_backend_probe_with(zkb_backend_ref *b, const zkbi_isolate *limit
 
 zkb_status zkb_backend_probe(zkb_backend_ref *b)
 {
-    zkbi_isolate limits = {.timeout_s = PROBE_TIMEOUT_S};
+    zkbi_isolate limits = {.timeout_s = ZKBI_PROBE_TIMEOUT_S};
     return zkbi_backend_probe_with(b, &limits);
 }
 

@@ -128,12 +128,13 @@ const char *zkbi_host_ctx_bad_keys(const zkb_host_ctx *h) { return h ? h->bad_ke
 /* Remembers a refused key for conformance (under h->mu). */
 static void note_bad_key(zkb_host_ctx *h, const char *what, const char *key)
 {
-    char shown[80];
+    char shown[80], item[100];
+    snprintf(item, sizeof item, "%s %s%s%s", what, key ? "'" : "", key ? zkbi_printable(key, shown, sizeof shown) : "NULL",
+             key ? "'" : "");
     pthread_mutex_lock(&h->mu);
     size_t u = strlen(h->bad_keys);
-    if (u + 100 < sizeof h->bad_keys)
-        snprintf(h->bad_keys + u, sizeof h->bad_keys - u, "%s%s %s%s%s", u ? ", " : "", what, key ? "'" : "",
-                 key ? zkbi_printable(key, shown, sizeof shown) : "NULL", key ? "'" : "");
+    if (!strstr(h->bad_keys, item) && u + strlen(item) + 3 < sizeof h->bad_keys)
+        snprintf(h->bad_keys + u, sizeof h->bad_keys - u, "%s%s", u ? ", " : "", item);
     pthread_mutex_unlock(&h->mu);
 }
 

@@ -72,6 +72,8 @@ struct zkb_backend_ref {
     char *probe_bad_keys;    /* metric and info keys the host refused in probe, or NULL */
 };
 
+#define ZKBI_PROBE_TIMEOUT_S 60
+
 /* zkb_backend_probe with the child's limits and descriptors given (the
  * public one: 60 s, no cap, stdout onto stderr). Cached like it. */
 zkb_status zkbi_backend_probe_with(zkb_backend_ref *b, const zkbi_isolate *limits);

@@ -75,7 +75,7 @@ zkb_status zkb_run_new(zkb_ctx *ctx, const char *out_dir, zkb_run **out)
     s->samples = 1;
     s->repeats = 1;
     s->timeout_s = 600;
-    s->memory_cap = UINT64_C(20) << 30;
+    s->memory_cap = ZKBI_DEFAULT_MEMORY_CAP;
     snprintf(s->dataset, sizeof s->dataset, "auto");
     s->seed = 1;
     zkb_quant_default(&s->quant);

@@ -65,6 +65,9 @@ void zkbi_options_free(zkbi_opt *o, size_t n);
 
 /* ---- the run -------------------------------------------------------------- */
 
+/* A run's memory cap per cell unless set (20 GiB); conformance's too. */
+#define ZKBI_DEFAULT_MEMORY_CAP (UINT64_C(20) << 30)
+
 typedef struct zkbi_settings {
     uint32_t samples;
     uint32_t repeats;

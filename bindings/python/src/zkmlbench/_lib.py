@@ -111,8 +111,8 @@ _PROTOS = {
     # results files, conformance
     "zkb_results_merge": (_st, [_h, c_char_p, POINTER(c_char_p), c_size_t, c_int, POINTER(c_uint64),
                                 POINTER(c_uint64), POINTER(c_uint64)]),
-    "zkb_conformance_run": (_st, [_h, c_char_p, c_char_p, c_char_p, c_double, CHECK_FN, c_void_p,
-                                  POINTER(c_uint32)]),
+    "zkb_conformance_run": (_st, [_h, c_char_p, c_char_p, c_char_p, c_double, c_char_p, CHECK_FN,
+                                  c_void_p, POINTER(c_uint32)]),
     # datasets (zkb_data.h)
     "zkb_dataset_open": (_st, [_h, c_char_p, c_char_p, POINTER(c_void_p)]),
     "zkb_dataset_free": (None, [_h]),
