@@ -323,6 +323,9 @@ static void body_load(zkbi_conf *c, int fd)
     if (vt->abi_minor > ZKB_PLUGIN_ABI_MINOR)
         NOTE(notes, nu, "%sbuilt for ABI minor %u, this host is %u.%u (the host reads only what it knows)",
              nu ? "; " : "", vt->abi_minor, ZKB_PLUGIN_ABI_MAJOR, ZKB_PLUGIN_ABI_MINOR);
+    if (vt->abi_minor >= 3 && vt->n_options && !vt->option_decl_size)
+        NOTE(notes, nu, "%soption_decl_size is 0 (read as the ABI 1.2 size): set it to sizeof(zkb_option_decl)",
+             nu ? "; " : "");
     if (ZKBI_VT_HAS(vt, op_support)) {
         for (uint32_t op = 1; op <= ZKB_OP_MAX; op++) {
             uint32_t s = vt->op_support(op);
@@ -343,13 +346,13 @@ static void body_load(zkbi_conf *c, int fd)
     bu = 0;
     bad[0] = '\0';
     for (uint32_t i = 0; i < vt->n_options; i++) {
-        const zkb_option_decl *d = &vt->options[i];
+        const zkb_option_decl *d = zkbi_option_decl(vt, i);
         if (!key_ok(d->key)) {
             NOTE(bad, bu, "%skey '%s' is not 1-64 chars of [a-z0-9_-]", bu ? "; " : "", d->key);
             continue;
         }
         for (uint32_t j = 0; j < i; j++)
-            if (vt->options[j].key && strcmp(vt->options[j].key, d->key) == 0)
+            if (zkbi_option_decl(vt, j)->key && strcmp(zkbi_option_decl(vt, j)->key, d->key) == 0)
                 NOTE(bad, bu, "%skey '%s' declared twice", bu ? "; " : "", d->key);
         if (!d->help || !d->help[0])
             NOTE(bad, bu, "%s'%s' has no help text", bu ? "; " : "", d->key);

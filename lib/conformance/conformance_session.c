@@ -242,7 +242,7 @@ static void body_options(const zkbi_conf *c, int fd)
     uint32_t tried = 0, bad = 0;
     char fails[1024] = "";
     for (uint32_t i = 0; vt->set_option && i < vt->n_options; i++) {
-        const zkb_option_decl *d = &vt->options[i];
+        const zkb_option_decl *d = zkbi_option_decl(vt, i);
         if (!d->default_val || !d->default_val[0])
             continue;
         size_t len = strlen(d->key) + strlen(d->default_val) + 2;

@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <dlfcn.h>
+#include <stdalign.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,8 +92,15 @@ static zkb_status check_table(zkb_ctx *ctx, const zkb_backend *vt)
     if (vt->n_options && !vt->options)
         return zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN, "backend '%s': n_options %u but options is NULL",
                              vt->name, vt->n_options);
+    if (vt->option_decl_size &&
+        (vt->option_decl_size < ZKB_OPTION_DECL_SIZE_V1_2 || vt->option_decl_size % alignof(zkb_option_decl)))
+        return zkbi_ctx_fail(ctx, ZKB_ERR_ABI,
+                             "backend '%s': option_decl_size %u is not a zkb_option_decl stride (at least %zu, "
+                             "a multiple of %zu; 0 for the ABI 1.2 size)",
+                             vt->name, vt->option_decl_size, (size_t)ZKB_OPTION_DECL_SIZE_V1_2,
+                             (size_t)alignof(zkb_option_decl));
     for (uint32_t i = 0; i < vt->n_options; i++) {
-        const zkb_option_decl *o = &vt->options[i];
+        const zkb_option_decl *o = zkbi_option_decl(vt, i);
         if (!o->key || o->type < ZKB_OPT_STRING || o->type > ZKB_OPT_BOOL)
             return zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN, "backend '%s': option %u has no key or a bad type",
                                  vt->name, i);
@@ -357,7 +365,7 @@ const char *zkb_backend_option_field(const zkb_backend_ref *b, size_t i, const c
 {
     if (!b || !field || i >= b->vt->n_options)
         return NULL;
-    const zkb_option_decl *o = &b->vt->options[i];
+    const zkb_option_decl *o = zkbi_option_decl(b->vt, i);
     if (strcmp(field, "key") == 0)
         return o->key;
     if (strcmp(field, "type") == 0)

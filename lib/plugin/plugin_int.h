@@ -108,6 +108,19 @@ zkb_status zkbi_plugin_trial(zkb_ctx *ctx, const char *real);
 #define ZKBI_VT_HAS(vt, m) \
     ((vt)->struct_size >= offsetof(zkb_backend, m) + sizeof((vt)->m) && (vt)->m != NULL)
 
+/* The stride of vt->options (ABI 1.3 option_decl_size; 0: the 1.2 size). */
+static inline size_t zkbi_option_stride(const zkb_backend *vt)
+{
+    return vt->option_decl_size ? vt->option_decl_size : ZKB_OPTION_DECL_SIZE_V1_2;
+}
+
+/* Declaration i of a table the loader accepted (stride checked: at least the
+ * 1.2 size, so every member this host knows lies within it). */
+static inline const zkb_option_decl *zkbi_option_decl(const zkb_backend *vt, size_t i)
+{
+    return (const zkb_option_decl *)(const void *)((const char *)vt->options + i * zkbi_option_stride(vt));
+}
+
 /* Support level of op for backend b, ZKB_SUPPORT_NONE when it does not say. */
 uint32_t zkbi_backend_op_support(const zkb_backend_ref *b, uint32_t op);
 

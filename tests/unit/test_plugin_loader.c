@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,6 +126,58 @@ static void test_search_path(void **state)
     assert_true(zkb_ctx_rejected_count(ctx) >= 6);
 }
 
+static void test_option_stride_too_small(void **state)
+{
+    expect_rejected(*state, TP("bad_option_stride"), ZKB_ERR_ABI,
+                    "backend 'bad_option_stride': option_decl_size 12 is not a zkb_option_decl stride");
+}
+
+static void test_option_stride_misaligned(void **state)
+{
+    expect_rejected(*state, TP("bad_option_stride_odd"), ZKB_ERR_ABI, "is not a zkb_option_decl stride");
+}
+
+/* Both options of a table, read through the API and checked by the option
+ * parser of a run. */
+static void expect_two_options(zkb_ctx *ctx, const char *name)
+{
+    zkb_backend_ref *b = zkb_backend_find(ctx, name);
+    assert_non_null(b);
+    assert_int_equal(zkb_backend_option_count(b), 2);
+    assert_string_equal(zkb_backend_option_field(b, 0, "key"), "depth");
+    assert_string_equal(zkb_backend_option_field(b, 0, "type"), "int");
+    assert_string_equal(zkb_backend_option_field(b, 1, "key"), "curve");
+    assert_string_equal(zkb_backend_option_field(b, 1, "default"), "bn254");
+    assert_string_equal(zkb_backend_option_field(b, 1, "choices"), "bn254|bls12-381");
+    assert_string_equal(zkb_backend_option_field(b, 1, "help"), "the curve");
+    char dir[] = "/tmp/zkb-loader-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    zkb_run *run = NULL;
+    assert_int_equal(zkb_run_new(ctx, dir, &run), ZKB_OK);
+    const char *model = ZKB_SOURCE_DIR "/models/tiny/tiny_dense.json";
+    assert_int_equal(zkb_run_add_cell(run, model, name, "curve=bls12-381,depth=3", NULL), ZKB_OK);
+    assert_int_not_equal(zkb_run_add_cell(run, model, name, "curve=secp256k1", NULL), ZKB_OK);
+    assert_non_null(strstr(zkb_run_last_error(run), "secp256k1"));
+    zkb_run_free(run);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* option_decl_size 0: a table built against ABI 1.2, read with its stride. */
+static void test_option_stride_legacy(void **state)
+{
+    assert_int_equal(zkb_ctx_load_plugin(*state, TP("opt_stride_legacy")), ZKB_OK);
+    expect_two_options(*state, "opt_stride_legacy");
+}
+
+/* A declaration grown by a later minor: the host steps by the plugin's stride. */
+static void test_option_stride_wider(void **state)
+{
+    assert_int_equal(zkb_ctx_load_plugin(*state, TP("opt_stride_wide")), ZKB_OK);
+    expect_two_options(*state, "opt_stride_wide");
+}
+
 #define CP(name) ZKB_CRASH_PLUGIN_DIR "/" name ".so"
 
 /* The rejection reason recorded for the file name ending in `file`, or NULL. */
@@ -201,6 +254,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_search_path, setup_ctx, teardown_ctx),
         cmocka_unit_test_setup_teardown(test_init_faults_are_contained, setup_ctx, teardown_ctx),
         cmocka_unit_test_setup_teardown(test_init_crash_one_file, setup_ctx, teardown_ctx),
+        cmocka_unit_test_setup_teardown(test_option_stride_too_small, setup_ctx, teardown_ctx),
+        cmocka_unit_test_setup_teardown(test_option_stride_misaligned, setup_ctx, teardown_ctx),
+        cmocka_unit_test_setup_teardown(test_option_stride_legacy, setup_ctx, teardown_ctx),
+        cmocka_unit_test_setup_teardown(test_option_stride_wider, setup_ctx, teardown_ctx),
         cmocka_unit_test(test_status_strings_are_stable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
