@@ -51,10 +51,16 @@ ZKB_API void zkb_ctx_set_logger(zkb_ctx *ctx, zkb_log_fn fn, void *user);
 
 /* Load every plugin found in $ZKB_PLUGIN_PATH (':'-separated directories),
  * then the install directory. Rejected plugins do not fail the call; they are
- * listed by zkb_ctx_rejected_*. Returns ZKB_OK even when none is found. */
+ * listed by zkb_ctx_rejected_*. Returns ZKB_OK even when none is found.
+ * Each plugin is first loaded in a forked child (the trial load, 5 s limit):
+ * one whose zkb_plugin_init crashes, exits or hangs there is rejected and
+ * never loaded into this process. Probes, runs and conformance checks fork
+ * too, without exec: in a program with threads, see docs/plugin-abi.md,
+ * "Forking without exec". */
 ZKB_API zkb_status zkb_ctx_load_plugins(zkb_ctx *ctx);
-/* Load one shared object. ZKB_ERR_PLUGIN/ZKB_ERR_ABI/ZKB_ERR_EXISTS with the
- * reason in zkb_ctx_last_error; the rejection is also listed. */
+/* Load one shared object (after its trial load in a child, as above).
+ * ZKB_ERR_PLUGIN/ZKB_ERR_ABI/ZKB_ERR_EXISTS with the reason in
+ * zkb_ctx_last_error; the rejection is also listed. */
 ZKB_API zkb_status zkb_ctx_load_plugin(zkb_ctx *ctx, const char *path);
 
 ZKB_API size_t zkb_ctx_rejected_count(const zkb_ctx *ctx);

@@ -333,10 +333,12 @@ static zkb_status svc_eval_fixed(zkb_host_ctx *h, const int64_t *x_q, uint64_t n
         svc_set_error(h, "eval_fixed: NULL input or output");
         return ZKB_ERR_INVALID_ARG;
     }
-    char err[ZKBI_ERR_LEN] = "";
+    char err[ZKBI_ERR_LEN] = "", msg[ZKBI_ERR_LEN + 16];
     zkb_status st = h->eval(h->eval_user, x_q, n_in, out_q, n_out, err, sizeof err);
-    if (st != ZKB_OK)
-        svc_set_error(h, err[0] ? err : zkb_status_str(st));
+    if (st != ZKB_OK) {
+        snprintf(msg, sizeof msg, "eval_fixed: %s", err[0] ? err : zkb_status_str(st));
+        svc_set_error(h, msg);
+    }
     return st;
 }
 

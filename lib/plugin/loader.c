@@ -37,12 +37,13 @@ static zkb_status record_rejection(zkb_ctx *ctx, const char *path, zkb_status st
     return st;
 }
 
-static int valid_name(const char *s)
+/* 1-32 chars of [a-z0-9_-], and '.' too when dot is set. */
+static int valid_word(const char *s, int dot)
 {
     size_t n = 0;
     for (; s[n]; n++) {
         char c = s[n];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || (dot && c == '.')))
             return 0;
     }
     return n >= 1 && n <= MAX_NAME_LEN;
@@ -78,13 +79,19 @@ static zkb_status check_table(zkb_ctx *ctx, const zkb_backend *vt)
         return zkbi_ctx_fail(ctx, ZKB_ERR_ABI,
                              "backend table too small: struct_size %u, ABI v1 needs at least %zu",
                              vt->struct_size, (size_t)ZKB_BACKEND_MIN_SIZE_V1);
-    if (!vt->name || !valid_name(vt->name))
+    if (!vt->name || !valid_word(vt->name, 0))
         return zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN,
                              "backend name missing or invalid (want 1-%d chars of [a-z0-9_-])",
                              MAX_NAME_LEN);
     if (!vt->version || !vt->proof_system)
         return zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN, "backend '%s': version or proof_system missing",
                              vt->name);
+    /* It labels series in reports, CSV columns and Markdown tables. */
+    if (!valid_word(vt->proof_system, 1)) {
+        char shown[64];
+        return zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN, "backend '%s': proof_system '%s' is not 1-%d chars of [a-z0-9._-]",
+                             vt->name, zkbi_printable(vt->proof_system, shown, sizeof shown), MAX_NAME_LEN);
+    }
     const char *m = missing_method(vt);
     if (m)
         return zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN, "backend '%s': mandatory method '%s' is NULL",

@@ -126,6 +126,12 @@ static void test_search_path(void **state)
     assert_true(zkb_ctx_rejected_count(ctx) >= 6);
 }
 
+static void test_proof_system_charset(void **state)
+{
+    expect_rejected(*state, TP("bad_proof_system"), ZKB_ERR_PLUGIN,
+                    "backend 'bad_proof_system': proof_system 'Groth16 | PLONK' is not 1-32 chars of [a-z0-9._-]");
+}
+
 static void test_option_stride_too_small(void **state)
 {
     expect_rejected(*state, TP("bad_option_stride"), ZKB_ERR_ABI,
@@ -254,6 +260,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_search_path, setup_ctx, teardown_ctx),
         cmocka_unit_test_setup_teardown(test_init_faults_are_contained, setup_ctx, teardown_ctx),
         cmocka_unit_test_setup_teardown(test_init_crash_one_file, setup_ctx, teardown_ctx),
+        cmocka_unit_test_setup_teardown(test_proof_system_charset, setup_ctx, teardown_ctx),
         cmocka_unit_test_setup_teardown(test_option_stride_too_small, setup_ctx, teardown_ctx),
         cmocka_unit_test_setup_teardown(test_option_stride_misaligned, setup_ctx, teardown_ctx),
         cmocka_unit_test_setup_teardown(test_option_stride_legacy, setup_ctx, teardown_ctx),
