@@ -13,14 +13,19 @@ static void conformance_help(void)
            "Loads one backend plugin and checks the contract every adapter must meet\n"
            "(docs/adapter-guide.md lists the checks): it loads, probe answers, option\n"
            "declarations are sound, a real run verifies every proof with outputs equal to\n"
-           "the reference evaluator's, calls out of order fail cleanly with a message, and\n"
-           "sessions leave nothing behind. Each check prints PASS, FAIL or SKIP and why; a\n"
-           "check that crashes or hangs the plugin fails, and the others still run.\n"
+           "the reference evaluator's, calls out of order fail cleanly with a message,\n"
+           "sessions leave nothing behind, nothing goes to stdout and metric keys are valid.\n"
+           "Each check prints PASS, FAIL or SKIP and why, the same checks every time; a\n"
+           "check that crashes, hangs or exceeds the memory cap fails, and the others\n"
+           "still run.\n"
            "A BACKEND name is looked up like 'zkbench list' does.\n\n"
            "  -m, --model FILE       model to run (default: the built-in tiny_dense model,\n"
            "                         models/tiny/tiny_dense.json)\n"
            "  -o, --options K=V,...  backend options for every session (repeatable)\n"
            "  -t, --timeout SECONDS  limit of each isolated check (default 600)\n"
+           "      --memory-cap SIZE  memory cap of each isolated check and of the run's\n"
+           "                         cell (process tree RSS), e.g. 512M, 20G; 0 for none\n"
+           "                         (default 20G, as zkbench run)\n"
            "  -q, --quiet            print only failures and the summary\n\n"
            "exit: 0 every check passed or was skipped, 1 some check failed, 2 usage,\n"
            "3 bad model or options, 4 internal error\n");
@@ -60,13 +65,16 @@ static char *resolve(const char *arg)
     return path;
 }
 
+enum { OPT_MEMCAP = 256 };
+
 int cmd_conformance(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"model", required_argument, 0, 'm'}, {"options", required_argument, 0, 'o'},
-        {"timeout", required_argument, 0, 't'}, {"quiet", no_argument, 0, 'q'},
+        {"timeout", required_argument, 0, 't'}, {"memory-cap", required_argument, 0, OPT_MEMCAP},
+        {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const char *model = NULL;
+    const char *model = NULL, *memory_cap = NULL;
     char options[4096] = "";
     double timeout = 0;
     counts n = {0};
@@ -93,6 +101,7 @@ int cmd_conformance(int argc, char **argv)
             }
             break;
         }
+        case OPT_MEMCAP: memory_cap = optarg; break;
         case 'q': n.quiet = 1; break;
         case 'h': conformance_help(); return EXIT_OK;
         default: return EXIT_USAGE;
@@ -114,11 +123,13 @@ int cmd_conformance(int argc, char **argv)
     if (!n.quiet)
         printf("conformance of %s on %s\n", plugin, model ? model : "the built-in tiny_dense model");
     uint32_t failed = 0;
-    zkb_status st = zkb_conformance_run(ctx, plugin, model, options, timeout, on_check, &n, &failed);
+    zkb_status st = zkb_conformance_run(ctx, plugin, model, options, timeout, memory_cap, on_check, &n, &failed);
     int rc;
     if (st != ZKB_OK) {
         cli_error("conformance: %s", zkb_ctx_last_error(ctx));
         rc = st == ZKB_ERR_NOMEM || st == ZKB_ERR_IO || st == ZKB_ERR_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
+        if (st == ZKB_ERR_INVALID_ARG && strstr(zkb_ctx_last_error(ctx), "memory cap"))
+            rc = EXIT_USAGE; /* a bad --memory-cap, like zkbench run's */
     } else {
         printf("%u passed, %u failed, %u skipped\n", n.pass, n.fail, n.skip);
         rc = failed ? EXIT_CELLS : EXIT_OK;

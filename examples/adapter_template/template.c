@@ -271,6 +271,7 @@ static const zkb_backend template_backend = {
     .description = "adapter template: copy it to write a backend (not a framework)",
     .options = template_options,
     .n_options = TEMPLATE_N_OPTIONS,
+    .option_decl_size = sizeof(zkb_option_decl),
     .probe = template_probe,
     .create = template_create,
     .destroy = template_destroy,

@@ -6,12 +6,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The one place the library's version is written: CMakeLists.txt and the
+ * Python package read these three lines (see README, "Versions"). */
 #define ZKB_VERSION_MAJOR 0
 #define ZKB_VERSION_MINOR 1
 #define ZKB_VERSION_PATCH 0
 #define ZKB_VERSION_NUMBER \
     (ZKB_VERSION_MAJOR * 10000 + ZKB_VERSION_MINOR * 100 + ZKB_VERSION_PATCH)
-#define ZKB_VERSION_STRING "0.1.0"
+#define ZKB_VERSION_QUOTE_(x) #x
+#define ZKB_VERSION_QUOTE(x) ZKB_VERSION_QUOTE_(x)
+#define ZKB_VERSION_STRING                                                   \
+    ZKB_VERSION_QUOTE(ZKB_VERSION_MAJOR) "." ZKB_VERSION_QUOTE(ZKB_VERSION_MINOR) "." \
+        ZKB_VERSION_QUOTE(ZKB_VERSION_PATCH)
 
 #if defined(_WIN32)
 #define ZKB_EXPORT __declspec(dllexport)

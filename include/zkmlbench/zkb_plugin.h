@@ -1,4 +1,4 @@
-/* zkb_plugin.h - the zkb_backend plugin ABI, version 1.
+/* zkb_plugin.h - the zkb_backend plugin ABI, version 1 (minor 3).
  *
  * A backend is a shared object that exports one symbol, ZKB_PLUGIN_ENTRY_NAME.
  * The host calls it once after dlopen with its table of services; the plugin
@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 #define ZKB_PLUGIN_ABI_MAJOR 1
-#define ZKB_PLUGIN_ABI_MINOR 2
+#define ZKB_PLUGIN_ABI_MINOR 3
 #define ZKB_PLUGIN_ENTRY zkb_plugin_init
 #define ZKB_PLUGIN_ENTRY_NAME "zkb_plugin_init"
 
@@ -105,6 +105,9 @@ typedef enum zkb_opt_type {
     ZKB_OPT_BOOL = 4
 } zkb_opt_type;
 
+/* One declared option. options[] is read with the stride
+ * zkb_backend.option_decl_size (ABI 1.3), so new members are only ever
+ * appended at the end, and the host reads none past that stride. */
 typedef struct zkb_option_decl {
     const char *key;
     uint32_t type;           /* zkb_opt_type */
@@ -112,6 +115,9 @@ typedef struct zkb_option_decl {
     const char *choices;     /* '|'-separated allowed strings, or NULL */
     const char *help;
 } zkb_option_decl;
+
+/* sizeof(zkb_option_decl) up to ABI 1.2 (the stride option_decl_size 0 means). */
+#define ZKB_OPTION_DECL_SIZE_V1_2 (offsetof(zkb_option_decl, help) + sizeof(const char *))
 
 typedef struct zkb_option_value {
     uint32_t struct_size;
@@ -239,7 +245,10 @@ typedef struct zkb_backend {
 
     const zkb_option_decl *options; /* may be NULL when n_options == 0 */
     uint32_t n_options;
-    uint32_t reserved;
+    /* ABI 1.3: sizeof(zkb_option_decl) as the plugin was built, the stride
+     * of options[]; 0 (what tables built for 1.0-1.2 hold here) means
+     * ZKB_OPTION_DECL_SIZE_V1_2. Set it to sizeof(zkb_option_decl). */
+    uint32_t option_decl_size;
 
     /* Mandatory. Is the framework installed and runnable? ZKB_OK or
      * ZKB_ERR_UNAVAILABLE with the reason through set_error. May record

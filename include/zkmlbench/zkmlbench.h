@@ -58,10 +58,16 @@ ZKB_API void zkb_ctx_set_logger(zkb_ctx *ctx, zkb_log_fn fn, void *user);
 
 /* Load every plugin found in $ZKB_PLUGIN_PATH (':'-separated directories),
  * then the install directory. Rejected plugins do not fail the call; they are
- * listed by zkb_ctx_rejected_*. Returns ZKB_OK even when none is found. */
+ * listed by zkb_ctx_rejected_*. Returns ZKB_OK even when none is found.
+ * Each plugin is first loaded in a forked child (the trial load, 5 s limit):
+ * one whose zkb_plugin_init crashes, exits or hangs there is rejected and
+ * never loaded into this process. Probes, runs and conformance checks fork
+ * too, without exec: in a program with threads, see docs/plugin-abi.md,
+ * "Forking without exec". */
 ZKB_API zkb_status zkb_ctx_load_plugins(zkb_ctx *ctx);
-/* Load one shared object. ZKB_ERR_PLUGIN/ZKB_ERR_ABI/ZKB_ERR_EXISTS with the
- * reason in zkb_ctx_last_error; the rejection is also listed. */
+/* Load one shared object (after its trial load in a child, as above).
+ * ZKB_ERR_PLUGIN/ZKB_ERR_ABI/ZKB_ERR_EXISTS with the reason in
+ * zkb_ctx_last_error; the rejection is also listed. */
 ZKB_API zkb_status zkb_ctx_load_plugin(zkb_ctx *ctx, const char *path);
 
 ZKB_API size_t zkb_ctx_rejected_count(const zkb_ctx *ctx);
@@ -235,14 +241,17 @@ typedef void (*zkb_check_fn)(void *user, const char *check, uint32_t result, con
  * settings (cache_dir, data_dir, log level, logger), so ctx may already hold
  * a plugin of the same name. options: "key=value,..." as for
  * zkb_run_add_cell (may be NULL). model_path: NULL for a built-in tiny dense
- * model. timeout_s: limit of each isolated check, 0 for 600 s. fn is called
- * once per check (may be NULL); *n_failed (may be NULL) gets the number of
- * FAIL results. Returns ZKB_OK when the checks ran, whatever their results;
+ * model. timeout_s: limit of each isolated check, 0 for 600 s. memory_cap:
+ * cap on the RSS of each check's process tree, as zkb_run_set's
+ * "memory_cap" ("512M", "20G"; "0" for none), NULL for 20G. fn is called
+ * once per check (may be NULL), always for the same checks whatever
+ * happens (those that cannot run are SKIP with the reason); *n_failed (may
+ * be NULL) gets the number of FAIL results. Returns ZKB_OK when the checks ran, whatever their results;
  * an error (detail in zkb_ctx_last_error) when they could not, e.g. the
  * model does not load. */
 ZKB_API zkb_status zkb_conformance_run(zkb_ctx *ctx, const char *plugin_path, const char *model_path,
-                                       const char *options, double timeout_s, zkb_check_fn fn,
-                                       void *user, uint32_t *n_failed);
+                                       const char *options, double timeout_s, const char *memory_cap,
+                                       zkb_check_fn fn, void *user, uint32_t *n_failed);
 
 #ifdef __cplusplus
 }

@@ -8,15 +8,10 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define RUN_SAMPLES 2
@@ -52,7 +47,18 @@ typedef struct reporter {
     uint64_t errors_seen;
     int load_ok; /* the load check passed (in its child) */
     char silent[1024]; /* calls that returned an error without a message */
+    char bad_keys[1024]; /* metric and info keys the host refused */
+    char stdout_at[1024]; /* checks during which the plugin wrote to stdout */
+    char stdout_head[128]; /* the first bytes it wrote */
 } reporter;
+
+/* Appends text to a ", "-separated list unless it is there already. */
+static void add_to_list(char *list, size_t cap, const char *text)
+{
+    size_t u = strlen(list);
+    if (!strstr(list, text) && u + strlen(text) + 3 < cap)
+        snprintf(list + u, cap - u, "%s%s", u ? ", " : "", text);
+}
 
 static void report(reporter *r, const char *check, uint32_t result, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -109,35 +115,9 @@ void zkbi_conf_error_seen(int fd)
     send_event(fd, &(zkbi_event){.type = ZKBI_EV_METRIC, .sample = -1, .s1 = "error"});
 }
 
-/* As the runner's cell child: own session, killed with the parent, default
- * signal actions, output into log. Returns the event descriptor. */
-static int child_setup(int fd, const char *log, pid_t parent)
+void zkbi_conf_bad_keys(int fd, const char *keys)
 {
-    if (fd <= 2)
-        fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-    setsid();
-    prctl(PR_SET_CHILD_SUBREAPER, 1);
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-        _exit(3);
-    zkbi_reset_signals();
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &sa, NULL);
-    int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    int out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (in >= 0)
-        dup2(in, 0);
-    if (out >= 0) {
-        dup2(out, 1);
-        dup2(out, 2);
-    }
-    if (in > 2)
-        close(in);
-    if (out > 2)
-        close(out);
-    return fd;
+    send_event(fd, &(zkbi_event){.type = ZKBI_EV_METRIC, .sample = -1, .s1 = "bad_keys", .s2 = keys});
 }
 
 /* ---- the parent's side: one isolated child ----------------------------------- */
@@ -174,14 +154,14 @@ static void on_event(watch *w, const zkbi_event *e)
         w->current[0] = '\0';
         break;
     case ZKBI_EV_METRIC:
-        r->errors_seen++;
+        if (strcmp(e->s1, "bad_keys") == 0)
+            add_to_list(r->bad_keys, sizeof r->bad_keys, e->s2);
+        else
+            r->errors_seen++;
         break;
-    case ZKBI_EV_LOG: {
-        size_t u = strlen(r->silent);
-        if (!strstr(r->silent, e->s1) && u + strlen(e->s1) + 3 < sizeof r->silent)
-            snprintf(r->silent + u, sizeof r->silent - u, "%s%s", u ? ", " : "", e->s1);
+    case ZKBI_EV_LOG:
+        add_to_list(r->silent, sizeof r->silent, e->s1);
         break;
-    }
     case ZKBI_EV_DONE:
         w->done = 1;
         break;
@@ -190,6 +170,64 @@ static void on_event(watch *w, const zkbi_event *e)
 
 typedef void (*isolated_fn)(zkbi_conf *c, int fd);
 
+typedef struct isolated {
+    zkbi_conf *c;
+    isolated_fn body;
+    zkbi_conf_body sbody;
+    watch *w;
+    zkbi_event_reader rd;
+} isolated;
+
+static void isolated_child(void *user, int fd)
+{
+    isolated *j = user;
+    if (j->body)
+        j->body(j->c, fd);
+    else
+        j->sbody(j->c, fd);
+    send_event(fd, &(zkbi_event){.type = ZKBI_EV_DONE, .sample = -1});
+}
+
+static int isolated_read(void *user, int fd)
+{
+    isolated *j = user;
+    int n = zkbi_event_fill(&j->rd, fd);
+    zkbi_event e;
+    int k;
+    while ((k = zkbi_event_next(&j->rd, &e)) == 1)
+        on_event(j->w, &e);
+    if (k < 0)
+        return -1;
+    return n == 0 || n == -2 ? 0 : 1; /* 0: the child (and all that held the pipe) closed it */
+}
+
+/* The child's limits; its stdout and stderr go to files under work/. */
+static zkbi_isolate child_limits(const zkbi_conf *c, const char *out, const char *log)
+{
+    return (zkbi_isolate){.timeout_s = c->timeout_s, .memory_cap = c->memory_cap, .stdout_path = out,
+                          .stderr_path = log};
+}
+
+/* What a plugin wrote to the stdout file `path` during `where`, if anything. */
+static void note_stdout(reporter *r, const char *path, const char *where)
+{
+    uint64_t size = 0;
+    char err[256];
+    if (zkbi_stat_regular(path, &size, err, sizeof err) != ZKB_OK || size == 0)
+        return;
+    add_to_list(r->stdout_at, sizeof r->stdout_at, where);
+    if (!r->stdout_head[0]) {
+        char head[96] = "";
+        FILE *f = fopen(path, "re");
+        size_t n = f ? fread(head, 1, sizeof head - 1, f) : 0;
+        if (f)
+            fclose(f);
+        head[n] = '\0';
+        head[strcspn(head, "\r\n")] = '\0';
+        zkbi_printable(head, r->stdout_head, sizeof r->stdout_head);
+    }
+}
+
 /* Runs body in a child; results arrive as events. A check the child began
  * and never finished fails with how the child ended; checks after it are
  * skipped. Returns 0 when the child finished normally. */
@@ -197,80 +235,37 @@ static int run_isolated(zkbi_conf *c, reporter *r, const char *const *checks, is
                         zkbi_conf_body sbody)
 {
     watch w = {.r = r, .checks = checks};
-    char log[PATH_MAX + 64];
-    snprintf(log, sizeof log, "%s/child-%u.log", c->work, c->n_children++);
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) {
-        skip_all(r, checks, "host: cannot create a pipe");
+    char log[PATH_MAX + 64], out[PATH_MAX + 64];
+    snprintf(log, sizeof log, "%s/child-%u.log", c->work, c->n_children);
+    snprintf(out, sizeof out, "%s/child-%u.stdout", c->work, c->n_children++);
+    isolated j = {.c = c, .body = body, .sbody = sbody, .w = &w};
+    zkbi_isolate limits = child_limits(c, out, log);
+    zkbi_isolate_end end;
+    zkbi_isolate_run(&limits, isolated_child, isolated_read, &j, &end);
+    zkbi_event_reader_free(&j.rd);
+    note_stdout(r, out, checks[0]);
+    if (end.how == ZKBI_END_HOST) {
+        for (size_t i = 0; checks[i] && i < MAX_GROUP; i++)
+            if (!w.done_check[i])
+                report(r, checks[i], ZKB_CHECK_SKIP, "host: %s", end.host_err);
         return -1;
     }
-    pid_t parent = getpid();
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(fds[0]);
-        int fd = child_setup(fds[1], log, parent);
-        if (body)
-            body(c, fd);
-        else
-            sbody(c, fd);
-        send_event(fd, &(zkbi_event){.type = ZKBI_EV_DONE, .sample = -1});
-        fflush(NULL);
-        _exit(0);
-    }
-    close(fds[1]);
-    if (pid < 0) {
-        close(fds[0]);
-        skip_all(r, checks, "host: fork failed");
-        return -1;
-    }
-    fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
-    zkbi_event_reader rd = {0};
-    uint64_t deadline = zkbi_now_ns() + (uint64_t)(c->timeout_s * 1e9);
-    int killed = 0, garbled = 0;
-    for (;;) {
-        uint64_t now = zkbi_now_ns();
-        if (now >= deadline) {
-            killed = 1;
-            break;
-        }
-        uint64_t left_ms = (deadline - now) / 1000000u + 1;
-        struct pollfd p = {.fd = fds[0], .events = POLLIN};
-        int pr = poll(&p, 1, left_ms > 200 ? 200 : (int)left_ms);
-        if (pr < 0 && errno != EINTR)
-            break;
-        if (pr <= 0)
-            continue;
-        int n = zkbi_event_fill(&rd, fds[0]);
-        zkbi_event e;
-        int k;
-        while ((k = zkbi_event_next(&rd, &e)) == 1)
-            on_event(&w, &e);
-        if (k < 0) {
-            garbled = 1;
-            break;
-        }
-        if (n == 0 || n == -2)
-            break; /* the child (and all that held the pipe) closed it */
-    }
-    kill(-pid, SIGKILL); /* its session: strays, or all of it after a timeout */
-    zkbi_process_tree_kill(pid);
-    int wst = 0;
-    while (waitpid(pid, &wst, 0) < 0 && errno == EINTR) {
-    }
-    close(fds[0]);
-    zkbi_event_reader_free(&rd);
-    if (w.done && !killed && !garbled)
+    if (w.done && end.how == ZKBI_END_EXITED) {
+        /* Every check is reported, whatever the body forgot. */
+        for (size_t i = 0; checks[i] && i < MAX_GROUP; i++)
+            if (!w.done_check[i])
+                report(r, checks[i], ZKB_CHECK_SKIP, "not reached: the check process did not report it");
         return 0;
+    }
     char how[256], tail[600];
-    if (killed)
+    if (end.how == ZKBI_END_TIMEOUT)
         snprintf(how, sizeof how, "no answer within %g s (hung?)", c->timeout_s);
-    else if (garbled)
+    else if (end.how == ZKBI_END_GARBLED)
         snprintf(how, sizeof how, "garbled events from the check process");
-    else if (WIFSIGNALED(wst))
-        snprintf(how, sizeof how, "crashed: signal %d (%s)", WTERMSIG(wst), strsignal(WTERMSIG(wst)));
+    else if (end.how == ZKBI_END_EXITED)
+        snprintf(how, sizeof how, "the check process exited with status %d", end.code);
     else
-        snprintf(how, sizeof how, "the check process exited with status %d", WEXITSTATUS(wst));
+        zkbi_isolate_describe(&end, &limits, how, sizeof how);
     zkbi_file_tail(log, tail, sizeof tail);
     for (char *p = tail; *p; p++)
         if (*p == '\n')
@@ -303,6 +298,9 @@ static void body_load(zkbi_conf *c, int fd)
     zkbi_conf_begin(fd, "load");
     if (zkb_ctx_load_plugin(c->ctx, c->plugin_path) != ZKB_OK) {
         zkbi_conf_result(fd, "load", ZKB_CHECK_FAIL, "the loader rejects it: %s", zkb_ctx_last_error(c->ctx));
+        static const char *const rest[] = {"table", "options.declared", "options.unknown.host"};
+        for (size_t i = 0; i < sizeof rest / sizeof *rest; i++)
+            zkbi_conf_result(fd, rest[i], ZKB_CHECK_SKIP, "the plugin does not load");
         return;
     }
     zkb_backend_ref *b = zkb_backend_at(c->ctx, zkb_backend_count(c->ctx) - 1);
@@ -325,6 +323,9 @@ static void body_load(zkbi_conf *c, int fd)
     if (vt->abi_minor > ZKB_PLUGIN_ABI_MINOR)
         NOTE(notes, nu, "%sbuilt for ABI minor %u, this host is %u.%u (the host reads only what it knows)",
              nu ? "; " : "", vt->abi_minor, ZKB_PLUGIN_ABI_MAJOR, ZKB_PLUGIN_ABI_MINOR);
+    if (vt->abi_minor >= 3 && vt->n_options && !vt->option_decl_size)
+        NOTE(notes, nu, "%soption_decl_size is 0 (read as the ABI 1.2 size): set it to sizeof(zkb_option_decl)",
+             nu ? "; " : "");
     if (ZKBI_VT_HAS(vt, op_support)) {
         for (uint32_t op = 1; op <= ZKB_OP_MAX; op++) {
             uint32_t s = vt->op_support(op);
@@ -345,13 +346,13 @@ static void body_load(zkbi_conf *c, int fd)
     bu = 0;
     bad[0] = '\0';
     for (uint32_t i = 0; i < vt->n_options; i++) {
-        const zkb_option_decl *d = &vt->options[i];
+        const zkb_option_decl *d = zkbi_option_decl(vt, i);
         if (!key_ok(d->key)) {
             NOTE(bad, bu, "%skey '%s' is not 1-64 chars of [a-z0-9_-]", bu ? "; " : "", d->key);
             continue;
         }
         for (uint32_t j = 0; j < i; j++)
-            if (vt->options[j].key && strcmp(vt->options[j].key, d->key) == 0)
+            if (zkbi_option_decl(vt, j)->key && strcmp(zkbi_option_decl(vt, j)->key, d->key) == 0)
                 NOTE(bad, bu, "%skey '%s' declared twice", bu ? "; " : "", d->key);
         if (!d->help || !d->help[0])
             NOTE(bad, bu, "%s'%s' has no help text", bu ? "; " : "", d->key);
@@ -425,8 +426,11 @@ static void check_run(zkbi_conf *c, reporter *r)
     snprintf(repeats, sizeof repeats, "%d", RUN_REPEATS);
     snprintf(timeout, sizeof timeout, "%g", c->timeout_s);
     zkb_status st = ZKB_OK;
+    char cap[32];
+    snprintf(cap, sizeof cap, "%llu", (unsigned long long)c->memory_cap);
     if (zkb_run_set(run, "samples", samples) != ZKB_OK || zkb_run_set(run, "repeats", repeats) != ZKB_OK ||
         zkb_run_set(run, "dataset", "synthetic") != ZKB_OK || zkb_run_set(run, "timeout", timeout) != ZKB_OK ||
+        zkb_run_set(run, "memory_cap", cap) != ZKB_OK ||
         zkb_run_add_cell(run, c->model_file, zkb_backend_name(c->b), c->options, NULL) != ZKB_OK)
         st = ZKB_ERR_INVALID_ARG;
     if (st == ZKB_OK)
@@ -542,9 +546,58 @@ static void free_conf(zkbi_conf *c)
     free(c);
 }
 
+/* The probe check, in a child with the conformance limits; 1 when the
+ * backend is available. */
+static int check_probe(zkbi_conf *c, reporter *r)
+{
+    char log[PATH_MAX + 64], out[PATH_MAX + 64];
+    snprintf(log, sizeof log, "%s/probe.log", c->work);
+    snprintf(out, sizeof out, "%s/probe.stdout", c->work);
+    zkbi_isolate limits = child_limits(c, out, log);
+    if (limits.timeout_s > ZKBI_PROBE_TIMEOUT_S)
+        limits.timeout_s = ZKBI_PROBE_TIMEOUT_S; /* as everywhere else */
+    zkb_status ps = zkbi_backend_probe_with(c->b, &limits);
+    note_stdout(r, out, "probe");
+    if (c->b->probe_bad_keys)
+        add_to_list(r->bad_keys, sizeof r->bad_keys, c->b->probe_bad_keys);
+    const char *detail = zkb_backend_probe_detail(c->b);
+    if (ps == ZKB_OK)
+        report(r, "probe", ZKB_CHECK_PASS, "%s", detail);
+    else if (c->b->probe_no_answer)
+        report(r, "probe", ZKB_CHECK_FAIL, "%s", detail);
+    else if (!detail[0] || !strcmp(detail, zkb_status_str(ZKB_ERR_UNAVAILABLE)) ||
+             !strcmp(detail, zkb_status_str(ZKB_ERR_INTERNAL)))
+        report(r, "probe", ZKB_CHECK_FAIL, "unavailable without a reason (host->set_error before returning)");
+    else
+        report(r, "probe", ZKB_CHECK_PASS, "unavailable, with a reason: %s", detail);
+    return ps == ZKB_OK;
+}
+
+/* stdout belongs to the host (zkbench prints results there); metric and
+ * info keys the host refuses are figures lost from the record. Both are
+ * failures. `ran` says which checks could watch the plugin. */
+static void check_hygiene(reporter *r, const char *ran, int sessions)
+{
+    if (r->stdout_at[0])
+        report(r, "stdout", ZKB_CHECK_FAIL, "the plugin wrote to stdout (which belongs to the host; use host->log) in: %s; "
+               "it began: \"%s\"", r->stdout_at, r->stdout_head);
+    else if (!r->load_ok)
+        report(r, "stdout", ZKB_CHECK_SKIP, "the plugin does not load (it wrote nothing to stdout while loading)");
+    else
+        report(r, "stdout", ZKB_CHECK_PASS, "nothing written to stdout during %s", ran);
+    if (r->bad_keys[0])
+        report(r, "keys", ZKB_CHECK_FAIL, "the host refused (and dropped) %s: keys are 1-64 chars of [a-z0-9_.]",
+               r->bad_keys);
+    else if (!r->load_ok)
+        report(r, "keys", ZKB_CHECK_SKIP, "the plugin does not load");
+    else
+        report(r, "keys", ZKB_CHECK_PASS, "every metric and info key was valid during %s%s", ran,
+               sessions ? "" : " (probe only: the session checks did not run)");
+}
+
 zkb_status zkb_conformance_run(zkb_ctx *ctx, const char *plugin_path, const char *model_path,
-                               const char *options, double timeout_s, zkb_check_fn fn, void *user,
-                               uint32_t *n_failed)
+                               const char *options, double timeout_s, const char *memory_cap,
+                               zkb_check_fn fn, void *user, uint32_t *n_failed)
 {
     if (n_failed)
         *n_failed = 0;
@@ -554,6 +607,11 @@ zkb_status zkb_conformance_run(zkb_ctx *ctx, const char *plugin_path, const char
         return zkbi_ctx_fail(ctx, ZKB_ERR_INVALID_ARG, "zkb_conformance_run: a plugin path is required");
     if (!(timeout_s >= 0) || timeout_s > 1e7)
         return zkbi_ctx_fail(ctx, ZKB_ERR_INVALID_ARG, "zkb_conformance_run: bad timeout %g", timeout_s);
+    uint64_t cap = ZKBI_DEFAULT_MEMORY_CAP;
+    if (memory_cap && zkbi_parse_bytes(memory_cap, &cap) != 0)
+        return zkbi_ctx_fail(ctx, ZKB_ERR_INVALID_ARG,
+                             "zkb_conformance_run: memory cap '%s' is not a size in bytes (e.g. 512M, 20G; 0 for none)",
+                             memory_cap);
     zkbi_conf *c = calloc(1, sizeof *c);
     if (!c || zkb_ctx_new(&c->ctx) != ZKB_OK) {
         free(c);
@@ -562,6 +620,7 @@ zkb_status zkb_conformance_run(zkb_ctx *ctx, const char *plugin_path, const char
     c->plugin_path = plugin_path;
     c->options = options && *options ? options : NULL;
     c->timeout_s = timeout_s > 0 ? timeout_s : 600;
+    c->memory_cap = cap;
     static const char *const keys[] = {"cache_dir", "data_dir", "log_level"};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         if (zkb_ctx_get(ctx, keys[i]))
@@ -585,10 +644,12 @@ zkb_status zkb_conformance_run(zkb_ctx *ctx, const char *plugin_path, const char
     reporter r = {.fn = fn, .user = user};
     static const char *const load_checks[] = {"load", "table", "options.declared", "options.unknown.host", NULL};
     static const char *const later[] = {"probe", "run", "run.verify", "run.outputs", NULL};
+    const char *ran = "the load";
+    int sessions = 0;
     run_isolated(c, &r, load_checks, body_load, NULL);
-    /* Now in this process too, only if it loaded cleanly in the child (an
-     * init that crashes must not take this process down). */
+    /* Now in this process too, only if it loaded cleanly in the child. */
     if (!r.load_ok || zkb_ctx_load_plugin(c->ctx, plugin_path) != ZKB_OK) {
+        r.load_ok = 0;
         skip_all(&r, later, "the plugin does not load");
         for (size_t g = 0; g < zkbi_conf_n_session_groups; g++)
             skip_all(&r, zkbi_conf_session_groups[g].checks, "the plugin does not load");
@@ -605,21 +666,10 @@ zkb_status zkb_conformance_run(zkb_ctx *ctx, const char *plugin_path, const char
         return st;
     }
 
-    zkb_status ps = zkb_backend_probe(c->b);
-    const char *detail = zkb_backend_probe_detail(c->b);
-    char why[ZKBI_ERR_LEN + 64];
-    int available = ps == ZKB_OK;
-    if (available)
-        report(&r, "probe", ZKB_CHECK_PASS, "%s", detail);
-    else if (!strncmp(detail, "probe crashed", 13) || !strncmp(detail, "probe did not finish", 20))
-        report(&r, "probe", ZKB_CHECK_FAIL, "%s", detail);
-    else if (!detail[0] || !strcmp(detail, zkb_status_str(ZKB_ERR_UNAVAILABLE)) ||
-             !strcmp(detail, zkb_status_str(ZKB_ERR_INTERNAL)))
-        report(&r, "probe", ZKB_CHECK_FAIL, "unavailable without a reason (host->set_error before returning)");
-    else
-        report(&r, "probe", ZKB_CHECK_PASS, "unavailable, with a reason: %s", detail);
-    if (!available) {
-        snprintf(why, sizeof why, "the backend is unavailable here: %s", detail);
+    ran = "the load and probe";
+    if (!check_probe(c, &r)) {
+        char why[ZKBI_ERR_LEN + 64];
+        snprintf(why, sizeof why, "the backend is unavailable here: %s", zkb_backend_probe_detail(c->b));
         skip_all(&r, later + 1, why);
         for (size_t g = 0; g < zkbi_conf_n_session_groups; g++)
             skip_all(&r, zkbi_conf_session_groups[g].checks, why);
@@ -630,6 +680,8 @@ zkb_status zkb_conformance_run(zkb_ctx *ctx, const char *plugin_path, const char
     check_run(c, &r);
     for (size_t g = 0; g < zkbi_conf_n_session_groups; g++)
         run_isolated(c, &r, zkbi_conf_session_groups[g].checks, NULL, zkbi_conf_session_groups[g].body);
+    ran = "the load, probe and session checks";
+    sessions = 1;
     if (r.silent[0])
         report(&r, "errors", ZKB_CHECK_FAIL, "error statuses without a message (host->set_error) from: %s",
                r.silent);
@@ -640,6 +692,7 @@ zkb_status zkb_conformance_run(zkb_ctx *ctx, const char *plugin_path, const char
         report(&r, "errors", ZKB_CHECK_SKIP, "no call returned an error");
 
 done:
+    check_hygiene(&r, ran, sessions);
     if (n_failed)
         *n_failed = r.failed;
     free_conf(c);

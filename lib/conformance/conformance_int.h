@@ -19,6 +19,7 @@ typedef struct zkbi_conf {
     zkbi_opt *opts;
     size_t n_opts;
     double timeout_s;
+    uint64_t memory_cap;   /* bytes of each child's process tree; 0: none */
     char work[PATH_MAX];   /* mkdtemp: logs, scratch, the runner's output */
     char model_file[PATH_MAX + 32];
     zkb_model *model;
@@ -40,6 +41,8 @@ void zkbi_conf_result(int fd, const char *check, uint32_t result, const char *fm
  * check); what names the call. */
 void zkbi_conf_silent_error(int fd, const char *what);
 void zkbi_conf_error_seen(int fd);
+/* Metric and info keys the host refused in a session (zkbi_host_ctx_bad_keys). */
+void zkbi_conf_bad_keys(int fd, const char *keys);
 
 /* The session checks, each run in its own child (conformance_session.c).
  * Each body reports the checks it names in its table entry. */

@@ -99,6 +99,8 @@ static void sess_destroy(sess *s)
 static void sess_close(sess *s)
 {
     sess_destroy(s);
+    if (s->h && zkbi_host_ctx_bad_keys(s->h)[0])
+        zkbi_conf_bad_keys(s->fd, zkbi_host_ctx_bad_keys(s->h));
     zkbi_host_ctx_free(s->h);
     s->h = NULL;
     zkbi_qmodel_free(s->own_qm);
@@ -240,7 +242,7 @@ static void body_options(const zkbi_conf *c, int fd)
     uint32_t tried = 0, bad = 0;
     char fails[1024] = "";
     for (uint32_t i = 0; vt->set_option && i < vt->n_options; i++) {
-        const zkb_option_decl *d = &vt->options[i];
+        const zkb_option_decl *d = zkbi_option_decl(vt, i);
         if (!d->default_val || !d->default_val[0])
             continue;
         size_t len = strlen(d->key) + strlen(d->default_val) + 2;

@@ -1,7 +1,7 @@
 /* Internal to the library: the core layer (lib/core/), which every other
  * folder of lib/ may use and which uses none of them: the context, error
- * text, files and directories, signals, clocks and memory of the current
- * process, a parallel for, summary statistics. See docs/architecture.md. */
+ * text, files and directories, signals, process trees, clocks and memory of
+ * the current process, a parallel for, summary statistics. See docs/architecture.md. */
 #ifndef ZKBI_CORE_INT_H
 #define ZKBI_CORE_INT_H
 
@@ -91,12 +91,30 @@ ssize_t zkbi_read_small(const char *path, char *buf, size_t cap);
  * (*is_shared_lib tells which; may be NULL). 0, or -1 when unknown. */
 int zkbi_self_dir(char *out, size_t cap, int *is_shared_lib);
 
+/* ---- sizes in bytes (bytes.c) ------------------------------------------------------ */
+
+/* "512M", "20G", "1.5GiB", "4096", "0": K/M/G/T are powers of 1024, an "i"
+ * and a "B" may follow. 0, or -1 for anything else (negative, junk). */
+int zkbi_parse_bytes(const char *v, uint64_t *out);
+/* "256 MiB", "20 GiB", "1000 B". */
+void zkbi_format_bytes(uint64_t v, char *out, size_t cap);
+
 /* ---- signals (signals.c) -------------------------------------------------------- */
 
 /* In a forked child: every signal back to its default action, none blocked,
  * so a fault kills the child even where the host (cmocka, Python, a
  * sanitizer) installed handlers. Async-signal-safe. */
 void zkbi_reset_signals(void);
+
+/* ---- a child's process tree (process_tree.c) -------------------------------------- */
+
+/* root, its descendants (root should be a child subreaper, so orphans stay in
+ * its tree), and for kill also every process in root's session or process
+ * group. Sum of their RSS; *nproc (may be NULL) gets their count. Shared
+ * pages count once per process: an upper bound. */
+uint64_t zkbi_process_tree_rss(pid_t root, unsigned *nproc);
+/* SIGKILL all of them. Returns how many were signalled. */
+unsigned zkbi_process_tree_kill(pid_t root);
 
 /* ---- clocks, CPU time and peak memory of this process (measure.c) ------------ */
 

@@ -1,20 +1,15 @@
 /* zkb_backend_probe: asks a backend whether it can run here, in a forked
- * child so that a plugin crashing or hanging in probe cannot take the host
- * down with it. */
+ * child (isolate.c) so that a plugin crashing or hanging in probe cannot take
+ * the host down with it. What the plugin prints to stdout there goes to
+ * stderr, never into the host's output. */
 #include "plugin_int.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#define PROBE_TIMEOUT_MS 60000
 #define PROBE_MAX_OUTPUT 16384
 
 static void write_all(int fd, const char *s, size_t n)
@@ -46,14 +41,20 @@ static void send_line(int fd, char tag, const char *a, const char *b)
     write_all(fd, line, len + 1);
 }
 
-static void run_probe_child(zkb_backend_ref *b, int fd)
+typedef struct probe_out {
+    zkb_backend_ref *b;
+    char *buf;
+    size_t len, cap;
+} probe_out;
+
+static void probe_child(void *user, int fd)
 {
-    zkbi_reset_signals();
+    zkb_backend_ref *b = ((probe_out *)user)->b;
     zkbi_ctx_export_env(b->ctx);
     zkb_host_ctx *h = zkbi_host_ctx_new(b->ctx, b);
     if (!h) {
         send_line(fd, 'S', "1", NULL);
-        _exit(0);
+        return;
     }
     zkb_status st = b->vt->probe(h);
     char num[16];
@@ -62,47 +63,30 @@ static void run_probe_child(zkb_backend_ref *b, int fd)
     send_line(fd, 'E', zkbi_host_ctx_error(h), NULL);
     for (size_t i = 0; i < zkbi_host_ctx_info_count(h); i++)
         send_line(fd, 'I', zkbi_host_ctx_info_key(h, i), zkbi_host_ctx_info_value(h, i));
+    if (zkbi_host_ctx_bad_keys(h)[0])
+        send_line(fd, 'K', zkbi_host_ctx_bad_keys(h), NULL);
     zkbi_host_ctx_free(h);
-    _exit(0);
 }
 
-static long ms_since(const struct timespec *t0)
+/* Collects the child's lines (at most cap - 1 bytes). */
+static int probe_read(void *user, int fd)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (t.tv_sec - t0->tv_sec) * 1000L + (t.tv_nsec - t0->tv_nsec) / 1000000L;
-}
-
-/* Reads the child's lines until EOF or the deadline; returns 1 on EOF. */
-static int read_output(int fd, char *buf, size_t cap, size_t *len)
-{
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (;;) {
-        long left = PROBE_TIMEOUT_MS - ms_since(&t0);
-        if (left <= 0)
-            return 0;
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        int r = poll(&p, 1, (int)left);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return 0;
-        char tmp[4096];
-        ssize_t n = read(fd, tmp, sizeof tmp);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return 1;
-        size_t take = (size_t)n < cap - 1 - *len ? (size_t)n : cap - 1 - *len;
-        memcpy(buf + *len, tmp, take);
-        *len += take;
-    }
+    probe_out *o = user;
+    char tmp[4096];
+    ssize_t n = read(fd, tmp, sizeof tmp);
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN ? 1 : 0;
+    if (n == 0)
+        return 0;
+    size_t take = (size_t)n < o->cap - 1 - o->len ? (size_t)n : o->cap - 1 - o->len;
+    memcpy(o->buf + o->len, tmp, take);
+    o->len += take;
+    return 1;
 }
 
 /* Builds "available" or "available: k=v, k=v" / the error text from the
  * child's lines; returns the status it reported. */
-static zkb_status parse_output(char *buf, char *detail, size_t cap)
+static zkb_status parse_output(char *buf, char *detail, size_t cap, char *bad_keys, size_t bad_cap)
 {
     zkb_status st = ZKB_ERR_INTERNAL;
     char err[1024] = "";
@@ -115,6 +99,8 @@ static zkb_status parse_output(char *buf, char *detail, size_t cap)
             st = (zkb_status)atoi(line + 2);
         else if (line[0] == 'E')
             snprintf(err, sizeof err, "%s", line + 2);
+        else if (line[0] == 'K')
+            snprintf(bad_keys, bad_cap, "%s", line + 2);
         else if (line[0] == 'I') {
             char *tab = strchr(line + 2, '\t');
             if (tab)
@@ -139,54 +125,42 @@ static zkb_status finish(zkb_backend_ref *b, zkb_status st, const char *detail)
     return st;
 }
 
-zkb_status zkb_backend_probe(zkb_backend_ref *b)
+zkb_status zkbi_backend_probe_with(zkb_backend_ref *b, const zkbi_isolate *limits)
 {
     if (!b)
         return ZKB_ERR_INVALID_ARG;
     if (b->probed)
         return b->probe_status;
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0)
-        return finish(b, ZKB_ERR_UNAVAILABLE, "probe: cannot create a pipe");
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return finish(b, ZKB_ERR_UNAVAILABLE, "probe: fork failed");
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        setpgid(0, 0);
-        run_probe_child(b, fds[1]);
-    }
-    close(fds[1]);
-    char *buf = malloc(PROBE_MAX_OUTPUT);
-    size_t len = 0;
-    int eof = buf ? read_output(fds[0], buf, PROBE_MAX_OUTPUT, &len) : 0;
-    close(fds[0]);
-    if (!eof)
-        kill(-pid, SIGKILL), kill(pid, SIGKILL);
-    int wst = 0;
-    while (waitpid(pid, &wst, 0) < 0 && errno == EINTR) {
-    }
-    char detail[4096];
-    zkb_status st;
-    if (!eof) {
-        snprintf(detail, sizeof detail, "probe did not finish within %d s", PROBE_TIMEOUT_MS / 1000);
-        st = ZKB_ERR_UNAVAILABLE;
-    } else if (WIFSIGNALED(wst)) {
-        snprintf(detail, sizeof detail, "probe crashed: signal %d (%s)", WTERMSIG(wst),
-                 strsignal(WTERMSIG(wst)));
-        st = ZKB_ERR_UNAVAILABLE;
-    } else {
-        buf[len] = '\0';
-        st = parse_output(buf, detail, sizeof detail);
+    probe_out out = {.b = b, .cap = PROBE_MAX_OUTPUT};
+    if (!(out.buf = malloc(out.cap)))
+        return finish(b, ZKB_ERR_UNAVAILABLE, "probe: out of memory");
+    zkbi_isolate_end end;
+    zkbi_isolate_run(limits, probe_child, probe_read, &out, &end);
+    out.buf[out.len] = '\0';
+    char detail[4096], how[256], bad_keys[1024] = "";
+    zkb_status st = ZKB_ERR_UNAVAILABLE;
+    if (end.how == ZKBI_END_TIMEOUT) {
+        snprintf(detail, sizeof detail, "probe did not finish within %g s", limits->timeout_s);
+    } else if (end.how == ZKBI_END_EXITED && out.len > 0) {
+        st = parse_output(out.buf, detail, sizeof detail, bad_keys, sizeof bad_keys);
         if (st != ZKB_OK)
             st = ZKB_ERR_UNAVAILABLE;
+    } else {
+        zkbi_isolate_describe(&end, limits, how, sizeof how);
+        snprintf(detail, sizeof detail, "probe %s%s", how,
+                 end.how == ZKBI_END_EXITED ? " without an answer (exit() in the plugin?)" : "");
     }
-    free(buf);
+    b->probe_no_answer = !(end.how == ZKBI_END_EXITED && out.len > 0);
+    free(out.buf);
+    free(b->probe_bad_keys);
+    b->probe_bad_keys = bad_keys[0] ? strdup(bad_keys) : NULL;
     return finish(b, st, detail);
+}
+
+zkb_status zkb_backend_probe(zkb_backend_ref *b)
+{
+    zkbi_isolate limits = {.timeout_s = ZKBI_PROBE_TIMEOUT_S};
+    return zkbi_backend_probe_with(b, &limits);
 }
 
 const char *zkb_backend_probe_detail(const zkb_backend_ref *b)

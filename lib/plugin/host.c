@@ -123,6 +123,21 @@ int zkbi_host_key_ok(const char *key)
     return 1;
 }
 
+const char *zkbi_host_ctx_bad_keys(const zkb_host_ctx *h) { return h ? h->bad_keys : ""; }
+
+/* Remembers a refused key for conformance (under h->mu). */
+static void note_bad_key(zkb_host_ctx *h, const char *what, const char *key)
+{
+    char shown[80], item[100];
+    snprintf(item, sizeof item, "%s %s%s%s", what, key ? "'" : "", key ? zkbi_printable(key, shown, sizeof shown) : "NULL",
+             key ? "'" : "");
+    pthread_mutex_lock(&h->mu);
+    size_t u = strlen(h->bad_keys);
+    if (!strstr(h->bad_keys, item) && u + strlen(item) + 3 < sizeof h->bad_keys)
+        snprintf(h->bad_keys + u, sizeof h->bad_keys - u, "%s%s", u ? ", " : "", item);
+    pthread_mutex_unlock(&h->mu);
+}
+
 static const char *backend_name(const zkb_host_ctx *h)
 {
     return h->b && h->b->vt && h->b->vt->name ? h->b->vt->name : "plugin";
@@ -233,6 +248,7 @@ static void svc_metric(zkb_host_ctx *h, const char *key, double value, const cha
         return;
     if (!zkbi_host_key_ok(key)) {
         host_warn(h, "metric key '%s' ignored (allowed: [a-z0-9_.], at most 64)", key ? key : "(null)");
+        note_bad_key(h, "metric", key);
         return;
     }
     pthread_mutex_lock(&h->mu);
@@ -272,6 +288,7 @@ static void svc_info(zkb_host_ctx *h, const char *key, const char *value)
         return;
     if (!zkbi_host_key_ok(key)) {
         host_warn(h, "info key '%s' ignored (allowed: [a-z0-9_.], at most 64)", key ? key : "(null)");
+        note_bad_key(h, "info", key);
         return;
     }
     char *v = strdup(value ? value : "");
@@ -316,10 +333,12 @@ static zkb_status svc_eval_fixed(zkb_host_ctx *h, const int64_t *x_q, uint64_t n
         svc_set_error(h, "eval_fixed: NULL input or output");
         return ZKB_ERR_INVALID_ARG;
     }
-    char err[ZKBI_ERR_LEN] = "";
+    char err[ZKBI_ERR_LEN] = "", msg[ZKBI_ERR_LEN + 16];
     zkb_status st = h->eval(h->eval_user, x_q, n_in, out_q, n_out, err, sizeof err);
-    if (st != ZKB_OK)
-        svc_set_error(h, err[0] ? err : zkb_status_str(st));
+    if (st != ZKB_OK) {
+        snprintf(msg, sizeof msg, "eval_fixed: %s", err[0] ? err : zkb_status_str(st));
+        svc_set_error(h, msg);
+    }
     return st;
 }
 

@@ -1,9 +1,11 @@
-/* Plugin loader: dlopen, ABI checks, registry of backends. */
+/* Plugin loader: a trial load in a child (trial.c), then dlopen, ABI checks,
+ * registry of backends. */
 #include "plugin_int.h"
 #include "zkmlbench/zkb_onnx.h" /* zkb_backend_op_support */
 
 #include <dirent.h>
 #include <dlfcn.h>
+#include <stdalign.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,12 +37,13 @@ static zkb_status record_rejection(zkb_ctx *ctx, const char *path, zkb_status st
     return st;
 }
 
-static int valid_name(const char *s)
+/* 1-32 chars of [a-z0-9_-], and '.' too when dot is set. */
+static int valid_word(const char *s, int dot)
 {
     size_t n = 0;
     for (; s[n]; n++) {
         char c = s[n];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || (dot && c == '.')))
             return 0;
     }
     return n >= 1 && n <= MAX_NAME_LEN;
@@ -76,13 +79,19 @@ static zkb_status check_table(zkb_ctx *ctx, const zkb_backend *vt)
         return zkbi_ctx_fail(ctx, ZKB_ERR_ABI,
                              "backend table too small: struct_size %u, ABI v1 needs at least %zu",
                              vt->struct_size, (size_t)ZKB_BACKEND_MIN_SIZE_V1);
-    if (!vt->name || !valid_name(vt->name))
+    if (!vt->name || !valid_word(vt->name, 0))
         return zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN,
                              "backend name missing or invalid (want 1-%d chars of [a-z0-9_-])",
                              MAX_NAME_LEN);
     if (!vt->version || !vt->proof_system)
         return zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN, "backend '%s': version or proof_system missing",
                              vt->name);
+    /* It labels series in reports, CSV columns and Markdown tables. */
+    if (!valid_word(vt->proof_system, 1)) {
+        char shown[64];
+        return zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN, "backend '%s': proof_system '%s' is not 1-%d chars of [a-z0-9._-]",
+                             vt->name, zkbi_printable(vt->proof_system, shown, sizeof shown), MAX_NAME_LEN);
+    }
     const char *m = missing_method(vt);
     if (m)
         return zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN, "backend '%s': mandatory method '%s' is NULL",
@@ -90,8 +99,15 @@ static zkb_status check_table(zkb_ctx *ctx, const zkb_backend *vt)
     if (vt->n_options && !vt->options)
         return zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN, "backend '%s': n_options %u but options is NULL",
                              vt->name, vt->n_options);
+    if (vt->option_decl_size &&
+        (vt->option_decl_size < ZKB_OPTION_DECL_SIZE_V1_2 || vt->option_decl_size % alignof(zkb_option_decl)))
+        return zkbi_ctx_fail(ctx, ZKB_ERR_ABI,
+                             "backend '%s': option_decl_size %u is not a zkb_option_decl stride (at least %zu, "
+                             "a multiple of %zu; 0 for the ABI 1.2 size)",
+                             vt->name, vt->option_decl_size, (size_t)ZKB_OPTION_DECL_SIZE_V1_2,
+                             (size_t)alignof(zkb_option_decl));
     for (uint32_t i = 0; i < vt->n_options; i++) {
-        const zkb_option_decl *o = &vt->options[i];
+        const zkb_option_decl *o = zkbi_option_decl(vt, i);
         if (!o->key || o->type < ZKB_OPT_STRING || o->type > ZKB_OPT_BOOL)
             return zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN, "backend '%s': option %u has no key or a bad type",
                                  vt->name, i);
@@ -147,6 +163,45 @@ static zkb_status add_backend(zkb_ctx *ctx, void *dl, const zkb_backend *vt, con
     return ZKB_OK;
 }
 
+zkb_status zkbi_plugin_open(zkb_ctx *ctx, const char *real, int stage_fd, void **dl_out,
+                            const zkb_backend **vt_out)
+{
+    *dl_out = NULL;
+    *vt_out = NULL;
+    zkbi_plugin_stage(stage_fd, ZKBI_STAGE_DLOPEN);
+    dlerror();
+    void *dl = dlopen(real, RTLD_NOW | RTLD_LOCAL);
+    if (!dl) {
+        const char *e = dlerror();
+        return zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN, "dlopen failed: %s", e ? e : "unknown reason");
+    }
+    zkb_plugin_init_fn init;
+    void *sym = dlsym(dl, ZKB_PLUGIN_ENTRY_NAME);
+    memcpy(&init, &sym, sizeof init); /* object pointer to function pointer, as POSIX allows */
+    zkb_status st;
+    const zkb_backend *vt = NULL;
+    if (!sym) {
+        st = zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN, "missing symbol %s (not a zkmlbench plugin?)",
+                           ZKB_PLUGIN_ENTRY_NAME);
+    } else {
+        zkbi_plugin_stage(stage_fd, ZKBI_STAGE_INIT);
+        st = init(zkbi_host_api(), ZKB_PLUGIN_ABI_MAJOR, &vt);
+        zkbi_plugin_stage(stage_fd, ZKBI_STAGE_CHECK);
+        if (st != ZKB_OK)
+            st = zkbi_ctx_fail(ctx, st == ZKB_ERR_ABI ? ZKB_ERR_ABI : ZKB_ERR_PLUGIN,
+                               "%s failed: %s", ZKB_PLUGIN_ENTRY_NAME, zkb_status_str(st));
+        else
+            st = check_table(ctx, vt);
+    }
+    if (st != ZKB_OK) {
+        dlclose(dl);
+        return st;
+    }
+    *dl_out = dl;
+    *vt_out = vt;
+    return ZKB_OK;
+}
+
 zkb_status zkb_ctx_load_plugin(zkb_ctx *ctx, const char *path)
 {
     if (!ctx)
@@ -161,29 +216,12 @@ zkb_status zkb_ctx_load_plugin(zkb_ctx *ctx, const char *path)
     if (find_by_path(ctx, real))
         return ZKB_OK; /* the same file reached twice through the search path */
 
-    dlerror();
-    void *dl = dlopen(real, RTLD_NOW | RTLD_LOCAL);
-    if (!dl) {
-        const char *e = dlerror();
-        zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN, "dlopen failed: %s", e ? e : "unknown reason");
-        return record_rejection(ctx, real, ZKB_ERR_PLUGIN);
-    }
-    zkb_plugin_init_fn init;
-    void *sym = dlsym(dl, ZKB_PLUGIN_ENTRY_NAME);
-    memcpy(&init, &sym, sizeof init); /* object pointer to function pointer, as POSIX allows */
-    zkb_status st;
+    /* Never dlopen in this process what crashes, exits or hangs in a child. */
+    zkb_status st = zkbi_plugin_trial(ctx, real);
+    void *dl = NULL;
     const zkb_backend *vt = NULL;
-    if (!sym) {
-        st = zkbi_ctx_fail(ctx, ZKB_ERR_PLUGIN, "missing symbol %s (not a zkmlbench plugin?)",
-                           ZKB_PLUGIN_ENTRY_NAME);
-    } else {
-        st = init(zkbi_host_api(), ZKB_PLUGIN_ABI_MAJOR, &vt);
-        if (st != ZKB_OK)
-            st = zkbi_ctx_fail(ctx, st == ZKB_ERR_ABI ? ZKB_ERR_ABI : ZKB_ERR_PLUGIN,
-                               "%s failed: %s", ZKB_PLUGIN_ENTRY_NAME, zkb_status_str(st));
-        else
-            st = check_table(ctx, vt);
-    }
+    if (st == ZKB_OK)
+        st = zkbi_plugin_open(ctx, real, -1, &dl, &vt);
     if (st == ZKB_OK) {
         zkb_backend_ref *dup = zkb_backend_find(ctx, vt->name);
         if (dup)
@@ -193,7 +231,8 @@ zkb_status zkb_ctx_load_plugin(zkb_ctx *ctx, const char *path)
     if (st == ZKB_OK)
         st = add_backend(ctx, dl, vt, real);
     if (st != ZKB_OK) {
-        dlclose(dl);
+        if (dl)
+            dlclose(dl);
         return record_rejection(ctx, real, st);
     }
     zkbi_ctx_log(ctx, ZKB_LOG_INFO, "loaded backend %s %s from %s", vt->name, vt->version, real);
@@ -276,6 +315,7 @@ static void release_plugins(zkb_ctx *ctx)
         free(b->path);
         free(b->probe_detail);
         free(b->data_dir);
+        free(b->probe_bad_keys);
         free(b);
     }
     free(ctx->backends);
@@ -352,7 +392,7 @@ const char *zkb_backend_option_field(const zkb_backend_ref *b, size_t i, const c
 {
     if (!b || !field || i >= b->vt->n_options)
         return NULL;
-    const zkb_option_decl *o = &b->vt->options[i];
+    const zkb_option_decl *o = zkbi_option_decl(b->vt, i);
     if (strcmp(field, "key") == 0)
         return o->key;
     if (strcmp(field, "type") == 0)

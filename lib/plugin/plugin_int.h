@@ -9,6 +9,55 @@
 
 #include <pthread.h>
 
+/* ---- plugin code in a forked child (isolate.c) ------------------------------------ */
+
+/* Limits and descriptors of the child. */
+typedef struct zkbi_isolate {
+    double timeout_s;        /* 0: none */
+    uint64_t memory_cap;     /* bytes of RSS over the child's process tree; 0: none */
+    const char *stdout_path; /* appended to; NULL: the child's stdout goes to its stderr */
+    const char *stderr_path; /* appended to; NULL: the host's stderr */
+} zkbi_isolate;
+
+/* The child's work; fd is the write end of the pipe to the parent (> 2).
+ * When it returns the child flushes stdout and stderr and _exits(0). */
+typedef void (*zkbi_isolate_body)(void *user, int fd);
+/* The parent's side: data (or the end of it) is waiting on the non-blocking
+ * fd. Return 1 to go on, 0 at the end of the output, -1 when it is garbled
+ * (the child is then killed). */
+typedef int (*zkbi_isolate_reader)(void *user, int fd);
+
+typedef enum zkbi_isolate_how {
+    ZKBI_END_EXITED = 0, /* code: exit status */
+    ZKBI_END_SIGNALED,   /* code: the signal */
+    ZKBI_END_TIMEOUT,
+    ZKBI_END_MEMORY_CAP, /* rss: what the tree held */
+    ZKBI_END_GARBLED,
+    ZKBI_END_HOST        /* host_err: no pipe, no fork */
+} zkbi_isolate_how;
+
+typedef struct zkbi_isolate_end {
+    zkbi_isolate_how how;
+    int code;
+    uint64_t rss;
+    char host_err[128];
+} zkbi_isolate_end;
+
+/* Exit status of a child whose parent died before it started. */
+#define ZKBI_ISOLATE_ORPHAN 3
+
+/* Forks, runs body(user, fd) in the child (own session, default signal
+ * actions, stdin /dev/null, descriptors as o says), and feeds rd in the
+ * parent until the output ends, the time limit or the memory cap is hit, or
+ * rd gives up; then kills what is left of the child's session and reaps it.
+ * Not async-signal-safe; see docs/plugin-abi.md on forking in a threaded
+ * host. */
+void zkbi_isolate_run(const zkbi_isolate *o, zkbi_isolate_body body, zkbi_isolate_reader rd, void *user,
+                      zkbi_isolate_end *end);
+/* "crashed: signal 11 (SIGSEGV)", "did not return within 5 s", "killed at
+ * the memory cap of 20 GiB", "exited with status 1", ... */
+void zkbi_isolate_describe(const zkbi_isolate_end *e, const zkbi_isolate *o, char *out, size_t cap);
+
 /* ---- loaded backends (loader.c) ------------------------------------------------ */
 
 struct zkb_backend_ref {
@@ -19,17 +68,59 @@ struct zkb_backend_ref {
     int probed;
     zkb_status probe_status;
     char *probe_detail;      /* "available: ..." or the reason */
+    int probe_no_answer;     /* the probe child crashed, hung, hit the cap or exited */
+    char *probe_bad_keys;    /* metric and info keys the host refused in probe, or NULL */
     char *data_dir;          /* zkb_backend_data_dir, or NULL */
 };
+
+#define ZKBI_PROBE_TIMEOUT_S 60
+
+/* zkb_backend_probe with the child's limits and descriptors given (the
+ * public one: 60 s, no cap, stdout onto stderr). Cached like it. */
+zkb_status zkbi_backend_probe_with(zkb_backend_ref *b, const zkbi_isolate *limits);
 
 typedef struct zkbi_rejected {
     char *path;
     char *reason;
 } zkbi_rejected;
 
+/* Where a plugin's loading stands, as the trial child reports it before
+ * each step (so that a crash is pinned on the step). */
+#define ZKBI_STAGE_DLOPEN 'D' /* dlopen: the plugin's constructors and libraries */
+#define ZKBI_STAGE_INIT 'I'   /* zkb_plugin_init */
+#define ZKBI_STAGE_CHECK 'C'  /* the loader's checks of the returned table */
+#define ZKBI_STAGE_VERDICT 'V'
+
+/* Writes the stage byte to fd; nothing when fd < 0 (loading in-process). */
+void zkbi_plugin_stage(int fd, char stage);
+
+/* dlopen, zkb_plugin_init and the table checks, in this process; on
+ * success the handle and the table, else the reason in ctx and the status
+ * (the object closed again). stage_fd: see zkbi_plugin_stage. */
+zkb_status zkbi_plugin_open(zkb_ctx *ctx, const char *real, int stage_fd, void **dl, const zkb_backend **vt);
+
+/* The same in a forked child with a time limit (trial.c): ZKB_OK when the
+ * plugin loads there cleanly, else its rejection reason in ctx (including
+ * "zkb_plugin_init crashed: signal 11 (SIGSEGV)" and the like). */
+#define ZKBI_PLUGIN_TRIAL_TIMEOUT_S 5
+zkb_status zkbi_plugin_trial(zkb_ctx *ctx, const char *real);
+
 /* True when the plugin's table is long enough to hold member m. */
 #define ZKBI_VT_HAS(vt, m) \
     ((vt)->struct_size >= offsetof(zkb_backend, m) + sizeof((vt)->m) && (vt)->m != NULL)
+
+/* The stride of vt->options (ABI 1.3 option_decl_size; 0: the 1.2 size). */
+static inline size_t zkbi_option_stride(const zkb_backend *vt)
+{
+    return vt->option_decl_size ? vt->option_decl_size : ZKB_OPTION_DECL_SIZE_V1_2;
+}
+
+/* Declaration i of a table the loader accepted (stride checked: at least the
+ * 1.2 size, so every member this host knows lies within it). */
+static inline const zkb_option_decl *zkbi_option_decl(const zkb_backend *vt, size_t i)
+{
+    return (const zkb_option_decl *)(const void *)((const char *)vt->options + i * zkbi_option_stride(vt));
+}
 
 /* Support level of op for backend b, ZKB_SUPPORT_NONE when it does not say. */
 uint32_t zkbi_backend_op_support(const zkb_backend_ref *b, uint32_t op);
@@ -95,6 +186,7 @@ struct zkb_host_ctx {
     uint64_t deadline_ns; /* 0: none */
     _Atomic int cancel;
     _Atomic uint32_t spawn_seq;
+    char bad_keys[512]; /* refused metric and info keys */
 };
 
 /* A context with no model, e.g. for probe. b may be NULL. */
@@ -126,6 +218,9 @@ void zkbi_host_ctx_cancel(zkb_host_ctx *h);
 
 /* Keys of metrics and infos: [a-z0-9_.]{1,64}. */
 int zkbi_host_key_ok(const char *key);
+/* The keys host->metric and host->info refused in this context, as
+ * "metric 'Bad Key', info ''" (the first few), "" if none. */
+const char *zkbi_host_ctx_bad_keys(const zkb_host_ctx *h);
 
 /* The spawn service (lib/spawn.c). */
 zkb_status zkbi_host_spawn(zkb_host_ctx *h, const zkb_spawn_opts *opts, zkb_spawn_result *res);

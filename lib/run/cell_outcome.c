@@ -67,14 +67,3 @@ void zkbi_outcome_set(zkbi_outcome *o, const char *status, zkb_status code, cons
     vsnprintf(o->reason, sizeof o->reason, fmt, ap);
     va_end(ap);
 }
-
-void zkbi_format_bytes(uint64_t v, char *out, size_t cap)
-{
-    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int u = 0;
-    while (u < 4 && v >= 1024 && v % 1024 == 0) {
-        v /= 1024;
-        u++;
-    }
-    snprintf(out, cap, "%llu %s", (unsigned long long)v, units[u]);
-}

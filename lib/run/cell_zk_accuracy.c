@@ -21,9 +21,11 @@ static int64_t wanted(const zkbi_cell_job *job, const zkb_backend *vt)
     for (size_t i = 0; i < job->n_opts; i++)
         if (strcmp(job->opts[i].key, OPT_KEY) == 0 && job->opts[i].v.type == ZKB_OPT_INT)
             return job->opts[i].v.i;
-    for (uint32_t i = 0; i < vt->n_options; i++)
-        if (strcmp(vt->options[i].key, OPT_KEY) == 0 && vt->options[i].type == ZKB_OPT_INT)
-            return vt->options[i].default_val ? strtoll(vt->options[i].default_val, NULL, 10) : 0;
+    for (uint32_t i = 0; i < vt->n_options; i++) {
+        const zkb_option_decl *d = zkbi_option_decl(vt, i);
+        if (strcmp(d->key, OPT_KEY) == 0 && d->type == ZKB_OPT_INT)
+            return d->default_val ? strtoll(d->default_val, NULL, 10) : 0;
+    }
     return 0;
 }
 

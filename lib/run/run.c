@@ -75,7 +75,7 @@ zkb_status zkb_run_new(zkb_ctx *ctx, const char *out_dir, zkb_run **out)
     s->samples = 1;
     s->repeats = 1;
     s->timeout_s = 600;
-    s->memory_cap = UINT64_C(20) << 30;
+    s->memory_cap = ZKBI_DEFAULT_MEMORY_CAP;
     snprintf(s->dataset, sizeof s->dataset, "auto");
     s->seed = 1;
     zkb_quant_default(&s->quant);
@@ -117,30 +117,6 @@ static int parse_u64(const char *v, uint64_t max, uint64_t *out)
 }
 
 /* "512M", "20G", "1048576", "1.5G" (binary multiples); 0 means no cap. */
-static int parse_bytes(const char *v, uint64_t *out)
-{
-    char *end = NULL;
-    errno = 0;
-    double x = strtod(v, &end);
-    if (errno || end == v || x < 0 || !isfinite(x) || *v == '-')
-        return -1;
-    double mult = 1;
-    switch (*end) {
-    case 'K': case 'k': mult = 1024.0; end++; break;
-    case 'M': case 'm': mult = 1024.0 * 1024; end++; break;
-    case 'G': case 'g': mult = 1024.0 * 1024 * 1024; end++; break;
-    case 'T': case 't': mult = 1024.0 * 1024 * 1024 * 1024; end++; break;
-    }
-    if (*end == 'i' && mult > 1)
-        end++;
-    if ((*end == 'B' || *end == 'b') )
-        end++;
-    if (*end || x * mult > 9.0e18)
-        return -1;
-    *out = (uint64_t)(x * mult);
-    return 0;
-}
-
 static int parse_flag(const char *v, int *out)
 {
     if (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes"))
@@ -174,7 +150,7 @@ zkb_status zkb_run_set(zkb_run *run, const char *key, const char *value)
             return run_fail(run, ZKB_ERR_INVALID_ARG, "timeout: '%s' is not a number of seconds > 0", value);
         s->timeout_s = t;
     } else if (!strcmp(key, "memory_cap")) {
-        if (parse_bytes(value, &s->memory_cap) != 0)
+        if (zkbi_parse_bytes(value, &s->memory_cap) != 0)
             return run_fail(run, ZKB_ERR_INVALID_ARG,
                             "memory_cap: '%s' is not a size in bytes (e.g. 512M, 20G; 0 for none)", value);
     } else if (!strcmp(key, "force") || !strcmp(key, "keep_scratch")) {

@@ -3,9 +3,8 @@
  * (cell_child.c: the cell's own process, cell_events.c: what it streams to
  * its parent, cell_supervise.c: the parent's watch and limits,
  * cell_outcome.c and cell_record.c: the cell's result and its JSON record,
- * cell_zk_accuracy.c: the zk accuracy pass), the process tree of a cell
- * (process_tree.c), the results file (results*.c) and the machine
- * description (machine.c). */
+ * cell_zk_accuracy.c: the zk accuracy pass), the results file (results*.c)
+ * and the machine description (machine.c). */
 #ifndef ZKBI_RUN_INT_H
 #define ZKBI_RUN_INT_H
 
@@ -65,6 +64,9 @@ zkb_status zkbi_options_parse(const zkb_backend *vt, const char *spec, zkbi_opt 
 void zkbi_options_free(zkbi_opt *o, size_t n);
 
 /* ---- the run -------------------------------------------------------------- */
+
+/* A run's memory cap per cell unless set (20 GiB); conformance's too. */
+#define ZKBI_DEFAULT_MEMORY_CAP (UINT64_C(20) << 30)
 
 typedef struct zkbi_settings {
     uint32_t samples;
@@ -218,9 +220,6 @@ typedef struct zkbi_record_in {
 /* One line of JSON, malloc'ed. */
 char *zkbi_record_build(const zkbi_record_in *r);
 
-/* "256 MiB", "20 GiB", "1000 B". */
-void zkbi_format_bytes(uint64_t v, char *out, size_t cap);
-
 /* ---- events a cell child streams to its parent (cell_events.c) ------------------- */
 
 /* Frame: uint32 length of the rest, a fixed header (zkbi_event_wire, native
@@ -283,16 +282,6 @@ void zkbi_event_reader_free(zkbi_event_reader *r);
  * recorded as info, never fail the cell. */
 void zkbi_zk_accuracy_pass(const zkbi_cell_job *job, const zkb_backend *vt, void *state,
                            const zkbi_qmodel *qm, zkb_host_ctx *h);
-
-/* ---- the process tree of a cell (process_tree.c) --------------------------------- */
-
-/* root, its descendants (root should be a child subreaper, so orphans stay in
- * its tree), and for kill also every process in root's session or process
- * group. Sum of their RSS; *nproc (may be NULL) gets their count. Shared
- * pages count once per process: an upper bound. */
-uint64_t zkbi_process_tree_rss(pid_t root, unsigned *nproc);
-/* SIGKILL all of them. Returns how many were signalled. */
-unsigned zkbi_process_tree_kill(pid_t root);
 
 /* ---- results.jsonl, one JSON record per finished cell and line (results*.c) ------- */
 

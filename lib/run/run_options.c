@@ -27,8 +27,8 @@ static void valid_keys(const zkb_backend *vt, char *out, size_t cap)
     size_t used = 0;
     out[0] = '\0';
     for (uint32_t i = 0; i < vt->n_options && used < cap; i++) {
-        int n = snprintf(out + used, cap - used, "%s%s (%s)", i ? ", " : "", vt->options[i].key,
-                         type_name(vt->options[i].type));
+        const zkb_option_decl *d = zkbi_option_decl(vt, i);
+        int n = snprintf(out + used, cap - used, "%s%s (%s)", i ? ", " : "", d->key, type_name(d->type));
         if (n < 0)
             break;
         used += (size_t)n;
@@ -173,8 +173,8 @@ static zkb_status parse_item(const zkb_backend *vt, char *item, zkbi_opt *o, siz
     char *key = trim(item), *val = trim(eq + 1);
     const zkb_option_decl *d = NULL;
     for (uint32_t i = 0; i < vt->n_options && !d; i++)
-        if (vt->options[i].key && strcmp(vt->options[i].key, key) == 0)
-            d = &vt->options[i];
+        if (zkbi_option_decl(vt, i)->key && strcmp(zkbi_option_decl(vt, i)->key, key) == 0)
+            d = zkbi_option_decl(vt, i);
     if (!d) {
         char keys[768];
         valid_keys(vt, keys, sizeof keys);

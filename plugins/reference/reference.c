@@ -148,6 +148,7 @@ static const zkb_backend reference_backend = {
     .description = "baseline: fixed-point inference by the reference evaluator, no proof",
     .options = NULL,
     .n_options = 0,
+    .option_decl_size = sizeof(zkb_option_decl),
     .probe = ref_probe,
     .create = ref_create,
     .destroy = ref_destroy,

@@ -135,6 +135,7 @@ static zkb_backend t_backend(void)
     b.description = "header test";
     b.options = t_options;
     b.n_options = (uint32_t)(sizeof t_options / sizeof t_options[0]);
+    b.option_decl_size = (uint32_t)sizeof(zkb_option_decl);
     b.probe = t_probe;
     b.create = t_create;
     b.destroy = t_destroy;

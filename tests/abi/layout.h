@@ -54,10 +54,13 @@
     ZKB_LAYOUT_MEMBER(X, zkb_backend, abi_major)                                 \
     ZKB_LAYOUT_MEMBER(X, zkb_backend, name)                                      \
     ZKB_LAYOUT_MEMBER(X, zkb_backend, options)                                   \
+    ZKB_LAYOUT_MEMBER(X, zkb_backend, n_options)                                 \
+    ZKB_LAYOUT_MEMBER(X, zkb_backend, option_decl_size)                          \
     ZKB_LAYOUT_MEMBER(X, zkb_backend, probe)                                     \
     ZKB_LAYOUT_MEMBER(X, zkb_backend, verify)                                    \
     ZKB_LAYOUT_MEMBER(X, zkb_backend, op_support)                                \
     X("ZKB_BACKEND_MIN_SIZE_V1", ZKB_BACKEND_MIN_SIZE_V1)                          \
+    X("ZKB_OPTION_DECL_SIZE_V1_2", ZKB_OPTION_DECL_SIZE_V1_2)                      \
     X("enum zkb_status", sizeof(zkb_status))                                     \
     X("enum zkb_op", sizeof(zkb_op))
 

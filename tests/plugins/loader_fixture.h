@@ -20,7 +20,8 @@ static zkb_status fx_verify(void *s, int64_t *o, uint64_t n) { (void)s; (void)o;
 #define FX_BACKEND(NAME)                                                              \
     {                                                                                 \
         .struct_size = sizeof(zkb_backend), .abi_major = ZKB_PLUGIN_ABI_MAJOR,        \
-        .name = NAME, .version = "0", .proof_system = "none", .probe = fx_probe,       \
+        .name = NAME, .version = "0", .proof_system = "none",                          \
+        .option_decl_size = sizeof(zkb_option_decl), .probe = fx_probe,               \
         .create = fx_create, .destroy = fx_destroy, .load_model = fx_load,           \
         .quantize = fx_quant, .setup = fx_setup, .witness = fx_witness,              \
         .prove = fx_prove, .verify = fx_verify,                                      \

@@ -87,6 +87,7 @@ static zkb_status rt_verify(void *state, int64_t *outputs, uint64_t n)
     static const zkb_backend rt_backend = {                                            \
         .struct_size = sizeof(zkb_backend), .abi_major = ZKB_PLUGIN_ABI_MAJOR,         \
         .name = NAME, .version = "1", .proof_system = "none",                          \
+        .option_decl_size = sizeof(zkb_option_decl),                                   \
         .description = "runtime test plugin", .probe = rt_probe, .create = rt_create,  \
         .destroy = rt_destroy, .load_model = rt_load_model, .quantize = rt_quantize,   \
         .setup = rt_setup, .witness = rt_witness, .prove = rt_prove,                   \

@@ -63,19 +63,24 @@ static void expect(const results *r, const char *name, const char *result)
         fail_msg("check %s: want %s, got: %s\n(all:\n%s)", name, result, l, r->text);
 }
 
-static uint32_t run(const char *plugin, const char *model, double timeout, results *r)
+static uint32_t run_capped(const char *plugin, const char *model, double timeout, const char *cap, results *r)
 {
     zkb_ctx *ctx = NULL;
     assert_int_equal(zkb_ctx_new(&ctx), ZKB_OK);
     zkb_ctx_set_logger(ctx, quiet, NULL);
     memset(r, 0, sizeof *r);
     uint32_t failed = 99;
-    zkb_status st = zkb_conformance_run(ctx, plugin, model, NULL, timeout, on_check, r, &failed);
+    zkb_status st = zkb_conformance_run(ctx, plugin, model, NULL, timeout, cap, on_check, r, &failed);
     if (st != ZKB_OK)
         fail_msg("zkb_conformance_run: %s", zkb_ctx_last_error(ctx));
     zkb_ctx_free(ctx);
     assert_int_equal(failed, r->fail);
     return failed;
+}
+
+static uint32_t run(const char *plugin, const char *model, double timeout, results *r)
+{
+    return run_capped(plugin, model, timeout, NULL, r);
 }
 
 static void test_reference_passes(void **state)
@@ -94,7 +99,9 @@ static void test_reference_passes(void **state)
     expect(&r, "order.prove_before_witness", "PASS prove refused");
     expect(&r, "cleanup", "PASS");
     expect(&r, "errors", "PASS");
-    assert_true(r.pass >= 18);
+    expect(&r, "stdout", "PASS nothing written to stdout during the load, probe and session checks");
+    expect(&r, "keys", "PASS");
+    assert_true(r.pass >= 20);
 }
 
 static void test_reference_on_a_cnn(void **state)
@@ -110,10 +117,28 @@ static void test_unloadable(void **state)
     results r;
     assert_int_equal(run(TP("bad_no_entry"), NULL, 30, &r), 1);
     expect(&r, "load", "FAIL the loader rejects it: missing symbol zkb_plugin_init");
+    expect(&r, "table", "SKIP the plugin does not load");
+    expect(&r, "options.unknown.host", "SKIP the plugin does not load");
     expect(&r, "probe", "SKIP");
     expect(&r, "cleanup", "SKIP");
     run(TP("bad_missing_method"), NULL, 30, &r);
     expect(&r, "load", "FAIL the loader rejects it: backend 'bad_missing_method': mandatory method 'prove' is NULL");
+}
+
+/* A plugin that does not load reports as many checks as one that passes
+ * and one that is unavailable: nothing is left out. */
+static void test_same_checks_whatever_happens(void **state)
+{
+    (void)state;
+    results r;
+    run(REF, NULL, 60, &r);
+    unsigned all = r.pass + r.fail + r.skip;
+    run(TP("bad_no_entry"), NULL, 30, &r);
+    assert_int_equal(r.pass + r.fail + r.skip, all);
+    run(TP("rt_unavailable"), NULL, 30, &r);
+    assert_int_equal(r.pass + r.fail + r.skip, all);
+    run(ZKB_CRASH_PLUGIN, NULL, 30, &r);
+    assert_int_equal(r.pass + r.fail + r.skip, all);
 }
 
 static void test_init_crash(void **state)
@@ -121,7 +146,7 @@ static void test_init_crash(void **state)
     (void)state;
     results r;
     assert_int_equal(run(ZKB_CRASH_PLUGIN, NULL, 30, &r), 1);
-    expect(&r, "load", "FAIL crashed: signal 11");
+    expect(&r, "load", "FAIL the loader rejects it: zkb_plugin_init crashed: signal 11 (SIGSEGV)");
     expect(&r, "table", "SKIP");
     expect(&r, "probe", "SKIP the plugin does not load");
 }
@@ -204,17 +229,44 @@ static void test_hang(void **state)
     expect(&r, "order.quantize_before_load", "PASS");
 }
 
+/* Every child, the run's cell included, is killed at the memory cap. */
+static void test_memory_cap(void **state)
+{
+    (void)state;
+    results r;
+    assert_true(run_capped(TP("bad_alloc_cap"), NULL, 30, "512M", &r) > 0);
+    expect(&r, "run", "FAIL killed: memory cap 512 MiB in prove");
+    expect(&r, "outputs.bound", "FAIL killed at the memory cap of 512 MiB");
+    expect(&r, "cleanup", "FAIL killed at the memory cap of 512 MiB");
+    expect(&r, "order.quantize_before_load", "PASS");
+}
+
+/* Output on stdout and keys the host refuses are failures, not warnings. */
+static void test_stdout_and_bad_keys(void **state)
+{
+    (void)state;
+    results r;
+    assert_true(run(TP("bad_chatty"), NULL, 30, &r) > 0);
+    expect(&r, "stdout", "FAIL the plugin wrote to stdout");
+    expect(&r, "stdout", "in: probe, outputs.bound");
+    expect(&r, "stdout", "it began: \"chatty probe");
+    expect(&r, "keys", "FAIL the host refused (and dropped) info 'Framework Version', metric 'Proof Size'");
+    expect(&r, "run", "PASS");
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
     zkb_ctx *ctx = NULL;
     assert_int_equal(zkb_ctx_new(&ctx), ZKB_OK);
-    assert_int_equal(zkb_conformance_run(NULL, REF, NULL, NULL, 0, NULL, NULL, NULL), ZKB_ERR_INVALID_ARG);
-    assert_int_equal(zkb_conformance_run(ctx, NULL, NULL, NULL, 0, NULL, NULL, NULL), ZKB_ERR_INVALID_ARG);
-    assert_int_not_equal(zkb_conformance_run(ctx, REF, "/nonexistent.json", NULL, 0, NULL, NULL, NULL), ZKB_OK);
+    assert_int_equal(zkb_conformance_run(NULL, REF, NULL, NULL, 0, NULL, NULL, NULL, NULL), ZKB_ERR_INVALID_ARG);
+    assert_int_equal(zkb_conformance_run(ctx, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL), ZKB_ERR_INVALID_ARG);
+    assert_int_not_equal(zkb_conformance_run(ctx, REF, "/nonexistent.json", NULL, 0, NULL, NULL, NULL, NULL), ZKB_OK);
     assert_non_null(strstr(zkb_ctx_last_error(ctx), "model"));
-    assert_int_not_equal(zkb_conformance_run(ctx, REF, NULL, "depth=3", 0, NULL, NULL, NULL), ZKB_OK);
+    assert_int_not_equal(zkb_conformance_run(ctx, REF, NULL, "depth=3", 0, NULL, NULL, NULL, NULL), ZKB_OK);
     assert_non_null(strstr(zkb_ctx_last_error(ctx), "depth"));
+    assert_int_equal(zkb_conformance_run(ctx, REF, NULL, NULL, 0, "lots", NULL, NULL, NULL), ZKB_ERR_INVALID_ARG);
+    assert_non_null(strstr(zkb_ctx_last_error(ctx), "memory cap 'lots' is not a size"));
     zkb_ctx_free(ctx);
 }
 
@@ -223,11 +275,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reference_passes),    cmocka_unit_test(test_reference_on_a_cnn),
         cmocka_unit_test(test_unloadable),          cmocka_unit_test(test_missing_file),
-        cmocka_unit_test(test_init_crash),
+        cmocka_unit_test(test_init_crash),          cmocka_unit_test(test_same_checks_whatever_happens),
         cmocka_unit_test(test_probe_crash),         cmocka_unit_test(test_unavailable_with_reason),
         cmocka_unit_test(test_segv_in_prove),       cmocka_unit_test(test_wrong_outputs),
         cmocka_unit_test(test_verify_rejects),      cmocka_unit_test(test_verify_without_proof),
-        cmocka_unit_test(test_hang),                cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_hang),                cmocka_unit_test(test_memory_cap),
+        cmocka_unit_test(test_stdout_and_bad_keys), cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -184,7 +184,7 @@ static void test_eval_fixed_and_cancel(void **state)
     assert_int_equal(api->eval_fixed(f->h, x, 3, y, 3), ZKB_OK);
     assert_int_equal(y[1], -4);
     assert_int_equal(api->eval_fixed(f->h, x, 3, y, 2), ZKB_ERR_INVALID_ARG);
-    assert_string_equal(zkbi_host_ctx_error(f->h), "sizes differ");
+    assert_string_equal(zkbi_host_ctx_error(f->h), "eval_fixed: sizes differ");
 
     assert_false(api->cancelled(f->h));
     zkbi_host_ctx_set_deadline(f->h, api->now_ns() - 1);

@@ -44,3 +44,17 @@ def test_unloadable_plugin_fails_load(ctx, tmp_path):
     checks, failed = ctx.conformance(str(bogus), timeout=30)
     assert failed >= 1
     assert _by_name(checks)["load"].result == CheckResult.FAIL
+    # the same checks as for a plugin that loads, those that cannot run skipped
+    ref_checks, _ = ctx.conformance("reference", timeout=60)
+    assert [c.check for c in checks] == [c.check for c in ref_checks]
+
+
+def test_memory_cap(ctx):
+    checks, failed = ctx.conformance("reference", timeout=60, memory_cap="1G")
+    assert failed == 0
+    checks, failed = ctx.conformance("reference", timeout=60, memory_cap=1 << 30)
+    assert failed == 0
+    with pytest.raises(ZkbError) as e:
+        ctx.conformance("reference", memory_cap="lots")
+    assert e.value.status == Status.INVALID_ARG
+    assert "memory cap 'lots'" in e.value.message

@@ -1,6 +1,7 @@
-/* zkb_plugin_init dies of SIGSEGV: conformance must fail "load" in its child
- * and never load the plugin into its own process. Built into its own
- * directory (test-plugins-crash): a search of test-plugins would load it. */
+/* zkb_plugin_init dies of SIGSEGV: the trial load rejects it and the host
+ * never loads it (conformance fails "load"). The plugins of this folder are
+ * built into their own directory (test-plugins-crash), so that the searches
+ * of test-plugins in other tests do not wait for bad_init_hang each time. */
 #include "zkmlbench/zkb_plugin.h"
 
 #include <signal.h>

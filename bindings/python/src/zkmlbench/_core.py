@@ -361,12 +361,14 @@ class Context(_Handle):
                                            byref(bad)))
         return MergeResult(written.value, dups.value, bad.value)
 
-    def conformance(self, plugin, model=None, options=None, timeout=0):
+    def conformance(self, plugin, model=None, options=None, timeout=0, memory_cap=None):
         """zkb_conformance_run: check a backend plugin against the adapter
         contract (docs/adapter-guide.md). plugin: a plugin file, a Backend,
         or the name of a loaded backend; model: a model file or a Model
         loaded from one (None: the built-in tiny dense model); options: dict
-        or "k=v,k=v"; timeout: seconds per isolated check (0: 600). Returns
+        or "k=v,k=v"; timeout: seconds per isolated check (0: 600);
+        memory_cap: cap on each check's process tree, bytes (int) or text
+        as for Run settings ("512M"; 0 for none; None: 20G). Returns
         (checks, failed): [Check(check, result, detail)] in the order run,
         and the number of FAIL results. ZkbError when the checks could not
         run (e.g. the model does not load)."""
@@ -384,7 +386,8 @@ class Context(_Handle):
         failed = c_uint32()
         model_arg = None if model is None else _enc_path(_model_path(model))
         st = lib().zkb_conformance_run(self._handle(), _enc_path(plugin_path), model_arg,
-                                       _enc(_option_text(options)), float(timeout), cb, None,
+                                       _enc(_option_text(options)), float(timeout),
+                                       _enc(memory_cap), cb, None,
                                        byref(failed))
         self._fail(st, "conformance of %s" % os.fsdecode(plugin_path))
         return checks, failed.value

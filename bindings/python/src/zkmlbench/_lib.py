@@ -6,7 +6,8 @@ Search order (the first that exists wins):
    but cannot be loaded);
 2. a ``libzkmlbench.so*`` next to this package (a copy installed with it);
 3. ``ctypes.util.find_library("zkmlbench")`` (the system's search: ldconfig,
-   ``LD_LIBRARY_PATH``), or ``libzkmlbench.so.0`` by soname;
+   ``LD_LIBRARY_PATH``), or by the soname of this package's version
+   (``libzkmlbench.so.0.1`` for 0.1.x; see _version.soname);
 4. ``build/lib/libzkmlbench.so`` of a source tree above this file or above
    the current directory (a repository checkout).
 """
@@ -18,6 +19,8 @@ import os
 
 from ctypes import (POINTER, c_char_p, c_double, c_float, c_int, c_int32, c_int64, c_size_t,
                     c_uint32, c_uint64, c_void_p)
+
+from ._version import package_version, soname
 
 _LIB = None
 _LIB_PATH = None
@@ -111,8 +114,8 @@ _PROTOS = {
     # results files, conformance
     "zkb_results_merge": (_st, [_h, c_char_p, POINTER(c_char_p), c_size_t, c_int, POINTER(c_uint64),
                                 POINTER(c_uint64), POINTER(c_uint64)]),
-    "zkb_conformance_run": (_st, [_h, c_char_p, c_char_p, c_char_p, c_double, CHECK_FN, c_void_p,
-                                  POINTER(c_uint32)]),
+    "zkb_conformance_run": (_st, [_h, c_char_p, c_char_p, c_char_p, c_double, c_char_p, CHECK_FN,
+                                  c_void_p, POINTER(c_uint32)]),
     # datasets (zkb_data.h)
     "zkb_dataset_open": (_st, [_h, c_char_p, c_char_p, POINTER(c_void_p)]),
     "zkb_dataset_free": (None, [_h]),
@@ -170,7 +173,9 @@ def _candidates():
     found = ctypes.util.find_library("zkmlbench")
     if found:
         yield found
-    yield "libzkmlbench.so.0"
+    name = soname(package_version())
+    if name:
+        yield name
     seen = set()
     for start in (here, os.getcwd()):
         d = start

@@ -1,10 +1,11 @@
-/* The process tree of a cell, for the supervisor's memory sampling and kills.
+/* The process tree of a child (a benchmark cell, an isolated check), for
+ * memory sampling and kills.
  *
  * Sampling walks the tree from the root through /proc/<pid>/task/<tid>/children
  * (a few reads per process, every 20 ms); the root is a child subreaper, so
  * orphaned descendants stay in its tree. Killing also scans all of /proc for
  * the root's session and process group, which catches what left the tree. */
-#include "run_int.h"
+#include "core_int.h"
 
 #include <ctype.h>
 #include <dirent.h>
