@@ -107,33 +107,14 @@ static const char TEMPLATES[] =
     "    bits.in <== in + (1 << (w - 1));\n"
     "}\n";
 
-static uint32_t ceil_log2(uint64_t d)
-{
-    uint32_t k = 0;
-    while (k < 63 && ((uint64_t)1 << k) < d)
-        k++;
-    return k;
-}
-
-static void emit_array(FILE *f, const int64_t *v, uint64_t n)
-{
-    fputc('[', f);
-    for (uint64_t i = 0; i < n; i++) {
-        if (i)
-            fputs(i % 16 == 0 ? ",\n        " : ", ", f);
-        fprintf(f, "%lld", (long long)v[i]);
-    }
-    fputc(']', f);
-}
-
 /* The division component of layer i, or an error. */
 static int emit_div_decl(FILE *f, cs_state *s, uint32_t i, uint64_t n, int64_t d, char *why,
                          size_t why_len)
 {
-    uint32_t qb = s->out_bits[i] < 2 ? 2 : s->out_bits[i];
-    uint32_t kb = ceil_log2((uint64_t)d);
+    uint32_t qb = s->bits.out[i] < 2 ? 2 : s->bits.out[i];
+    uint32_t kb = zkbp_ceil_log2((uint64_t)d);
     if (d <= 0 || qb + kb + 2 > 250) {
-        cs_fmt(why, why_len, "layer %u: values of %u bits with divisor %lld do not fit the field",
+        zkbp_fmt(why, why_len, "layer %u: values of %u bits with divisor %lld do not fit the field",
                  i, qb, (long long)d);
         return -1;
     }
@@ -155,7 +136,7 @@ zkb_status cs_gen_circuit(cs_state *s, const char *path)
     const zkb_qmodel_desc *qm = s->qm;
     FILE *f = fopen(path, "w");
     if (!f)
-        return cs_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
     char why[256] = "";
     int bad = 0;
     int priv = s->weights != CS_W_FIXED;
@@ -178,7 +159,7 @@ zkb_status cs_gen_circuit(cs_state *s, const char *path)
     if (!s->input_public) {
         /* A private input is range-checked to the input width the range
          * analysis assumed; a public one is the verifier's own. */
-        uint32_t w = s->in_bits < 2 ? 2 : s->in_bits;
+        uint32_t w = s->bits.in < 2 ? 2 : s->bits.in;
         fprintf(f, "    component inrc[%llu];\n    for (var k = 0; k < %llu; k++) {\n"
                    "        inrc[k] = ZkbRange(%u);\n        inrc[k].in <== in[k];\n    }\n",
                 (unsigned long long)s->n_in, (unsigned long long)s->n_in, w);
@@ -186,7 +167,7 @@ zkb_status cs_gen_circuit(cs_state *s, const char *path)
 
     char prev[32] = "in";
     int prev_div = -1; /* layer whose d<i>[] gives the sign of prev, or -1 */
-    uint32_t prev_bits = s->in_bits < 2 ? 2 : s->in_bits;
+    uint32_t prev_bits = s->bits.in < 2 ? 2 : s->bits.in;
     for (uint32_t i = 0; i < m->n_layers && !bad; i++) {
         const zkb_layer_desc *L = m->layers[i];
         const zkb_qlayer_desc *Q = qm->layers[i];
@@ -207,23 +188,23 @@ zkb_status cs_gen_circuit(cs_state *s, const char *path)
             fprintf(f, "    signal a%u[%llu];\n", i, (unsigned long long)n_out);
             if (!priv) {
                 fprintf(f, "    var W%u[%llu] = ", i, (unsigned long long)Q->n_weights);
-                emit_array(f, Q->weights, Q->n_weights);
+                zkbp_write_ints(f, Q->weights, Q->n_weights, ",\n        ");
                 fprintf(f, ";\n    var B%u[%llu] = ", i, (unsigned long long)Q->n_bias);
-                emit_array(f, Q->bias, Q->n_bias);
+                zkbp_write_ints(f, Q->bias, Q->n_bias, ",\n        ");
                 fprintf(f, ";\n");
             } else {
                 fprintf(f, "    signal m%u[%llu][%llu];\n", i, (unsigned long long)n_out,
                         (unsigned long long)ksz);
             }
             char bias[32], wref[64], xref[96];
-            cs_fmt(bias, sizeof bias, priv ? "b%u" : "B%u", i);
+            zkbp_fmt(bias, sizeof bias, priv ? "b%u" : "B%u", i);
             if (dense) {
                 fprintf(f, "    for (var o = 0; o < %u; o++) {\n        var acc = %s[o];\n"
                            "        for (var k = 0; k < %llu; k++) {\n",
                         L->out_w, bias, (unsigned long long)n_inl);
-                cs_fmt(wref, sizeof wref, "%c%u[o * %llu + k]", priv ? 'w' : 'W', i,
+                zkbp_fmt(wref, sizeof wref, "%c%u[o * %llu + k]", priv ? 'w' : 'W', i,
                          (unsigned long long)n_inl);
-                cs_fmt(xref, sizeof xref, "%s[k]", prev);
+                zkbp_fmt(xref, sizeof xref, "%s[k]", prev);
                 if (priv)
                     fprintf(f, "            m%u[o][k] <== %s * %s;\n            acc += m%u[o][k];\n", i,
                             wref, xref, i);
@@ -316,12 +297,12 @@ zkb_status cs_gen_circuit(cs_state *s, const char *path)
             prev_div = -1;
             break;
         default:
-            cs_fmt(why, sizeof why, "layer %u: operator %u not supported", i, L->op);
+            zkbp_fmt(why, sizeof why, "layer %u: operator %u not supported", i, L->op);
             bad = 1;
             break;
         }
-        cs_fmt(prev, sizeof prev, "a%u", i);
-        prev_bits = s->out_bits[i] < 2 ? 2 : s->out_bits[i];
+        zkbp_fmt(prev, sizeof prev, "a%u", i);
+        prev_bits = s->bits.out[i] < 2 ? 2 : s->bits.out[i];
     }
     if (!bad) {
         fprintf(f, "\n    for (var k = 0; k < %llu; k++) out[k] <== %s[k];\n", (unsigned long long)s->n_out,
@@ -364,66 +345,32 @@ zkb_status cs_gen_circuit(cs_state *s, const char *path)
         fprintf(f, "}\n\ncomponent main%s = Model();\n", s->input_public ? " {public [in]}" : "");
     }
     if (fclose(f) != 0 && !bad)
-        return cs_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
     if (bad)
-        return cs_fail(s->h, ZKB_ERR_UNSUPPORTED, "%s", why);
+        return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "%s", why);
     return ZKB_OK;
-}
-
-/* Field element of an int64 in decimal: p - |v| for negatives. */
-static void field_dec(int64_t v, char *out, size_t cap)
-{
-    static const char P[] =
-        "21888242871839275222246405745257275088548364400416034343698204186575808495617";
-    if (v >= 0) {
-        cs_fmt(out, cap, "%lld", (long long)v);
-        return;
-    }
-    char a[32];
-    cs_fmt(a, sizeof a, "%llu", (unsigned long long)(-(v + 1)) + 1ULL);
-    size_t la = strlen(P), lb = strlen(a);
-    char tmp[100];
-    int borrow = 0;
-    for (size_t i = 0; i < la; i++) {
-        int d = (P[la - 1 - i] - '0') - (i < lb ? a[lb - 1 - i] - '0' : 0) - borrow;
-        borrow = d < 0;
-        tmp[la - 1 - i] = (char)('0' + (d < 0 ? d + 10 : d));
-    }
-    tmp[la] = '\0';
-    cs_fmt(out, cap, "%s", tmp);
-}
-
-static void emit_json_array(FILE *f, const char *key, const int64_t *v, uint64_t n, int first)
-{
-    fprintf(f, "%s\"%s\": [", first ? "" : ",\n", key);
-    for (uint64_t i = 0; i < n; i++) {
-        char d[100];
-        field_dec(v[i], d, sizeof d);
-        fprintf(f, "%s\"%s\"", i ? "," : "", d);
-    }
-    fputc(']', f);
 }
 
 zkb_status cs_gen_input(cs_state *s, const int64_t *x_q, uint64_t n, const char *path)
 {
     FILE *f = fopen(path, "w");
     if (!f)
-        return cs_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
     fputc('{', f);
-    emit_json_array(f, "in", x_q, n, 1);
+    zkbp_write_field_array(f, "in", x_q, n, 1);
     if (s->weights != CS_W_FIXED)
         for (uint32_t i = 0; i < s->qm->n_layers; i++) {
             const zkb_qlayer_desc *Q = s->qm->layers[i];
             if (!Q->weights)
                 continue;
             char k[32];
-            cs_fmt(k, sizeof k, "w%u", i);
-            emit_json_array(f, k, Q->weights, Q->n_weights, 0);
-            cs_fmt(k, sizeof k, "b%u", i);
-            emit_json_array(f, k, Q->bias, Q->n_bias, 0);
+            zkbp_fmt(k, sizeof k, "w%u", i);
+            zkbp_write_field_array(f, k, Q->weights, Q->n_weights, 0);
+            zkbp_fmt(k, sizeof k, "b%u", i);
+            zkbp_write_field_array(f, k, Q->bias, Q->n_bias, 0);
         }
     fputs("}\n", f);
     if (fclose(f) != 0)
-        return cs_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
     return ZKB_OK;
 }

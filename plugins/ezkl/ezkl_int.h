@@ -4,13 +4,10 @@
 #define ZKB_EZKL_INT_H
 
 #include "zkmlbench/zkb_plugin.h"
+#include "zkbp.h"
 
 #include <stddef.h>
 #include <stdint.h>
-
-#define EZ_PATH 4096
-
-extern const zkb_host_api *ez_host;
 
 typedef struct cJSON cJSON;
 
@@ -25,10 +22,10 @@ typedef struct ez_state {
     int64_t rebase_mult, logrows, cal_samples, max_logrows, decomp_base, decomp_legs;
     double cal_lo, cal_hi;
     /* where things are */
-    char python[EZ_PATH];
-    char driver[EZ_PATH];
-    char wdir[EZ_PATH]; /* the session's scratch: onnx, settings, keys, proof */
-    char onnx[EZ_PATH];
+    char python[ZKBP_PATH];
+    char driver[ZKBP_PATH];
+    char wdir[ZKBP_PATH]; /* the session's scratch: onnx, settings, keys, proof */
+    char onnx[ZKBP_PATH];
     /* model */
     uint64_t n_in, n_out;
     int64_t S;
@@ -49,10 +46,6 @@ typedef struct ez_state {
     int64_t acc_samples; /* option accuracy_samples (read by the host) */
     double acc_max_s;    /* option accuracy_max_s */
 } ez_state;
-
-int ez_fmt(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-zkb_status ez_fail(zkb_host_ctx *h, zkb_status st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /* Where the Python interpreter and the driver are (option, env, build-time
  * default). why gets the reason when they are not usable. */

@@ -34,25 +34,6 @@ static const char HEADER[] =
     "    if (v as u64) >= t { 1 } else { 0 }\n"
     "}\n";
 
-static uint32_t ceil_log2(uint64_t d)
-{
-    uint32_t k = 0;
-    while (k < 63 && ((uint64_t)1 << k) < d)
-        k++;
-    return k;
-}
-
-static void emit_array(FILE *f, const int64_t *v, uint64_t n)
-{
-    fputc('[', f);
-    for (uint64_t i = 0; i < n; i++) {
-        if (i)
-            fputs(i % 16 == 0 ? ",\n    " : ", ", f);
-        fprintf(f, "%lld", (long long)v[i]);
-    }
-    fputc(']', f);
-}
-
 static uint32_t width(uint32_t b)
 {
     return b < 2 ? 2 : b;
@@ -61,12 +42,12 @@ static uint32_t width(uint32_t b)
 /* fn div_<i>(a) -> q (relu: max(q, 0)), q = floor((a + rnd) / d). */
 static int emit_div_fn(FILE *f, nr_state *s, uint32_t i, int64_t d, int relu, char *why, size_t why_len)
 {
-    uint32_t qb = width(s->out_bits[i]);
-    uint32_t kb = ceil_log2((uint64_t)d);
+    uint32_t qb = width(s->bits.out[i]);
+    uint32_t kb = zkbp_ceil_log2((uint64_t)d);
     if (d <= 0 || qb + kb + 1 > 62) {
-        nr_fmt(why, why_len,
-               "layer %u: %u-bit quotients with divisor %lld exceed this program's 62-bit hints", i,
-               qb, (long long)d);
+        zkbp_fmt(why, why_len,
+                 "layer %u: %u-bit quotients with divisor %lld exceed this program's 62-bit hints", i,
+                 qb, (long long)d);
         return -1;
     }
     uint64_t off = (uint64_t)1 << (qb - 1);
@@ -136,15 +117,6 @@ static void emit_max_fn(FILE *f, uint32_t i, uint32_t w)
             i, w - 1, w - 1, i, (unsigned long long)tw, (unsigned long long)tw, (unsigned long long)tw, w);
 }
 
-static uint64_t total_weights(const zkb_qmodel_desc *qm)
-{
-    uint64_t t = 0;
-    for (uint32_t i = 0; i < qm->n_layers; i++)
-        if (qm->layers[i]->weights)
-            t += qm->layers[i]->n_weights + qm->layers[i]->n_bias;
-    return t;
-}
-
 static zkb_status gen_main(nr_state *s, FILE *f, char *why, size_t why_len)
 {
     const zkb_model_desc *m = s->m;
@@ -153,7 +125,7 @@ static zkb_status gen_main(nr_state *s, FILE *f, char *why, size_t why_len)
     uint32_t n = m->n_layers;
 
     /* helper functions and constants, per layer */
-    uint32_t prev_bits = width(s->in_bits);
+    uint32_t prev_bits = width(s->bits.in);
     for (uint32_t i = 0; i < n; i++) {
         const zkb_layer_desc *L = m->layers[i];
         const zkb_qlayer_desc *Q = qm->layers[i];
@@ -162,24 +134,24 @@ static zkb_status gen_main(nr_state *s, FILE *f, char *why, size_t why_len)
         case ZKB_OP_DENSE:
         case ZKB_OP_CONV2D:
             if (!Q->weights || !Q->bias)
-                return nr_fail(s->h, ZKB_ERR_INVALID_ARG, "layer %u has no quantized weights", i);
+                return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "layer %u has no quantized weights", i);
             if (emit_div_fn(f, s, i, Q->rescale_divisor, relu_next, why, why_len) != 0)
-                return nr_fail(s->h, ZKB_ERR_UNSUPPORTED, "%s", why);
+                return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "%s", why);
             if (!hashed) {
                 fprintf(f, "\nglobal W%u: [Field; %llu] = ", i, (unsigned long long)Q->n_weights);
-                emit_array(f, Q->weights, Q->n_weights);
+                zkbp_write_ints(f, Q->weights, Q->n_weights, ",\n    ");
                 fprintf(f, ";\nglobal B%u: [Field; %llu] = ", i, (unsigned long long)Q->n_bias);
-                emit_array(f, Q->bias, Q->n_bias);
+                zkbp_write_ints(f, Q->bias, Q->n_bias, ",\n    ");
                 fprintf(f, ";\n");
             }
             break;
         case ZKB_OP_AVGPOOL2D:
             if (emit_div_fn(f, s, i, Q->pool_divisor, relu_next, why, why_len) != 0)
-                return nr_fail(s->h, ZKB_ERR_UNSUPPORTED, "%s", why);
+                return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "%s", why);
             break;
         case ZKB_OP_MAXPOOL2D:
             if (prev_bits + 1 > 62)
-                return nr_fail(s->h, ZKB_ERR_UNSUPPORTED, "layer %u: %u-bit values too wide", i, prev_bits);
+                return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "layer %u: %u-bit values too wide", i, prev_bits);
             if (L->kernel_h * L->kernel_w > 1)
                 emit_max_fn(f, i, prev_bits);
             break;
@@ -188,7 +160,7 @@ static zkb_status gen_main(nr_state *s, FILE *f, char *why, size_t why_len)
                                   m->layers[i - 1]->op == ZKB_OP_AVGPOOL2D);
             if (!fused) {
                 if (prev_bits > 62)
-                    return nr_fail(s->h, ZKB_ERR_UNSUPPORTED, "layer %u: %u-bit values too wide", i, prev_bits);
+                    return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "layer %u: %u-bit values too wide", i, prev_bits);
                 emit_relu_fn(f, i, prev_bits);
             }
             break;
@@ -196,10 +168,10 @@ static zkb_status gen_main(nr_state *s, FILE *f, char *why, size_t why_len)
         case ZKB_OP_FLATTEN:
             break;
         default:
-            return nr_fail(s->h, ZKB_ERR_UNSUPPORTED, "layer %u: operator %u not supported", i, L->op);
+            return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "layer %u: operator %u not supported", i, L->op);
         }
         if (L->op != ZKB_OP_FLATTEN)
-            prev_bits = width(s->out_bits[i]);
+            prev_bits = width(s->bits.out[i]);
     }
 
     /* One function per layer computing one output value; main builds each
@@ -212,11 +184,11 @@ static zkb_status gen_main(nr_state *s, FILE *f, char *why, size_t why_len)
         const zkb_qlayer_desc *Q = qm->layers[i];
         uint64_t n_i = (uint64_t)L->in_c * L->in_h * L->in_w;
         char wp[96] = "", W[16], B[16];
-        nr_fmt(W, sizeof W, hashed ? "w" : "W%u", i);
-        nr_fmt(B, sizeof B, hashed ? "b" : "B%u", i);
+        zkbp_fmt(W, sizeof W, hashed ? "w" : "W%u", i);
+        zkbp_fmt(B, sizeof B, hashed ? "b" : "B%u", i);
         if (hashed && Q->weights)
-            nr_fmt(wp, sizeof wp, ", w: [Field; %llu], b: [Field; %llu]", (unsigned long long)Q->n_weights,
-                   (unsigned long long)Q->n_bias);
+            zkbp_fmt(wp, sizeof wp, ", w: [Field; %llu], b: [Field; %llu]", (unsigned long long)Q->n_weights,
+                     (unsigned long long)Q->n_bias);
         switch (L->op) {
         case ZKB_OP_DENSE:
             fprintf(f,
@@ -288,14 +260,14 @@ static zkb_status gen_main(nr_state *s, FILE *f, char *why, size_t why_len)
         uint64_t n_o = (uint64_t)L->out_c * L->out_h * L->out_w;
         char wa[48] = "";
         if (hashed && qm->layers[i]->weights)
-            nr_fmt(wa, sizeof wa, ", w%u, b%u", i, i);
+            zkbp_fmt(wa, sizeof wa, ", w%u, b%u", i, i);
         fprintf(f, "    // layer %u\n", i);
         int fused = L->op == ZKB_OP_RELU && i > 0 &&
                     (m->layers[i - 1]->op == ZKB_OP_DENSE || m->layers[i - 1]->op == ZKB_OP_CONV2D ||
                      m->layers[i - 1]->op == ZKB_OP_AVGPOOL2D);
         if (L->op == ZKB_OP_FLATTEN || fused) {
             fprintf(f, "    let a%u = %s;%s\n", i, prev, fused ? " // max(q, 0) taken in the division" : "");
-            nr_fmt(prev, sizeof prev, "a%u", i);
+            zkbp_fmt(prev, sizeof prev, "a%u", i);
             continue;
         }
         fprintf(f, "    let a%u: [Field; %llu] = [", i, (unsigned long long)n_o);
@@ -325,13 +297,13 @@ static zkb_status gen_main(nr_state *s, FILE *f, char *why, size_t why_len)
                     }
                 }
         fprintf(f, "\n    ];\n");
-        nr_fmt(prev, sizeof prev, "a%u", i);
+        zkbp_fmt(prev, sizeof prev, "a%u", i);
     }
 
     if (hashed) {
         /* Poseidon2 (Barretenberg's black box) of all weights and biases,
          * layer by layer, weights before biases. */
-        uint64_t total = total_weights(qm);
+        uint64_t total = zkbp_weights_count(qm);
         fprintf(f, "    // commitment to the weights\n    let allw: [Field; %llu] = [", (unsigned long long)total);
         uint64_t k = 0;
         for (uint32_t i = 0; i < n; i++) {
@@ -355,17 +327,17 @@ static zkb_status gen_main(nr_state *s, FILE *f, char *why, size_t why_len)
 
 zkb_status nr_gen_program(nr_state *s, const char *dir)
 {
-    char p[NR_PATH];
-    nr_fmt(p, sizeof p, "%s/src", dir);
+    char p[ZKBP_PATH];
+    zkbp_fmt(p, sizeof p, "%s/src", dir);
     if (zkbp_mkdirs(p) != 0)
-        return nr_fail(s->h, ZKB_ERR_IO, "cannot create %s", p);
-    nr_fmt(p, sizeof p, "%s/Nargo.toml", dir);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot create %s", p);
+    zkbp_fmt(p, sizeof p, "%s/Nargo.toml", dir);
     if (zkbp_write_text(p, "[package]\nname = \"model\"\ntype = \"bin\"\nauthors = [\"zkmlbench\"]\n\n[dependencies]\n") != 0)
-        return nr_fail(s->h, ZKB_ERR_IO, "cannot write %s", p);
-    nr_fmt(p, sizeof p, "%s/src/main.nr", dir);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", p);
+    zkbp_fmt(p, sizeof p, "%s/src/main.nr", dir);
     FILE *f = fopen(p, "w");
     if (!f)
-        return nr_fail(s->h, ZKB_ERR_IO, "cannot write %s", p);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", p);
     fprintf(f, "// Generated by zkmlbench plugins/noir from model %s (%s): scale %lld, %s rounding,\n"
                "// weights %s. Signed values as field elements (negatives p - |v|).\n\n%s",
             s->m->name ? s->m->name : "?", s->m->fingerprint ? s->m->fingerprint : "?",
@@ -376,63 +348,30 @@ zkb_status nr_gen_program(nr_state *s, const char *dir)
     char why[256] = "";
     zkb_status st = gen_main(s, f, why, sizeof why);
     if (fclose(f) != 0 && st == ZKB_OK)
-        return nr_fail(s->h, ZKB_ERR_IO, "cannot write %s", p);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", p);
     return st;
-}
-
-/* Field element of an int64 in decimal: p - |v| for negatives. */
-static void field_dec(int64_t v, char *out, size_t cap)
-{
-    static const char P[] = "21888242871839275222246405745257275088548364400416034343698204186575808495617";
-    if (v >= 0) {
-        nr_fmt(out, cap, "%lld", (long long)v);
-        return;
-    }
-    char a[32];
-    nr_fmt(a, sizeof a, "%llu", (unsigned long long)(-(v + 1)) + 1ULL);
-    size_t la = strlen(P), lb = strlen(a);
-    char tmp[100];
-    int borrow = 0;
-    for (size_t i = 0; i < la; i++) {
-        int d = (P[la - 1 - i] - '0') - (i < lb ? a[lb - 1 - i] - '0' : 0) - borrow;
-        borrow = d < 0;
-        tmp[la - 1 - i] = (char)('0' + (d < 0 ? d + 10 : d));
-    }
-    tmp[la] = '\0';
-    nr_fmt(out, cap, "%s", tmp);
-}
-
-static void emit_json_array(FILE *f, const char *key, const int64_t *v, uint64_t n, int first)
-{
-    fprintf(f, "%s\"%s\": [", first ? "" : ",\n", key);
-    for (uint64_t i = 0; i < n; i++) {
-        char d[100];
-        field_dec(v[i], d, sizeof d);
-        fprintf(f, "%s\"%s\"", i ? "," : "", d);
-    }
-    fputc(']', f);
 }
 
 zkb_status nr_gen_inputs(nr_state *s, const int64_t *x_q, uint64_t n, const char *path)
 {
     FILE *f = fopen(path, "w");
     if (!f)
-        return nr_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
     fputc('{', f);
-    emit_json_array(f, "x", x_q, n, 1);
+    zkbp_write_field_array(f, "x", x_q, n, 1);
     if (s->weights == NR_W_HASHED)
         for (uint32_t i = 0; i < s->qm->n_layers; i++) {
             const zkb_qlayer_desc *Q = s->qm->layers[i];
             if (!Q->weights)
                 continue;
             char k[32];
-            nr_fmt(k, sizeof k, "w%u", i);
-            emit_json_array(f, k, Q->weights, Q->n_weights, 0);
-            nr_fmt(k, sizeof k, "b%u", i);
-            emit_json_array(f, k, Q->bias, Q->n_bias, 0);
+            zkbp_fmt(k, sizeof k, "w%u", i);
+            zkbp_write_field_array(f, k, Q->weights, Q->n_weights, 0);
+            zkbp_fmt(k, sizeof k, "b%u", i);
+            zkbp_write_field_array(f, k, Q->bias, Q->n_bias, 0);
         }
     fputs("}\n", f);
     if (fclose(f) != 0)
-        return nr_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
     return ZKB_OK;
 }
