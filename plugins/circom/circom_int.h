@@ -85,7 +85,5 @@ int cs_ptau_power(const char *path, int *has_lagrange);
 /* ---- gen_circuit.c ---- */
 /* Write the circuit for s->m / s->qm to path. */
 zkb_status cs_gen_circuit(cs_state *s, const char *path);
-/* Write input.json for one sample (and the weights when they are inputs). */
-zkb_status cs_gen_input(cs_state *s, const int64_t *x_q, uint64_t n, const char *path);
 
 #endif

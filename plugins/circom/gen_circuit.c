@@ -435,27 +435,3 @@ zkb_status cs_gen_circuit(cs_state *s, const char *path)
         return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "%s", g.why);
     return ZKB_OK;
 }
-
-zkb_status cs_gen_input(cs_state *s, const int64_t *x_q, uint64_t n, const char *path)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
-    fputc('{', f);
-    zkbp_write_field_array(f, "in", x_q, n, 1);
-    if (s->weights != CS_W_FIXED)
-        for (uint32_t i = 0; i < s->qm->n_layers; i++) {
-            const zkb_qlayer_desc *Q = s->qm->layers[i];
-            if (!Q->weights)
-                continue;
-            char k[32];
-            zkbp_fmt(k, sizeof k, "w%u", i);
-            zkbp_write_field_array(f, k, Q->weights, Q->n_weights, 0);
-            zkbp_fmt(k, sizeof k, "b%u", i);
-            zkbp_write_field_array(f, k, Q->bias, Q->n_bias, 0);
-        }
-    fputs("}\n", f);
-    if (fclose(f) != 0)
-        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
-    return ZKB_OK;
-}

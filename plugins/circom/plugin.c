@@ -361,55 +361,44 @@ static zkb_status cs_setup(void *state)
     cs_state *s = state;
     if (!s->qm)
         return zkbp_fail(s->h, ZKB_ERR_STATE, "setup before quantize");
-    char cbuf[ZKBP_PATH], sbuf[ZKBP_PATH];
-    const char *cache = zkbp_cache_dir(s->h, cbuf, sizeof cbuf);
-    const char *scratch = zkbp_scratch_dir(s->h, sbuf, sizeof sbuf);
-    if (!cache || !scratch)
-        return zkbp_fail(s->h, ZKB_ERR_IO, "no cache or scratch directory");
-    zkbp_fmt(s->wdir, sizeof s->wdir, "%s", scratch);
+    char cache[ZKBP_PATH];
+    zkb_status st = zkbp_work_dirs(s->h, cache, s->wdir);
+    if (st != ZKB_OK)
+        return st;
 
     /* Generate the circuit in scratch; its text (weights, widths, scale,
      * options) + proof system + tool versions + ptau choice name the cache. */
     char src[ZKBP_PATH];
-    zkbp_fmt(src, sizeof src, "%s/model.circom", scratch);
-    zkb_status st = cs_gen_circuit(s, src);
-    if (st != ZKB_OK)
+    zkbp_fmt(src, sizeof src, "%s/model.circom", s->wdir);
+    if ((st = cs_gen_circuit(s, src)) != ZKB_OK)
         return st;
     char extra[2048];
     zkbp_fmt(extra, sizeof extra, "%s|%s|%s|%s|%s|%s", psys_name[s->psys], s->t.circom_version,
              s->t.snarkjs_version, s->t.circomlib_version, s->ptau_opt ? s->ptau_opt : CS_LOCAL_PTAU_ID,
              s->t.circom[0] ? s->t.circom : "circom2");
-    char dir[ZKBP_PATH], done[ZKBP_PATH];
+    char dir[ZKBP_PATH];
     if (zkbp_cache_entry(cache, "circuits", src, extra, dir, sizeof dir) != 0)
         return zkbp_fail(s->h, ZKB_ERR_IO, "cannot read %s", src);
-    zkbp_fmt(done, sizeof done, "%s/DONE", dir);
     zkbp_host->info(s->h, "circuit_cache", dir);
 
-    if (zkbp_file_exists(done)) {
+    if (zkbp_cache_done(dir)) {
         set_paths(s, dir);
         zkbp_host->info(s->h, "setup_cache", "hit");
     } else {
-        char tmp[ZKBP_PATH];
-        zkbp_fmt(tmp, sizeof tmp, "%s.tmp%d", dir, (int)getpid());
-        if (zkbp_mkdirs(tmp) != 0)
+        char tmp[ZKBP_PATH], csrc[ZKBP_PATH];
+        if (zkbp_cache_start(dir, tmp, sizeof tmp) != 0)
             return zkbp_fail(s->h, ZKB_ERR_IO, "cannot create %s", tmp);
-        char csrc[ZKBP_PATH];
         zkbp_fmt(csrc, sizeof csrc, "%s/model.circom", tmp);
         if (zkbp_copy_file(src, csrc) != 0)
             return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", csrc);
         set_paths(s, tmp);
-        st = build_circuit(s, tmp, csrc);
-        if (st == ZKB_OK) {
-            char d2[ZKBP_PATH];
-            zkbp_fmt(d2, sizeof d2, "%s/DONE", tmp);
-            if (zkbp_write_text(d2, "ok\n") != 0)
-                st = zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", d2);
-        }
-        if (st != ZKB_OK)
+        if ((st = build_circuit(s, tmp, csrc)) != ZKB_OK)
             return st; /* the .tmp directory stays for inspection */
-        if (rename(tmp, dir) == 0 || zkbp_file_exists(done)) {
+        int moved = zkbp_cache_finish(tmp, dir);
+        if (moved < 0)
+            return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s/DONE", tmp);
+        if (moved == 0)
             set_paths(s, dir); /* ours, or a concurrent cell's identical one */
-        }
         zkbp_host->info(s->h, "setup_cache", "miss");
     }
     if (cs_r1cs_info(s->r1cs, &s->n_constraints, &s->n_public, &s->n_wires) != 0)
@@ -442,16 +431,16 @@ static zkb_status cs_witness(void *state, const zkb_sample *x)
     cs_state *s = state;
     if (!s->setup_done)
         return zkbp_fail(s->h, ZKB_ERR_STATE, "witness before setup");
-    if (x->n != s->n_in)
-        return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "sample has %llu values, the model takes %llu",
-                         (unsigned long long)x->n, (unsigned long long)s->n_in);
+    zkb_status st = zkbp_check_sample(s->h, x, s->n_in);
+    if (st != ZKB_OK)
+        return st;
     s->have_witness = s->have_proof = 0;
     char in[ZKBP_PATH], wt[ZKBP_PATH];
     zkbp_fmt(in, sizeof in, "%s/input.json", s->wdir);
     zkbp_fmt(wt, sizeof wt, "%s/witness.wtns", s->wdir);
-    zkb_status st = cs_gen_input(s, x->x_q, x->n, in);
-    if (st != ZKB_OK)
-        return st;
+    /* the weights are inputs too unless they are the circuit's constants */
+    if (zkbp_write_input_json(in, "in", x->x_q, x->n, s->weights != CS_W_FIXED ? s->qm : NULL) != 0)
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", in);
     unlink(wt);
     const char *args[] = {s->wasm, in, wt, NULL};
     if ((st = cs_node(s, "witness generation (generate_witness.js)", s->wgen, args, NULL)) != ZKB_OK)
@@ -540,15 +529,15 @@ static zkb_status cs_verify(void *state, int64_t *outputs, uint64_t n_outputs)
     cs_state *s = state;
     if (!s->have_proof)
         return zkbp_fail(s->h, ZKB_ERR_STATE, "verify before prove");
-    if (n_outputs != s->n_out)
-        return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "%llu outputs asked, the model has %llu",
-                         (unsigned long long)n_outputs, (unsigned long long)s->n_out);
+    zkb_status st = zkbp_check_outputs(s->h, n_outputs, s->n_out);
+    if (st != ZKB_OK)
+        return st;
     char pf[ZKBP_PATH], pub[ZKBP_PATH], log[ZKBP_PATH];
     zkbp_fmt(pf, sizeof pf, "%s/proof.json", s->wdir);
     zkbp_fmt(pub, sizeof pub, "%s/public.json", s->wdir);
     zkbp_fmt(log, sizeof log, "%s/verify.log", s->wdir);
     const char *args[] = {psys_name[s->psys], "verify", s->vkey, pub, pf, NULL};
-    zkb_status st = snarkjs(s, "snarkjs verify", args, log);
+    st = snarkjs(s, "snarkjs verify", args, log);
     /* snarkjs verify exits 1 on an invalid proof, 0 on a valid one. */
     char *txt = zkbp_read_file(log, 1 << 20, NULL);
     int ok = txt && (strstr(txt, "OK!") || strstr(txt, "PROOF VERIFIED SUCCESSFULLY"));

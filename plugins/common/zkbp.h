@@ -6,11 +6,12 @@
 #ifndef ZKBP_H
 #define ZKBP_H
 
+#include "zkbp_cache.h"   /* built artifacts cached by content */
 #include "zkbp_error.h"   /* zkbp_fail, zkbp_fmt */
-#include "zkbp_field.h"   /* BN254 field elements in decimal, JSON arrays of them */
-#include "zkbp_files.h"   /* files, absolute scratch/cache dirs, cache entry names */
+#include "zkbp_field.h"   /* BN254 field elements in decimal: input files, public outputs */
+#include "zkbp_files.h"   /* files, the scratch and cache dirs as absolute paths */
 #include "zkbp_host.h"    /* zkbp_init, zkbp_host, ZKBP_HOST_HAS */
-#include "zkbp_model.h"   /* layer sizes, operator and quantization checks, weights, bit widths */
+#include "zkbp_model.h"   /* sizes and checks, weights, bit widths of the values */
 #include "zkbp_options.h" /* set_option: strings, choices */
 #include "zkbp_proc.h"    /* programs on PATH, running children, their versions */
 #include "zkbp_source.h"  /* writing generated source text */

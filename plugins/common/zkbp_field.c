@@ -1,6 +1,7 @@
 /* BN254 field elements in decimal (zkbp_field.h). */
 #include "zkbp_field.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "zkbp_error.h"
@@ -59,7 +60,8 @@ void zkbp_field_dec(int64_t v, char *out, size_t cap)
     dec_sub(zkbp_bn254_p, a, out, cap);
 }
 
-void zkbp_write_field_array(FILE *f, const char *key, const int64_t *v, uint64_t n, int first)
+/* `"key": ["v0","v1",...]`, after ",\n" unless first */
+static void write_array(FILE *f, const char *key, const int64_t *v, uint64_t n, int first)
 {
     fprintf(f, "%s\"%s\": [", first ? "" : ",\n", key);
     for (uint64_t i = 0; i < n; i++) {
@@ -68,6 +70,28 @@ void zkbp_write_field_array(FILE *f, const char *key, const int64_t *v, uint64_t
         fprintf(f, "%s\"%s\"", i ? "," : "", d);
     }
     fputc(']', f);
+}
+
+int zkbp_write_input_json(const char *path, const char *in_key, const int64_t *x, uint64_t n,
+                          const zkb_qmodel_desc *qm)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fputc('{', f);
+    write_array(f, in_key, x, n, 1);
+    for (uint32_t i = 0; qm && i < qm->n_layers; i++) {
+        const zkb_qlayer_desc *Q = qm->layers[i];
+        if (!Q->weights)
+            continue;
+        char k[32];
+        zkbp_fmt(k, sizeof k, "w%u", i);
+        write_array(f, k, Q->weights, Q->n_weights, 0);
+        zkbp_fmt(k, sizeof k, "b%u", i);
+        write_array(f, k, Q->bias, Q->n_bias, 0);
+    }
+    fputs("}\n", f);
+    return fclose(f) == 0 ? 0 : -1;
 }
 
 int zkbp_parse_field_array(const char *json, const char *label, int64_t *out, size_t n, char *why,

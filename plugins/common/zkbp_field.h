@@ -5,7 +5,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
+
+#include "zkmlbench/zkb_plugin.h"
 
 /* p in decimal. */
 extern const char zkbp_bn254_p[];
@@ -13,9 +14,12 @@ extern const char zkbp_bn254_p[];
 /* The field element of v in decimal (cap >= 78 holds every one). */
 void zkbp_field_dec(int64_t v, char *out, size_t cap);
 
-/* `"key": ["v0","v1",...]` of field elements in decimal: the JSON member a
- * circuit input file holds per input array; preceded by ",\n" unless first. */
-void zkbp_write_field_array(FILE *f, const char *key, const int64_t *v, uint64_t n, int first);
+/* The inputs of one proof as JSON, every value a field element in decimal:
+ * {"<in_key>": [the sample], "w0": [...], "b0": [...], ...} with the weights
+ * and biases of every layer that has them when qm is not NULL (weights given
+ * as private inputs); 0 or -1. */
+int zkbp_write_input_json(const char *path, const char *in_key, const int64_t *x, uint64_t n,
+                          const zkb_qmodel_desc *qm);
 
 /* The first n elements of the first JSON array of decimal strings in json
  * (e.g. snarkjs's public.json) as int64, those above p/2 as v - p. Returns

@@ -156,19 +156,9 @@ const char *zkbp_cache_dir(zkb_host_ctx *h, char *buf, size_t cap)
     return absolute(zkbp_host->cache_dir(h), buf, cap);
 }
 
-int zkbp_cache_entry(const char *cache, const char *kind, const char *src, const char *extra, char *out,
-                     size_t cap)
+zkb_status zkbp_work_dirs(zkb_host_ctx *h, char *cache, char *scratch)
 {
-    size_t len = 0;
-    char *text = zkbp_read_file(src, (size_t)1 << 31, &len);
-    if (!text)
-        return -1;
-    /* Two FNV-1a hashes from different offsets: 128 bits of name. */
-    uint64_t h1 = zkbp_fnv(1469598103934665603ULL, text, len);
-    uint64_t h2 = zkbp_fnv(0x9e3779b97f4a7c15ULL, text, len);
-    zkbp_host->free(text);
-    h1 = zkbp_fnv(h1, extra, strlen(extra));
-    h2 = zkbp_fnv(h2, extra, strlen(extra));
-    return zkbp_fmt(out, cap, "%s/%s/%016llx%016llx", cache, kind, (unsigned long long)h1,
-                    (unsigned long long)h2) < 0 ? -1 : 0;
+    if (!zkbp_cache_dir(h, cache, ZKBP_PATH) || !zkbp_scratch_dir(h, scratch, ZKBP_PATH))
+        return zkbp_fail(h, ZKB_ERR_IO, "no cache or scratch directory");
+    return ZKB_OK;
 }

@@ -1,5 +1,5 @@
-/* Files and directories: small file helpers, the host's scratch and cache
- * directories as absolute paths, and naming a cache entry by content. */
+/* Files and directories: small file helpers, and the host's scratch and
+ * cache directories as absolute paths. */
 #ifndef ZKBP_FILES_H
 #define ZKBP_FILES_H
 
@@ -28,11 +28,9 @@ uint64_t zkbp_fnv(uint64_t h, const void *p, size_t n); /* FNV-1a 64 step */
 const char *zkbp_scratch_dir(zkb_host_ctx *h, char *buf, size_t cap);
 const char *zkbp_cache_dir(zkb_host_ctx *h, char *buf, size_t cap);
 
-/* "<cache>/<kind>/<32 hex digits>": the cache entry named by the text of the
- * file src plus extra (whatever else shapes the artifacts: tool versions,
- * options, the setup's randomness). 0, or -1 when src cannot be read or the
- * name does not fit. */
-int zkbp_cache_entry(const char *cache, const char *kind, const char *src, const char *extra, char *out,
-                     size_t cap);
+/* Both at once, as the setup phase of a backend that builds artifacts wants
+ * them: ZKB_ERR_IO "no cache or scratch directory" unless both resolve.
+ * cache and scratch hold ZKBP_PATH bytes. */
+zkb_status zkbp_work_dirs(zkb_host_ctx *h, char *cache, char *scratch);
 
 #endif

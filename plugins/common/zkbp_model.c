@@ -26,6 +26,22 @@ zkb_status zkbp_check_ops(zkb_host_ctx *h, const zkb_model_desc *m)
     return ZKB_OK;
 }
 
+zkb_status zkbp_check_sample(zkb_host_ctx *h, const zkb_sample *x, uint64_t n_in)
+{
+    if (x->n != n_in)
+        return zkbp_fail(h, ZKB_ERR_INVALID_ARG, "sample has %llu values, the model takes %llu",
+                         (unsigned long long)x->n, (unsigned long long)n_in);
+    return ZKB_OK;
+}
+
+zkb_status zkbp_check_outputs(zkb_host_ctx *h, uint64_t n_outputs, uint64_t n_out)
+{
+    if (n_outputs != n_out)
+        return zkbp_fail(h, ZKB_ERR_INVALID_ARG, "%llu outputs asked, the model has %llu",
+                         (unsigned long long)n_outputs, (unsigned long long)n_out);
+    return ZKB_OK;
+}
+
 int zkbp_quant_exact(const zkb_qmodel_desc *qm)
 {
     return qm && qm->quant && (qm->quant->scheme == ZKB_QUANT_POW2 || qm->quant->scheme == ZKB_QUANT_POW10) &&

@@ -15,6 +15,12 @@ uint64_t zkbp_layer_out_size(const zkb_layer_desc *L); /* out_c * out_h * out_w 
  * layer whose operator the backend's op_support does not run. */
 zkb_status zkbp_check_ops(zkb_host_ctx *h, const zkb_model_desc *m);
 
+/* ZKB_ERR_INVALID_ARG unless the witness gets a sample of n_in values
+ * ("sample has X values, the model takes Y") and verify is asked for the
+ * model's n_out outputs ("X outputs asked, the model has Y"). */
+zkb_status zkbp_check_sample(zkb_host_ctx *h, const zkb_sample *x, uint64_t n_in);
+zkb_status zkbp_check_outputs(zkb_host_ctx *h, uint64_t n_outputs, uint64_t n_out);
+
 /* Whether a field circuit can follow this quantization exactly: a pow2 or
  * pow10 scale with half_up or floor rounding. */
 int zkbp_quant_exact(const zkb_qmodel_desc *qm);

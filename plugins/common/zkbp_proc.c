@@ -39,15 +39,9 @@ zkb_status zkbp_run(zkb_host_ctx *h, const zkbp_child *c, zkb_spawn_result *r)
     r->struct_size = sizeof *r;
     if (zkbp_host->cancelled(h))
         return zkbp_fail(h, ZKB_ERR_CANCELLED, "%s: cancelled", c->what);
-    zkb_spawn_opts o;
-    memset(&o, 0, sizeof o);
-    o.struct_size = sizeof o;
-    o.argv = c->argv;
-    o.env = c->env;
-    o.cwd = c->cwd;
-    o.stdout_path = c->stdout_path;
-    o.stderr_path = c->stderr_path;
-    o.timeout_s = c->timeout_s;
+    zkb_spawn_opts o = {.struct_size = sizeof o, .argv = c->argv, .env = c->env, .cwd = c->cwd,
+                        .stdout_path = c->stdout_path, .stderr_path = c->stderr_path,
+                        .timeout_s = c->timeout_s};
     zkb_status st = zkbp_host->spawn(h, &o, r);
     if (st != ZKB_OK && st != ZKB_ERR_CANCELLED && st != ZKB_ERR_TIMEOUT && c->log_level != ZKBP_SILENT) {
         char msg[256];
@@ -67,12 +61,7 @@ void zkbp_program_version(zkb_host_ctx *h, const char *const *argv, char *out, s
         return;
     char path[ZKBP_PATH];
     zkbp_fmt(path, sizeof path, "%s/%s-version.txt", dir, zkbp_backend->name);
-    zkb_spawn_opts o;
-    memset(&o, 0, sizeof o);
-    o.struct_size = sizeof o;
-    o.argv = argv;
-    o.stdout_path = path;
-    o.timeout_s = 20;
+    zkb_spawn_opts o = {.struct_size = sizeof o, .argv = argv, .stdout_path = path, .timeout_s = 20};
     if (zkbp_host->spawn(h, &o, NULL) != ZKB_OK)
         return;
     char *txt = zkbp_read_file(path, 1 << 16, NULL);

@@ -9,14 +9,14 @@
 
 zkb_status nr_weights_commit(nr_state *s)
 {
-    char wpath[ZKBP_PATH], wj[ZKBP_PATH + 8], tools[ZKBP_PATH + 8], cfg[2 * ZKBP_PATH + 64];
+    char wpath[ZKBP_PATH];
     if (zkbp_fmt(wpath, sizeof wpath, "%s/weights.txt", s->wdir) < 0 || zkbp_write_weights(s->qm, wpath) != 0)
         return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write the weights for their commitment in %s", s->wdir);
-    nr_json_str(tools, sizeof tools, s->t.tools_dir);
-    nr_json_str(wj, sizeof wj, wpath);
-    zkbp_fmt(cfg, sizeof cfg, "{\"tools_dir\": %s, \"weights\": %s}\n", tools, wj);
+    nr_cfg cfg;
+    nr_cfg_start(&cfg, s);
+    nr_cfg_path(&cfg, "weights", wpath);
     nr_result r;
-    zkb_status st = nr_driver(s, "commit", cfg, &r);
+    zkb_status st = nr_driver(s, "commit", &cfg, &r);
     if (st != ZKB_OK)
         return st;
     const char *c = nr_result_str(&r, "commitment", s->wcommit_expect, sizeof s->wcommit_expect);

@@ -13,27 +13,52 @@ zkb_status nr_run(nr_state *s, const char *what, const char *const *argv)
     return zkbp_run(s->h, &c, NULL);
 }
 
-void nr_json_str(char *out, size_t cap, const char *v)
+static void cfg_put(nr_cfg *c, const char *text, size_t n)
 {
-    size_t k = 0;
-    if (cap < 3) {
-        if (cap)
-            out[0] = '\0';
+    if (c->too_long || c->len + n >= sizeof c->text) {
+        c->too_long = 1;
         return;
     }
-    out[k++] = '"';
-    for (; *v && k + 3 < cap; v++) {
-        if (*v == '"' || *v == '\\')
-            out[k++] = '\\';
-        out[k++] = *v;
-    }
-    out[k++] = '"';
-    out[k] = '\0';
+    memcpy(c->text + c->len, text, n);
+    c->len += n;
+    c->text[c->len] = '\0';
 }
 
-zkb_status nr_driver(nr_state *s, const char *phase, const char *cfg_json, nr_result *res)
+void nr_cfg_start(nr_cfg *c, const nr_state *s)
+{
+    c->len = 0;
+    c->too_long = 0;
+    c->text[0] = '\0';
+    cfg_put(c, "{", 1);
+    nr_cfg_path(c, "tools_dir", s->t.tools_dir);
+}
+
+void nr_cfg_path(nr_cfg *c, const char *key, const char *path)
+{
+    char head[64];
+    int n = zkbp_fmt(head, sizeof head, "%s\"%s\": \"", c->len > 1 ? ", " : "", key);
+    cfg_put(c, head, n < 0 ? sizeof head : (size_t)n);
+    for (; *path; path++) {
+        if (*path == '"' || *path == '\\')
+            cfg_put(c, "\\", 1);
+        cfg_put(c, path, 1);
+    }
+    cfg_put(c, "\"", 1);
+}
+
+void nr_cfg_int(nr_cfg *c, const char *key, long long v)
+{
+    char item[96];
+    int n = zkbp_fmt(item, sizeof item, "%s\"%s\": %lld", c->len > 1 ? ", " : "", key, v);
+    cfg_put(c, item, n < 0 ? sizeof item : (size_t)n);
+}
+
+zkb_status nr_driver(nr_state *s, const char *phase, nr_cfg *c, nr_result *res)
 {
     res->text = NULL;
+    cfg_put(c, "}\n", 2);
+    if (c->too_long)
+        return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "noir driver (%s): paths too long for its config", phase);
     char sbuf[ZKBP_PATH];
     const char *scratch = zkbp_scratch_dir(s->h, sbuf, sizeof sbuf);
     if (!scratch)
@@ -42,7 +67,7 @@ zkb_status nr_driver(nr_state *s, const char *phase, const char *cfg_json, nr_re
     zkbp_fmt(cfg, sizeof cfg, "%s/noir-%s.json", scratch, phase);
     zkbp_fmt(out, sizeof out, "%s/noir-%s.out", scratch, phase);
     zkbp_fmt(what, sizeof what, "noir driver (%s)", phase);
-    if (zkbp_write_text(cfg, cfg_json) != 0)
+    if (zkbp_write_text(cfg, c->text) != 0)
         return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", cfg);
     unlink(out);
     /* Large programs need a bigger V8 heap than node's default. */

@@ -61,13 +61,24 @@ typedef struct nr_state {
     int setup_done, have_witness, have_proof;
 } nr_state;
 
-/* ---- driver.c: children, and the driver's results ---- */
+/* A phase's config for the driver: a JSON object of paths and numbers that
+ * starts with the tools directory. */
+typedef struct nr_cfg {
+    char text[8 * ZKBP_PATH];
+    size_t len;
+    int too_long;
+} nr_cfg;
+
+/* ---- driver.c: children, and the driver's configs and results ---- */
 /* Run argv through host->spawn (its output discarded). */
 zkb_status nr_run(nr_state *s, const char *what, const char *const *argv);
-/* Run the driver: node noir_driver.mjs PHASE CONFIG RESULT. cfg_json is the
- * config text; the result's "key value" lines land in *res (free with
+void nr_cfg_start(nr_cfg *c, const nr_state *s);
+void nr_cfg_path(nr_cfg *c, const char *key, const char *path);
+void nr_cfg_int(nr_cfg *c, const char *key, long long v);
+/* Run the driver: node noir_driver.mjs PHASE CONFIG RESULT with the config
+ * cfg; the result's "key value" lines land in *res (free with
  * nr_result_free). */
-zkb_status nr_driver(nr_state *s, const char *phase, const char *cfg_json, nr_result *res);
+zkb_status nr_driver(nr_state *s, const char *phase, nr_cfg *cfg, nr_result *res);
 /* commit.c: weights=hashed: fills s->wcommit_expect with the Poseidon2 hash of
  * the session's quantized weights, computed apart from the program. */
 zkb_status nr_weights_commit(nr_state *s);
@@ -75,8 +86,6 @@ void nr_result_free(nr_result *r);
 /* Value of key in a driver result: 0 and *v set, -1 when absent. */
 int nr_result_num(const nr_result *r, const char *key, double *v);
 const char *nr_result_str(const nr_result *r, const char *key, char *out, size_t cap);
-/* A JSON string literal of a path (quotes and backslashes escaped). */
-void nr_json_str(char *out, size_t cap, const char *v);
 
 /* ---- tools.c ---- */
 zkb_status nr_find_tools(zkb_host_ctx *h, const char *tools_opt, nr_tools *t, char *why,
@@ -94,7 +103,5 @@ void nr_crs_id(nr_state *s, char *out, size_t cap);
 /* ---- gen_program.c ---- */
 /* Write the Noir project (Nargo.toml, src/main.nr) for s->m / s->qm into dir. */
 zkb_status nr_gen_program(nr_state *s, const char *dir);
-/* Write the program's inputs (JSON) for one sample. */
-zkb_status nr_gen_inputs(nr_state *s, const int64_t *x_q, uint64_t n, const char *path);
 
 #endif

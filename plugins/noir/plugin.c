@@ -169,24 +169,17 @@ static void set_paths(nr_state *s, const char *dir)
     zkbp_fmt(s->vk, sizeof s->vk, "%s/vk.bin", dir);
 }
 
-static const char *threads_json(nr_state *s, char *buf, size_t cap)
-{
-    zkbp_fmt(buf, cap, "%lld", (long long)s->threads);
-    return buf;
-}
-
 /* noir_wasm compile + gate count, CRS, keygen: into dir (a .tmp directory). */
 static zkb_status build_program(nr_state *s, const char *dir)
 {
-    char tools[ZKBP_PATH + 8], proj[ZKBP_PATH + 8], prog[ZKBP_PATH + 8], cfg[4 * ZKBP_PATH], th[32];
-    nr_json_str(tools, sizeof tools, s->t.tools_dir);
-    nr_json_str(proj, sizeof proj, dir);
-    nr_json_str(prog, sizeof prog, s->program);
-    zkbp_fmt(cfg, sizeof cfg, "{\"tools_dir\": %s, \"project\": %s, \"program_out\": %s, \"threads\": %s}\n",
-             tools, proj, prog, threads_json(s, th, sizeof th));
+    nr_cfg cfg;
+    nr_cfg_start(&cfg, s);
+    nr_cfg_path(&cfg, "project", dir);
+    nr_cfg_path(&cfg, "program_out", s->program);
+    nr_cfg_int(&cfg, "threads", s->threads);
     zkbp_host->progress(s->h, -1, "noir_wasm compile");
     nr_result r;
-    zkb_status st = nr_driver(s, "compile", cfg, &r);
+    zkb_status st = nr_driver(s, "compile", &cfg, &r);
     if (st != ZKB_OK) {
         nr_result_free(&r);
         return st;
@@ -208,15 +201,14 @@ static zkb_status build_program(nr_state *s, const char *dir)
 
     if ((st = nr_crs_prepare(s, s->circuit_size + 1)) != ZKB_OK)
         return st;
-    char crs[ZKBP_PATH + 8], vk[ZKBP_PATH + 8];
-    nr_json_str(crs, sizeof crs, s->crs_path);
-    nr_json_str(vk, sizeof vk, s->vk);
-    zkbp_fmt(cfg, sizeof cfg,
-             "{\"tools_dir\": %s, \"program\": %s, \"vk_out\": %s, \"crs_path\": %s, \"circuit_size\": %llu, "
-             "\"threads\": %s}\n",
-             tools, prog, vk, crs, (unsigned long long)s->circuit_size, threads_json(s, th, sizeof th));
+    nr_cfg_start(&cfg, s);
+    nr_cfg_path(&cfg, "program", s->program);
+    nr_cfg_path(&cfg, "vk_out", s->vk);
+    nr_cfg_path(&cfg, "crs_path", s->crs_path);
+    nr_cfg_int(&cfg, "circuit_size", (long long)s->circuit_size);
+    nr_cfg_int(&cfg, "threads", s->threads);
     zkbp_host->progress(s->h, -1, "verification key");
-    if ((st = nr_driver(s, "keygen", cfg, &r)) != ZKB_OK) {
+    if ((st = nr_driver(s, "keygen", &cfg, &r)) != ZKB_OK) {
         nr_result_free(&r);
         return st;
     }
@@ -243,55 +235,50 @@ static zkb_status nr_setup(void *state)
     nr_state *s = state;
     if (!s->qm)
         return zkbp_fail(s->h, ZKB_ERR_STATE, "setup before quantize");
-    char cbuf[ZKBP_PATH], sbuf[ZKBP_PATH];
-    const char *cache = zkbp_cache_dir(s->h, cbuf, sizeof cbuf);
-    const char *scratch = zkbp_scratch_dir(s->h, sbuf, sizeof sbuf);
-    if (!cache || !scratch)
-        return zkbp_fail(s->h, ZKB_ERR_IO, "no cache or scratch directory");
-    zkbp_fmt(s->wdir, sizeof s->wdir, "%s", scratch);
+    char cache[ZKBP_PATH];
+    zkb_status st = zkbp_work_dirs(s->h, cache, s->wdir);
+    if (st != ZKB_OK)
+        return st;
 
     /* Generate the program in scratch; its text (weights, widths, scale,
      * options) + tool versions + CRS choice name the cache entry (the
      * verification key depends on the CRS). */
     char proj[ZKBP_PATH], src[ZKBP_PATH];
-    zkbp_fmt(proj, sizeof proj, "%s/program", scratch);
-    zkb_status st = nr_gen_program(s, proj);
-    if (st != ZKB_OK)
+    zkbp_fmt(proj, sizeof proj, "%s/program", s->wdir);
+    if ((st = nr_gen_program(s, proj)) != ZKB_OK)
         return st;
     zkbp_fmt(src, sizeof src, "%s/src/main.nr", proj);
     char extra[2048], crs_id[ZKBP_PATH + 16], v[512];
     nr_crs_id(s, crs_id, sizeof crs_id);
     versions(&s->t, v, sizeof v);
     zkbp_fmt(extra, sizeof extra, "%s|%s", v, crs_id);
-    char dir[ZKBP_PATH], done[ZKBP_PATH];
+    char dir[ZKBP_PATH];
     if (zkbp_cache_entry(cache, "programs", src, extra, dir, sizeof dir) != 0)
         return zkbp_fail(s->h, ZKB_ERR_IO, "cannot read %s", src);
-    zkbp_fmt(done, sizeof done, "%s/DONE", dir);
     zkbp_host->info(s->h, "program_cache", dir);
 
-    if (zkbp_file_exists(done)) {
+    if (zkbp_cache_done(dir)) {
         set_paths(s, dir);
         zkbp_host->info(s->h, "setup_cache", "hit");
     } else {
-        char tmp[ZKBP_PATH], p1[ZKBP_PATH], p2[ZKBP_PATH];
-        zkbp_fmt(tmp, sizeof tmp, "%s.tmp%d", dir, (int)getpid());
+        char tmp[ZKBP_PATH], p1[ZKBP_PATH], p2[ZKBP_PATH], n1[ZKBP_PATH];
+        if (zkbp_cache_start(dir, tmp, sizeof tmp) != 0)
+            return zkbp_fail(s->h, ZKB_ERR_IO, "cannot create %s", tmp);
         zkbp_fmt(p1, sizeof p1, "%s/src", tmp);
         if (zkbp_mkdirs(p1) != 0)
             return zkbp_fail(s->h, ZKB_ERR_IO, "cannot create %s", p1);
         zkbp_fmt(p1, sizeof p1, "%s/src/main.nr", tmp);
         zkbp_fmt(p2, sizeof p2, "%s/Nargo.toml", tmp);
-        char n1[ZKBP_PATH];
         zkbp_fmt(n1, sizeof n1, "%s/Nargo.toml", proj);
         if (zkbp_copy_file(src, p1) != 0 || zkbp_copy_file(n1, p2) != 0)
             return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", tmp);
         set_paths(s, tmp);
         if ((st = build_program(s, tmp)) != ZKB_OK)
             return st; /* the .tmp directory stays for inspection */
-        char d2[ZKBP_PATH];
-        zkbp_fmt(d2, sizeof d2, "%s/DONE", tmp);
-        if (zkbp_write_text(d2, "ok\n") != 0)
-            return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", d2);
-        if (rename(tmp, dir) == 0 || zkbp_file_exists(done))
+        int moved = zkbp_cache_finish(tmp, dir);
+        if (moved < 0)
+            return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s/DONE", tmp);
+        if (moved == 0)
             set_paths(s, dir); /* ours, or a concurrent cell's identical one */
         zkbp_host->info(s->h, "setup_cache", "miss");
     }
@@ -344,26 +331,24 @@ static zkb_status nr_witness(void *state, const zkb_sample *x)
     nr_state *s = state;
     if (!s->setup_done)
         return zkbp_fail(s->h, ZKB_ERR_STATE, "witness before setup");
-    if (x->n != s->n_in)
-        return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "sample has %llu values, the model takes %llu",
-                         (unsigned long long)x->n, (unsigned long long)s->n_in);
+    zkb_status st = zkbp_check_sample(s->h, x, s->n_in);
+    if (st != ZKB_OK)
+        return st;
     s->have_witness = s->have_proof = 0;
     char in[ZKBP_PATH], wt[ZKBP_PATH];
     zkbp_fmt(in, sizeof in, "%s/inputs.json", s->wdir);
     zkbp_fmt(wt, sizeof wt, "%s/witness.gz", s->wdir);
-    zkb_status st = nr_gen_inputs(s, x->x_q, x->n, in);
-    if (st != ZKB_OK)
-        return st;
+    /* weights=hashed: the weights are private inputs */
+    if (zkbp_write_input_json(in, "x", x->x_q, x->n, s->weights == NR_W_HASHED ? s->qm : NULL) != 0)
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", in);
     unlink(wt);
-    char tools[ZKBP_PATH + 8], prog[ZKBP_PATH + 8], inj[ZKBP_PATH + 8], wtj[ZKBP_PATH + 8], cfg[5 * ZKBP_PATH];
-    nr_json_str(tools, sizeof tools, s->t.tools_dir);
-    nr_json_str(prog, sizeof prog, s->program);
-    nr_json_str(inj, sizeof inj, in);
-    nr_json_str(wtj, sizeof wtj, wt);
-    zkbp_fmt(cfg, sizeof cfg, "{\"tools_dir\": %s, \"program\": %s, \"inputs\": %s, \"witness_out\": %s}\n", tools,
-             prog, inj, wtj);
+    nr_cfg cfg;
+    nr_cfg_start(&cfg, s);
+    nr_cfg_path(&cfg, "program", s->program);
+    nr_cfg_path(&cfg, "inputs", in);
+    nr_cfg_path(&cfg, "witness_out", wt);
     nr_result r;
-    st = nr_driver(s, "execute", cfg, &r);
+    st = nr_driver(s, "execute", &cfg, &r);
     if (st == ZKB_OK) {
         record_startup(s, &r, "witness");
         record(s, &r, "witness_size", "witness_size", "bytes");
@@ -383,19 +368,16 @@ static zkb_status nr_prove(void *state)
     zkbp_fmt(pf, sizeof pf, "%s/proof.bin", s->wdir);
     unlink(pf);
     s->have_proof = 0;
-    char tools[ZKBP_PATH + 8], prog[ZKBP_PATH + 8], wtj[ZKBP_PATH + 8], pfj[ZKBP_PATH + 8], crs[ZKBP_PATH + 8],
-        cfg[6 * ZKBP_PATH], th[32];
-    nr_json_str(tools, sizeof tools, s->t.tools_dir);
-    nr_json_str(prog, sizeof prog, s->program);
-    nr_json_str(wtj, sizeof wtj, wt);
-    nr_json_str(pfj, sizeof pfj, pf);
-    nr_json_str(crs, sizeof crs, s->crs_path);
-    zkbp_fmt(cfg, sizeof cfg,
-             "{\"tools_dir\": %s, \"program\": %s, \"witness\": %s, \"proof_out\": %s, \"crs_path\": %s, "
-             "\"circuit_size\": %llu, \"threads\": %s}\n",
-             tools, prog, wtj, pfj, crs, (unsigned long long)s->circuit_size, threads_json(s, th, sizeof th));
+    nr_cfg cfg;
+    nr_cfg_start(&cfg, s);
+    nr_cfg_path(&cfg, "program", s->program);
+    nr_cfg_path(&cfg, "witness", wt);
+    nr_cfg_path(&cfg, "proof_out", pf);
+    nr_cfg_path(&cfg, "crs_path", s->crs_path);
+    nr_cfg_int(&cfg, "circuit_size", (long long)s->circuit_size);
+    nr_cfg_int(&cfg, "threads", s->threads);
     nr_result r;
-    zkb_status st = nr_driver(s, "prove", cfg, &r);
+    zkb_status st = nr_driver(s, "prove", &cfg, &r);
     if (st == ZKB_OK) {
         record_startup(s, &r, "prove");
         double t = 0;
@@ -420,22 +402,20 @@ static zkb_status nr_verify(void *state, int64_t *outputs, uint64_t n_outputs)
     nr_state *s = state;
     if (!s->have_proof)
         return zkbp_fail(s->h, ZKB_ERR_STATE, "verify before prove");
-    if (n_outputs != s->n_out)
-        return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "%llu outputs asked, the model has %llu",
-                         (unsigned long long)n_outputs, (unsigned long long)s->n_out);
+    zkb_status st = zkbp_check_outputs(s->h, n_outputs, s->n_out);
+    if (st != ZKB_OK)
+        return st;
     char pf[ZKBP_PATH];
     zkbp_fmt(pf, sizeof pf, "%s/proof.bin", s->wdir);
-    char tools[ZKBP_PATH + 8], pfj[ZKBP_PATH + 8], vkj[ZKBP_PATH + 8], crs[ZKBP_PATH + 8], cfg[5 * ZKBP_PATH], th[32];
-    nr_json_str(tools, sizeof tools, s->t.tools_dir);
-    nr_json_str(pfj, sizeof pfj, pf);
-    nr_json_str(vkj, sizeof vkj, s->vk);
-    nr_json_str(crs, sizeof crs, s->crs_path);
-    zkbp_fmt(cfg, sizeof cfg,
-             "{\"tools_dir\": %s, \"proof\": %s, \"vk\": %s, \"crs_path\": %s, \"num_public_inputs\": %llu, "
-             "\"threads\": %s}\n",
-             tools, pfj, vkj, crs, (unsigned long long)s->n_public, threads_json(s, th, sizeof th));
+    nr_cfg cfg;
+    nr_cfg_start(&cfg, s);
+    nr_cfg_path(&cfg, "proof", pf);
+    nr_cfg_path(&cfg, "vk", s->vk);
+    nr_cfg_path(&cfg, "crs_path", s->crs_path);
+    nr_cfg_int(&cfg, "num_public_inputs", (long long)s->n_public);
+    nr_cfg_int(&cfg, "threads", s->threads);
     nr_result r;
-    zkb_status st = nr_driver(s, "verify", cfg, &r);
+    st = nr_driver(s, "verify", &cfg, &r);
     char tmp[32];
     int said = nr_result_str(&r, "verified", tmp, sizeof tmp) != NULL;
     int verified = said && strcmp(tmp, "true") == 0;
