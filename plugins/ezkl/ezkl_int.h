@@ -60,6 +60,9 @@ zkb_status ez_find_python(const char *opt, char *python, size_t pcap, char *driv
 zkb_status ez_drive(zkb_host_ctx *h, const char *python, const char *driver, const char *wdir,
                     const char *what, const char *const *args, cJSON **out);
 void ez_json_free(cJSON *j);
+/* ez_drive in the session's work directory, for a call whose answer
+ * matters only through the metrics and infos it forwards. */
+zkb_status ez_run(ez_state *s, const char *what, const char *const *args);
 /* Helpers on the result object. */
 double ez_num(const cJSON *j, const char *key, double dflt);
 int ez_bool(const cJSON *j, const char *key);

@@ -259,9 +259,7 @@ static zkb_status ez_load_model(void *state, const zkb_model_desc *m)
     if (!m->source_path || !*m->source_path)
         return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "ezkl: the model has no source file to export");
     const char *args[] = {"--model", src, "--out", s->onnx, NULL};
-    cJSON *j = NULL;
-    zkb_status st = ez_drive(s->h, s->python, s->driver, s->wdir, "export", args, &j);
-    ez_json_free(j);
+    zkb_status st = ez_run(s, "export", args);
     if (st == ZKB_OK)
         zkbp_host->info(s->h, "onnx_source", "exported by plugins/ezkl/driver/export_onnx.py");
     return st;
@@ -367,104 +365,82 @@ static zkb_status use_ezkl_scheme(ez_state *s, const cJSON *j)
     return ZKB_OK;
 }
 
+/* Appends "flag value" to args when value > 0 (otherwise ezkl keeps its
+ * own default); buf holds the digits. */
+static void add_positive(const char **args, size_t *n, const char *flag, int64_t value, char *buf, size_t cap)
+{
+    if (value <= 0)
+        return;
+    zkbp_fmt(buf, cap, "%lld", (long long)value);
+    args[(*n)++] = flag;
+    args[(*n)++] = buf;
+}
+
+static size_t count_args(const char *const *args)
+{
+    size_t n = 0;
+    while (args[n])
+        n++;
+    return n;
+}
+
+/* ezkl.gen_settings with the visibilities and scales of the options. */
+static zkb_status gen_settings(ez_state *s)
+{
+    char is[24], ps[24], rm[24], lr[24], db[24], dl[24];
+    int64_t in_scale = s->input_scale >= 0 ? s->input_scale : s->session_log2 >= 0 ? s->session_log2 : 7;
+    int64_t par_scale = s->param_scale >= 0 ? s->param_scale : in_scale;
+    zkbp_fmt(is, sizeof is, "%lld", (long long)in_scale);
+    zkbp_fmt(ps, sizeof ps, "%lld", (long long)par_scale);
+    const char *a[40] = {"--onnx", s->onnx, "--settings", "settings.json", "--input-visibility", s->input_vis,
+                         "--param-visibility", s->param_vis, "--output-visibility", s->output_vis,
+                         "--input-scale", is, "--param-scale", ps};
+    size_t n = count_args(a);
+    add_positive(a, &n, "--scale-rebase-multiplier", s->rebase_mult, rm, sizeof rm);
+    add_positive(a, &n, "--logrows", s->logrows, lr, sizeof lr);
+    add_positive(a, &n, "--decomp-base", s->decomp_base, db, sizeof db);
+    add_positive(a, &n, "--decomp-legs", s->decomp_legs, dl, sizeof dl);
+    zkbp_host->progress(s->h, 0.0, "ezkl gen_settings");
+    zkb_status st = ez_run(s, "settings", a);
+    return st;
+}
+
+/* ezkl.calibrate_settings on synthetic inputs, unless calibration=none. */
+static zkb_status calibrate(ez_state *s)
+{
+    zkbp_host->info(s->h, "calibration", s->calibration);
+    if (strcmp(s->calibration, "none") == 0)
+        return ZKB_OK;
+    char ns[24], lo[40], hi[40], rm[24], ml[24];
+    zkbp_fmt(ns, sizeof ns, "%lld", (long long)(s->cal_samples > 0 ? s->cal_samples : 1));
+    zkbp_fmt(lo, sizeof lo, "%.17g", s->cal_lo);
+    zkbp_fmt(hi, sizeof hi, "%.17g", s->cal_hi);
+    const char *c[24] = {"--onnx", s->onnx, "--settings", "settings.json", "--data", "calibration.json",
+                         "--target", s->calibration, "--samples", ns, "--seed", "1", "--lo", lo, "--hi", hi};
+    size_t n = count_args(c);
+    if (s->cal_scales && *s->cal_scales) {
+        c[n++] = "--scales";
+        c[n++] = s->cal_scales;
+    }
+    add_positive(c, &n, "--scale-rebase-multiplier", s->rebase_mult, rm, sizeof rm);
+    add_positive(c, &n, "--max-logrows", s->max_logrows, ml, sizeof ml);
+    zkbp_host->progress(s->h, 0.1, "ezkl calibrate_settings");
+    zkb_status st = ez_run(s, "calibrate", c);
+    return st;
+}
+
 static zkb_status ez_setup(void *state)
 {
     ez_state *s = state;
     if (!s->S)
         return zkbp_fail(s->h, ZKB_ERR_STATE, "setup before quantize");
-    char is[24], ps[24], rm[24], lr[24], db[24], dl[24], ml[24], ns[24], lo[40], hi[40];
-    int64_t in_scale = s->input_scale >= 0 ? s->input_scale : s->session_log2 >= 0 ? s->session_log2 : 7;
-    int64_t par_scale = s->param_scale >= 0 ? s->param_scale : in_scale;
-    zkbp_fmt(is, sizeof is, "%lld", (long long)in_scale);
-    zkbp_fmt(ps, sizeof ps, "%lld", (long long)par_scale);
-    const char *a[40];
-    size_t n = 0;
-    a[n++] = "--onnx";
-    a[n++] = s->onnx;
-    a[n++] = "--settings";
-    a[n++] = "settings.json";
-    a[n++] = "--input-visibility";
-    a[n++] = s->input_vis;
-    a[n++] = "--param-visibility";
-    a[n++] = s->param_vis;
-    a[n++] = "--output-visibility";
-    a[n++] = s->output_vis;
-    a[n++] = "--input-scale";
-    a[n++] = is;
-    a[n++] = "--param-scale";
-    a[n++] = ps;
-    if (s->rebase_mult > 0) {
-        zkbp_fmt(rm, sizeof rm, "%lld", (long long)s->rebase_mult);
-        a[n++] = "--scale-rebase-multiplier";
-        a[n++] = rm;
-    }
-    if (s->logrows > 0) {
-        zkbp_fmt(lr, sizeof lr, "%lld", (long long)s->logrows);
-        a[n++] = "--logrows";
-        a[n++] = lr;
-    }
-    if (s->decomp_base > 0) {
-        zkbp_fmt(db, sizeof db, "%lld", (long long)s->decomp_base);
-        a[n++] = "--decomp-base";
-        a[n++] = db;
-    }
-    if (s->decomp_legs > 0) {
-        zkbp_fmt(dl, sizeof dl, "%lld", (long long)s->decomp_legs);
-        a[n++] = "--decomp-legs";
-        a[n++] = dl;
-    }
-    a[n] = NULL;
-    cJSON *j = NULL;
-    zkbp_host->progress(s->h, 0.0, "ezkl gen_settings");
-    zkb_status st = ez_drive(s->h, s->python, s->driver, s->wdir, "settings", a, &j);
-    ez_json_free(j);
+    zkb_status st = gen_settings(s);
+    if (st == ZKB_OK)
+        st = calibrate(s);
     if (st != ZKB_OK)
         return st;
 
-    zkbp_host->info(s->h, "calibration", s->calibration);
-    if (strcmp(s->calibration, "none") != 0) {
-        zkbp_fmt(ns, sizeof ns, "%lld", (long long)(s->cal_samples > 0 ? s->cal_samples : 1));
-        zkbp_fmt(lo, sizeof lo, "%.17g", s->cal_lo);
-        zkbp_fmt(hi, sizeof hi, "%.17g", s->cal_hi);
-        const char *c[24];
-        size_t k = 0;
-        c[k++] = "--onnx";
-        c[k++] = s->onnx;
-        c[k++] = "--settings";
-        c[k++] = "settings.json";
-        c[k++] = "--data";
-        c[k++] = "calibration.json";
-        c[k++] = "--target";
-        c[k++] = s->calibration;
-        c[k++] = "--samples";
-        c[k++] = ns;
-        c[k++] = "--seed";
-        c[k++] = "1";
-        c[k++] = "--lo";
-        c[k++] = lo;
-        c[k++] = "--hi";
-        c[k++] = hi;
-        if (s->cal_scales && *s->cal_scales) {
-            c[k++] = "--scales";
-            c[k++] = s->cal_scales;
-        }
-        if (s->rebase_mult > 0) {
-            c[k++] = "--scale-rebase-multiplier";
-            c[k++] = rm;
-        }
-        if (s->max_logrows > 0) {
-            zkbp_fmt(ml, sizeof ml, "%lld", (long long)s->max_logrows);
-            c[k++] = "--max-logrows";
-            c[k++] = ml;
-        }
-        c[k] = NULL;
-        zkbp_host->progress(s->h, 0.1, "ezkl calibrate_settings");
-        st = ez_drive(s->h, s->python, s->driver, s->wdir, "calibrate", c, &j);
-        ez_json_free(j);
-        if (st != ZKB_OK)
-            return st;
-    }
-
+    cJSON *j = NULL;
     const char *cc[] = {"--onnx", s->onnx, "--settings", "settings.json", "--compiled", "network.ezkl", NULL};
     zkbp_host->progress(s->h, 0.3, "ezkl compile_circuit");
     st = ez_drive(s->h, s->python, s->driver, s->wdir, "compile", cc, &j);
@@ -491,9 +467,7 @@ static zkb_status ez_setup(void *state)
     const char *sa[] = {"--compiled", "network.ezkl", "--vk", "vk.key", "--pk", "pk.key", "--srs", srs, NULL};
     zkbp_fmt(step, sizeof step, "ezkl setup, logrows %d", s->logrows_used);
     zkbp_host->progress(s->h, 0.6, step);
-    st = ez_drive(s->h, s->python, s->driver, s->wdir, "setup", sa, &j);
-    ez_json_free(j);
-    if (st != ZKB_OK)
+    if ((st = ez_run(s, "setup", sa)) != ZKB_OK)
         return st;
     char link[ZKBP_PATH];
     if (zkbp_fmt(link, sizeof link, "%s/srs.path", s->wdir) > 0)
@@ -558,9 +532,7 @@ static zkb_status ez_prove(void *state)
         return st;
     const char *a[] = {"--witness", "witness.json", "--compiled", "network.ezkl", "--pk", "pk.key",
                        "--proof", "proof.json", "--srs", srs, NULL};
-    cJSON *j = NULL;
-    st = ez_drive(s->h, s->python, s->driver, s->wdir, "prove", a, &j);
-    ez_json_free(j);
+    st = ez_run(s, "prove", a);
     s->have_proof = st == ZKB_OK;
     return st;
 }
@@ -671,10 +643,8 @@ static zkb_status ez_eval_batch(void *state, const float *x, uint64_t n, uint64_
     zkbp_fmt(ms, sizeof ms, "%.17g", s->acc_max_s);
     const char *a[] = {"--input", "batch_x.txt", "--compiled", "network.ezkl", "--out", "batch_out.json",
                        "--max-seconds", ms, NULL};
-    cJSON *j = NULL;
     zkbp_host->progress(s->h, -1, "ezkl witness_batch (accuracy pass)");
-    zkb_status st = ez_drive(s->h, s->python, s->driver, s->wdir, "witness_batch", a, &j);
-    ez_json_free(j);
+    zkb_status st = ez_run(s, "witness_batch", a);
     if (st != ZKB_OK)
         return st;
     if (zkbp_fmt(p, sizeof p, "%s/batch_out.json", s->wdir) < 0)

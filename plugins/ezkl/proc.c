@@ -165,6 +165,14 @@ zkb_status ez_drive(zkb_host_ctx *h, const char *python, const char *driver, con
 
 void ez_json_free(cJSON *j) { cJSON_Delete(j); }
 
+zkb_status ez_run(ez_state *s, const char *what, const char *const *args)
+{
+    cJSON *j = NULL;
+    zkb_status st = ez_drive(s->h, s->python, s->driver, s->wdir, what, args, &j);
+    ez_json_free(j);
+    return st;
+}
+
 double ez_num(const cJSON *j, const char *key, double dflt)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
