@@ -75,6 +75,8 @@ zkb_status cs_weights_commit(cs_state *s);
  * why[] and return ZKB_ERR_UNAVAILABLE. h may be used to spawn version probes. */
 zkb_status cs_find_tools(zkb_host_ctx *h, const char *tools_opt, cs_tools *t, char *why,
                          size_t why_len);
+/* driver/weights_commit.mjs (weights=hashed: the verifier's commitment). */
+const char *cs_commit_script(void);
 
 /* ---- files.c: snarkjs binary file headers ---- */
 /* r1cs header: constraints, public (outputs + public inputs), wires. */

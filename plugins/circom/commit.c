@@ -7,10 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#ifndef ZKB_CIRCOM_COMMIT_JS
-#define ZKB_CIRCOM_COMMIT_JS "plugins/circom/driver/weights_commit.mjs"
-#endif
-
 zkb_status cs_weights_commit(cs_state *s)
 {
     char wpath[ZKBP_PATH], out[ZKBP_PATH], pj[ZKBP_PATH], ver[64];
@@ -24,14 +20,14 @@ zkb_status cs_weights_commit(cs_state *s)
         zkbp_fmt(out, sizeof out, "%s/weights_commit.out", s->wdir) < 0 || zkbp_write_weights(s->qm, wpath) != 0)
         return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write the weights for their commitment in %s", s->wdir);
     const char *args[] = {s->t.circomlib, wpath, NULL};
-    zkb_status st = cs_node(s, "circomlibjs Poseidon of the weights", ZKB_CIRCOM_COMMIT_JS, args, out);
+    zkb_status st = cs_node(s, "circomlibjs Poseidon of the weights", cs_commit_script(), args, out);
     if (st != ZKB_OK)
         return st;
     char *text = zkbp_read_file(out, 4096, NULL);
     size_t n = text ? strspn(text, "0123456789") : 0;
     if (!text || n == 0 || n >= sizeof s->wcommit_expect) {
         zkbp_host->free(text);
-        return zkbp_fail(s->h, ZKB_ERR_PARSE, "%s: no commitment in the output", ZKB_CIRCOM_COMMIT_JS);
+        return zkbp_fail(s->h, ZKB_ERR_PARSE, "%s: no commitment in the output", cs_commit_script());
     }
     memcpy(s->wcommit_expect, text, n);
     s->wcommit_expect[n] = '\0';

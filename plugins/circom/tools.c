@@ -2,8 +2,9 @@
  * circom2 WebAssembly compiler from the tools directory; snarkjs and
  * circomlib from the tools directory (option tools_dir, else $ZKB_NODE_TOOLS,
  * else the source tree's tools/node, where scripts/setup-node.sh installs
- * them). Versions come from the packages' package.json and from
- * `node --version` / `circom --version`. */
+ * them); the commitment script of weights=hashed (driver/). Versions come
+ * from the packages' package.json and from `node --version` /
+ * `circom --version`. */
 #include "circom_int.h"
 
 #include <stdio.h>
@@ -14,6 +15,14 @@
 #ifndef ZKB_CIRCOM_TOOLS_DIR
 #define ZKB_CIRCOM_TOOLS_DIR "tools/node"
 #endif
+#ifndef ZKB_CIRCOM_COMMIT_JS
+#define ZKB_CIRCOM_COMMIT_JS "plugins/circom/driver/weights_commit.mjs"
+#endif
+
+const char *cs_commit_script(void)
+{
+    return ZKB_CIRCOM_COMMIT_JS;
+}
 
 zkb_status cs_find_tools(zkb_host_ctx *h, const char *tools_opt, cs_tools *t, char *why,
                          size_t why_len)

@@ -47,7 +47,7 @@ typedef struct ez_state {
     double acc_max_s;    /* option accuracy_max_s */
 } ez_state;
 
-/* Where the Python interpreter and the driver are (option, env, build-time
+/* tools.c: where the Python interpreter and the driver are (option, env, build-time
  * default). why gets the reason when they are not usable. */
 zkb_status ez_find_python(const char *opt, char *python, size_t pcap, char *driver, size_t dcap,
                           char *why, size_t wcap);

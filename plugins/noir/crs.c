@@ -21,10 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef ZKB_NOIR_ZKBENCH
-#define ZKB_NOIR_ZKBENCH ""
-#endif
-
 static uint64_t crs_points(const char *dir)
 {
     char g1[ZKBP_PATH], g2[ZKBP_PATH];
@@ -46,22 +42,10 @@ void nr_crs_id(nr_state *s, char *out, size_t cap)
         zkbp_fmt(out, cap, "local-testing-seed:%s", s->srs_seed ? s->srs_seed : NR_DEFAULT_SEED);
 }
 
-/* The zkbench CLI that writes the testing CRS: $ZKB_ZKBENCH, the build
- * tree's (compile-time), else zkbench on PATH. */
-static int find_zkbench(char *out, size_t cap)
-{
-    const char *env = getenv("ZKB_ZKBENCH");
-    if (env && *env && access(env, X_OK) == 0)
-        return zkbp_fmt(out, cap, "%s", env) < 0 ? -1 : 0;
-    if (ZKB_NOIR_ZKBENCH[0] && access(ZKB_NOIR_ZKBENCH, X_OK) == 0)
-        return zkbp_fmt(out, cap, "%s", ZKB_NOIR_ZKBENCH) < 0 ? -1 : 0;
-    return zkbp_find_on_path("zkbench", out, cap);
-}
-
 void nr_crs_writer(char *out, size_t cap)
 {
     char zb[ZKBP_PATH];
-    if (find_zkbench(zb, sizeof zb) == 0)
+    if (nr_find_zkbench(zb, sizeof zb) == 0)
         zkbp_fmt(out, cap, "%s srs bb", zb);
     else
         zkbp_fmt(out, cap, "missing: no zkbench (set ZKB_ZKBENCH) to write the local testing CRS; "
@@ -96,7 +80,7 @@ static zkb_status local_crs(nr_state *s, uint64_t points)
         }
     }
     char zb[ZKBP_PATH];
-    if (find_zkbench(zb, sizeof zb) != 0)
+    if (nr_find_zkbench(zb, sizeof zb) != 0)
         return zkbp_fail(s->h, ZKB_ERR_UNAVAILABLE,
                          "no CRS: the local testing CRS is written by `zkbench srs bb`, and no zkbench "
                          "was found (set ZKB_ZKBENCH); or pass -o noir.crs_dir=DIR, or -o noir.crs=bb-cache");

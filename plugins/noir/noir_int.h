@@ -90,6 +90,8 @@ const char *nr_result_str(const nr_result *r, const char *key, char *out, size_t
 /* ---- tools.c ---- */
 zkb_status nr_find_tools(zkb_host_ctx *h, const char *tools_opt, nr_tools *t, char *why,
                          size_t why_len);
+/* The zkbench CLI that writes the local testing CRS; 0, or -1 (none). */
+int nr_find_zkbench(char *out, size_t cap);
 
 /* ---- crs.c ---- */
 /* Choose (and when needed write) the CRS for a circuit of `points` G1

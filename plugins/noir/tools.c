@@ -2,8 +2,9 @@
  * and @aztec/bb.js in the tools directory (option tools_dir, else
  * $ZKB_NOIR_TOOLS, else the source tree's tools/noir, where
  * scripts/setup-node.sh installs them); the driver script (plugins/noir/driver,
- * or $ZKB_NOIR_DRIVER). Native nargo and bb on PATH are noticed and recorded,
- * but the pinned npm packages do the work (see docs/noir.md). */
+ * or $ZKB_NOIR_DRIVER); the zkbench CLI that writes the local testing CRS.
+ * Native nargo and bb on PATH are noticed and recorded, but the pinned npm
+ * packages do the work (see docs/noir.md). */
 #include "noir_int.h"
 
 #include <stdio.h>
@@ -16,6 +17,9 @@
 #endif
 #ifndef ZKB_NOIR_DRIVER
 #define ZKB_NOIR_DRIVER "plugins/noir/driver/noir_driver.mjs"
+#endif
+#ifndef ZKB_NOIR_ZKBENCH
+#define ZKB_NOIR_ZKBENCH ""
 #endif
 
 zkb_status nr_find_tools(zkb_host_ctx *h, const char *tools_opt, nr_tools *t, char *why,
@@ -69,4 +73,16 @@ zkb_status nr_find_tools(zkb_host_ctx *h, const char *tools_opt, nr_tools *t, ch
     zkbp_find_on_path("nargo", t->nargo, sizeof t->nargo);
     zkbp_find_on_path("bb", t->bb, sizeof t->bb);
     return ZKB_OK;
+}
+
+/* The zkbench CLI that writes the testing CRS: $ZKB_ZKBENCH, the build
+ * tree's (compile-time), else zkbench on PATH. */
+int nr_find_zkbench(char *out, size_t cap)
+{
+    const char *env = getenv("ZKB_ZKBENCH");
+    if (env && *env && access(env, X_OK) == 0)
+        return zkbp_fmt(out, cap, "%s", env) < 0 ? -1 : 0;
+    if (ZKB_NOIR_ZKBENCH[0] && access(ZKB_NOIR_ZKBENCH, X_OK) == 0)
+        return zkbp_fmt(out, cap, "%s", ZKB_NOIR_ZKBENCH) < 0 ? -1 : 0;
+    return zkbp_find_on_path("zkbench", out, cap);
 }
