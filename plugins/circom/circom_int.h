@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 enum cs_psys { CS_GROTH16 = 0, CS_PLONK = 1, CS_FFLONK = 2 };
+extern const char *const cs_psys_name[]; /* by enum cs_psys, as snarkjs names them */
 enum cs_weights { CS_W_FIXED = 0, CS_W_PRIVATE = 1, CS_W_HASHED = 2 };
 
 /* Where the tools are and which versions they have. */
@@ -64,6 +65,13 @@ zkb_status cs_run(cs_state *s, const char *what, const char *const *argv, const 
 /* Run "node [heap] script args..." */
 zkb_status cs_node(cs_state *s, const char *what, const char *script, const char *const *args,
                    const char *out_path);
+/* Run "node [heap] snarkjs args..." */
+zkb_status cs_snarkjs(cs_state *s, const char *what, const char *const *args, const char *out_path);
+
+/* ---- setup.c ---- */
+/* zkb_backend.setup: the circuit, compiled, with keys, from the cache or
+ * made and put there. */
+zkb_status cs_setup(void *state);
 
 /* ---- commit.c ---- */
 /* weights=hashed: fills s->wcommit_expect with the Poseidon chain of the

@@ -27,3 +27,8 @@ zkb_status cs_node(cs_state *s, const char *what, const char *script, const char
     argv[n] = NULL;
     return cs_run(s, what, argv, out_path);
 }
+
+zkb_status cs_snarkjs(cs_state *s, const char *what, const char *const *args, const char *out_path)
+{
+    return cs_node(s, what, s->t.snarkjs_js, args, out_path);
+}

@@ -78,4 +78,9 @@ const char *ez_str(const cJSON *j, const char *key);
 /* A metric / info out of the nested objects ("metrics": {k: [v, unit]}). */
 double ez_metric(const cJSON *j, const char *key, double dflt);
 
+/* setup.c: zkb_backend.setup, and the SRS file it leaves for prove and
+ * verify. */
+zkb_status ez_setup(void *state);
+zkb_status ez_srs_path(ez_state *s, char *out, size_t cap);
+
 #endif /* ZKB_EZKL_INT_H */

@@ -126,3 +126,10 @@ const char *nr_result_str(const nr_result *r, const char *key, char *out, size_t
     zkbp_fmt(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), p);
     return out;
 }
+
+void nr_result_metric(nr_state *s, const nr_result *r, const char *key, const char *metric, const char *unit)
+{
+    double v;
+    if (nr_result_num(r, key, &v) == 0)
+        zkbp_host->metric(s->h, metric, v, unit);
+}

@@ -86,12 +86,21 @@ void nr_result_free(nr_result *r);
 /* Value of key in a driver result: 0 and *v set, -1 when absent. */
 int nr_result_num(const nr_result *r, const char *key, double *v);
 const char *nr_result_str(const nr_result *r, const char *key, char *out, size_t cap);
+/* The number of key in r, when there is one, as the host's metric. */
+void nr_result_metric(nr_state *s, const nr_result *r, const char *key, const char *metric, const char *unit);
 
 /* ---- tools.c ---- */
 zkb_status nr_find_tools(zkb_host_ctx *h, const char *tools_opt, nr_tools *t, char *why,
                          size_t why_len);
+/* "noir_wasm V; noir_js V; bb.js V; node V" */
+void nr_versions(const nr_tools *t, char *out, size_t cap);
 /* The zkbench CLI that writes the local testing CRS; 0, or -1 (none). */
 int nr_find_zkbench(char *out, size_t cap);
+
+/* ---- setup.c ---- */
+/* zkb_backend.setup: the compiled program and its verification key, from
+ * the cache or made and put there. */
+zkb_status nr_setup(void *state);
 
 /* ---- crs.c ---- */
 /* Choose (and when needed write) the CRS for a circuit of `points` G1

@@ -75,6 +75,12 @@ zkb_status nr_find_tools(zkb_host_ctx *h, const char *tools_opt, nr_tools *t, ch
     return ZKB_OK;
 }
 
+void nr_versions(const nr_tools *t, char *out, size_t cap)
+{
+    zkbp_fmt(out, cap, "noir_wasm %s; noir_js %s; bb.js %s; node %s", t->noir_wasm_version,
+             t->noir_js_version, t->bb_js_version, t->node_version);
+}
+
 /* The zkbench CLI that writes the testing CRS: $ZKB_ZKBENCH, the build
  * tree's (compile-time), else zkbench on PATH. */
 int nr_find_zkbench(char *out, size_t cap)
