@@ -200,14 +200,27 @@ static zkb_status build_circuit(cs_state *s, const char *dir, const char *circom
     return ZKB_OK;
 }
 
-static void set_paths(cs_state *s, const char *dir)
+static void set_paths(void *user, const char *dir)
 {
+    cs_state *s = user;
     zkbp_fmt(s->cdir, sizeof s->cdir, "%s", dir);
     zkbp_fmt(s->r1cs, sizeof s->r1cs, "%s/model.r1cs", dir);
     zkbp_fmt(s->wasm, sizeof s->wasm, "%s/model_js/model.wasm", dir);
     zkbp_fmt(s->wgen, sizeof s->wgen, "%s/model_js/generate_witness.js", dir);
     zkbp_fmt(s->zkey, sizeof s->zkey, "%s/model.zkey", dir);
     zkbp_fmt(s->vkey, sizeof s->vkey, "%s/vkey.json", dir);
+}
+
+/* A new cache entry: the circuit copied in, compiled, and its keys. */
+static zkb_status build_entry(void *user, const char *dir)
+{
+    cs_state *s = user;
+    char src[ZKBP_PATH], csrc[ZKBP_PATH];
+    zkbp_fmt(src, sizeof src, "%s/model.circom", s->wdir);
+    zkbp_fmt(csrc, sizeof csrc, "%s/model.circom", dir);
+    if (zkbp_copy_file(src, csrc) != 0)
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", csrc);
+    return build_circuit(s, dir, csrc);
 }
 
 zkb_status cs_setup(void *state)
@@ -230,31 +243,10 @@ zkb_status cs_setup(void *state)
     zkbp_fmt(extra, sizeof extra, "%s|%s|%s|%s|%s|%s", cs_psys_name[s->psys], s->t.circom_version,
              s->t.snarkjs_version, s->t.circomlib_version, s->ptau_opt ? s->ptau_opt : CS_LOCAL_PTAU_ID,
              s->t.circom[0] ? s->t.circom : "circom2");
-    char dir[ZKBP_PATH];
-    if (zkbp_cache_entry(cache, "circuits", src, extra, dir, sizeof dir) != 0)
-        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot read %s", src);
-    zkbp_host->info(s->h, "circuit_cache", dir);
-
-    if (zkbp_cache_done(dir)) {
-        set_paths(s, dir);
-        zkbp_host->info(s->h, "setup_cache", "hit");
-    } else {
-        char tmp[ZKBP_PATH], csrc[ZKBP_PATH];
-        if (zkbp_cache_start(dir, tmp, sizeof tmp) != 0)
-            return zkbp_fail(s->h, ZKB_ERR_IO, "cannot create %s", tmp);
-        zkbp_fmt(csrc, sizeof csrc, "%s/model.circom", tmp);
-        if (zkbp_copy_file(src, csrc) != 0)
-            return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", csrc);
-        set_paths(s, tmp);
-        if ((st = build_circuit(s, tmp, csrc)) != ZKB_OK)
-            return st; /* the .tmp directory stays for inspection */
-        int moved = zkbp_cache_finish(tmp, dir);
-        if (moved < 0)
-            return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s/DONE", tmp);
-        if (moved == 0)
-            set_paths(s, dir); /* ours, or a concurrent cell's identical one */
-        zkbp_host->info(s->h, "setup_cache", "miss");
-    }
+    zkbp_cache_job job = {.kind = "circuits", .src = src, .extra = extra, .info_key = "circuit_cache",
+                          .use = set_paths, .build = build_entry, .user = s};
+    if ((st = zkbp_cache_build(s->h, cache, &job)) != ZKB_OK)
+        return st;
     if (cs_r1cs_info(s->r1cs, &s->n_constraints, &s->n_public, &s->n_wires) != 0)
         return zkbp_fail(s->h, ZKB_ERR_PARSE, "cannot read %s", s->r1cs);
     char meta_p[ZKBP_PATH];

@@ -4,26 +4,25 @@
 #ifndef ZKBP_CACHE_H
 #define ZKBP_CACHE_H
 
-#include <stddef.h>
+#include "zkmlbench/zkb_plugin.h"
 
-/* "<cache>/<kind>/<32 hex digits>": the entry named by the text of the
- * file src plus extra (whatever else shapes the artifacts: tool versions,
- * options, the setup's randomness). 0, or -1 when src cannot be read or the
- * name does not fit. */
-int zkbp_cache_entry(const char *cache, const char *kind, const char *src, const char *extra, char *out,
-                     size_t cap);
+typedef struct zkbp_cache_job {
+    const char *kind;     /* the entries' folder under the cache: "circuits" */
+    const char *src;      /* the file whose text names the entry (the generated source) */
+    const char *extra;    /* whatever else shapes the artifacts: tool versions, options */
+    const char *info_key; /* the info that records the entry's path: "circuit_cache" */
+    /* Points the session at the artifacts in dir. */
+    void (*use)(void *user, const char *dir);
+    /* Builds the artifacts in the empty directory dir (already in use). */
+    zkb_status (*build)(void *user, const char *dir);
+    void *user;
+} zkbp_cache_job;
 
-/* Whether the entry dir is complete. */
-int zkbp_cache_done(const char *dir);
-
-/* Creates "<dir>.tmp<pid>" in tmp, where this process builds the entry; 0
- * or -1. */
-int zkbp_cache_start(const char *dir, char *tmp, size_t cap);
-
-/* Marks the build in tmp complete and renames it to dir. Returns 0 when dir
- * now holds a complete entry (this one, or an identical one a concurrent
- * cell finished first), 1 when the artifacts stay in tmp, -1 when the mark
- * cannot be written. */
-int zkbp_cache_finish(const char *tmp, const char *dir);
+/* The entry <cache>/<kind>/<32 hex digits of src and extra>: used when it is
+ * complete (info setup_cache "hit"), else built in <entry>.tmp<pid>, marked
+ * complete and renamed into place ("miss"); when a concurrent cell renamed
+ * an identical one first, that one is used. A failed build leaves its .tmp
+ * directory for inspection. */
+zkb_status zkbp_cache_build(zkb_host_ctx *h, const char *cache, const zkbp_cache_job *job);
 
 #endif

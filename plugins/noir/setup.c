@@ -6,8 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static void set_paths(nr_state *s, const char *dir)
+static void set_paths(void *user, const char *dir)
 {
+    nr_state *s = user;
     zkbp_fmt(s->pdir, sizeof s->pdir, "%s", dir);
     zkbp_fmt(s->program, sizeof s->program, "%s/program.json", dir);
     zkbp_fmt(s->vk, sizeof s->vk, "%s/vk.bin", dir);
@@ -74,6 +75,25 @@ static zkb_status build_program(nr_state *s, const char *dir)
     return ZKB_OK;
 }
 
+/* A new cache entry: the project copied in, compiled, with its CRS and
+ * verification key. */
+static zkb_status build_entry(void *user, const char *dir)
+{
+    nr_state *s = user;
+    char from[ZKBP_PATH], to[ZKBP_PATH];
+    zkbp_fmt(to, sizeof to, "%s/src", dir);
+    if (zkbp_mkdirs(to) != 0)
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot create %s", to);
+    static const char *const files[] = {"src/main.nr", "Nargo.toml"};
+    for (size_t i = 0; i < 2; i++) {
+        zkbp_fmt(from, sizeof from, "%s/program/%s", s->wdir, files[i]);
+        zkbp_fmt(to, sizeof to, "%s/%s", dir, files[i]);
+        if (zkbp_copy_file(from, to) != 0)
+            return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", dir);
+    }
+    return build_program(s, dir);
+}
+
 zkb_status nr_setup(void *state)
 {
     nr_state *s = state;
@@ -96,36 +116,10 @@ zkb_status nr_setup(void *state)
     nr_crs_id(s, crs_id, sizeof crs_id);
     nr_versions(&s->t, v, sizeof v);
     zkbp_fmt(extra, sizeof extra, "%s|%s", v, crs_id);
-    char dir[ZKBP_PATH];
-    if (zkbp_cache_entry(cache, "programs", src, extra, dir, sizeof dir) != 0)
-        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot read %s", src);
-    zkbp_host->info(s->h, "program_cache", dir);
-
-    if (zkbp_cache_done(dir)) {
-        set_paths(s, dir);
-        zkbp_host->info(s->h, "setup_cache", "hit");
-    } else {
-        char tmp[ZKBP_PATH], p1[ZKBP_PATH], p2[ZKBP_PATH], n1[ZKBP_PATH];
-        if (zkbp_cache_start(dir, tmp, sizeof tmp) != 0)
-            return zkbp_fail(s->h, ZKB_ERR_IO, "cannot create %s", tmp);
-        zkbp_fmt(p1, sizeof p1, "%s/src", tmp);
-        if (zkbp_mkdirs(p1) != 0)
-            return zkbp_fail(s->h, ZKB_ERR_IO, "cannot create %s", p1);
-        zkbp_fmt(p1, sizeof p1, "%s/src/main.nr", tmp);
-        zkbp_fmt(p2, sizeof p2, "%s/Nargo.toml", tmp);
-        zkbp_fmt(n1, sizeof n1, "%s/Nargo.toml", proj);
-        if (zkbp_copy_file(src, p1) != 0 || zkbp_copy_file(n1, p2) != 0)
-            return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", tmp);
-        set_paths(s, tmp);
-        if ((st = build_program(s, tmp)) != ZKB_OK)
-            return st; /* the .tmp directory stays for inspection */
-        int moved = zkbp_cache_finish(tmp, dir);
-        if (moved < 0)
-            return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s/DONE", tmp);
-        if (moved == 0)
-            set_paths(s, dir); /* ours, or a concurrent cell's identical one */
-        zkbp_host->info(s->h, "setup_cache", "miss");
-    }
+    zkbp_cache_job job = {.kind = "programs", .src = src, .extra = extra, .info_key = "program_cache",
+                          .use = set_paths, .build = build_entry, .user = s};
+    if ((st = zkbp_cache_build(s->h, cache, &job)) != ZKB_OK)
+        return st;
     char mp[ZKBP_PATH];
     zkbp_fmt(mp, sizeof mp, "%s/meta.txt", s->pdir);
     char *meta = zkbp_read_file(mp, 1 << 16, NULL);
