@@ -86,7 +86,7 @@ zkb_status cs_find_tools(zkb_host_ctx *h, const char *tools_opt, cs_tools *t, ch
 /* driver/weights_commit.mjs (weights=hashed: the verifier's commitment). */
 const char *cs_commit_script(void);
 
-/* ---- files.c: snarkjs binary file headers ---- */
+/* ---- binfile.c: snarkjs binary file headers ---- */
 /* r1cs header: constraints, public (outputs + public inputs), wires. */
 int cs_r1cs_info(const char *path, uint64_t *constraints, uint64_t *n_public, uint64_t *wires);
 /* ptau header power (section 1); -1 on error. */

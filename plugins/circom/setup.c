@@ -107,7 +107,8 @@ static void record_sizes(cs_state *s)
     zkbp_host->metric(s->h, "pk_size", (double)zkbp_file_size(s->zkey), "bytes");
 }
 
-static zkb_status build_circuit(cs_state *s, const char *dir, const char *circom_path)
+static zkb_status build_circuit(cs_state *s, const char *dir, const char *circom_path, char *facts,
+                                size_t cap)
 {
     /* compile */
     uint64_t t0 = zkbp_host->now_ns();
@@ -190,13 +191,8 @@ static zkb_status build_circuit(cs_state *s, const char *dir, const char *circom
     if ((st = cs_snarkjs(s, "snarkjs zkey export verificationkey", a_vk, NULL)) != ZKB_OK)
         return st;
     zkbp_host->metric(s->h, "keygen_s", secs_since(t0), "s");
-    char meta[256];
-    zkbp_fmt(meta, sizeof meta, "ptau_power %u\nptau_power_needed %u\nplonk_gates %llu\n", used, need,
+    zkbp_fmt(facts, cap, "ptau_power %u\nptau_power_needed %u\nplonk_gates %llu\n", used, need,
              (unsigned long long)gates);
-    char mp[ZKBP_PATH];
-    zkbp_fmt(mp, sizeof mp, "%s/meta.txt", dir);
-    if (zkbp_write_text(mp, meta) != 0)
-        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", mp);
     return ZKB_OK;
 }
 
@@ -212,7 +208,7 @@ static void set_paths(void *user, const char *dir)
 }
 
 /* A new cache entry: the circuit copied in, compiled, and its keys. */
-static zkb_status build_entry(void *user, const char *dir)
+static zkb_status build_entry(void *user, const char *dir, char *facts, size_t cap)
 {
     cs_state *s = user;
     char src[ZKBP_PATH], csrc[ZKBP_PATH];
@@ -220,7 +216,7 @@ static zkb_status build_entry(void *user, const char *dir)
     zkbp_fmt(csrc, sizeof csrc, "%s/model.circom", dir);
     if (zkbp_copy_file(src, csrc) != 0)
         return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", csrc);
-    return build_circuit(s, dir, csrc);
+    return build_circuit(s, dir, csrc, facts, cap);
 }
 
 zkb_status cs_setup(void *state)
@@ -245,23 +241,18 @@ zkb_status cs_setup(void *state)
              s->t.circom[0] ? s->t.circom : "circom2");
     zkbp_cache_job job = {.kind = "circuits", .src = src, .extra = extra, .info_key = "circuit_cache",
                           .use = set_paths, .build = build_entry, .user = s};
-    if ((st = zkbp_cache_build(s->h, cache, &job)) != ZKB_OK)
+    char facts[256];
+    if ((st = zkbp_cache_build(s->h, cache, &job, facts, sizeof facts)) != ZKB_OK)
         return st;
     if (cs_r1cs_info(s->r1cs, &s->n_constraints, &s->n_public, &s->n_wires) != 0)
         return zkbp_fail(s->h, ZKB_ERR_PARSE, "cannot read %s", s->r1cs);
-    char meta_p[ZKBP_PATH];
-    zkbp_fmt(meta_p, sizeof meta_p, "%s/meta.txt", s->cdir);
-    char *meta = zkbp_read_file(meta_p, 1 << 16, NULL);
-    if (meta) {
-        unsigned pw = 0, need = 0;
-        unsigned long long gates = 0;
-        if (sscanf(meta, "ptau_power %u ptau_power_needed %u plonk_gates %llu", &pw, &need, &gates) == 3) {
-            zkbp_host->metric(s->h, "ptau_power", pw, "log2");
-            zkbp_host->metric(s->h, "ptau_power_needed", need, "log2");
-            if (gates)
-                zkbp_host->metric(s->h, "plonk_gates", (double)gates, "count");
-        }
-        zkbp_host->free(meta);
+    unsigned pw = 0, need = 0;
+    unsigned long long gates = 0;
+    if (sscanf(facts, "ptau_power %u ptau_power_needed %u plonk_gates %llu", &pw, &need, &gates) == 3) {
+        zkbp_host->metric(s->h, "ptau_power", pw, "log2");
+        zkbp_host->metric(s->h, "ptau_power_needed", need, "log2");
+        if (gates)
+            zkbp_host->metric(s->h, "plonk_gates", (double)gates, "count");
     }
     record_sizes(s);
     if (s->weights == CS_W_HASHED && (st = cs_weights_commit(s)) != ZKB_OK)

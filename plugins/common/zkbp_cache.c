@@ -33,26 +33,35 @@ static int complete(const char *dir)
     return zkbp_fmt(done, sizeof done, "%s/DONE", dir) >= 0 && zkbp_file_exists(done);
 }
 
-zkb_status zkbp_cache_build(zkb_host_ctx *h, const char *cache, const zkbp_cache_job *job)
+zkb_status zkbp_cache_build(zkb_host_ctx *h, const char *cache, const zkbp_cache_job *job, char *facts,
+                            size_t cap)
 {
-    char dir[ZKBP_PATH];
+    char dir[ZKBP_PATH], path[ZKBP_PATH];
+    facts[0] = '\0';
     if (entry_name(cache, job, dir, sizeof dir) != 0)
         return zkbp_fail(h, ZKB_ERR_IO, "cannot read %s", job->src);
     zkbp_host->info(h, job->info_key, dir);
     if (complete(dir)) {
         job->use(job->user, dir);
         zkbp_host->info(h, "setup_cache", "hit");
+        zkbp_fmt(path, sizeof path, "%s/meta.txt", dir);
+        char *text = zkbp_read_file(path, 1 << 16, NULL);
+        if (text)
+            zkbp_fmt(facts, cap, "%s", text);
+        zkbp_host->free(text);
         return ZKB_OK;
     }
-    char tmp[ZKBP_PATH], done[ZKBP_PATH];
+    char tmp[ZKBP_PATH];
     if (zkbp_fmt(tmp, sizeof tmp, "%s.tmp%d", dir, (int)getpid()) < 0 || zkbp_mkdirs(tmp) != 0)
         return zkbp_fail(h, ZKB_ERR_IO, "cannot create %s", tmp);
     job->use(job->user, tmp);
-    zkb_status st = job->build(job->user, tmp);
+    zkb_status st = job->build(job->user, tmp, facts, cap);
     if (st != ZKB_OK)
         return st;
-    if (zkbp_fmt(done, sizeof done, "%s/DONE", tmp) < 0 || zkbp_write_text(done, "ok\n") != 0)
-        return zkbp_fail(h, ZKB_ERR_IO, "cannot write %s", done);
+    if (zkbp_fmt(path, sizeof path, "%s/meta.txt", tmp) < 0 || zkbp_write_text(path, facts) != 0)
+        return zkbp_fail(h, ZKB_ERR_IO, "cannot write %s", path);
+    if (zkbp_fmt(path, sizeof path, "%s/DONE", tmp) < 0 || zkbp_write_text(path, "ok\n") != 0)
+        return zkbp_fail(h, ZKB_ERR_IO, "cannot write %s", path);
     if (rename(tmp, dir) == 0 || complete(dir))
         job->use(job->user, dir); /* ours, or a concurrent cell's identical one */
     zkbp_host->info(h, "setup_cache", "miss");

@@ -4,6 +4,8 @@
 #ifndef ZKBP_CACHE_H
 #define ZKBP_CACHE_H
 
+#include <stddef.h>
+
 #include "zkmlbench/zkb_plugin.h"
 
 typedef struct zkbp_cache_job {
@@ -13,8 +15,10 @@ typedef struct zkbp_cache_job {
     const char *info_key; /* the info that records the entry's path: "circuit_cache" */
     /* Points the session at the artifacts in dir. */
     void (*use)(void *user, const char *dir);
-    /* Builds the artifacts in the empty directory dir (already in use). */
-    zkb_status (*build)(void *user, const char *dir);
+    /* Builds the artifacts in the empty directory dir (already in use), and
+     * says in facts what it measured ("key value" lines, e.g. a gate count)
+     * that a later cell must learn from the cache. */
+    zkb_status (*build)(void *user, const char *dir, char *facts, size_t cap);
     void *user;
 } zkbp_cache_job;
 
@@ -22,7 +26,9 @@ typedef struct zkbp_cache_job {
  * complete (info setup_cache "hit"), else built in <entry>.tmp<pid>, marked
  * complete and renamed into place ("miss"); when a concurrent cell renamed
  * an identical one first, that one is used. A failed build leaves its .tmp
- * directory for inspection. */
-zkb_status zkbp_cache_build(zkb_host_ctx *h, const char *cache, const zkbp_cache_job *job);
+ * directory for inspection. facts gets the build's facts (kept as the
+ * entry's meta.txt; "" when a cached entry has none). */
+zkb_status zkbp_cache_build(zkb_host_ctx *h, const char *cache, const zkbp_cache_job *job, char *facts,
+                            size_t cap);
 
 #endif

@@ -15,7 +15,7 @@ static void set_paths(void *user, const char *dir)
 }
 
 /* noir_wasm compile + gate count, CRS, keygen: into dir (a .tmp directory). */
-static zkb_status build_program(nr_state *s, const char *dir)
+static zkb_status build_program(nr_state *s, const char *dir, char *facts, size_t cap)
 {
     nr_cfg cfg;
     nr_cfg_start(&cfg, s);
@@ -66,18 +66,14 @@ static zkb_status build_program(nr_state *s, const char *dir)
     nr_result_metric(s, &r, "init_s", "keygen_init_s", "s");
     nr_result_free(&r);
     s->n_public = (uint64_t)npub;
-    char meta[256], mp[ZKBP_PATH];
-    zkbp_fmt(meta, sizeof meta, "gates %llu\ncircuit_size %llu\npublic %llu\n", (unsigned long long)s->gates,
+    zkbp_fmt(facts, cap, "gates %llu\ncircuit_size %llu\npublic %llu\n", (unsigned long long)s->gates,
              (unsigned long long)s->circuit_size, (unsigned long long)s->n_public);
-    zkbp_fmt(mp, sizeof mp, "%s/meta.txt", dir);
-    if (zkbp_write_text(mp, meta) != 0)
-        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", mp);
     return ZKB_OK;
 }
 
 /* A new cache entry: the project copied in, compiled, with its CRS and
  * verification key. */
-static zkb_status build_entry(void *user, const char *dir)
+static zkb_status build_entry(void *user, const char *dir, char *facts, size_t cap)
 {
     nr_state *s = user;
     char from[ZKBP_PATH], to[ZKBP_PATH];
@@ -91,7 +87,7 @@ static zkb_status build_entry(void *user, const char *dir)
         if (zkbp_copy_file(from, to) != 0)
             return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", dir);
     }
-    return build_program(s, dir);
+    return build_program(s, dir, facts, cap);
 }
 
 zkb_status nr_setup(void *state)
@@ -118,16 +114,12 @@ zkb_status nr_setup(void *state)
     zkbp_fmt(extra, sizeof extra, "%s|%s", v, crs_id);
     zkbp_cache_job job = {.kind = "programs", .src = src, .extra = extra, .info_key = "program_cache",
                           .use = set_paths, .build = build_entry, .user = s};
-    if ((st = zkbp_cache_build(s->h, cache, &job)) != ZKB_OK)
+    char facts[256];
+    if ((st = zkbp_cache_build(s->h, cache, &job, facts, sizeof facts)) != ZKB_OK)
         return st;
-    char mp[ZKBP_PATH];
-    zkbp_fmt(mp, sizeof mp, "%s/meta.txt", s->pdir);
-    char *meta = zkbp_read_file(mp, 1 << 16, NULL);
     unsigned long long g = 0, cs = 0, np = 0;
-    int ok = meta && sscanf(meta, "gates %llu circuit_size %llu public %llu", &g, &cs, &np) == 3;
-    zkbp_host->free(meta);
-    if (!ok)
-        return zkbp_fail(s->h, ZKB_ERR_PARSE, "cannot read %s", mp);
+    if (sscanf(facts, "gates %llu circuit_size %llu public %llu", &g, &cs, &np) != 3)
+        return zkbp_fail(s->h, ZKB_ERR_PARSE, "cannot read %s/meta.txt", s->pdir);
     s->gates = g;
     s->circuit_size = cs;
     s->n_public = np;
