@@ -7,38 +7,34 @@
 #include <stdio.h>
 #include <string.h>
 
-#ifndef ZKB_CIRCOM_COMMIT_JS
-#define ZKB_CIRCOM_COMMIT_JS "plugins/circom/driver/weights_commit.mjs"
-#endif
-
 zkb_status cs_weights_commit(cs_state *s)
 {
-    char wpath[CS_PATH], out[CS_PATH], pj[CS_PATH], ver[64];
-    cs_fmt(pj, sizeof pj, "%s/circomlibjs/package.json", s->t.circomlib);
+    char wpath[ZKBP_PATH], out[ZKBP_PATH], pj[ZKBP_PATH], ver[64];
+    zkbp_fmt(pj, sizeof pj, "%s/circomlibjs/package.json", s->t.circomlib);
     if (!zkbp_file_exists(pj))
-        return cs_fail(s->h, ZKB_ERR_UNAVAILABLE,
-                       "weights=hashed needs circomlibjs in %s to check commitments: run scripts/setup-node.sh",
-                       s->t.circomlib);
-    zkbp_package_version(cs_host, pj, "?", ver, sizeof ver);
-    if (cs_fmt(wpath, sizeof wpath, "%s/weights.txt", s->wdir) < 0 ||
-        cs_fmt(out, sizeof out, "%s/weights_commit.out", s->wdir) < 0 || zkbp_write_weights(s->qm, wpath) != 0)
-        return cs_fail(s->h, ZKB_ERR_IO, "cannot write the weights for their commitment in %s", s->wdir);
+        return zkbp_fail(s->h, ZKB_ERR_UNAVAILABLE,
+                         "weights=hashed needs circomlibjs in %s to check commitments: run scripts/setup-node.sh",
+                         s->t.circomlib);
+    zkbp_package_version(pj, "?", ver, sizeof ver);
+    if (zkbp_fmt(wpath, sizeof wpath, "%s/weights.txt", s->wdir) < 0 ||
+        zkbp_fmt(out, sizeof out, "%s/weights_commit.out", s->wdir) < 0 || zkbp_write_weights(s->qm, wpath) != 0)
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write the weights for their commitment in %s", s->wdir);
     const char *args[] = {s->t.circomlib, wpath, NULL};
-    zkb_status st = cs_node(s, "circomlibjs Poseidon of the weights", ZKB_CIRCOM_COMMIT_JS, args, out);
+    zkb_status st = cs_node(s, "circomlibjs Poseidon of the weights", cs_commit_script(), args, out);
     if (st != ZKB_OK)
         return st;
-    char *text = zkbp_read_file(cs_host, out, 4096, NULL);
+    char *text = zkbp_read_file(out, 4096, NULL);
     size_t n = text ? strspn(text, "0123456789") : 0;
     if (!text || n == 0 || n >= sizeof s->wcommit_expect) {
-        cs_host->free(text);
-        return cs_fail(s->h, ZKB_ERR_PARSE, "%s: no commitment in the output", ZKB_CIRCOM_COMMIT_JS);
+        zkbp_host->free(text);
+        return zkbp_fail(s->h, ZKB_ERR_PARSE, "%s: no commitment in the output", cs_commit_script());
     }
     memcpy(s->wcommit_expect, text, n);
     s->wcommit_expect[n] = '\0';
-    cs_host->free(text);
-    cs_host->info(s->h, "weights_commitment_expected", s->wcommit_expect);
+    zkbp_host->free(text);
+    zkbp_host->info(s->h, "weights_commitment_expected", s->wcommit_expect);
     char how[160];
-    cs_fmt(how, sizeof how, "every proof's commitment must equal circomlibjs %s Poseidon of the published weights", ver);
-    cs_host->info(s->h, "weights_commitment_check", how);
+    zkbp_fmt(how, sizeof how, "every proof's commitment must equal circomlibjs %s Poseidon of the published weights", ver);
+    zkbp_host->info(s->h, "weights_commitment_check", how);
     return ZKB_OK;
 }

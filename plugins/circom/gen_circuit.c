@@ -107,66 +107,233 @@ static const char TEMPLATES[] =
     "    bits.in <== in + (1 << (w - 1));\n"
     "}\n";
 
-static uint32_t ceil_log2(uint64_t d)
+/* What the emitter of one layer reads, and what it leaves for the next. */
+typedef struct cs_gen {
+    FILE *f;
+    cs_state *s;
+    int priv;                /* weights are private input signals w<i>, b<i> */
+    uint32_t i;              /* the layer */
+    const zkb_layer_desc *L;
+    const zkb_qlayer_desc *Q;
+    uint64_t n_in, n_out;    /* the layer's input and output value counts */
+    char prev[32];           /* the array holding the layer's input */
+    int prev_div;            /* the layer whose d<i>[] gives the sign of prev, or -1 */
+    uint32_t prev_bits;      /* the width of prev's values */
+    char why[256];           /* why the circuit cannot be made */
+} cs_gen;
+
+/* An emitter writes layer g->i, its output in a<i>; it returns 0, or
+ * CS_SAME_VALUES when the layer's output is its input, or -1 with g->why. */
+typedef int (*cs_emitter)(cs_gen *g);
+#define CS_SAME_VALUES 1
+
+static uint32_t width(uint32_t bits)
 {
-    uint32_t k = 0;
-    while (k < 63 && ((uint64_t)1 << k) < d)
-        k++;
-    return k;
+    return bits < 2 ? 2 : bits;
 }
 
-static void emit_array(FILE *f, const int64_t *v, uint64_t n)
+/* The division components d<i>[] of the layer (divisor d), or -1. */
+static int emit_div_decl(cs_gen *g, int64_t d)
 {
-    fputc('[', f);
-    for (uint64_t i = 0; i < n; i++) {
-        if (i)
-            fputs(i % 16 == 0 ? ",\n        " : ", ", f);
-        fprintf(f, "%lld", (long long)v[i]);
-    }
-    fputc(']', f);
-}
-
-/* The division component of layer i, or an error. */
-static int emit_div_decl(FILE *f, cs_state *s, uint32_t i, uint64_t n, int64_t d, char *why,
-                         size_t why_len)
-{
-    uint32_t qb = s->out_bits[i] < 2 ? 2 : s->out_bits[i];
-    uint32_t kb = ceil_log2((uint64_t)d);
+    uint32_t i = g->i, qb = width(g->s->bits.out[i]);
+    uint32_t kb = zkbp_ceil_log2((uint64_t)d);
     if (d <= 0 || qb + kb + 2 > 250) {
-        cs_fmt(why, why_len, "layer %u: values of %u bits with divisor %lld do not fit the field",
+        zkbp_fmt(g->why, sizeof g->why, "layer %u: values of %u bits with divisor %lld do not fit the field",
                  i, qb, (long long)d);
         return -1;
     }
-    int64_t rnd = s->qm->quant->rounding == ZKB_ROUND_HALF_UP ? d / 2 : 0;
-    fprintf(f, "    component d%u[%llu];\n", i, (unsigned long long)n);
+    int64_t rnd = g->s->qm->quant->rounding == ZKB_ROUND_HALF_UP ? d / 2 : 0;
+    unsigned long long n = g->n_out;
+    fprintf(g->f, "    component d%u[%llu];\n", i, n);
     if (d == 1)
-        fprintf(f, "    for (var k = 0; k < %llu; k++) d%u[k] = ZkbDiv1(%u);\n",
-                (unsigned long long)n, i, qb);
+        fprintf(g->f, "    for (var k = 0; k < %llu; k++) d%u[k] = ZkbDiv1(%u);\n", n, i, qb);
     else
-        fprintf(f, "    for (var k = 0; k < %llu; k++) d%u[k] = %s(%lld, %lld, %u, %u);\n",
-                (unsigned long long)n, i, ((uint64_t)1 << kb) == (uint64_t)d ? "ZkbDiv" : "ZkbDivGen",
-                (long long)d, (long long)rnd, qb, kb);
+        fprintf(g->f, "    for (var k = 0; k < %llu; k++) d%u[k] = %s(%lld, %lld, %u, %u);\n", n, i,
+                ((uint64_t)1 << kb) == (uint64_t)d ? "ZkbDiv" : "ZkbDivGen", (long long)d, (long long)rnd, qb,
+                kb);
     return 0;
 }
 
-zkb_status cs_gen_circuit(cs_state *s, const char *path)
+/* The end of a loop body that divides acc into output o. */
+static void emit_quotient(cs_gen *g)
 {
+    fprintf(g->f, "        d%u[o].in <== acc;\n        a%u[o] <== d%u[o].q;\n    }\n", g->i, g->i, g->i);
+    g->prev_div = (int)g->i;
+}
+
+/* What dense and conv2d share: the division, the output signals, the
+ * weights (constants W<i>, B<i>, or the products m<i> of the private w<i>
+ * with ksz inputs per output), and the bias array's name. */
+static int emit_weighted(cs_gen *g, uint64_t ksz, char *bias, size_t bias_cap)
+{
+    const zkb_qlayer_desc *Q = g->Q;
+    uint32_t i = g->i;
+    if (emit_div_decl(g, Q->rescale_divisor) != 0)
+        return -1;
+    fprintf(g->f, "    signal a%u[%llu];\n", i, (unsigned long long)g->n_out);
+    if (!g->priv) {
+        fprintf(g->f, "    var W%u[%llu] = ", i, (unsigned long long)Q->n_weights);
+        zkbp_write_ints(g->f, Q->weights, Q->n_weights, ",\n        ");
+        fprintf(g->f, ";\n    var B%u[%llu] = ", i, (unsigned long long)Q->n_bias);
+        zkbp_write_ints(g->f, Q->bias, Q->n_bias, ",\n        ");
+        fprintf(g->f, ";\n");
+    } else {
+        fprintf(g->f, "    signal m%u[%llu][%llu];\n", i, (unsigned long long)g->n_out, (unsigned long long)ksz);
+    }
+    zkbp_fmt(bias, bias_cap, g->priv ? "b%u" : "B%u", i);
+    return 0;
+}
+
+static int emit_dense(cs_gen *g)
+{
+    uint32_t i = g->i;
+    unsigned long long n_in = g->n_in;
+    char bias[32], wref[64], xref[96];
+    if (emit_weighted(g, g->n_in, bias, sizeof bias) != 0)
+        return -1;
+    fprintf(g->f, "    for (var o = 0; o < %u; o++) {\n        var acc = %s[o];\n"
+                  "        for (var k = 0; k < %llu; k++) {\n",
+            g->L->out_w, bias, n_in);
+    zkbp_fmt(wref, sizeof wref, "%c%u[o * %llu + k]", g->priv ? 'w' : 'W', i, n_in);
+    zkbp_fmt(xref, sizeof xref, "%s[k]", g->prev);
+    if (g->priv)
+        fprintf(g->f, "            m%u[o][k] <== %s * %s;\n            acc += m%u[o][k];\n", i, wref, xref, i);
+    else
+        fprintf(g->f, "            acc += %s * %s;\n", wref, xref);
+    fputs("        }\n", g->f);
+    emit_quotient(g);
+    return 0;
+}
+
+static int emit_conv2d(cs_gen *g)
+{
+    const zkb_layer_desc *L = g->L;
+    uint32_t i = g->i;
+    char bias[32];
+    if (emit_weighted(g, (uint64_t)L->in_c * L->kernel_h * L->kernel_w, bias, sizeof bias) != 0)
+        return -1;
+    fprintf(g->f,
+            "    for (var oc = 0; oc < %u; oc++) for (var oy = 0; oy < %u; oy++) "
+            "for (var ox = 0; ox < %u; ox++) {\n"
+            "        var o = (oc * %u + oy) * %u + ox;\n        var acc = %s[oc];\n"
+            "        for (var ic = 0; ic < %u; ic++) for (var ky = 0; ky < %u; ky++) "
+            "for (var kx = 0; kx < %u; kx++) {\n"
+            "            var wi = ((oc * %u + ic) * %u + ky) * %u + kx;\n"
+            "            var xi = (ic * %u + oy * %u + ky) * %u + ox * %u + kx;\n",
+            L->out_c, L->out_h, L->out_w, L->out_h, L->out_w, bias, L->in_c, L->kernel_h, L->kernel_w, L->in_c,
+            L->kernel_h, L->kernel_w, L->in_h, L->stride_h, L->in_w, L->stride_w);
+    if (g->priv)
+        fprintf(g->f,
+                "            var t = (ic * %u + ky) * %u + kx;\n"
+                "            m%u[o][t] <== w%u[wi] * %s[xi];\n            acc += m%u[o][t];\n",
+                L->kernel_h, L->kernel_w, i, i, g->prev, i);
+    else
+        fprintf(g->f, "            acc += W%u[wi] * %s[xi];\n", i, g->prev);
+    fputs("        }\n", g->f);
+    emit_quotient(g);
+    return 0;
+}
+
+static int emit_avgpool2d(cs_gen *g)
+{
+    const zkb_layer_desc *L = g->L;
+    if (emit_div_decl(g, g->Q->pool_divisor) != 0)
+        return -1;
+    fprintf(g->f,
+            "    signal a%u[%llu];\n"
+            "    for (var c = 0; c < %u; c++) for (var oy = 0; oy < %u; oy++) "
+            "for (var ox = 0; ox < %u; ox++) {\n"
+            "        var o = (c * %u + oy) * %u + ox;\n        var acc = 0;\n"
+            "        for (var ky = 0; ky < %u; ky++) for (var kx = 0; kx < %u; kx++)\n"
+            "            acc += %s[(c * %u + oy * %u + ky) * %u + ox * %u + kx];\n",
+            g->i, (unsigned long long)g->n_out, L->out_c, L->out_h, L->out_w, L->out_h, L->out_w, L->kernel_h,
+            L->kernel_w, g->prev, L->in_h, L->stride_h, L->in_w, L->stride_w);
+    emit_quotient(g);
+    return 0;
+}
+
+/* A running maximum over the window, one ZkbMax per step after the first. */
+static int emit_maxpool2d(cs_gen *g)
+{
+    const zkb_layer_desc *L = g->L;
+    uint32_t i = g->i, K = L->kernel_h * L->kernel_w;
+    unsigned long long n = g->n_out;
+    fprintf(g->f, "    signal a%u[%llu];\n    signal mv%u[%llu][%u];\n", i, n, i, n, K);
+    if (K > 1)
+        fprintf(g->f, "    component x%u[%llu][%u];\n", i, n, K - 1);
+    fprintf(g->f,
+            "    for (var c = 0; c < %u; c++) for (var oy = 0; oy < %u; oy++) "
+            "for (var ox = 0; ox < %u; ox++) {\n"
+            "        var o = (c * %u + oy) * %u + ox;\n"
+            "        for (var j = 0; j < %u; j++) {\n"
+            "            var xi = (c * %u + oy * %u + j \\ %u) * %u + ox * %u + j %% %u;\n"
+            "            if (j == 0) {\n                mv%u[o][0] <== %s[xi];\n",
+            L->out_c, L->out_h, L->out_w, L->out_h, L->out_w, K, L->in_h, L->stride_h, L->kernel_w, L->in_w,
+            L->stride_w, L->kernel_w, i, g->prev);
+    if (K > 1)
+        fprintf(g->f,
+                "            } else {\n"
+                "                x%u[o][j - 1] = ZkbMax(%u);\n"
+                "                x%u[o][j - 1].a <== mv%u[o][j - 1];\n"
+                "                x%u[o][j - 1].b <== %s[xi];\n"
+                "                mv%u[o][j] <== x%u[o][j - 1].out;\n",
+                i, g->prev_bits, i, i, i, g->prev, i, i);
+    fprintf(g->f, "            }\n        }\n        a%u[o] <== mv%u[o][%u];\n    }\n", i, i, K - 1);
+    g->prev_div = -1;
+    return 0;
+}
+
+/* After a division, q * [q >= 0] with the sign bit the division already
+ * has; elsewhere a ZkbRelu decomposition at the input's width. */
+static int emit_relu(cs_gen *g)
+{
+    uint32_t i = g->i;
+    unsigned long long n = g->n_out;
+    fprintf(g->f, "    signal a%u[%llu];\n", i, n);
+    if (g->prev_div >= 0)
+        fprintf(g->f, "    for (var k = 0; k < %llu; k++) a%u[k] <== d%d[k].q * d%d[k].pos;\n", n, i, g->prev_div,
+                g->prev_div);
+    else
+        fprintf(g->f,
+                "    component r%u[%llu];\n    for (var k = 0; k < %llu; k++) {\n"
+                "        r%u[k] = ZkbRelu(%u);\n        r%u[k].in <== %s[k];\n"
+                "        a%u[k] <== r%u[k].out;\n    }\n",
+                i, n, n, i, g->prev_bits, i, g->prev, i, i);
+    g->prev_div = -1;
+    return 0;
+}
+
+/* Identity on the channel-major array. */
+static int emit_flatten(cs_gen *g)
+{
+    (void)g;
+    return CS_SAME_VALUES;
+}
+
+static const cs_emitter emitters[ZKB_OP_MAX + 1] = {
+    [ZKB_OP_DENSE] = emit_dense,
+    [ZKB_OP_CONV2D] = emit_conv2d,
+    [ZKB_OP_AVGPOOL2D] = emit_avgpool2d,
+    [ZKB_OP_MAXPOOL2D] = emit_maxpool2d,
+    [ZKB_OP_RELU] = emit_relu,
+    [ZKB_OP_FLATTEN] = emit_flatten,
+};
+
+/* The pragma, our templates, and the Model template's signals (with the
+ * range check of a private input). */
+static void emit_head(cs_gen *g)
+{
+    const cs_state *s = g->s;
     const zkb_model_desc *m = s->m;
     const zkb_qmodel_desc *qm = s->qm;
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return cs_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
-    char why[256] = "";
-    int bad = 0;
-    int priv = s->weights != CS_W_FIXED;
-
+    FILE *f = g->f;
     fprintf(f, "pragma circom 2.1.5;\n/* Generated by zkmlbench plugins/circom from model %s (%s). */\n",
             m->name ? m->name : "?", m->fingerprint ? m->fingerprint : "?");
     if (s->weights == CS_W_HASHED)
         fprintf(f, "include \"circomlib/circuits/poseidon.circom\";\n");
     fprintf(f, "\n%s\ntemplate Model() {\n", TEMPLATES);
     fprintf(f, "    signal input in[%llu];\n", (unsigned long long)s->n_in);
-    if (priv)
+    if (g->priv)
         for (uint32_t i = 0; i < m->n_layers; i++)
             if (qm->layers[i]->weights) {
                 fprintf(f, "    signal input w%u[%llu];\n", i, (unsigned long long)qm->layers[i]->n_weights);
@@ -178,252 +345,93 @@ zkb_status cs_gen_circuit(cs_state *s, const char *path)
     if (!s->input_public) {
         /* A private input is range-checked to the input width the range
          * analysis assumed; a public one is the verifier's own. */
-        uint32_t w = s->in_bits < 2 ? 2 : s->in_bits;
         fprintf(f, "    component inrc[%llu];\n    for (var k = 0; k < %llu; k++) {\n"
                    "        inrc[k] = ZkbRange(%u);\n        inrc[k].in <== in[k];\n    }\n",
-                (unsigned long long)s->n_in, (unsigned long long)s->n_in, w);
+                (unsigned long long)s->n_in, (unsigned long long)s->n_in, width(s->bits.in));
     }
+}
 
-    char prev[32] = "in";
-    int prev_div = -1; /* layer whose d<i>[] gives the sign of prev, or -1 */
-    uint32_t prev_bits = s->in_bits < 2 ? 2 : s->in_bits;
-    for (uint32_t i = 0; i < m->n_layers && !bad; i++) {
+/* weights=hashed: a Poseidon sponge-like chain over every weight and bias,
+ * 16 elements, then the previous hash plus 15 new ones per step. */
+static void emit_commitment(cs_gen *g)
+{
+    const zkb_qmodel_desc *qm = g->s->qm;
+    FILE *f = g->f;
+    uint64_t total = zkbp_weights_count(qm);
+    fprintf(f, "\n    signal allw[%llu];\n", (unsigned long long)total);
+    uint64_t k = 0;
+    for (uint32_t i = 0; i < qm->n_layers; i++)
+        if (qm->layers[i]->weights) {
+            fprintf(f, "    for (var k = 0; k < %llu; k++) allw[%llu + k] <== w%u[k];\n",
+                    (unsigned long long)qm->layers[i]->n_weights, (unsigned long long)k, i);
+            k += qm->layers[i]->n_weights;
+            fprintf(f, "    for (var k = 0; k < %llu; k++) allw[%llu + k] <== b%u[k];\n",
+                    (unsigned long long)qm->layers[i]->n_bias, (unsigned long long)k, i);
+            k += qm->layers[i]->n_bias;
+        }
+    uint64_t n0 = total < 16 ? total : 16;
+    uint64_t nh = 1 + (total > 16 ? (total - 16 + 14) / 15 : 0);
+    fprintf(f, "    component H[%llu];\n    H[0] = Poseidon(%llu);\n"
+               "    for (var k = 0; k < %llu; k++) H[0].inputs[k] <== allw[k];\n",
+            (unsigned long long)nh, (unsigned long long)n0, (unsigned long long)n0);
+    uint64_t at = n0;
+    for (uint64_t hI = 1; hI < nh; hI++) {
+        uint64_t c = total - at < 15 ? total - at : 15;
+        fprintf(f, "    H[%llu] = Poseidon(%llu);\n    H[%llu].inputs[0] <== H[%llu].out;\n"
+                   "    for (var k = 0; k < %llu; k++) H[%llu].inputs[1 + k] <== allw[%llu + k];\n",
+                (unsigned long long)hI, (unsigned long long)(c + 1), (unsigned long long)hI,
+                (unsigned long long)(hI - 1), (unsigned long long)c, (unsigned long long)hI, (unsigned long long)at);
+        at += c;
+    }
+    fprintf(f, "    wcommit <== H[%llu].out;\n", (unsigned long long)(nh - 1));
+}
+
+/* Every layer through its operator's emitter; 0 or -1 with g->why. */
+static int emit_layers(cs_gen *g)
+{
+    const zkb_model_desc *m = g->s->m;
+    for (uint32_t i = 0; i < m->n_layers; i++) {
         const zkb_layer_desc *L = m->layers[i];
-        const zkb_qlayer_desc *Q = qm->layers[i];
-        uint64_t n_out = (uint64_t)L->out_c * L->out_h * L->out_w;
-        uint64_t n_inl = (uint64_t)L->in_c * L->in_h * L->in_w;
-        fprintf(f, "\n    /* layer %u */\n", i);
-        switch (L->op) {
-        case ZKB_OP_FLATTEN:
-            continue; /* identity on the channel-major array */
-        case ZKB_OP_DENSE:
-        case ZKB_OP_CONV2D: {
-            int dense = L->op == ZKB_OP_DENSE;
-            uint64_t ksz = dense ? n_inl : (uint64_t)L->in_c * L->kernel_h * L->kernel_w;
-            if (emit_div_decl(f, s, i, n_out, Q->rescale_divisor, why, sizeof why) != 0) {
-                bad = 1;
-                break;
-            }
-            fprintf(f, "    signal a%u[%llu];\n", i, (unsigned long long)n_out);
-            if (!priv) {
-                fprintf(f, "    var W%u[%llu] = ", i, (unsigned long long)Q->n_weights);
-                emit_array(f, Q->weights, Q->n_weights);
-                fprintf(f, ";\n    var B%u[%llu] = ", i, (unsigned long long)Q->n_bias);
-                emit_array(f, Q->bias, Q->n_bias);
-                fprintf(f, ";\n");
-            } else {
-                fprintf(f, "    signal m%u[%llu][%llu];\n", i, (unsigned long long)n_out,
-                        (unsigned long long)ksz);
-            }
-            char bias[32], wref[64], xref[96];
-            cs_fmt(bias, sizeof bias, priv ? "b%u" : "B%u", i);
-            if (dense) {
-                fprintf(f, "    for (var o = 0; o < %u; o++) {\n        var acc = %s[o];\n"
-                           "        for (var k = 0; k < %llu; k++) {\n",
-                        L->out_w, bias, (unsigned long long)n_inl);
-                cs_fmt(wref, sizeof wref, "%c%u[o * %llu + k]", priv ? 'w' : 'W', i,
-                         (unsigned long long)n_inl);
-                cs_fmt(xref, sizeof xref, "%s[k]", prev);
-                if (priv)
-                    fprintf(f, "            m%u[o][k] <== %s * %s;\n            acc += m%u[o][k];\n", i,
-                            wref, xref, i);
-                else
-                    fprintf(f, "            acc += %s * %s;\n", wref, xref);
-                fprintf(f, "        }\n        d%u[o].in <== acc;\n        a%u[o] <== d%u[o].q;\n    }\n",
-                        i, i, i);
-            } else {
-                fprintf(f,
-                        "    for (var oc = 0; oc < %u; oc++) for (var oy = 0; oy < %u; oy++) "
-                        "for (var ox = 0; ox < %u; ox++) {\n"
-                        "        var o = (oc * %u + oy) * %u + ox;\n        var acc = %s[oc];\n"
-                        "        for (var ic = 0; ic < %u; ic++) for (var ky = 0; ky < %u; ky++) "
-                        "for (var kx = 0; kx < %u; kx++) {\n"
-                        "            var wi = ((oc * %u + ic) * %u + ky) * %u + kx;\n"
-                        "            var xi = (ic * %u + oy * %u + ky) * %u + ox * %u + kx;\n",
-                        L->out_c, L->out_h, L->out_w, L->out_h, L->out_w, bias, L->in_c,
-                        L->kernel_h, L->kernel_w, L->in_c, L->kernel_h, L->kernel_w, L->in_h,
-                        L->stride_h, L->in_w, L->stride_w);
-                if (priv)
-                    fprintf(f,
-                            "            var t = (ic * %u + ky) * %u + kx;\n"
-                            "            m%u[o][t] <== w%u[wi] * %s[xi];\n            acc += m%u[o][t];\n",
-                            L->kernel_h, L->kernel_w, i, i, prev, i);
-                else
-                    fprintf(f, "            acc += W%u[wi] * %s[xi];\n", i, prev);
-                fprintf(f, "        }\n        d%u[o].in <== acc;\n        a%u[o] <== d%u[o].q;\n    }\n",
-                        i, i, i);
-            }
-            prev_div = (int)i;
-            break;
+        g->i = i;
+        g->L = L;
+        g->Q = g->s->qm->layers[i];
+        g->n_in = zkbp_layer_in_size(L);
+        g->n_out = zkbp_layer_out_size(L);
+        fprintf(g->f, "\n    /* layer %u */\n", i);
+        cs_emitter emit = L->op <= ZKB_OP_MAX ? emitters[L->op] : NULL;
+        if (!emit) {
+            zkbp_fmt(g->why, sizeof g->why, "layer %u: operator %u not supported", i, L->op);
+            return -1;
         }
-        case ZKB_OP_AVGPOOL2D:
-            if (emit_div_decl(f, s, i, n_out, Q->pool_divisor, why, sizeof why) != 0) {
-                bad = 1;
-                break;
-            }
-            fprintf(f,
-                    "    signal a%u[%llu];\n"
-                    "    for (var c = 0; c < %u; c++) for (var oy = 0; oy < %u; oy++) "
-                    "for (var ox = 0; ox < %u; ox++) {\n"
-                    "        var o = (c * %u + oy) * %u + ox;\n        var acc = 0;\n"
-                    "        for (var ky = 0; ky < %u; ky++) for (var kx = 0; kx < %u; kx++)\n"
-                    "            acc += %s[(c * %u + oy * %u + ky) * %u + ox * %u + kx];\n"
-                    "        d%u[o].in <== acc;\n        a%u[o] <== d%u[o].q;\n    }\n",
-                    i, (unsigned long long)n_out, L->out_c, L->out_h, L->out_w, L->out_h, L->out_w,
-                    L->kernel_h, L->kernel_w, prev, L->in_h, L->stride_h, L->in_w, L->stride_w, i, i, i);
-            prev_div = (int)i;
-            break;
-        case ZKB_OP_MAXPOOL2D: {
-            uint32_t K = L->kernel_h * L->kernel_w;
-            fprintf(f, "    signal a%u[%llu];\n    signal mv%u[%llu][%u];\n", i, (unsigned long long)n_out,
-                    i, (unsigned long long)n_out, K);
-            if (K > 1)
-                fprintf(f, "    component x%u[%llu][%u];\n", i, (unsigned long long)n_out, K - 1);
-            fprintf(f,
-                    "    for (var c = 0; c < %u; c++) for (var oy = 0; oy < %u; oy++) "
-                    "for (var ox = 0; ox < %u; ox++) {\n"
-                    "        var o = (c * %u + oy) * %u + ox;\n"
-                    "        for (var j = 0; j < %u; j++) {\n"
-                    "            var xi = (c * %u + oy * %u + j \\ %u) * %u + ox * %u + j %% %u;\n"
-                    "            if (j == 0) {\n                mv%u[o][0] <== %s[xi];\n",
-                    L->out_c, L->out_h, L->out_w, L->out_h, L->out_w, K, L->in_h, L->stride_h,
-                    L->kernel_w, L->in_w, L->stride_w, L->kernel_w, i, prev);
-            if (K > 1)
-                fprintf(f,
-                        "            } else {\n"
-                        "                x%u[o][j - 1] = ZkbMax(%u);\n"
-                        "                x%u[o][j - 1].a <== mv%u[o][j - 1];\n"
-                        "                x%u[o][j - 1].b <== %s[xi];\n"
-                        "                mv%u[o][j] <== x%u[o][j - 1].out;\n",
-                        i, prev_bits, i, i, i, prev, i, i);
-            fprintf(f, "            }\n        }\n        a%u[o] <== mv%u[o][%u];\n    }\n", i, i, K - 1);
-            prev_div = -1;
-            break;
-        }
-        case ZKB_OP_RELU:
-            fprintf(f, "    signal a%u[%llu];\n", i, (unsigned long long)n_out);
-            if (prev_div >= 0) {
-                fprintf(f, "    for (var k = 0; k < %llu; k++) a%u[k] <== d%d[k].q * d%d[k].pos;\n",
-                        (unsigned long long)n_out, i, prev_div, prev_div);
-            } else {
-                fprintf(f,
-                        "    component r%u[%llu];\n    for (var k = 0; k < %llu; k++) {\n"
-                        "        r%u[k] = ZkbRelu(%u);\n        r%u[k].in <== %s[k];\n"
-                        "        a%u[k] <== r%u[k].out;\n    }\n",
-                        i, (unsigned long long)n_out, (unsigned long long)n_out, i, prev_bits, i,
-                        prev, i, i);
-            }
-            prev_div = -1;
-            break;
-        default:
-            cs_fmt(why, sizeof why, "layer %u: operator %u not supported", i, L->op);
-            bad = 1;
-            break;
-        }
-        cs_fmt(prev, sizeof prev, "a%u", i);
-        prev_bits = s->out_bits[i] < 2 ? 2 : s->out_bits[i];
+        int r = emit(g);
+        if (r < 0)
+            return -1;
+        if (r == CS_SAME_VALUES)
+            continue;
+        zkbp_fmt(g->prev, sizeof g->prev, "a%u", i);
+        g->prev_bits = width(g->s->bits.out[i]);
     }
+    return 0;
+}
+
+zkb_status cs_gen_circuit(cs_state *s, const char *path)
+{
+    cs_gen g = {.s = s, .priv = s->weights != CS_W_FIXED, .prev = "in", .prev_div = -1,
+                .prev_bits = width(s->bits.in)};
+    if (!(g.f = fopen(path, "w")))
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
+    emit_head(&g);
+    int bad = emit_layers(&g) != 0;
     if (!bad) {
-        fprintf(f, "\n    for (var k = 0; k < %llu; k++) out[k] <== %s[k];\n", (unsigned long long)s->n_out,
-                prev);
-        if (s->weights == CS_W_HASHED) {
-            /* Poseidon sponge-like chain: 16 elements, then the previous
-             * hash plus 15 new ones per step. */
-            uint64_t total = 0;
-            for (uint32_t i = 0; i < m->n_layers; i++)
-                if (qm->layers[i]->weights)
-                    total += qm->layers[i]->n_weights + qm->layers[i]->n_bias;
-            fprintf(f, "\n    signal allw[%llu];\n", (unsigned long long)total);
-            uint64_t k = 0;
-            for (uint32_t i = 0; i < m->n_layers; i++)
-                if (qm->layers[i]->weights) {
-                    fprintf(f, "    for (var k = 0; k < %llu; k++) allw[%llu + k] <== w%u[k];\n",
-                            (unsigned long long)qm->layers[i]->n_weights, (unsigned long long)k, i);
-                    k += qm->layers[i]->n_weights;
-                    fprintf(f, "    for (var k = 0; k < %llu; k++) allw[%llu + k] <== b%u[k];\n",
-                            (unsigned long long)qm->layers[i]->n_bias, (unsigned long long)k, i);
-                    k += qm->layers[i]->n_bias;
-                }
-            uint64_t n0 = total < 16 ? total : 16;
-            uint64_t nh = 1 + (total > 16 ? (total - 16 + 14) / 15 : 0);
-            fprintf(f, "    component H[%llu];\n    H[0] = Poseidon(%llu);\n"
-                       "    for (var k = 0; k < %llu; k++) H[0].inputs[k] <== allw[k];\n",
-                    (unsigned long long)nh, (unsigned long long)n0, (unsigned long long)n0);
-            uint64_t at = n0;
-            for (uint64_t hI = 1; hI < nh; hI++) {
-                uint64_t c = total - at < 15 ? total - at : 15;
-                fprintf(f, "    H[%llu] = Poseidon(%llu);\n    H[%llu].inputs[0] <== H[%llu].out;\n"
-                           "    for (var k = 0; k < %llu; k++) H[%llu].inputs[1 + k] <== allw[%llu + k];\n",
-                        (unsigned long long)hI, (unsigned long long)(c + 1), (unsigned long long)hI,
-                        (unsigned long long)(hI - 1), (unsigned long long)c, (unsigned long long)hI,
-                        (unsigned long long)at);
-                at += c;
-            }
-            fprintf(f, "    wcommit <== H[%llu].out;\n", (unsigned long long)(nh - 1));
-        }
-        fprintf(f, "}\n\ncomponent main%s = Model();\n", s->input_public ? " {public [in]}" : "");
+        fprintf(g.f, "\n    for (var k = 0; k < %llu; k++) out[k] <== %s[k];\n", (unsigned long long)s->n_out,
+                g.prev);
+        if (s->weights == CS_W_HASHED)
+            emit_commitment(&g);
+        fprintf(g.f, "}\n\ncomponent main%s = Model();\n", s->input_public ? " {public [in]}" : "");
     }
-    if (fclose(f) != 0 && !bad)
-        return cs_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
+    if (fclose(g.f) != 0 && !bad)
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
     if (bad)
-        return cs_fail(s->h, ZKB_ERR_UNSUPPORTED, "%s", why);
-    return ZKB_OK;
-}
-
-/* Field element of an int64 in decimal: p - |v| for negatives. */
-static void field_dec(int64_t v, char *out, size_t cap)
-{
-    static const char P[] =
-        "21888242871839275222246405745257275088548364400416034343698204186575808495617";
-    if (v >= 0) {
-        cs_fmt(out, cap, "%lld", (long long)v);
-        return;
-    }
-    char a[32];
-    cs_fmt(a, sizeof a, "%llu", (unsigned long long)(-(v + 1)) + 1ULL);
-    size_t la = strlen(P), lb = strlen(a);
-    char tmp[100];
-    int borrow = 0;
-    for (size_t i = 0; i < la; i++) {
-        int d = (P[la - 1 - i] - '0') - (i < lb ? a[lb - 1 - i] - '0' : 0) - borrow;
-        borrow = d < 0;
-        tmp[la - 1 - i] = (char)('0' + (d < 0 ? d + 10 : d));
-    }
-    tmp[la] = '\0';
-    cs_fmt(out, cap, "%s", tmp);
-}
-
-static void emit_json_array(FILE *f, const char *key, const int64_t *v, uint64_t n, int first)
-{
-    fprintf(f, "%s\"%s\": [", first ? "" : ",\n", key);
-    for (uint64_t i = 0; i < n; i++) {
-        char d[100];
-        field_dec(v[i], d, sizeof d);
-        fprintf(f, "%s\"%s\"", i ? "," : "", d);
-    }
-    fputc(']', f);
-}
-
-zkb_status cs_gen_input(cs_state *s, const int64_t *x_q, uint64_t n, const char *path)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return cs_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
-    fputc('{', f);
-    emit_json_array(f, "in", x_q, n, 1);
-    if (s->weights != CS_W_FIXED)
-        for (uint32_t i = 0; i < s->qm->n_layers; i++) {
-            const zkb_qlayer_desc *Q = s->qm->layers[i];
-            if (!Q->weights)
-                continue;
-            char k[32];
-            cs_fmt(k, sizeof k, "w%u", i);
-            emit_json_array(f, k, Q->weights, Q->n_weights, 0);
-            cs_fmt(k, sizeof k, "b%u", i);
-            emit_json_array(f, k, Q->bias, Q->n_bias, 0);
-        }
-    fputs("}\n", f);
-    if (fclose(f) != 0)
-        return cs_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
+        return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "%s", g.why);
     return ZKB_OK;
 }

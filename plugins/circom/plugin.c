@@ -4,25 +4,8 @@
  * host->spawn. See docs/circom.md. */
 #include "circom_int.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include "zkmlbench/zkb_srs.h"
-
-const zkb_host_api *cs_host;
-
-#define HOST_HAS(m) \
-    (cs_host->struct_size >= offsetof(zkb_host_api, m) + sizeof cs_host->m && cs_host->m)
-
-/* Fixed seed of the local powers of tau (tau, alpha, beta derive from it):
- * TESTING ONLY, anyone who reads this can forge proofs for circuits set up
- * with it. */
-#define CS_TESTING_SEED "zkmlbench-circom TESTING ONLY not a ceremony"
-/* Names the local ptau in the key cache: a change of generator or seed must
- * not reuse keys made from another file. */
-#define CS_LOCAL_PTAU_ID "native-testing-v1:" CS_TESTING_SEED
 
 static const zkb_option_decl cs_options[] = {
     {"proof_system", ZKB_OPT_STRING, "groth16", "groth16|plonk|fflonk", "snarkjs proof system"},
@@ -38,7 +21,7 @@ static const zkb_option_decl cs_options[] = {
      "tools/node of the source tree)"},
 };
 
-static const char *const psys_name[] = {"groth16", "plonk", "fflonk"};
+const char *const cs_psys_name[] = {"groth16", "plonk", "fflonk"};
 static const char *const weights_name[] = {"fixed", "private", "hashed"};
 
 static zkb_status cs_probe(zkb_host_ctx *h)
@@ -47,18 +30,18 @@ static zkb_status cs_probe(zkb_host_ctx *h)
     char why[512];
     zkb_status st = cs_find_tools(h, NULL, &t, why, sizeof why);
     if (st != ZKB_OK)
-        return cs_fail(h, ZKB_ERR_UNAVAILABLE, "%s", why);
+        return zkbp_fail(h, ZKB_ERR_UNAVAILABLE, "%s", why);
     char v[512];
-    cs_fmt(v, sizeof v, "%s; snarkjs %s; node %s", t.circom_version, t.snarkjs_version,
+    zkbp_fmt(v, sizeof v, "%s; snarkjs %s; node %s", t.circom_version, t.snarkjs_version,
              t.node_version);
-    cs_host->info(h, "framework_version", v);
-    cs_host->info(h, "circom", t.circom[0] ? t.circom : "circom2 (wasm, npm)");
+    zkbp_host->info(h, "framework_version", v);
+    zkbp_host->info(h, "circom", t.circom[0] ? t.circom : "circom2 (wasm, npm)");
     return ZKB_OK;
 }
 
 static zkb_status cs_create(zkb_host_ctx *h, void **out)
 {
-    cs_state *s = cs_host->alloc(sizeof *s);
+    cs_state *s = zkbp_host->alloc(sizeof *s);
     if (!s)
         return ZKB_ERR_NOMEM;
     memset(s, 0, sizeof *s);
@@ -73,59 +56,32 @@ static void cs_destroy(void *state)
     cs_state *s = state;
     if (!s)
         return;
-    cs_host->free(s->ptau_opt);
-    cs_host->free(s->tools_opt);
-    cs_host->free(s->acc_bits);
-    cs_host->free(s->out_bits);
-    cs_host->free(s->expect);
-    cs_host->free(s);
-}
-
-static char *dup_str(const char *v)
-{
-    size_t n = strlen(v);
-    char *d = cs_host->alloc(n + 1);
-    if (d)
-        memcpy(d, v, n + 1);
-    return d;
-}
-
-static int pick(const char *v, const char *const *names, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (v && strcmp(v, names[i]) == 0)
-            return i;
-    return -1;
+    zkbp_host->free(s->ptau_opt);
+    zkbp_host->free(s->tools_opt);
+    zkbp_widths_free(&s->bits);
+    zkbp_host->free(s->expect);
+    zkbp_host->free(s);
 }
 
 static zkb_status cs_set_option(void *state, const char *key, const zkb_option_value *v)
 {
     cs_state *s = state;
-    const char *str = v->type == ZKB_OPT_STRING && v->s ? v->s : "";
-    if (strcmp(key, "proof_system") == 0) {
-        int i = pick(str, psys_name, 3);
-        if (i < 0)
-            return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "proof_system: groth16, plonk or fflonk, not %s", str);
-        s->psys = i;
-    } else if (strcmp(key, "weights") == 0) {
-        int i = pick(str, weights_name, 3);
-        if (i < 0)
-            return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "weights: fixed, private or hashed, not %s", str);
-        s->weights = i;
-    } else if (strcmp(key, "input") == 0) {
-        if (strcmp(str, "public") != 0 && strcmp(str, "private") != 0)
-            return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "input: public or private, not %s", str);
-        s->input_public = strcmp(str, "public") == 0;
-    } else if (strcmp(key, "ptau") == 0 || strcmp(key, "tools_dir") == 0) {
-        char **dst = key[0] == 'p' ? &s->ptau_opt : &s->tools_opt;
-        cs_host->free(*dst);
-        *dst = NULL;
-        if (*str && !(*dst = dup_str(str)))
-            return ZKB_ERR_NOMEM;
-    } else {
-        return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "unknown option %s", key);
+    if (strcmp(key, "proof_system") == 0)
+        return zkbp_opt_choice(s->h, key, v, &s->psys);
+    if (strcmp(key, "weights") == 0)
+        return zkbp_opt_choice(s->h, key, v, &s->weights);
+    if (strcmp(key, "input") == 0) {
+        int i = 0;
+        zkb_status st = zkbp_opt_choice(s->h, key, v, &i);
+        if (st == ZKB_OK)
+            s->input_public = i == 0;
+        return st;
     }
-    return ZKB_OK;
+    if (strcmp(key, "ptau") == 0)
+        return zkbp_opt_strdup(&s->ptau_opt, v);
+    if (strcmp(key, "tools_dir") == 0)
+        return zkbp_opt_strdup(&s->tools_opt, v);
+    return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "unknown option %s", key);
 }
 
 static zkb_status cs_load_model(void *state, const zkb_model_desc *m)
@@ -133,369 +89,59 @@ static zkb_status cs_load_model(void *state, const zkb_model_desc *m)
     cs_state *s = state;
     char why[512];
     if (cs_find_tools(s->h, s->tools_opt, &s->t, why, sizeof why) != ZKB_OK)
-        return cs_fail(s->h, ZKB_ERR_UNAVAILABLE, "%s", why);
+        return zkbp_fail(s->h, ZKB_ERR_UNAVAILABLE, "%s", why);
     s->have_tools = 1;
     s->m = m;
     s->n_in = (uint64_t)m->in_c * m->in_h * m->in_w;
     s->n_out = m->classes;
-    for (uint32_t i = 0; i < m->n_layers; i++)
-        if (m->layers[i]->op < ZKB_OP_DENSE || m->layers[i]->op > ZKB_OP_MAX)
-            return cs_fail(s->h, ZKB_ERR_UNSUPPORTED, "layer %u: operator %u not supported", i,
-                           m->layers[i]->op);
+    zkb_status st = zkbp_check_ops(s->h, m);
+    if (st != ZKB_OK)
+        return st;
     char v[512];
-    cs_fmt(v, sizeof v, "%s; snarkjs %s; node %s", s->t.circom_version, s->t.snarkjs_version,
+    zkbp_fmt(v, sizeof v, "%s; snarkjs %s; node %s", s->t.circom_version, s->t.snarkjs_version,
              s->t.node_version);
-    cs_host->info(s->h, "framework_version", v);
-    cs_host->info(s->h, "compiler", s->t.circom[0] ? "circom (native)" : "circom2 (wasm, npm)");
-    cs_host->info(s->h, "proof_system", psys_name[s->psys]);
-    cs_host->info(s->h, "weights", weights_name[s->weights]);
-    cs_host->info(s->h, "input_visibility", s->input_public ? "public" : "private");
-    cs_host->info(s->h, "weights_binding",
-                  s->weights == CS_W_FIXED    ? "verifying_key"
-                  : s->weights == CS_W_HASHED ? "poseidon_commitment"
+    zkbp_host->info(s->h, "framework_version", v);
+    zkbp_host->info(s->h, "compiler", s->t.circom[0] ? "circom (native)" : "circom2 (wasm, npm)");
+    zkbp_host->info(s->h, "proof_system", cs_psys_name[s->psys]);
+    zkbp_host->info(s->h, "weights", weights_name[s->weights]);
+    zkbp_host->info(s->h, "input_visibility", s->input_public ? "public" : "private");
+    zkbp_host->info(s->h, "weights_binding",
+                    s->weights == CS_W_FIXED    ? "verifying_key"
+                    : s->weights == CS_W_HASHED ? "poseidon_commitment"
                                               : "none");
-    cs_host->metric(s->h, "params", (double)m->n_params, "count");
+    zkbp_host->metric(s->h, "params", (double)m->n_params, "count");
     return ZKB_OK;
 }
 
 static zkb_status cs_quantize(void *state, const zkb_qmodel_desc *qm)
 {
     cs_state *s = state;
-    if (!qm->quant || (qm->quant->scheme != ZKB_QUANT_POW2 && qm->quant->scheme != ZKB_QUANT_POW10) ||
-        (qm->quant->rounding != ZKB_ROUND_HALF_UP && qm->quant->rounding != ZKB_ROUND_FLOOR))
-        return cs_fail(s->h, ZKB_ERR_UNSUPPORTED, "only the pow2/pow10 schemes with half_up or floor rounding");
-    if (!HOST_HAS(value_bits))
-        return cs_fail(s->h, ZKB_ERR_UNSUPPORTED,
+    if (!zkbp_quant_exact(qm))
+        return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "only the pow2/pow10 schemes with half_up or floor rounding");
+    if (!ZKBP_HOST_HAS(value_bits))
+        return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED,
                        "the host lacks value_bits (ABI 1.1): range checks cannot be sized");
     if (!s->m)
-        return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "quantize called before load_model");
+        return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "quantize called before load_model");
     if (s->qm)
-        return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "quantize called twice in one session");
+        return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "quantize called twice in one session");
     if (qm->n_layers != s->m->n_layers)
-        return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "quantized model has %u layers, model %u",
-                       qm->n_layers, s->m->n_layers);
+        return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "quantized model has %u layers, model %u",
+                         qm->n_layers, s->m->n_layers);
     s->qm = qm;
     uint32_t n = qm->n_layers;
-    s->acc_bits = cs_host->alloc((n + 1) * sizeof *s->acc_bits);
-    s->out_bits = cs_host->alloc((n + 1) * sizeof *s->out_bits);
-    s->expect = cs_host->alloc((s->n_out + 1) * sizeof *s->expect);
-    if (!s->acc_bits || !s->out_bits || !s->expect)
-        return cs_fail(s->h, ZKB_ERR_NOMEM, "out of memory");
-    uint32_t a = 0;
-    zkb_status st = cs_host->value_bits(s->h, ZKB_LAYER_INPUT, &a, &s->in_bits);
-    for (uint32_t i = 0; i < n && st == ZKB_OK; i++)
-        st = cs_host->value_bits(s->h, i, &s->acc_bits[i], &s->out_bits[i]);
+    s->expect = zkbp_host->alloc((s->n_out + 1) * sizeof *s->expect);
+    zkb_status st = s->expect ? zkbp_widths_get(s->h, n, &s->bits) : ZKB_ERR_NOMEM;
+    if (st == ZKB_ERR_NOMEM)
+        return zkbp_fail(s->h, ZKB_ERR_NOMEM, "out of memory");
     if (st != ZKB_OK)
-        return cs_fail(s->h, ZKB_ERR_UNSUPPORTED, "values too wide for this circuit (range analysis: %s)",
-                       st == ZKB_ERR_OVERFLOW ? "beyond int64" : "failed");
+        return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "values too wide for this circuit (range analysis: %s)",
+                         st == ZKB_ERR_OVERFLOW ? "beyond int64" : "failed");
+    const uint32_t *acc = s->bits.acc, *out = s->bits.out;
     for (uint32_t i = 0; i < n; i++)
-        if (s->out_bits[i] > 200 || s->acc_bits[i] > 200)
-            return cs_fail(s->h, ZKB_ERR_UNSUPPORTED, "layer %u: %u-bit values do not fit the field", i,
-                           s->acc_bits[i] > s->out_bits[i] ? s->acc_bits[i] : s->out_bits[i]);
-    return ZKB_OK;
-}
-
-/* ---- setup ---- */
-
-static uint32_t ceil_log2(uint64_t v)
-{
-    uint32_t k = 0;
-    while (k < 63 && ((uint64_t)1 << k) < v)
-        k++;
-    return k;
-}
-
-static zkb_status snarkjs(cs_state *s, const char *what, const char *const *args, const char *out)
-{
-    return cs_node(s, what, s->t.snarkjs_js, args, out);
-}
-
-static double secs_since(uint64_t t0)
-{
-    return (double)(cs_host->now_ns() - t0) / 1e9;
-}
-
-/* A locally generated powers of tau of this power: the native generator
- * (lib/srs, docs/srs.md) writes it prepared for phase 2, which serves
- * Groth16, PLONK and FFLONK alike. Cached by power under <cache>/ptau/ as
- * pot<P>_native_testing.ptau; a cached one up to two powers larger is reused
- * (the keys depend only on the circuit's domain, not on the file's power).
- * TESTING ONLY: tau comes from a fixed seed. */
-static zkb_status local_ptau(cs_state *s, uint32_t power, char *out, size_t cap, uint32_t *used)
-{
-    char cbuf[CS_PATH];
-    const char *cache = cs_cache(s->h, cbuf, sizeof cbuf);
-    if (!cache)
-        return cs_fail(s->h, ZKB_ERR_IO, "no cache directory");
-    char dir[CS_PATH];
-    cs_fmt(dir, sizeof dir, "%s/ptau", cache);
-    if (zkbp_mkdirs(dir) != 0)
-        return cs_fail(s->h, ZKB_ERR_IO, "cannot create %s", dir);
-    for (uint32_t p = power; p <= power + 2 && p <= ZKB_SRS_PTAU_MAX_POWER; p++) {
-        cs_fmt(out, cap, "%s/pot%u_native_testing.ptau", dir, p);
-        if (zkbp_file_exists(out)) {
-            *used = p;
-            return ZKB_OK;
-        }
-    }
-    if (power > ZKB_SRS_PTAU_MAX_POWER)
-        return cs_fail(s->h, ZKB_ERR_UNSUPPORTED, "circuit needs powers of tau 2^%u (> 2^%d)", power,
-                       ZKB_SRS_PTAU_MAX_POWER);
-    char tmp[CS_PATH], msg[128], err[512];
-    cs_fmt(out, cap, "%s/pot%u_native_testing.ptau", dir, power);
-    cs_fmt(tmp, sizeof tmp, "%s/pot%u_%d.ptau", dir, power, (int)getpid());
-    cs_fmt(msg, sizeof msg, "powers of tau 2^%u (native, TESTING ONLY)", power);
-    cs_host->progress(s->h, -1, msg);
-    zkb_status st = zkb_srs_write_ptau(tmp, power, CS_TESTING_SEED, 0, err, sizeof err);
-    if (st != ZKB_OK) {
-        unlink(tmp);
-        return cs_fail(s->h, st, "native powers of tau: %s", err);
-    }
-    if (rename(tmp, out) != 0) {
-        unlink(tmp);
-        return cs_fail(s->h, ZKB_ERR_IO, "cannot rename %s", tmp);
-    }
-    *used = power;
-    return ZKB_OK;
-}
-
-/* PLONK gate count (snarkjs's own, printed by plonk setup before it checks
- * the powers of tau): a dry run against a power-1 file. */
-static zkb_status plonk_gates(cs_state *s, const char *dir, uint64_t *gates)
-{
-    char p0[CS_PATH], z[CS_PATH], log[CS_PATH];
-    cs_fmt(p0, sizeof p0, "%s/dry.ptau", dir);
-    cs_fmt(z, sizeof z, "%s/dry.zkey", dir);
-    cs_fmt(log, sizeof log, "%s/dry.log", dir);
-    char err[512];
-    zkb_status st = zkb_srs_write_ptau(p0, 1, CS_TESTING_SEED, 1, err, sizeof err);
-    if (st != ZKB_OK)
-        return cs_fail(s->h, st, "native powers of tau (dry run): %s", err);
-    const char *a_set[] = {"plonk", "setup", s->r1cs, p0, z, NULL};
-    s->quiet = 1; /* it fails on purpose: the file is too small */
-    (void)snarkjs(s, "snarkjs plonk setup (dry run for the gate count)", a_set, log);
-    s->quiet = 0;
-    unlink(p0);
-    unlink(z);
-    char *txt = zkbp_read_file(cs_host, log, 1 << 20, NULL);
-    unlink(log);
-    const char *p = txt ? strstr(txt, "Plonk constraints: ") : NULL;
-    if (!p) {
-        cs_host->free(txt);
-        return cs_fail(s->h, ZKB_ERR_INTERNAL, "cannot read the PLONK gate count from snarkjs");
-    }
-    *gates = strtoull(p + 19, NULL, 10);
-    cs_host->free(txt);
-    cs_host->set_error(s->h, "");
-    return ZKB_OK;
-}
-
-static void record_sizes(cs_state *s)
-{
-    cs_host->metric(s->h, "constraints", (double)s->n_constraints, "count");
-    cs_host->metric(s->h, "wires", (double)s->n_wires, "count");
-    cs_host->metric(s->h, "public_signals", (double)s->n_public, "count");
-    cs_host->metric(s->h, "vk_size", (double)zkbp_file_size(s->vkey), "bytes");
-    cs_host->metric(s->h, "pk_size", (double)zkbp_file_size(s->zkey), "bytes");
-}
-
-static int write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    fputs(text, f);
-    return fclose(f);
-}
-
-static zkb_status build_circuit(cs_state *s, const char *dir, const char *circom_path)
-{
-    /* compile */
-    uint64_t t0 = cs_host->now_ns();
-    cs_host->progress(s->h, -1, "circom compile");
-    const char *args[] = {circom_path, "--r1cs", "--wasm", "--sym", "--O2", "-l", s->t.circomlib, "-o", dir, NULL};
-    zkb_status st;
-    if (s->t.circom[0]) {
-        const char *argv[12] = {s->t.circom};
-        for (int i = 0; args[i]; i++)
-            argv[i + 1] = args[i];
-        st = cs_run(s, "circom", argv, NULL, 0);
-    } else {
-        /* circom2 (WASI) resolves include paths relative to its working
-         * directory only: run it in the tools directory. */
-        args[6] = "node_modules";
-        s->cwd = s->t.tools_dir;
-        st = cs_node(s, "circom2", s->t.circom2_js, args, NULL);
-        s->cwd = NULL;
-    }
-    if (st != ZKB_OK)
-        return st;
-    cs_host->metric(s->h, "compile_s", secs_since(t0), "s");
-    if (cs_r1cs_info(s->r1cs, &s->n_constraints, &s->n_public, &s->n_wires) != 0)
-        return cs_fail(s->h, ZKB_ERR_PARSE, "cannot read %s", s->r1cs);
-
-    /* powers of tau */
-    t0 = cs_host->now_ns();
-    uint32_t need;
-    uint64_t gates = 0;
-    if (s->psys == CS_GROTH16) {
-        need = ceil_log2(s->n_constraints + s->n_public + 1);
-    } else {
-        if ((st = plonk_gates(s, dir, &gates)) != ZKB_OK)
-            return st;
-        if (s->psys == CS_PLONK) {
-            need = ceil_log2(gates);
-        } else {
-            /* fflonk: domain 2^d >= gates + 2 (d >= 3), and section 2 must
-             * hold 9*2^d + 18 tau powers of G1, of which a ptau of power N
-             * has 2^(N+1) - 1. */
-            uint32_t d = ceil_log2(gates + 2);
-            if (d < 3)
-                d = 3;
-            need = ceil_log2(9 * ((uint64_t)1 << d) + 19) - 1;
-        }
-    }
-    if (need < 3)
-        need = 3;
-    char ptau[CS_PATH];
-    uint32_t used = need;
-    if (s->ptau_opt) {
-        int lag = 0;
-        int pw = cs_ptau_power(s->ptau_opt, &lag);
-        if (pw < 0)
-            return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "ptau %s: not a powers of tau file", s->ptau_opt);
-        if ((uint32_t)pw < need)
-            return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "ptau %s has power %d; this circuit needs %u",
-                           s->ptau_opt, pw, need);
-        if (!lag)
-            return cs_fail(s->h, ZKB_ERR_INVALID_ARG,
-                           "ptau %s is not prepared for phase 2 (snarkjs powersoftau prepare phase2)",
-                           s->ptau_opt);
-        cs_fmt(ptau, sizeof ptau, "%s", s->ptau_opt);
-        used = (uint32_t)pw;
-        cs_host->info(s->h, "srs", "user-provided ptau");
-    } else {
-        if ((st = local_ptau(s, need, ptau, sizeof ptau, &used)) != ZKB_OK)
-            return st;
-        cs_host->info(s->h, "srs", "native testing-only ptau (seed " CS_TESTING_SEED ")");
-    }
-    cs_host->metric(s->h, "ptau_s", secs_since(t0), "s");
-
-    /* keys: one setup, no phase-2 contribution (testing only) */
-    t0 = cs_host->now_ns();
-    cs_host->progress(s->h, -1, "key generation");
-    const char *a_set[] = {psys_name[s->psys], "setup", s->r1cs, ptau, s->zkey, NULL};
-    if ((st = snarkjs(s, "snarkjs setup", a_set, NULL)) != ZKB_OK)
-        return st;
-    const char *a_vk[] = {"zkey", "export", "verificationkey", s->zkey, s->vkey, NULL};
-    if ((st = snarkjs(s, "snarkjs zkey export verificationkey", a_vk, NULL)) != ZKB_OK)
-        return st;
-    cs_host->metric(s->h, "keygen_s", secs_since(t0), "s");
-    char meta[256];
-    cs_fmt(meta, sizeof meta, "ptau_power %u\nptau_power_needed %u\nplonk_gates %llu\n", used, need,
-             (unsigned long long)gates);
-    char mp[CS_PATH];
-    cs_fmt(mp, sizeof mp, "%s/meta.txt", dir);
-    if (write_text(mp, meta) != 0)
-        return cs_fail(s->h, ZKB_ERR_IO, "cannot write %s", mp);
-    return ZKB_OK;
-}
-
-static void set_paths(cs_state *s, const char *dir)
-{
-    cs_fmt(s->cdir, sizeof s->cdir, "%s", dir);
-    cs_fmt(s->r1cs, sizeof s->r1cs, "%s/model.r1cs", dir);
-    cs_fmt(s->wasm, sizeof s->wasm, "%s/model_js/model.wasm", dir);
-    cs_fmt(s->wgen, sizeof s->wgen, "%s/model_js/generate_witness.js", dir);
-    cs_fmt(s->zkey, sizeof s->zkey, "%s/model.zkey", dir);
-    cs_fmt(s->vkey, sizeof s->vkey, "%s/vkey.json", dir);
-}
-
-static zkb_status cs_setup(void *state)
-{
-    cs_state *s = state;
-    if (!s->qm)
-        return cs_fail(s->h, ZKB_ERR_STATE, "setup before quantize");
-    char cbuf[CS_PATH], sbuf[CS_PATH];
-    const char *cache = cs_cache(s->h, cbuf, sizeof cbuf);
-    const char *scratch = cs_scratch(s->h, sbuf, sizeof sbuf);
-    if (!cache || !scratch)
-        return cs_fail(s->h, ZKB_ERR_IO, "no cache or scratch directory");
-    cs_fmt(s->wdir, sizeof s->wdir, "%s", scratch);
-
-    /* Generate the circuit in scratch; its text (weights, widths, scale,
-     * options) + proof system + tool versions + ptau choice name the cache. */
-    char src[CS_PATH];
-    cs_fmt(src, sizeof src, "%s/model.circom", scratch);
-    zkb_status st = cs_gen_circuit(s, src);
-    if (st != ZKB_OK)
-        return st;
-    size_t len = 0;
-    char *text = zkbp_read_file(cs_host, src, (size_t)1 << 31, &len);
-    if (!text)
-        return cs_fail(s->h, ZKB_ERR_IO, "cannot read %s", src);
-    uint64_t hash = zkbp_fnv(1469598103934665603ULL, text, len);
-    uint64_t hash2 = zkbp_fnv(0x9e3779b97f4a7c15ULL, text, len);
-    cs_host->free(text);
-    char extra[2048];
-    cs_fmt(extra, sizeof extra, "%s|%s|%s|%s|%s|%s", psys_name[s->psys], s->t.circom_version,
-             s->t.snarkjs_version, s->t.circomlib_version, s->ptau_opt ? s->ptau_opt : CS_LOCAL_PTAU_ID,
-             s->t.circom[0] ? s->t.circom : "circom2");
-    hash = zkbp_fnv(hash, extra, strlen(extra));
-    hash2 = zkbp_fnv(hash2, extra, strlen(extra));
-    char dir[CS_PATH], done[CS_PATH];
-    cs_fmt(dir, sizeof dir, "%s/circuits/%016llx%016llx", cache, (unsigned long long)hash,
-             (unsigned long long)hash2);
-    cs_fmt(done, sizeof done, "%s/DONE", dir);
-    cs_host->info(s->h, "circuit_cache", dir);
-
-    if (zkbp_file_exists(done)) {
-        set_paths(s, dir);
-        cs_host->info(s->h, "setup_cache", "hit");
-    } else {
-        char tmp[CS_PATH];
-        cs_fmt(tmp, sizeof tmp, "%s.tmp%d", dir, (int)getpid());
-        if (zkbp_mkdirs(tmp) != 0)
-            return cs_fail(s->h, ZKB_ERR_IO, "cannot create %s", tmp);
-        char csrc[CS_PATH];
-        cs_fmt(csrc, sizeof csrc, "%s/model.circom", tmp);
-        if (zkbp_copy_file(src, csrc) != 0)
-            return cs_fail(s->h, ZKB_ERR_IO, "cannot write %s", csrc);
-        set_paths(s, tmp);
-        st = build_circuit(s, tmp, csrc);
-        if (st == ZKB_OK) {
-            char d2[CS_PATH];
-            cs_fmt(d2, sizeof d2, "%s/DONE", tmp);
-            if (write_text(d2, "ok\n") != 0)
-                st = cs_fail(s->h, ZKB_ERR_IO, "cannot write %s", d2);
-        }
-        if (st != ZKB_OK)
-            return st; /* the .tmp directory stays for inspection */
-        if (rename(tmp, dir) == 0 || zkbp_file_exists(done)) {
-            set_paths(s, dir); /* ours, or a concurrent cell's identical one */
-        }
-        cs_host->info(s->h, "setup_cache", "miss");
-    }
-    if (cs_r1cs_info(s->r1cs, &s->n_constraints, &s->n_public, &s->n_wires) != 0)
-        return cs_fail(s->h, ZKB_ERR_PARSE, "cannot read %s", s->r1cs);
-    char meta_p[CS_PATH];
-    cs_fmt(meta_p, sizeof meta_p, "%s/meta.txt", s->cdir);
-    char *meta = zkbp_read_file(cs_host, meta_p, 1 << 16, NULL);
-    if (meta) {
-        unsigned pw = 0, need = 0;
-        unsigned long long gates = 0;
-        if (sscanf(meta, "ptau_power %u ptau_power_needed %u plonk_gates %llu", &pw, &need, &gates) == 3) {
-            cs_host->metric(s->h, "ptau_power", pw, "log2");
-            cs_host->metric(s->h, "ptau_power_needed", need, "log2");
-            if (gates)
-                cs_host->metric(s->h, "plonk_gates", (double)gates, "count");
-        }
-        cs_host->free(meta);
-    }
-    record_sizes(s);
-    if (s->weights == CS_W_HASHED && (st = cs_weights_commit(s)) != ZKB_OK)
-        return st;
-    s->setup_done = 1;
+        if (out[i] > 200 || acc[i] > 200)
+            return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "layer %u: %u-bit values do not fit the field", i,
+                             acc[i] > out[i] ? acc[i] : out[i]);
     return ZKB_OK;
 }
 
@@ -505,17 +151,17 @@ static zkb_status cs_witness(void *state, const zkb_sample *x)
 {
     cs_state *s = state;
     if (!s->setup_done)
-        return cs_fail(s->h, ZKB_ERR_STATE, "witness before setup");
-    if (x->n != s->n_in)
-        return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "sample has %llu values, the model takes %llu",
-                       (unsigned long long)x->n, (unsigned long long)s->n_in);
-    s->have_witness = s->have_proof = 0;
-    char in[CS_PATH], wt[CS_PATH];
-    cs_fmt(in, sizeof in, "%s/input.json", s->wdir);
-    cs_fmt(wt, sizeof wt, "%s/witness.wtns", s->wdir);
-    zkb_status st = cs_gen_input(s, x->x_q, x->n, in);
+        return zkbp_fail(s->h, ZKB_ERR_STATE, "witness before setup");
+    zkb_status st = zkbp_check_sample(s->h, x, s->n_in);
     if (st != ZKB_OK)
         return st;
+    s->have_witness = s->have_proof = 0;
+    char in[ZKBP_PATH], wt[ZKBP_PATH];
+    zkbp_fmt(in, sizeof in, "%s/input.json", s->wdir);
+    zkbp_fmt(wt, sizeof wt, "%s/witness.wtns", s->wdir);
+    /* the weights are inputs too unless they are the circuit's constants */
+    if (zkbp_write_input_json(in, "in", x->x_q, x->n, s->weights != CS_W_FIXED ? s->qm : NULL) != 0)
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", in);
     unlink(wt);
     const char *args[] = {s->wasm, in, wt, NULL};
     if ((st = cs_node(s, "witness generation (generate_witness.js)", s->wgen, args, NULL)) != ZKB_OK)
@@ -577,24 +223,24 @@ static zkb_status cs_prove(void *state)
 {
     cs_state *s = state;
     if (!s->have_witness)
-        return cs_fail(s->h, ZKB_ERR_STATE, "prove before witness");
-    char wt[CS_PATH], pf[CS_PATH], pub[CS_PATH];
-    cs_fmt(wt, sizeof wt, "%s/witness.wtns", s->wdir);
-    cs_fmt(pf, sizeof pf, "%s/proof.json", s->wdir);
-    cs_fmt(pub, sizeof pub, "%s/public.json", s->wdir);
+        return zkbp_fail(s->h, ZKB_ERR_STATE, "prove before witness");
+    char wt[ZKBP_PATH], pf[ZKBP_PATH], pub[ZKBP_PATH];
+    zkbp_fmt(wt, sizeof wt, "%s/witness.wtns", s->wdir);
+    zkbp_fmt(pf, sizeof pf, "%s/proof.json", s->wdir);
+    zkbp_fmt(pub, sizeof pub, "%s/public.json", s->wdir);
     unlink(pf);
     unlink(pub);
     s->have_proof = 0;
-    const char *args[] = {psys_name[s->psys], "prove", s->zkey, wt, pf, pub, NULL};
-    zkb_status st = snarkjs(s, "snarkjs prove", args, NULL);
+    const char *args[] = {cs_psys_name[s->psys], "prove", s->zkey, wt, pf, pub, NULL};
+    zkb_status st = cs_snarkjs(s, "snarkjs prove", args, NULL);
     if (st != ZKB_OK)
         return st;
-    char *txt = zkbp_read_file(cs_host, pf, 1 << 20, NULL);
+    char *txt = zkbp_read_file(pf, 1 << 20, NULL);
     if (!txt)
-        return cs_fail(s->h, ZKB_ERR_IO, "no proof written (%s)", pf);
-    cs_host->metric(s->h, "proof_size", (double)proof_bin_size(txt), "bytes");
-    cs_host->metric(s->h, "proof_json_size", (double)zkbp_file_size(pf), "bytes");
-    cs_host->free(txt);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "no proof written (%s)", pf);
+    zkbp_host->metric(s->h, "proof_size", (double)proof_bin_size(txt), "bytes");
+    zkbp_host->metric(s->h, "proof_json_size", (double)zkbp_file_size(pf), "bytes");
+    zkbp_host->free(txt);
     s->have_proof = 1;
     return ZKB_OK;
 }
@@ -603,32 +249,32 @@ static zkb_status cs_verify(void *state, int64_t *outputs, uint64_t n_outputs)
 {
     cs_state *s = state;
     if (!s->have_proof)
-        return cs_fail(s->h, ZKB_ERR_STATE, "verify before prove");
-    if (n_outputs != s->n_out)
-        return cs_fail(s->h, ZKB_ERR_INVALID_ARG, "%llu outputs asked, the model has %llu",
-                       (unsigned long long)n_outputs, (unsigned long long)s->n_out);
-    char pf[CS_PATH], pub[CS_PATH], log[CS_PATH];
-    cs_fmt(pf, sizeof pf, "%s/proof.json", s->wdir);
-    cs_fmt(pub, sizeof pub, "%s/public.json", s->wdir);
-    cs_fmt(log, sizeof log, "%s/verify.log", s->wdir);
-    const char *args[] = {psys_name[s->psys], "verify", s->vkey, pub, pf, NULL};
-    zkb_status st = snarkjs(s, "snarkjs verify", args, log);
+        return zkbp_fail(s->h, ZKB_ERR_STATE, "verify before prove");
+    zkb_status st = zkbp_check_outputs(s->h, n_outputs, s->n_out);
+    if (st != ZKB_OK)
+        return st;
+    char pf[ZKBP_PATH], pub[ZKBP_PATH], log[ZKBP_PATH];
+    zkbp_fmt(pf, sizeof pf, "%s/proof.json", s->wdir);
+    zkbp_fmt(pub, sizeof pub, "%s/public.json", s->wdir);
+    zkbp_fmt(log, sizeof log, "%s/verify.log", s->wdir);
+    const char *args[] = {cs_psys_name[s->psys], "verify", s->vkey, pub, pf, NULL};
+    st = cs_snarkjs(s, "snarkjs verify", args, log);
     /* snarkjs verify exits 1 on an invalid proof, 0 on a valid one. */
-    char *txt = zkbp_read_file(cs_host, log, 1 << 20, NULL);
+    char *txt = zkbp_read_file(log, 1 << 20, NULL);
     int ok = txt && (strstr(txt, "OK!") || strstr(txt, "PROOF VERIFIED SUCCESSFULLY"));
-    cs_host->free(txt);
+    zkbp_host->free(txt);
     if (st == ZKB_ERR_CHILD)
-        return cs_fail(s->h, ZKB_ERR_VERIFY, "snarkjs %s verify: invalid proof", psys_name[s->psys]);
+        return zkbp_fail(s->h, ZKB_ERR_VERIFY, "snarkjs %s verify: invalid proof", cs_psys_name[s->psys]);
     if (st != ZKB_OK)
         return st;
     if (!ok)
-        return cs_fail(s->h, ZKB_ERR_VERIFY, "snarkjs %s verify exited 0 without accepting the proof",
-                       psys_name[s->psys]);
-    char *pj = zkbp_read_file(cs_host, pub, 1 << 26, NULL);
+        return zkbp_fail(s->h, ZKB_ERR_VERIFY, "snarkjs %s verify exited 0 without accepting the proof",
+                         cs_psys_name[s->psys]);
+    char *pj = zkbp_read_file(pub, 1 << 26, NULL);
     if (!pj)
-        return cs_fail(s->h, ZKB_ERR_IO, "cannot read %s", pub);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot read %s", pub);
     char why[256];
-    int got = cs_parse_public(pj, outputs, n_outputs, why, sizeof why);
+    int got = zkbp_parse_field_array(pj, "public.json", outputs, n_outputs, why, sizeof why);
     if (got == (int)n_outputs && s->weights == CS_W_HASHED) {
         /* the next public signal is the weights' Poseidon commitment */
         const char *p = pj;
@@ -637,25 +283,20 @@ static zkb_status cs_verify(void *state, int64_t *outputs, uint64_t n_outputs)
         const char *e = p ? strchr(p + 1, '"') : NULL;
         char c[100] = "";
         if (p && e && e - p < 100)
-            cs_fmt(c, sizeof c, "%.*s", (int)(e - p - 1), p + 1);
-        cs_host->info(s->h, "weights_commitment", c);
+            zkbp_fmt(c, sizeof c, "%.*s", (int)(e - p - 1), p + 1);
+        zkbp_host->info(s->h, "weights_commitment", c);
         if (strcmp(c, s->wcommit_expect) != 0) {
-            cs_host->free(pj);
-            return cs_fail(s->h, ZKB_ERR_VERIFY,
-                           "the proof's weights commitment %s is not the Poseidon commitment of the "
-                           "published weights (%s)",
-                           c[0] ? c : "(missing)", s->wcommit_expect);
+            zkbp_host->free(pj);
+            return zkbp_fail(s->h, ZKB_ERR_VERIFY,
+                             "the proof's weights commitment %s is not the Poseidon commitment of the "
+                             "published weights (%s)",
+                             c[0] ? c : "(missing)", s->wcommit_expect);
         }
     }
-    cs_host->free(pj);
+    zkbp_host->free(pj);
     if (got != (int)n_outputs)
-        return cs_fail(s->h, ZKB_ERR_PARSE, "%s", why);
+        return zkbp_fail(s->h, ZKB_ERR_PARSE, "%s", why);
     return ZKB_OK;
-}
-
-static uint32_t cs_op_support(uint32_t op)
-{
-    return op >= ZKB_OP_DENSE && op <= ZKB_OP_MAX ? ZKB_SUPPORT_NATIVE : ZKB_SUPPORT_NONE;
 }
 
 static const zkb_backend circom_backend = {
@@ -679,16 +320,11 @@ static const zkb_backend circom_backend = {
     .witness = cs_witness,
     .prove = cs_prove,
     .verify = cs_verify,
-    .op_support = cs_op_support,
+    .op_support = zkbp_supports_every_op,
 };
 
 ZKB_PLUGIN_EXPORT zkb_status zkb_plugin_init(const zkb_host_api *h, uint32_t host_abi_major,
                                              const zkb_backend **out)
 {
-    if (host_abi_major != ZKB_PLUGIN_ABI_MAJOR || !h ||
-        h->struct_size < offsetof(zkb_host_api, eval_fixed) + sizeof h->eval_fixed)
-        return ZKB_ERR_ABI;
-    cs_host = h;
-    *out = &circom_backend;
-    return ZKB_OK;
+    return zkbp_init(h, host_abi_major, &circom_backend, out);
 }

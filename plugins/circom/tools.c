@@ -2,8 +2,9 @@
  * circom2 WebAssembly compiler from the tools directory; snarkjs and
  * circomlib from the tools directory (option tools_dir, else $ZKB_NODE_TOOLS,
  * else the source tree's tools/node, where scripts/setup-node.sh installs
- * them). Versions come from the packages' package.json and from
- * `node --version` / `circom --version`. */
+ * them); the commitment script of weights=hashed (driver/). Versions come
+ * from the packages' package.json and from `node --version` /
+ * `circom --version`. */
 #include "circom_int.h"
 
 #include <stdio.h>
@@ -14,54 +15,13 @@
 #ifndef ZKB_CIRCOM_TOOLS_DIR
 #define ZKB_CIRCOM_TOOLS_DIR "tools/node"
 #endif
+#ifndef ZKB_CIRCOM_COMMIT_JS
+#define ZKB_CIRCOM_COMMIT_JS "plugins/circom/driver/weights_commit.mjs"
+#endif
 
-static int find_on_path(const char *name, char *out, size_t cap)
+const char *cs_commit_script(void)
 {
-    const char *path = getenv("PATH");
-    if (!path || !*path)
-        path = "/usr/local/bin:/usr/bin:/bin";
-    while (*path) {
-        const char *end = strchr(path, ':');
-        size_t len = end ? (size_t)(end - path) : strlen(path);
-        if (len > 0 && len + strlen(name) + 2 < cap) {
-            cs_fmt(out, cap, "%.*s/%s", (int)len, path, name);
-            if (access(out, X_OK) == 0)
-                return 0;
-        }
-        path += len;
-        if (*path == ':')
-            path++;
-    }
-    out[0] = '\0';
-    return -1;
-}
-
-/* First line of a program's stdout, through host->spawn. */
-static void program_version(zkb_host_ctx *h, const char *const *argv, char *out, size_t cap)
-{
-    cs_fmt(out, cap, "unknown");
-    char sbuf[CS_PATH];
-    const char *dir = cs_scratch(h, sbuf, sizeof sbuf);
-    if (!dir)
-        return;
-    char path[CS_PATH];
-    cs_fmt(path, sizeof path, "%s/circom-version.txt", dir);
-    zkb_spawn_opts o;
-    memset(&o, 0, sizeof o);
-    o.struct_size = sizeof o;
-    o.argv = argv;
-    o.stdout_path = path;
-    o.timeout_s = 20;
-    if (cs_host->spawn(h, &o, NULL) != ZKB_OK)
-        return;
-    char *txt = zkbp_read_file(cs_host, path, 1 << 16, NULL);
-    unlink(path);
-    if (!txt)
-        return;
-    size_t n = strcspn(txt, "\r\n");
-    if (n > 0 && n < cap)
-        cs_fmt(out, cap, "%.*s", (int)n, txt);
-    cs_host->free(txt);
+    return ZKB_CIRCOM_COMMIT_JS;
 }
 
 zkb_status cs_find_tools(zkb_host_ctx *h, const char *tools_opt, cs_tools *t, char *why,
@@ -70,51 +30,51 @@ zkb_status cs_find_tools(zkb_host_ctx *h, const char *tools_opt, cs_tools *t, ch
     memset(t, 0, sizeof *t);
     const char *env = getenv("ZKB_NODE_TOOLS");
     const char *dir = tools_opt && *tools_opt ? tools_opt : env && *env ? env : ZKB_CIRCOM_TOOLS_DIR;
-    cs_fmt(t->tools_dir, sizeof t->tools_dir, "%s", dir);
+    zkbp_fmt(t->tools_dir, sizeof t->tools_dir, "%s", dir);
 
-    if (find_on_path("node", t->node, sizeof t->node) != 0) {
-        cs_fmt(why, why_len, "node not found on PATH: install Node.js (scripts/setup-deps.sh)");
+    if (zkbp_find_on_path("node", t->node, sizeof t->node) != 0) {
+        zkbp_fmt(why, why_len, "node not found on PATH: install Node.js (scripts/setup-deps.sh)");
         return ZKB_ERR_UNAVAILABLE;
     }
-    cs_fmt(t->snarkjs_js, sizeof t->snarkjs_js, "%s/node_modules/snarkjs/build/cli.cjs", dir);
+    zkbp_fmt(t->snarkjs_js, sizeof t->snarkjs_js, "%s/node_modules/snarkjs/build/cli.cjs", dir);
     if (access(t->snarkjs_js, R_OK) != 0) {
-        cs_fmt(why, why_len, "snarkjs not found in %s/node_modules: run scripts/setup-node.sh", dir);
+        zkbp_fmt(why, why_len, "snarkjs not found in %s/node_modules: run scripts/setup-node.sh", dir);
         return ZKB_ERR_UNAVAILABLE;
     }
-    cs_fmt(t->circomlib, sizeof t->circomlib, "%s/node_modules", dir);
-    char pj[CS_PATH];
-    cs_fmt(pj, sizeof pj, "%s/circomlib/circuits/poseidon.circom", t->circomlib);
+    zkbp_fmt(t->circomlib, sizeof t->circomlib, "%s/node_modules", dir);
+    char pj[ZKBP_PATH];
+    zkbp_fmt(pj, sizeof pj, "%s/circomlib/circuits/poseidon.circom", t->circomlib);
     if (access(pj, R_OK) != 0) {
-        cs_fmt(why, why_len, "circomlib not found in %s/node_modules: run scripts/setup-node.sh", dir);
+        zkbp_fmt(why, why_len, "circomlib not found in %s/node_modules: run scripts/setup-node.sh", dir);
         return ZKB_ERR_UNAVAILABLE;
     }
-    if (find_on_path("circom", t->circom, sizeof t->circom) != 0) {
-        cs_fmt(t->circom2_js, sizeof t->circom2_js, "%s/node_modules/circom2/cli.js", dir);
+    if (zkbp_find_on_path("circom", t->circom, sizeof t->circom) != 0) {
+        zkbp_fmt(t->circom2_js, sizeof t->circom2_js, "%s/node_modules/circom2/cli.js", dir);
         if (access(t->circom2_js, R_OK) != 0) {
-            cs_fmt(why, why_len,
+            zkbp_fmt(why, why_len,
                      "circom not found (no native circom on PATH, no circom2 in %s/node_modules): "
                      "run scripts/setup-node.sh", dir);
             return ZKB_ERR_UNAVAILABLE;
         }
     }
 
-    cs_fmt(pj, sizeof pj, "%s/node_modules/snarkjs/package.json", dir);
-    zkbp_package_version(cs_host, pj, "unknown", t->snarkjs_version, sizeof t->snarkjs_version);
-    cs_fmt(pj, sizeof pj, "%s/node_modules/circomlib/package.json", dir);
-    zkbp_package_version(cs_host, pj, "unknown", t->circomlib_version, sizeof t->circomlib_version);
+    zkbp_fmt(pj, sizeof pj, "%s/node_modules/snarkjs/package.json", dir);
+    zkbp_package_version(pj, "unknown", t->snarkjs_version, sizeof t->snarkjs_version);
+    zkbp_fmt(pj, sizeof pj, "%s/node_modules/circomlib/package.json", dir);
+    zkbp_package_version(pj, "unknown", t->circomlib_version, sizeof t->circomlib_version);
     const char *nv[] = {t->node, "--version", NULL};
-    program_version(h, nv, t->node_version, sizeof t->node_version);
+    zkbp_program_version(h, nv, t->node_version, sizeof t->node_version);
     if (t->circom[0]) {
         const char *cv[] = {t->circom, "--version", NULL};
-        program_version(h, cv, t->circom_version, sizeof t->circom_version);
+        zkbp_program_version(h, cv, t->circom_version, sizeof t->circom_version);
     } else {
         char v[64];
-        cs_fmt(pj, sizeof pj, "%s/node_modules/circom2/package.json", dir);
-        zkbp_package_version(cs_host, pj, "unknown", v, sizeof v);
-        cs_fmt(t->circom_version, sizeof t->circom_version, "circom2 %s (wasm)", v);
+        zkbp_fmt(pj, sizeof pj, "%s/node_modules/circom2/package.json", dir);
+        zkbp_package_version(pj, "unknown", v, sizeof v);
+        zkbp_fmt(t->circom_version, sizeof t->circom_version, "circom2 %s (wasm)", v);
     }
     if (strcmp(t->node_version, "unknown") == 0) {
-        cs_fmt(why, why_len, "node at %s does not run (node --version failed)", t->node);
+        zkbp_fmt(why, why_len, "node at %s does not run (node --version failed)", t->node);
         return ZKB_ERR_UNAVAILABLE;
     }
     return ZKB_OK;

@@ -1,11 +1,15 @@
-/* Small file helpers shared by the plugins (zkbp_files.h). */
+/* Files and directories (zkbp_files.h). */
 #include "zkbp_files.h"
 
 #include <errno.h>
-#include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "zkbp_error.h"
+#include "zkbp_host.h"
 
 int zkbp_file_exists(const char *p)
 {
@@ -38,7 +42,7 @@ int zkbp_mkdirs(const char *p)
     return 0;
 }
 
-char *zkbp_read_file(const zkb_host_api *host, const char *p, size_t max, size_t *len)
+char *zkbp_read_file(const char *p, size_t max, size_t *len)
 {
     FILE *fp = fopen(p, "rb");
     if (!fp)
@@ -52,7 +56,7 @@ char *zkbp_read_file(const zkb_host_api *host, const char *p, size_t max, size_t
         fclose(fp);
         return NULL;
     }
-    char *buf = host->alloc((size_t)sz + 1);
+    char *buf = zkbp_host->alloc((size_t)sz + 1);
     if (!buf) {
         fclose(fp);
         return NULL;
@@ -60,7 +64,7 @@ char *zkbp_read_file(const zkb_host_api *host, const char *p, size_t max, size_t
     size_t got = fread(buf, 1, (size_t)sz, fp);
     fclose(fp);
     if (got != (size_t)sz) {
-        host->free(buf);
+        zkbp_host->free(buf);
         return NULL;
     }
     buf[got] = '\0';
@@ -116,11 +120,10 @@ uint64_t zkbp_fnv(uint64_t h, const void *p, size_t n)
     return h;
 }
 
-void zkbp_package_version(const zkb_host_api *host, const char *pkg_json, const char *dflt,
-                          char *out, size_t cap)
+void zkbp_package_version(const char *pkg_json, const char *dflt, char *out, size_t cap)
 {
     snprintf(out, cap, "%s", dflt);
-    char *txt = zkbp_read_file(host, pkg_json, 1 << 20, NULL);
+    char *txt = zkbp_read_file(pkg_json, 1 << 20, NULL);
     if (!txt)
         return;
     const char *p = strstr(txt, "\"version\"");
@@ -129,22 +132,33 @@ void zkbp_package_version(const zkb_host_api *host, const char *pkg_json, const 
         if (e && (size_t)(e - p - 1) < cap)
             snprintf(out, cap, "%.*s", (int)(e - p - 1), p + 1);
     }
-    host->free(txt);
+    zkbp_host->free(txt);
 }
 
-int zkbp_write_weights(const zkb_qmodel_desc *qm, const char *path)
+static const char *absolute(const char *d, char *buf, size_t cap)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    for (uint32_t i = 0; i < qm->n_layers; i++) {
-        const zkb_qlayer_desc *L = qm->layers[i];
-        if (!L->weights)
-            continue;
-        for (uint64_t k = 0; k < L->n_weights; k++)
-            fprintf(f, "%" PRId64 "\n", L->weights[k]);
-        for (uint64_t k = 0; k < L->n_bias; k++)
-            fprintf(f, "%" PRId64 "\n", L->bias[k]);
-    }
-    return fclose(f) == 0 ? 0 : -1;
+    if (!d)
+        return NULL;
+    char tmp[PATH_MAX];
+    if (!realpath(d, tmp) || strlen(tmp) >= cap)
+        return NULL;
+    memcpy(buf, tmp, strlen(tmp) + 1);
+    return buf;
+}
+
+const char *zkbp_scratch_dir(zkb_host_ctx *h, char *buf, size_t cap)
+{
+    return absolute(zkbp_host->scratch_dir(h), buf, cap);
+}
+
+const char *zkbp_cache_dir(zkb_host_ctx *h, char *buf, size_t cap)
+{
+    return absolute(zkbp_host->cache_dir(h), buf, cap);
+}
+
+zkb_status zkbp_work_dirs(zkb_host_ctx *h, char *cache, char *scratch)
+{
+    if (!zkbp_cache_dir(h, cache, ZKBP_PATH) || !zkbp_scratch_dir(h, scratch, ZKBP_PATH))
+        return zkbp_fail(h, ZKB_ERR_IO, "no cache or scratch directory");
+    return ZKB_OK;
 }

@@ -4,13 +4,10 @@
 #define ZKB_EZKL_INT_H
 
 #include "zkmlbench/zkb_plugin.h"
+#include "zkbp.h"
 
 #include <stddef.h>
 #include <stdint.h>
-
-#define EZ_PATH 4096
-
-extern const zkb_host_api *ez_host;
 
 typedef struct cJSON cJSON;
 
@@ -25,10 +22,10 @@ typedef struct ez_state {
     int64_t rebase_mult, logrows, cal_samples, max_logrows, decomp_base, decomp_legs;
     double cal_lo, cal_hi;
     /* where things are */
-    char python[EZ_PATH];
-    char driver[EZ_PATH];
-    char wdir[EZ_PATH]; /* the session's scratch: onnx, settings, keys, proof */
-    char onnx[EZ_PATH];
+    char python[ZKBP_PATH];
+    char driver[ZKBP_PATH];
+    char wdir[ZKBP_PATH]; /* the session's scratch: onnx, settings, keys, proof */
+    char onnx[ZKBP_PATH];
     /* model */
     uint64_t n_in, n_out;
     int64_t S;
@@ -50,11 +47,7 @@ typedef struct ez_state {
     double acc_max_s;    /* option accuracy_max_s */
 } ez_state;
 
-int ez_fmt(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-zkb_status ez_fail(zkb_host_ctx *h, zkb_status st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Where the Python interpreter and the driver are (option, env, build-time
+/* tools.c: where the Python interpreter and the driver are (option, env, build-time
  * default). why gets the reason when they are not usable. */
 zkb_status ez_find_python(const char *opt, char *python, size_t pcap, char *driver, size_t dcap,
                           char *why, size_t wcap);
@@ -67,6 +60,9 @@ zkb_status ez_find_python(const char *opt, char *python, size_t pcap, char *driv
 zkb_status ez_drive(zkb_host_ctx *h, const char *python, const char *driver, const char *wdir,
                     const char *what, const char *const *args, cJSON **out);
 void ez_json_free(cJSON *j);
+/* ez_drive in the session's work directory, for a call whose answer
+ * matters only through the metrics and infos it forwards. */
+zkb_status ez_run(ez_state *s, const char *what, const char *const *args);
 /* Helpers on the result object. */
 double ez_num(const cJSON *j, const char *key, double dflt);
 int ez_bool(const cJSON *j, const char *key);
@@ -81,5 +77,10 @@ zkb_status ez_read_batch(zkb_host_ctx *h, const char *path, uint64_t n, int64_t 
 const char *ez_str(const cJSON *j, const char *key);
 /* A metric / info out of the nested objects ("metrics": {k: [v, unit]}). */
 double ez_metric(const cJSON *j, const char *key, double dflt);
+
+/* setup.c: zkb_backend.setup, and the SRS file it leaves for prove and
+ * verify. */
+zkb_status ez_setup(void *state);
+zkb_status ez_srs_path(ez_state *s, char *out, size_t cap);
 
 #endif /* ZKB_EZKL_INT_H */

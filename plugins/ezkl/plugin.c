@@ -6,14 +6,9 @@
 #include "ezkl_int.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <limits.h>
-#include <sys/stat.h>
-
-const zkb_host_api *ez_host;
 
 static const zkb_option_decl ez_options[] = {
     {"python", ZKB_OPT_STRING, ".venv/bin/python", NULL,
@@ -53,9 +48,9 @@ static void ez_destroy(void *state);
  * "error" of its JSON answer, else the last line of its stderr. */
 static void probe_stderr_tail(const char *dir, char *out, size_t cap)
 {
-    char path[EZ_PATH], buf[512];
+    char path[ZKBP_PATH], buf[512];
     out[0] = '\0';
-    if (ez_fmt(path, sizeof path, "%s/probe.out", dir) < 0)
+    if (zkbp_fmt(path, sizeof path, "%s/probe.out", dir) < 0)
         return;
     FILE *f = fopen(path, "rb");
     if (f) {
@@ -66,12 +61,12 @@ static void probe_stderr_tail(const char *dir, char *out, size_t cap)
         cJSON *j = nl ? cJSON_Parse(nl) : NULL;
         const char *e = ez_str(j, "error");
         if (e)
-            ez_fmt(out, cap, "%s", e);
+            zkbp_fmt(out, cap, "%s", e);
         cJSON_Delete(j);
         if (out[0])
             return;
     }
-    if (ez_fmt(path, sizeof path, "%s/probe.err", dir) < 0)
+    if (zkbp_fmt(path, sizeof path, "%s/probe.err", dir) < 0)
         return;
     f = fopen(path, "rb");
     if (!f)
@@ -99,35 +94,35 @@ static void probe_stderr_tail(const char *dir, char *out, size_t cap)
 
 static zkb_status ez_probe(zkb_host_ctx *h)
 {
-    char py[EZ_PATH], drv[EZ_PATH], why[EZ_PATH + 200];
+    char py[ZKBP_PATH], drv[ZKBP_PATH], why[ZKBP_PATH + 200];
     if (ez_find_python(NULL, py, sizeof py, drv, sizeof drv, why, sizeof why) != ZKB_OK)
-        return ez_fail(h, ZKB_ERR_UNAVAILABLE, "%s", why);
-    const char *dir = ez_host->scratch_dir(h);
+        return zkbp_fail(h, ZKB_ERR_UNAVAILABLE, "%s", why);
+    const char *dir = zkbp_host->scratch_dir(h);
     cJSON *j = NULL;
     zkb_status st = ez_drive(h, py, drv, dir ? dir : "/tmp", "probe", NULL, &j);
     if (st != ZKB_OK) {
         char tail[200];
         ez_json_free(j);
         if (st == ZKB_ERR_TIMEOUT || st == ZKB_ERR_CANCELLED || st == ZKB_ERR_CRASHED)
-            return ez_fail(h, ZKB_ERR_UNAVAILABLE, "ezkl probe with %s did not finish (%s)", py,
-                           st == ZKB_ERR_TIMEOUT ? "time limit" : st == ZKB_ERR_CRASHED ? "crashed" : "cancelled");
+            return zkbp_fail(h, ZKB_ERR_UNAVAILABLE, "ezkl probe with %s did not finish (%s)", py,
+                             st == ZKB_ERR_TIMEOUT ? "time limit" : st == ZKB_ERR_CRASHED ? "crashed" : "cancelled");
         probe_stderr_tail(dir ? dir : "/tmp", tail, sizeof tail);
-        return ez_fail(h, ZKB_ERR_UNAVAILABLE,
-                       "ezkl not installed or not importable with %s: run scripts/setup-python.sh%s%s%s",
-                       py, tail[0] ? " (" : "", tail, tail[0] ? ")" : "");
+        return zkbp_fail(h, ZKB_ERR_UNAVAILABLE,
+                         "ezkl not installed or not importable with %s: run scripts/setup-python.sh%s%s%s",
+                         py, tail[0] ? " (" : "", tail, tail[0] ? ")" : "");
     }
     char v[256];
     const char *ev = ez_str(cJSON_GetObjectItemCaseSensitive(j, "infos"), "ezkl_version");
     const char *ov = ez_str(cJSON_GetObjectItemCaseSensitive(j, "infos"), "onnx_version");
-    ez_fmt(v, sizeof v, "ezkl %s; onnx %s (Python package)", ev ? ev : "?", ov ? ov : "?");
-    ez_host->info(h, "framework_version", v);
+    zkbp_fmt(v, sizeof v, "ezkl %s; onnx %s (Python package)", ev ? ev : "?", ov ? ov : "?");
+    zkbp_host->info(h, "framework_version", v);
     ez_json_free(j);
     return ZKB_OK;
 }
 
 static zkb_status ez_create(zkb_host_ctx *h, void **out)
 {
-    ez_state *s = ez_host->alloc(sizeof *s);
+    ez_state *s = zkbp_host->alloc(sizeof *s);
     if (!s)
         return ZKB_ERR_NOMEM;
     memset(s, 0, sizeof *s);
@@ -153,46 +148,35 @@ static void ez_destroy(void *state)
     ez_state *s = state;
     if (!s)
         return;
-    free(s->python_opt);
-    free(s->cal_scales);
-    ez_host->free(s->wit_out);
-    ez_host->free(s->ref_out);
-    ez_host->free(s->x_q);
-    ez_host->free(s->ops);
-    ez_host->free(s);
+    zkbp_host->free(s->python_opt);
+    zkbp_host->free(s->cal_scales);
+    zkbp_host->free(s->wit_out);
+    zkbp_host->free(s->ref_out);
+    zkbp_host->free(s->x_q);
+    zkbp_host->free(s->ops);
+    zkbp_host->free(s);
 }
 
 static zkb_status ez_set_option(void *state, const char *key, const zkb_option_value *v)
 {
     ez_state *s = state;
-    char *dup = NULL;
-    if (v->type == ZKB_OPT_STRING) {
-        dup = strdup(v->s ? v->s : "");
-        if (!dup)
-            return ZKB_ERR_NOMEM;
-    }
-#define STR_OPT(name, field)                                                                        \
-    if (strcmp(key, name) == 0) {                                                                  \
-        ez_fmt(s->field, sizeof s->field, "%s", dup);                                              \
-        free(dup);                                                                                 \
-        return ZKB_OK;                                                                             \
-    }
-    STR_OPT("input_visibility", input_vis)
-    STR_OPT("param_visibility", param_vis)
-    STR_OPT("output_visibility", output_vis)
-    STR_OPT("calibration", calibration)
-#undef STR_OPT
-    if (strcmp(key, "python") == 0) {
-        free(s->python_opt);
-        s->python_opt = dup;
-        return ZKB_OK;
-    }
-    if (strcmp(key, "calibration_scales") == 0) {
-        free(s->cal_scales);
-        s->cal_scales = dup;
-        return ZKB_OK;
-    }
-    free(dup);
+    struct {
+        const char *k;
+        char *dst;
+        size_t cap;
+    } words[] = {{"input_visibility", s->input_vis, sizeof s->input_vis},
+                 {"param_visibility", s->param_vis, sizeof s->param_vis},
+                 {"output_visibility", s->output_vis, sizeof s->output_vis},
+                 {"calibration", s->calibration, sizeof s->calibration}};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strcmp(key, words[i].k) == 0) {
+            zkbp_fmt(words[i].dst, words[i].cap, "%s", zkbp_opt_string(v));
+            return ZKB_OK;
+        }
+    if (strcmp(key, "python") == 0)
+        return zkbp_opt_strdup(&s->python_opt, v);
+    if (strcmp(key, "calibration_scales") == 0)
+        return zkbp_opt_strdup(&s->cal_scales, v);
     struct {
         const char *k;
         int64_t *p;
@@ -204,8 +188,8 @@ static zkb_status ez_set_option(void *state, const char *key, const zkb_option_v
     for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
         if (strcmp(key, ints[i].k) == 0) {
             if (v->i < -1 || v->i > (1 << 24))
-                return ez_fail(s->h, ZKB_ERR_INVALID_ARG, "ezkl option %s: %lld out of range", key,
-                               (long long)v->i);
+                return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "ezkl option %s: %lld out of range", key,
+                                 (long long)v->i);
             *ints[i].p = v->i;
             return ZKB_OK;
         }
@@ -219,11 +203,11 @@ static zkb_status ez_set_option(void *state, const char *key, const zkb_option_v
     }
     if (strcmp(key, "accuracy_max_s") == 0) {
         if (!(v->d >= 0))
-            return ez_fail(s->h, ZKB_ERR_INVALID_ARG, "ezkl option accuracy_max_s: %g is not >= 0", v->d);
+            return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "ezkl option accuracy_max_s: %g is not >= 0", v->d);
         s->acc_max_s = v->d;
         return ZKB_OK;
     }
-    return ez_fail(s->h, ZKB_ERR_INVALID_ARG, "ezkl: unknown option %s", key);
+    return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "ezkl: unknown option %s", key);
 }
 
 static int ends_with(const char *s, const char *suf)
@@ -235,61 +219,46 @@ static int ends_with(const char *s, const char *suf)
 static zkb_status ez_load_model(void *state, const zkb_model_desc *m)
 {
     ez_state *s = state;
-    char why[EZ_PATH + 200];
+    char why[ZKBP_PATH + 200];
     if (ez_find_python(s->python_opt, s->python, sizeof s->python, s->driver, sizeof s->driver, why,
                        sizeof why) != ZKB_OK)
-        return ez_fail(s->h, ZKB_ERR_UNAVAILABLE, "unavailable: %s", why);
-    const char *scratch = ez_host->scratch_dir(s->h);
-    if (!scratch || ez_fmt(s->wdir, sizeof s->wdir, "%s", scratch) < 0 ||
-        ez_fmt(s->onnx, sizeof s->onnx, "%s/network.onnx", s->wdir) < 0)
-        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: no scratch directory");
+        return zkbp_fail(s->h, ZKB_ERR_UNAVAILABLE, "unavailable: %s", why);
+    const char *scratch = zkbp_host->scratch_dir(s->h);
+    if (!scratch || zkbp_fmt(s->wdir, sizeof s->wdir, "%s", scratch) < 0 ||
+        zkbp_fmt(s->onnx, sizeof s->onnx, "%s/network.onnx", s->wdir) < 0)
+        return zkbp_fail(s->h, ZKB_ERR_IO, "ezkl: no scratch directory");
     s->n_in = (uint64_t)m->in_c * m->in_h * m->in_w;
     s->n_out = m->classes;
-    s->wit_out = ez_host->alloc(s->n_out * sizeof *s->wit_out);
-    s->ref_out = ez_host->alloc(s->n_out * sizeof *s->ref_out);
-    s->x_q = ez_host->alloc(s->n_in * sizeof *s->x_q);
+    s->wit_out = zkbp_host->alloc(s->n_out * sizeof *s->wit_out);
+    s->ref_out = zkbp_host->alloc(s->n_out * sizeof *s->ref_out);
+    s->x_q = zkbp_host->alloc(s->n_in * sizeof *s->x_q);
     if (!s->wit_out || !s->ref_out || !s->x_q)
         return ZKB_ERR_NOMEM;
-    ez_host->metric(s->h, "params", (double)m->n_params, "count");
+    zkbp_host->metric(s->h, "params", (double)m->n_params, "count");
     s->n_layers = m->n_layers;
-    s->ops = ez_host->alloc((m->n_layers ? m->n_layers : 1) * sizeof *s->ops);
+    s->ops = zkbp_host->alloc((m->n_layers ? m->n_layers : 1) * sizeof *s->ops);
     if (!s->ops)
         return ZKB_ERR_NOMEM;
     for (uint32_t i = 0; i < m->n_layers; i++)
         s->ops[i] = m->layers[i]->op;
 
-    char src[EZ_PATH];
+    char src[ZKBP_PATH];
     if (m->source_path && *m->source_path && !realpath(m->source_path, src))
-        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot resolve %s", m->source_path);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "ezkl: cannot resolve %s", m->source_path);
     if (m->source_path && ends_with(src, ".onnx")) {
         /* The user's ONNX, as is. */
-        FILE *in = fopen(src, "rb"), *out = fopen(s->onnx, "wb");
-        if (!in || !out) {
-            if (in)
-                fclose(in);
-            if (out)
-                fclose(out);
-            return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot copy %s", m->source_path);
-        }
-        char buf[65536];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-            fwrite(buf, 1, n, out);
-        fclose(in);
-        if (fclose(out) != 0)
-            return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot write %s", s->onnx);
-        ez_host->info(s->h, "onnx_source", "user");
+        if (zkbp_copy_file(src, s->onnx) != 0)
+            return zkbp_fail(s->h, ZKB_ERR_IO, "ezkl: cannot copy %s", m->source_path);
+        zkbp_host->info(s->h, "onnx_source", "user");
         s->onnx_user = 1;
         return ZKB_OK;
     }
     if (!m->source_path || !*m->source_path)
-        return ez_fail(s->h, ZKB_ERR_UNSUPPORTED, "ezkl: the model has no source file to export");
+        return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "ezkl: the model has no source file to export");
     const char *args[] = {"--model", src, "--out", s->onnx, NULL};
-    cJSON *j = NULL;
-    zkb_status st = ez_drive(s->h, s->python, s->driver, s->wdir, "export", args, &j);
-    ez_json_free(j);
+    zkb_status st = ez_run(s, "export", args);
     if (st == ZKB_OK)
-        ez_host->info(s->h, "onnx_source", "exported by plugins/ezkl/driver/export_onnx.py");
+        zkbp_host->info(s->h, "onnx_source", "exported by plugins/ezkl/driver/export_onnx.py");
     return st;
 }
 
@@ -307,261 +276,25 @@ static zkb_status ez_quantize(void *state, const zkb_qmodel_desc *qm)
     return ZKB_OK;
 }
 
-static zkb_status setup_srs(ez_state *s, int logrows, char *srs, size_t cap)
-{
-    const char *cache = ez_host->cache_dir(s->h);
-    char dir[EZ_PATH];
-    if (!cache || ez_fmt(dir, sizeof dir, "%s/srs", cache) < 0)
-        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: no cache directory");
-    if (mkdir(cache, 0777) != 0 && errno != EEXIST)
-        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot create %s", cache);
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot create %s", dir);
-    if (ez_fmt(srs, cap, "%s/kzg_bn254_%d.srs", dir, logrows) < 0)
-        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: path too long");
-    char lr[16];
-    ez_fmt(lr, sizeof lr, "%d", logrows);
-    const char *args[] = {"--srs", srs, "--logrows", lr, NULL};
-    cJSON *j = NULL;
-    zkb_status st = ez_drive(s->h, s->python, s->driver, s->wdir, "srs", args, &j);
-    if (st == ZKB_OK)
-        ez_host->info(s->h, "srs_cache", ez_bool(j, "cached") ? "hit" : "miss");
-    ez_json_free(j);
-    ez_host->info(s->h, "srs", "ezkl.gen_srs: local random SRS, TESTING ONLY (cached by logrows)");
-    return st;
-}
-
-/* The output scale the evaluator's ezkl scheme gives for these settings
- * (quant.c: a dense/conv2d product at s + param is divided back to
- * G = max(input, param) * multiplier when above it). */
-static int scheme_out_scale(const ez_state *s, int in, int par, int mult)
-{
-    int cur = in, G = (in > par ? in : par) * mult;
-    for (uint32_t i = 0; i < s->n_layers; i++)
-        if (s->ops[i] == ZKB_OP_DENSE || s->ops[i] == ZKB_OP_CONV2D)
-            cur = cur + par > G ? G : cur + par;
-    return cur;
-}
-
-/* After compile: hand the host the ezkl scheme for ezkl's settings, so the
- * runner checks each proof's outputs against the evaluator exactly
- * (host->set_quant, ABI 1.2). Where the scheme cannot model the settings,
- * say why (info output_check) and keep the old path: outputs brought to the
- * session's scale, which the runner's exact check will then likely reject. */
-static zkb_status use_ezkl_scheme(ez_state *s, const cJSON *j)
-{
-    int in = (int)ez_metric(j, "input_scale", -1), par = (int)ez_metric(j, "param_scale", -1);
-    int mult = (int)ez_metric(j, "scale_rebase_multiplier", -1);
-    int in_model = (int)ez_metric(j, "model_input_scale", in);
-    char why[400] = "";
-    s->use_scheme = 0;
-    if (in < 0 || in > 30 || par < 0 || par > 30 || mult < 1 || mult > 255)
-        ez_fmt(why, sizeof why, "ezkl settings out of the scheme's range (input_scale %d, "
-               "param_scale %d, scale_rebase_multiplier %d)", in, par, mult);
-    else if (ez_metric(j, "rebase_frac_zero_constants", 0) != 0)
-        ez_fmt(why, sizeof why, "rebase_frac_zero_constants is set: ezkl keeps integer-valued "
-               "constants at scale 0, which the scheme does not model");
-    else if (ez_metric(j, "rebase_scale_set", 0) != 0)
-        ez_fmt(why, sizeof why, "rebase_scale is set in ezkl's settings: not modelled by the scheme");
-    else if (in_model != in)
-        ez_fmt(why, sizeof why, "model input scale %d differs from input_scale %d", in_model, in);
-    else if (scheme_out_scale(s, in, par, mult) != s->out_scale)
-        ez_fmt(why, sizeof why, "ezkl's output scale 2^%d differs from the scheme's 2^%d: the "
-               "compiled graph rebases differently from our export", s->out_scale,
-               scheme_out_scale(s, in, par, mult));
-    else if (ez_host->struct_size < offsetof(zkb_host_api, set_quant) + sizeof ez_host->set_quant)
-        ez_fmt(why, sizeof why, "the host has no set_quant (plugin ABI < 1.2)");
-    if (!why[0]) {
-        zkb_quant q = {.struct_size = sizeof q, .scheme = ZKB_QUANT_EZKL,
-                       .scale = ZKB_QUANT_EZKL_SCALE(in, par, mult), .rounding = 0};
-        zkb_status st = ez_host->set_quant(s->h, &q);
-        if (st == ZKB_ERR_UNSUPPORTED) /* a host session outside a benchmark cell */
-            ez_fmt(why, sizeof why, "this host session takes no set_quant (not a benchmark cell)");
-        else if (st != ZKB_OK)
-            return st; /* the model or a sample cannot be evaluated under it: say so */
-    }
-    if (!why[0]) {
-        s->use_scheme = 1;
-        ez_host->info(s->h, "output_check",
-                      s->onnx_user ? "exact, against the evaluator's ezkl scheme (modelled on our "
-                                     "own ONNX export: a user's graph may differ)"
-                                   : "exact, against the evaluator's ezkl scheme");
-        return ZKB_OK;
-    }
-    char msg[600];
-    ez_fmt(msg, sizeof msg, "not exact: %s; outputs brought to the session's scale", why);
-    ez_host->info(s->h, "output_check", msg);
-    ez_host->log(s->h, ZKB_LOG_WARN, msg);
-    return ZKB_OK;
-}
-
-static zkb_status ez_setup(void *state)
-{
-    ez_state *s = state;
-    if (!s->S)
-        return ez_fail(s->h, ZKB_ERR_STATE, "setup before quantize");
-    char is[24], ps[24], rm[24], lr[24], db[24], dl[24], ml[24], ns[24], lo[40], hi[40];
-    int64_t in_scale = s->input_scale >= 0 ? s->input_scale : s->session_log2 >= 0 ? s->session_log2 : 7;
-    int64_t par_scale = s->param_scale >= 0 ? s->param_scale : in_scale;
-    ez_fmt(is, sizeof is, "%lld", (long long)in_scale);
-    ez_fmt(ps, sizeof ps, "%lld", (long long)par_scale);
-    const char *a[40];
-    size_t n = 0;
-    a[n++] = "--onnx";
-    a[n++] = s->onnx;
-    a[n++] = "--settings";
-    a[n++] = "settings.json";
-    a[n++] = "--input-visibility";
-    a[n++] = s->input_vis;
-    a[n++] = "--param-visibility";
-    a[n++] = s->param_vis;
-    a[n++] = "--output-visibility";
-    a[n++] = s->output_vis;
-    a[n++] = "--input-scale";
-    a[n++] = is;
-    a[n++] = "--param-scale";
-    a[n++] = ps;
-    if (s->rebase_mult > 0) {
-        ez_fmt(rm, sizeof rm, "%lld", (long long)s->rebase_mult);
-        a[n++] = "--scale-rebase-multiplier";
-        a[n++] = rm;
-    }
-    if (s->logrows > 0) {
-        ez_fmt(lr, sizeof lr, "%lld", (long long)s->logrows);
-        a[n++] = "--logrows";
-        a[n++] = lr;
-    }
-    if (s->decomp_base > 0) {
-        ez_fmt(db, sizeof db, "%lld", (long long)s->decomp_base);
-        a[n++] = "--decomp-base";
-        a[n++] = db;
-    }
-    if (s->decomp_legs > 0) {
-        ez_fmt(dl, sizeof dl, "%lld", (long long)s->decomp_legs);
-        a[n++] = "--decomp-legs";
-        a[n++] = dl;
-    }
-    a[n] = NULL;
-    cJSON *j = NULL;
-    ez_host->progress(s->h, 0.0, "ezkl gen_settings");
-    zkb_status st = ez_drive(s->h, s->python, s->driver, s->wdir, "settings", a, &j);
-    ez_json_free(j);
-    if (st != ZKB_OK)
-        return st;
-
-    ez_host->info(s->h, "calibration", s->calibration);
-    if (strcmp(s->calibration, "none") != 0) {
-        ez_fmt(ns, sizeof ns, "%lld", (long long)(s->cal_samples > 0 ? s->cal_samples : 1));
-        ez_fmt(lo, sizeof lo, "%.17g", s->cal_lo);
-        ez_fmt(hi, sizeof hi, "%.17g", s->cal_hi);
-        const char *c[24];
-        size_t k = 0;
-        c[k++] = "--onnx";
-        c[k++] = s->onnx;
-        c[k++] = "--settings";
-        c[k++] = "settings.json";
-        c[k++] = "--data";
-        c[k++] = "calibration.json";
-        c[k++] = "--target";
-        c[k++] = s->calibration;
-        c[k++] = "--samples";
-        c[k++] = ns;
-        c[k++] = "--seed";
-        c[k++] = "1";
-        c[k++] = "--lo";
-        c[k++] = lo;
-        c[k++] = "--hi";
-        c[k++] = hi;
-        if (s->cal_scales && *s->cal_scales) {
-            c[k++] = "--scales";
-            c[k++] = s->cal_scales;
-        }
-        if (s->rebase_mult > 0) {
-            c[k++] = "--scale-rebase-multiplier";
-            c[k++] = rm;
-        }
-        if (s->max_logrows > 0) {
-            ez_fmt(ml, sizeof ml, "%lld", (long long)s->max_logrows);
-            c[k++] = "--max-logrows";
-            c[k++] = ml;
-        }
-        c[k] = NULL;
-        ez_host->progress(s->h, 0.1, "ezkl calibrate_settings");
-        st = ez_drive(s->h, s->python, s->driver, s->wdir, "calibrate", c, &j);
-        ez_json_free(j);
-        if (st != ZKB_OK)
-            return st;
-    }
-
-    const char *cc[] = {"--onnx", s->onnx, "--settings", "settings.json", "--compiled", "network.ezkl", NULL};
-    ez_host->progress(s->h, 0.3, "ezkl compile_circuit");
-    st = ez_drive(s->h, s->python, s->driver, s->wdir, "compile", cc, &j);
-    if (st != ZKB_OK) {
-        ez_json_free(j);
-        return st;
-    }
-    s->logrows_used = (int)ez_metric(j, "logrows", 0);
-    s->out_scale = (int)ez_metric(j, "output_scale", -1);
-    st = use_ezkl_scheme(s, j);
-    ez_json_free(j);
-    if (st != ZKB_OK)
-        return st;
-    if (s->logrows_used <= 0 || s->logrows_used > 30)
-        return ez_fail(s->h, ZKB_ERR_CHILD, "ezkl: settings without a valid logrows");
-    ez_host->metric(s->h, "logrows", s->logrows_used, "count");
-
-    char srs[EZ_PATH], step[64];
-    ez_fmt(step, sizeof step, "ezkl gen_srs, logrows %d", s->logrows_used);
-    ez_host->progress(s->h, 0.4, step);
-    st = setup_srs(s, s->logrows_used, srs, sizeof srs);
-    if (st != ZKB_OK)
-        return st;
-    const char *sa[] = {"--compiled", "network.ezkl", "--vk", "vk.key", "--pk", "pk.key", "--srs", srs, NULL};
-    ez_fmt(step, sizeof step, "ezkl setup, logrows %d", s->logrows_used);
-    ez_host->progress(s->h, 0.6, step);
-    st = ez_drive(s->h, s->python, s->driver, s->wdir, "setup", sa, &j);
-    ez_json_free(j);
-    if (st != ZKB_OK)
-        return st;
-    char link[EZ_PATH];
-    if (ez_fmt(link, sizeof link, "%s/srs.path", s->wdir) > 0) {
-        FILE *f = fopen(link, "w");
-        if (f) {
-            fputs(srs, f);
-            fclose(f);
-        }
-    }
-    s->setup_done = 1;
-    return ZKB_OK;
-}
-
-static zkb_status srs_path(ez_state *s, char *out, size_t cap)
-{
-    const char *cache = ez_host->cache_dir(s->h);
-    if (!cache || ez_fmt(out, cap, "%s/srs/kzg_bn254_%d.srs", cache, s->logrows_used) < 0)
-        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: no cache directory");
-    return ZKB_OK;
-}
-
 static zkb_status ez_witness(void *state, const zkb_sample *x)
 {
     ez_state *s = state;
     if (!s->setup_done)
-        return ez_fail(s->h, ZKB_ERR_STATE, "witness before setup");
+        return zkbp_fail(s->h, ZKB_ERR_STATE, "witness before setup");
     if (x->n != s->n_in)
-        return ez_fail(s->h, ZKB_ERR_INVALID_ARG, "sample size %llu, model input %llu",
-                       (unsigned long long)x->n, (unsigned long long)s->n_in);
+        return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "sample size %llu, model input %llu",
+                         (unsigned long long)x->n, (unsigned long long)s->n_in);
     s->have_witness = s->have_proof = 0;
-    char p[EZ_PATH];
-    if (ez_fmt(p, sizeof p, "%s/x.txt", s->wdir) < 0)
+    char p[ZKBP_PATH];
+    if (zkbp_fmt(p, sizeof p, "%s/x.txt", s->wdir) < 0)
         return ZKB_ERR_INVALID_ARG;
     FILE *f = fopen(p, "w");
     if (!f)
-        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot write %s", p);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "ezkl: cannot write %s", p);
     for (uint64_t i = 0; i < x->n; i++)
         fprintf(f, "%.17g\n", (double)x->x[i]); /* the float's exact value */
     if (fclose(f) != 0)
-        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot write %s", p);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "ezkl: cannot write %s", p);
     memcpy(s->x_q, x->x_q, x->n * sizeof *s->x_q);
     const char *a[] = {"--input", "x.txt", "--data", "input.json", "--compiled", "network.ezkl",
                        "--witness", "witness.json", NULL};
@@ -574,8 +307,8 @@ static zkb_status ez_witness(void *state, const zkb_sample *x)
     long n = ez_ints(j, "outputs_q", s->wit_out, s->n_out);
     ez_json_free(j);
     if (n != (long)s->n_out)
-        return ez_fail(s->h, ZKB_ERR_CHILD, "ezkl witness: %ld outputs, the model has %llu", n,
-                       (unsigned long long)s->n_out);
+        return zkbp_fail(s->h, ZKB_ERR_CHILD, "ezkl witness: %ld outputs, the model has %llu", n,
+                         (unsigned long long)s->n_out);
     s->have_witness = 1;
     return ZKB_OK;
 }
@@ -584,16 +317,14 @@ static zkb_status ez_prove(void *state)
 {
     ez_state *s = state;
     if (!s->have_witness)
-        return ez_fail(s->h, ZKB_ERR_STATE, "prove before witness");
-    char srs[EZ_PATH];
-    zkb_status st = srs_path(s, srs, sizeof srs);
+        return zkbp_fail(s->h, ZKB_ERR_STATE, "prove before witness");
+    char srs[ZKBP_PATH];
+    zkb_status st = ez_srs_path(s, srs, sizeof srs);
     if (st != ZKB_OK)
         return st;
     const char *a[] = {"--witness", "witness.json", "--compiled", "network.ezkl", "--pk", "pk.key",
                        "--proof", "proof.json", "--srs", srs, NULL};
-    cJSON *j = NULL;
-    st = ez_drive(s->h, s->python, s->driver, s->wdir, "prove", a, &j);
-    ez_json_free(j);
+    st = ez_run(s, "prove", a);
     s->have_proof = st == ZKB_OK;
     return st;
 }
@@ -615,13 +346,13 @@ static zkb_status ez_verify(void *state, int64_t *outputs, uint64_t n_outputs)
 {
     ez_state *s = state;
     if (!s->have_proof)
-        return ez_fail(s->h, ZKB_ERR_STATE, "verify before prove");
+        return zkbp_fail(s->h, ZKB_ERR_STATE, "verify before prove");
     if (n_outputs != s->n_out)
-        return ez_fail(s->h, ZKB_ERR_INVALID_ARG, "output count differs from the model's classes");
+        return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "output count differs from the model's classes");
     if (strcmp(s->output_vis, "public") != 0)
-        return ez_fail(s->h, ZKB_ERR_UNSUPPORTED, "ezkl: verify needs public outputs");
-    char srs[EZ_PATH];
-    zkb_status st = srs_path(s, srs, sizeof srs);
+        return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "ezkl: verify needs public outputs");
+    char srs[ZKBP_PATH];
+    zkb_status st = ez_srs_path(s, srs, sizeof srs);
     if (st != ZKB_OK)
         return st;
     const char *a[] = {"--proof", "proof.json", "--settings", "settings.json", "--vk", "vk.key",
@@ -633,7 +364,7 @@ static zkb_status ez_verify(void *state, int64_t *outputs, uint64_t n_outputs)
         ez_json_free(j);
         return st;
     }
-    int64_t *proof_out = ez_host->alloc(s->n_out * sizeof *proof_out);
+    int64_t *proof_out = zkbp_host->alloc(s->n_out * sizeof *proof_out);
     if (!proof_out) {
         ez_json_free(j);
         return ZKB_ERR_NOMEM;
@@ -642,22 +373,22 @@ static zkb_status ez_verify(void *state, int64_t *outputs, uint64_t n_outputs)
     int match_wit = ez_bool(j, "outputs_match_witness");
     ez_json_free(j);
     if (n != (long)s->n_out) {
-        ez_host->free(proof_out);
-        return ez_fail(s->h, ZKB_ERR_CHILD, "ezkl verify: the proof has %ld public outputs, want %llu",
-                       n, (unsigned long long)s->n_out);
+        zkbp_host->free(proof_out);
+        return zkbp_fail(s->h, ZKB_ERR_CHILD, "ezkl verify: the proof has %ld public outputs, want %llu",
+                         n, (unsigned long long)s->n_out);
     }
     if (!match_wit || memcmp(proof_out, s->wit_out, s->n_out * sizeof *proof_out) != 0) {
-        ez_host->free(proof_out);
-        return ez_fail(s->h, ZKB_ERR_VERIFY,
-                       "ezkl verify: the proof's public outputs differ from ezkl's witness outputs");
+        zkbp_host->free(proof_out);
+        return zkbp_fail(s->h, ZKB_ERR_VERIFY,
+                         "ezkl verify: the proof's public outputs differ from ezkl's witness outputs");
     }
-    ez_host->metric(s->h, "verified", 1, "bool");
-    ez_host->info(s->h, "verification", "ezkl.verify passed; public outputs equal the witness outputs");
+    zkbp_host->metric(s->h, "verified", 1, "bool");
+    zkbp_host->info(s->h, "verification", "ezkl.verify passed; public outputs equal the witness outputs");
     if (s->use_scheme) {
         /* The proof's own integers, at ezkl's output scale: the runner
          * compares them with the evaluator's ezkl scheme. */
         memcpy(outputs, proof_out, s->n_out * sizeof *outputs);
-        ez_host->free(proof_out);
+        zkbp_host->free(proof_out);
         s->samples_seen++;
         return ZKB_OK;
     }
@@ -666,15 +397,15 @@ static zkb_status ez_verify(void *state, int64_t *outputs, uint64_t n_outputs)
      * host's (docs/ezkl.md): the runner compares and reports a mismatch. */
     for (uint64_t i = 0; i < s->n_out; i++)
         outputs[i] = to_session_scale(proof_out[i], s->out_scale, s->session_log2);
-    ez_host->free(proof_out);
+    zkbp_host->free(proof_out);
     s->samples_seen++;
-    if (ez_host->eval_fixed(s->h, s->x_q, s->n_in, s->ref_out, s->n_out) == ZKB_OK) {
+    if (zkbp_host->eval_fixed(s->h, s->x_q, s->n_in, s->ref_out, s->n_out) == ZKB_OK) {
         int same = memcmp(outputs, s->ref_out, s->n_out * sizeof *outputs) == 0;
         s->samples_match += same;
-        ez_host->metric(s->h, "outputs_equal_reference", (double)s->samples_match, "count");
-        ez_host->metric(s->h, "outputs_checked", (double)s->samples_seen, "count");
+        zkbp_host->metric(s->h, "outputs_equal_reference", (double)s->samples_match, "count");
+        zkbp_host->metric(s->h, "outputs_checked", (double)s->samples_seen, "count");
     }
-    ez_host->info(s->h, "verification", "ezkl.verify passed; public outputs equal the witness outputs");
+    zkbp_host->info(s->h, "verification", "ezkl.verify passed; public outputs equal the witness outputs");
     return ZKB_OK;
 }
 
@@ -686,38 +417,31 @@ static zkb_status ez_eval_batch(void *state, const float *x, uint64_t n, uint64_
     ez_state *s = state;
     *n_done = 0;
     if (!s->setup_done)
-        return ez_fail(s->h, ZKB_ERR_STATE, "eval_batch before setup");
+        return zkbp_fail(s->h, ZKB_ERR_STATE, "eval_batch before setup");
     if (n_in != s->n_in || n_outputs != s->n_out)
-        return ez_fail(s->h, ZKB_ERR_INVALID_ARG, "eval_batch: sizes differ from the model's");
-    char p[EZ_PATH];
-    if (ez_fmt(p, sizeof p, "%s/batch_x.txt", s->wdir) < 0)
+        return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "eval_batch: sizes differ from the model's");
+    char p[ZKBP_PATH];
+    if (zkbp_fmt(p, sizeof p, "%s/batch_x.txt", s->wdir) < 0)
         return ZKB_ERR_INVALID_ARG;
     FILE *f = fopen(p, "w");
     if (!f)
-        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot write %s", p);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "ezkl: cannot write %s", p);
     for (uint64_t i = 0; i < n; i++)
         for (uint64_t k = 0; k < n_in; k++)
             fprintf(f, "%.17g%c", (double)x[i * n_in + k], k + 1 < n_in ? ' ' : '\n');
     if (fclose(f) != 0)
-        return ez_fail(s->h, ZKB_ERR_IO, "ezkl: cannot write %s", p);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "ezkl: cannot write %s", p);
     char ms[40];
-    ez_fmt(ms, sizeof ms, "%.17g", s->acc_max_s);
+    zkbp_fmt(ms, sizeof ms, "%.17g", s->acc_max_s);
     const char *a[] = {"--input", "batch_x.txt", "--compiled", "network.ezkl", "--out", "batch_out.json",
                        "--max-seconds", ms, NULL};
-    cJSON *j = NULL;
-    ez_host->progress(s->h, -1, "ezkl witness_batch (accuracy pass)");
-    zkb_status st = ez_drive(s->h, s->python, s->driver, s->wdir, "witness_batch", a, &j);
-    ez_json_free(j);
+    zkbp_host->progress(s->h, -1, "ezkl witness_batch (accuracy pass)");
+    zkb_status st = ez_run(s, "witness_batch", a);
     if (st != ZKB_OK)
         return st;
-    if (ez_fmt(p, sizeof p, "%s/batch_out.json", s->wdir) < 0)
+    if (zkbp_fmt(p, sizeof p, "%s/batch_out.json", s->wdir) < 0)
         return ZKB_ERR_INVALID_ARG;
     return ez_read_batch(s->h, p, n, outputs, n_outputs, n_done);
-}
-
-static uint32_t ez_op_support(uint32_t op)
-{
-    return op >= ZKB_OP_DENSE && op <= ZKB_OP_MAX ? ZKB_SUPPORT_NATIVE : ZKB_SUPPORT_NONE;
 }
 
 static const zkb_backend ezkl_backend = {
@@ -741,17 +465,12 @@ static const zkb_backend ezkl_backend = {
     .witness = ez_witness,
     .prove = ez_prove,
     .verify = ez_verify,
-    .op_support = ez_op_support,
+    .op_support = zkbp_supports_every_op,
     .eval_batch = ez_eval_batch,
 };
 
 ZKB_PLUGIN_EXPORT zkb_status zkb_plugin_init(const zkb_host_api *h, uint32_t host_abi_major,
                                              const zkb_backend **out)
 {
-    if (host_abi_major != ZKB_PLUGIN_ABI_MAJOR || !h ||
-        h->struct_size < offsetof(zkb_host_api, eval_fixed) + sizeof h->eval_fixed)
-        return ZKB_ERR_ABI;
-    ez_host = h;
-    *out = &ezkl_backend;
-    return ZKB_OK;
+    return zkbp_init(h, host_abi_major, &ezkl_backend, out);
 }

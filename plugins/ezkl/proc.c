@@ -4,60 +4,9 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#ifndef ZKB_EZKL_VENV_PYTHON
-#define ZKB_EZKL_VENV_PYTHON ".venv/bin/python"
-#endif
-#ifndef ZKB_EZKL_DRIVER
-#define ZKB_EZKL_DRIVER "plugins/ezkl/driver/zkb_ezkl_driver.py"
-#endif
-
-int ez_fmt(char *out, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(out, cap, fmt, ap);
-    va_end(ap);
-    return n < 0 || (size_t)n >= cap ? -1 : n;
-}
-
-zkb_status ez_fail(zkb_host_ctx *h, zkb_status st, const char *fmt, ...)
-{
-    char msg[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    ez_host->set_error(h, msg);
-    return st;
-}
-
-zkb_status ez_find_python(const char *opt, char *python, size_t pcap, char *driver, size_t dcap,
-                          char *why, size_t wcap)
-{
-    const char *env = getenv("ZKB_EZKL_PYTHON");
-    const char *py = opt && *opt ? opt : env && *env ? env : ZKB_EZKL_VENV_PYTHON;
-    const char *denv = getenv("ZKB_EZKL_DRIVER");
-    const char *drv = denv && *denv ? denv : ZKB_EZKL_DRIVER;
-    if (ez_fmt(python, pcap, "%s", py) < 0 || ez_fmt(driver, dcap, "%s", drv) < 0) {
-        ez_fmt(why, wcap, "path too long");
-        return ZKB_ERR_UNAVAILABLE;
-    }
-    if (strchr(py, '/') && access(py, X_OK) != 0) {
-        ez_fmt(why, wcap, "ezkl not installed: no Python at %s: run scripts/setup-python.sh", py);
-        return ZKB_ERR_UNAVAILABLE;
-    }
-    if (access(drv, R_OK) != 0) {
-        ez_fmt(why, wcap, "ezkl driver missing: %s (set ZKB_EZKL_DRIVER)", drv);
-        return ZKB_ERR_UNAVAILABLE;
-    }
-    return ZKB_OK;
-}
 
 /* The last line of stdout that parses as a JSON object. */
 static cJSON *read_answer(const char *path)
@@ -115,31 +64,29 @@ static void forward(zkb_host_ctx *h, const cJSON *j, const char *what)
     {
         const cJSON *v = cJSON_GetArrayItem(e, 0), *u = cJSON_GetArrayItem(e, 1);
         if (e->string && cJSON_IsNumber(v))
-            ez_host->metric(h, e->string, v->valuedouble, cJSON_IsString(u) ? u->valuestring : "");
+            zkbp_host->metric(h, e->string, v->valuedouble, cJSON_IsString(u) ? u->valuestring : "");
     }
     const cJSON *in = cJSON_GetObjectItemCaseSensitive(j, "infos");
     cJSON_ArrayForEach(e, in)
     {
         if (e->string && cJSON_IsString(e))
-            ez_host->info(h, e->string, e->valuestring);
+            zkbp_host->info(h, e->string, e->valuestring);
     }
     if (probe)
         return;
     char key[96];
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "call_s");
-    if (cJSON_IsNumber(t) && ez_fmt(key, sizeof key, "ezkl_%s_s", what) > 0)
-        ez_host->metric(h, key, t->valuedouble, "s");
+    if (cJSON_IsNumber(t) && zkbp_fmt(key, sizeof key, "ezkl_%s_s", what) > 0)
+        zkbp_host->metric(h, key, t->valuedouble, "s");
     t = cJSON_GetObjectItemCaseSensitive(j, "startup_s");
-    if (cJSON_IsNumber(t) && ez_fmt(key, sizeof key, "startup_%s_s", what) > 0)
-        ez_host->metric(h, key, t->valuedouble, "s");
+    if (cJSON_IsNumber(t) && zkbp_fmt(key, sizeof key, "startup_%s_s", what) > 0)
+        zkbp_host->metric(h, key, t->valuedouble, "s");
 }
 
 zkb_status ez_drive(zkb_host_ctx *h, const char *python, const char *driver, const char *wdir,
                     const char *what, const char *const *args, cJSON **out)
 {
     *out = NULL;
-    if (ez_host->cancelled(h))
-        return ez_fail(h, ZKB_ERR_CANCELLED, "ezkl %s: cancelled", what);
     const char *argv[64];
     size_t n = 0;
     argv[n++] = python;
@@ -150,41 +97,34 @@ zkb_status ez_drive(zkb_host_ctx *h, const char *python, const char *driver, con
     for (size_t i = 0; args && args[i] && n < 63; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
-    char so[EZ_PATH], se[EZ_PATH];
-    if (ez_fmt(so, sizeof so, "%s/%s.out", wdir, what) < 0 ||
-        ez_fmt(se, sizeof se, "%s/%s.err", wdir, what) < 0)
-        return ez_fail(h, ZKB_ERR_INVALID_ARG, "ezkl: work directory path too long");
+    char so[ZKBP_PATH], se[ZKBP_PATH], label[96];
+    zkbp_fmt(label, sizeof label, "ezkl %s", what);
+    if (zkbp_fmt(so, sizeof so, "%s/%s.out", wdir, what) < 0 ||
+        zkbp_fmt(se, sizeof se, "%s/%s.err", wdir, what) < 0)
+        return zkbp_fail(h, ZKB_ERR_INVALID_ARG, "ezkl: work directory path too long");
     /* Single-threaded numpy/BLAS would distort nothing here; keep ezkl's own
      * rayon pool at its default (all cores). */
     const char *env[] = {"PYTHONUNBUFFERED=1", "PYTHONDONTWRITEBYTECODE=1", NULL};
-    zkb_spawn_opts o;
-    memset(&o, 0, sizeof o);
-    o.struct_size = sizeof o;
-    o.argv = argv;
-    o.env = env;
-    o.cwd = wdir;
-    o.stdout_path = so;
-    o.stderr_path = se;
+    zkbp_child c = {.what = label, .argv = argv, .env = env, .cwd = wdir, .stdout_path = so,
+                    .stderr_path = se, .log_level = ZKBP_SILENT};
     zkb_spawn_result r;
-    memset(&r, 0, sizeof r);
-    r.struct_size = sizeof r;
-    zkb_status st = ez_host->spawn(h, &o, &r);
+    zkb_status st = zkbp_run(h, &c, &r);
     char key[96];
-    if (r.peak_rss_bytes && strcmp(what, "probe") != 0 && ez_fmt(key, sizeof key, "peak_rss_%s", what) > 0)
-        ez_host->metric(h, key, (double)r.peak_rss_bytes, "bytes");
+    if (r.peak_rss_bytes && strcmp(what, "probe") != 0 && zkbp_fmt(key, sizeof key, "peak_rss_%s", what) > 0)
+        zkbp_host->metric(h, key, (double)r.peak_rss_bytes, "bytes");
     if (st == ZKB_ERR_TIMEOUT || st == ZKB_ERR_CANCELLED || st == ZKB_ERR_CRASHED)
         return st; /* the host's detail says what happened */
     cJSON *j = read_answer(so);
     if (!j) {
         if (st == ZKB_OK)
             st = ZKB_ERR_CHILD;
-        return ez_fail(h, st, "ezkl %s: the driver gave no answer (exit %d); see %s", what,
-                       r.exit_code, se);
+        return zkbp_fail(h, st, "ezkl %s: the driver gave no answer (exit %d); see %s", what,
+                         r.exit_code, se);
     }
     if (!ez_bool(j, "ok")) {
         const char *msg = ez_str(j, "error");
         zkb_status fst = ez_bool(j, "verify_failed") ? ZKB_ERR_VERIFY : ZKB_ERR_CHILD;
-        ez_fail(h, fst, "ezkl %s: %s", what, msg ? msg : "failed");
+        zkbp_fail(h, fst, "ezkl %s: %s", what, msg ? msg : "failed");
         cJSON_Delete(j);
         return fst;
     }
@@ -194,6 +134,14 @@ zkb_status ez_drive(zkb_host_ctx *h, const char *python, const char *driver, con
 }
 
 void ez_json_free(cJSON *j) { cJSON_Delete(j); }
+
+zkb_status ez_run(ez_state *s, const char *what, const char *const *args)
+{
+    cJSON *j = NULL;
+    zkb_status st = ez_drive(s->h, s->python, s->driver, s->wdir, what, args, &j);
+    ez_json_free(j);
+    return st;
+}
 
 double ez_num(const cJSON *j, const char *key, double dflt)
 {
@@ -245,25 +193,15 @@ zkb_status ez_read_batch(zkb_host_ctx *h, const char *path, uint64_t n, int64_t 
                          uint64_t *n_done)
 {
     *n_done = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ez_fail(h, ZKB_ERR_IO, "ezkl: cannot read %s", path);
-    char *text = NULL;
-    long len = -1;
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-        (text = malloc((size_t)len + 1)) != NULL && fread(text, 1, (size_t)len, f) == (size_t)len)
-        text[len] = '\0';
-    else {
-        free(text);
-        text = NULL;
-    }
-    fclose(f);
-    cJSON *j = text ? cJSON_Parse(text) : NULL;
-    free(text);
+    char *text = zkbp_read_file(path, (size_t)1 << 31, NULL);
+    if (!text)
+        return zkbp_fail(h, ZKB_ERR_IO, "ezkl: cannot read %s", path);
+    cJSON *j = cJSON_Parse(text);
+    zkbp_host->free(text);
     const cJSON *rows = cJSON_GetObjectItemCaseSensitive(j, "outputs_q");
     if (!cJSON_IsArray(rows)) {
         cJSON_Delete(j);
-        return ez_fail(h, ZKB_ERR_CHILD, "ezkl witness_batch: %s has no outputs_q", path);
+        return zkbp_fail(h, ZKB_ERR_CHILD, "ezkl witness_batch: %s has no outputs_q", path);
     }
     const cJSON *row;
     uint64_t k = 0;
@@ -288,8 +226,8 @@ zkb_status ez_read_batch(zkb_host_ctx *h, const char *path, uint64_t n, int64_t 
         cJSON_Delete(wrap);
         if (got != (long)n_out) {
             cJSON_Delete(j);
-            return ez_fail(h, ZKB_ERR_CHILD, "ezkl witness_batch: sample %llu has %ld outputs, want %llu",
-                           (unsigned long long)k, got, (unsigned long long)n_out);
+            return zkbp_fail(h, ZKB_ERR_CHILD, "ezkl witness_batch: sample %llu has %ld outputs, want %llu",
+                             (unsigned long long)k, got, (unsigned long long)n_out);
         }
         k++;
     }

@@ -21,15 +21,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef ZKB_NOIR_ZKBENCH
-#define ZKB_NOIR_ZKBENCH ""
-#endif
-
 static uint64_t crs_points(const char *dir)
 {
-    char g1[NR_PATH], g2[NR_PATH];
-    nr_fmt(g1, sizeof g1, "%s/bn254_g1.dat", dir);
-    nr_fmt(g2, sizeof g2, "%s/bn254_g2.dat", dir);
+    char g1[ZKBP_PATH], g2[ZKBP_PATH];
+    zkbp_fmt(g1, sizeof g1, "%s/bn254_g1.dat", dir);
+    zkbp_fmt(g2, sizeof g2, "%s/bn254_g2.dat", dir);
     long long n1 = zkbp_file_size(g1), n2 = zkbp_file_size(g2);
     if (n1 <= 0 || n1 % 64 != 0 || n2 != 128)
         return 0;
@@ -39,96 +35,84 @@ static uint64_t crs_points(const char *dir)
 void nr_crs_id(nr_state *s, char *out, size_t cap)
 {
     if (s->crs_dir_opt)
-        nr_fmt(out, cap, "dir:%s", s->crs_dir_opt);
+        zkbp_fmt(out, cap, "dir:%s", s->crs_dir_opt);
     else if (s->crs == NR_CRS_BB_CACHE)
-        nr_fmt(out, cap, "bb-cache");
+        zkbp_fmt(out, cap, "bb-cache");
     else
-        nr_fmt(out, cap, "local-testing-seed:%s", s->srs_seed ? s->srs_seed : NR_DEFAULT_SEED);
-}
-
-/* The zkbench CLI that writes the testing CRS: $ZKB_ZKBENCH, the build
- * tree's (compile-time), else zkbench on PATH. */
-static int find_zkbench(char *out, size_t cap)
-{
-    const char *env = getenv("ZKB_ZKBENCH");
-    if (env && *env && access(env, X_OK) == 0)
-        return nr_fmt(out, cap, "%s", env) < 0 ? -1 : 0;
-    if (ZKB_NOIR_ZKBENCH[0] && access(ZKB_NOIR_ZKBENCH, X_OK) == 0)
-        return nr_fmt(out, cap, "%s", ZKB_NOIR_ZKBENCH) < 0 ? -1 : 0;
-    return nr_find_on_path("zkbench", out, cap);
+        zkbp_fmt(out, cap, "local-testing-seed:%s", s->srs_seed ? s->srs_seed : NR_DEFAULT_SEED);
 }
 
 void nr_crs_writer(char *out, size_t cap)
 {
-    char zb[NR_PATH];
-    if (find_zkbench(zb, sizeof zb) == 0)
-        nr_fmt(out, cap, "%s srs bb", zb);
+    char zb[ZKBP_PATH];
+    if (nr_find_zkbench(zb, sizeof zb) == 0)
+        zkbp_fmt(out, cap, "%s srs bb", zb);
     else
-        nr_fmt(out, cap, "missing: no zkbench (set ZKB_ZKBENCH) to write the local testing CRS; "
+        zkbp_fmt(out, cap, "missing: no zkbench (set ZKB_ZKBENCH) to write the local testing CRS; "
                          "crs_dir or crs=bb-cache still work");
 }
 
 static zkb_status local_crs(nr_state *s, uint64_t points)
 {
-    char cbuf[NR_PATH];
-    const char *cache = nr_cache(s->h, cbuf, sizeof cbuf);
+    char cbuf[ZKBP_PATH];
+    const char *cache = zkbp_cache_dir(s->h, cbuf, sizeof cbuf);
     if (!cache)
-        return nr_fail(s->h, ZKB_ERR_IO, "no cache directory");
+        return zkbp_fail(s->h, ZKB_ERR_IO, "no cache directory");
     /* sizes are powers of two plus one (bb asks circuit_size + 1 points) */
     uint32_t k = 0;
     while (k < 30 && ((uint64_t)1 << k) + 1 < points)
         k++;
     if (((uint64_t)1 << k) + 1 < points)
-        return nr_fail(s->h, ZKB_ERR_UNSUPPORTED, "circuit needs a CRS of %llu points (> 2^30)",
-                       (unsigned long long)points);
+        return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "circuit needs a CRS of %llu points (> 2^30)",
+                         (unsigned long long)points);
     /* the directory is named by a hash of the seed (any string) */
     const char *seed = s->srs_seed ? s->srs_seed : NR_DEFAULT_SEED;
-    char base[NR_PATH];
-    nr_fmt(base, sizeof base, "%s/crs/testing-%016llx", cache,
-           (unsigned long long)zkbp_fnv(1469598103934665603ULL, seed, strlen(seed)));
+    char base[ZKBP_PATH];
+    zkbp_fmt(base, sizeof base, "%s/crs/testing-%016llx", cache,
+             (unsigned long long)zkbp_fnv(1469598103934665603ULL, seed, strlen(seed)));
     /* a cached one of this size or up to 4x larger */
     for (uint32_t j = k; j <= k + 2 && j <= 30; j++) {
-        nr_fmt(s->crs_path, sizeof s->crs_path, "%s/k%u", base, j);
+        zkbp_fmt(s->crs_path, sizeof s->crs_path, "%s/k%u", base, j);
         if (crs_points(s->crs_path) >= points) {
-            nr_fmt(s->crs_desc, sizeof s->crs_desc,
-                   "local CRS from a known tau (seed \"%.64s\", 2^%u+1 points), TESTING ONLY", seed, j);
+            zkbp_fmt(s->crs_desc, sizeof s->crs_desc,
+                     "local CRS from a known tau (seed \"%.64s\", 2^%u+1 points), TESTING ONLY", seed, j);
             return ZKB_OK;
         }
     }
-    char zb[NR_PATH];
-    if (find_zkbench(zb, sizeof zb) != 0)
-        return nr_fail(s->h, ZKB_ERR_UNAVAILABLE,
-                       "no CRS: the local testing CRS is written by `zkbench srs bb`, and no zkbench "
-                       "was found (set ZKB_ZKBENCH); or pass -o noir.crs_dir=DIR, or -o noir.crs=bb-cache");
-    char dir[NR_PATH], tmp[NR_PATH], np[32];
-    nr_fmt(dir, sizeof dir, "%s/k%u", base, k);
-    nr_fmt(tmp, sizeof tmp, "%s.tmp%d", dir, (int)getpid());
+    char zb[ZKBP_PATH];
+    if (nr_find_zkbench(zb, sizeof zb) != 0)
+        return zkbp_fail(s->h, ZKB_ERR_UNAVAILABLE,
+                         "no CRS: the local testing CRS is written by `zkbench srs bb`, and no zkbench "
+                         "was found (set ZKB_ZKBENCH); or pass -o noir.crs_dir=DIR, or -o noir.crs=bb-cache");
+    char dir[ZKBP_PATH], tmp[ZKBP_PATH], np[32];
+    zkbp_fmt(dir, sizeof dir, "%s/k%u", base, k);
+    zkbp_fmt(tmp, sizeof tmp, "%s.tmp%d", dir, (int)getpid());
     if (zkbp_mkdirs(tmp) != 0)
-        return nr_fail(s->h, ZKB_ERR_IO, "cannot create %s", tmp);
-    nr_fmt(np, sizeof np, "%llu", (unsigned long long)(((uint64_t)1 << k) + 1));
-    nr_host->progress(s->h, -1, "testing-only CRS");
-    uint64_t t0 = nr_host->now_ns();
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot create %s", tmp);
+    zkbp_fmt(np, sizeof np, "%llu", (unsigned long long)(((uint64_t)1 << k) + 1));
+    zkbp_host->progress(s->h, -1, "testing-only CRS");
+    uint64_t t0 = zkbp_host->now_ns();
     const char *argv[] = {zb, "srs", "bb", "--points", np, "--seed", seed, tmp, NULL};
-    zkb_status st = nr_run(s, "zkbench srs bb (testing CRS)", argv, NULL, 0);
+    zkb_status st = nr_run(s, "zkbench srs bb (testing CRS)", argv);
     if (st != ZKB_OK)
         return st;
     if (crs_points(tmp) < points)
-        return nr_fail(s->h, ZKB_ERR_IO, "zkbench srs bb wrote no usable CRS into %s", tmp);
-    nr_host->metric(s->h, "crs_write_s", (double)(nr_host->now_ns() - t0) / 1e9, "s");
+        return zkbp_fail(s->h, ZKB_ERR_IO, "zkbench srs bb wrote no usable CRS into %s", tmp);
+    zkbp_host->metric(s->h, "crs_write_s", (double)(zkbp_host->now_ns() - t0) / 1e9, "s");
     if (rename(tmp, dir) != 0) {
         /* a concurrent cell's identical CRS got there first: use it */
         if (crs_points(dir) < points)
-            return nr_fail(s->h, ZKB_ERR_IO, "cannot rename %s to %s", tmp, dir);
-        char f[NR_PATH];
-        nr_fmt(f, sizeof f, "%s/bn254_g1.dat", tmp);
+            return zkbp_fail(s->h, ZKB_ERR_IO, "cannot rename %s to %s", tmp, dir);
+        char f[ZKBP_PATH];
+        zkbp_fmt(f, sizeof f, "%s/bn254_g1.dat", tmp);
         unlink(f);
-        nr_fmt(f, sizeof f, "%s/bn254_g2.dat", tmp);
+        zkbp_fmt(f, sizeof f, "%s/bn254_g2.dat", tmp);
         unlink(f);
         rmdir(tmp);
     }
-    nr_fmt(s->crs_path, sizeof s->crs_path, "%s", dir);
-    nr_fmt(s->crs_desc, sizeof s->crs_desc,
-           "local CRS from a known tau (seed \"%.64s\", 2^%u+1 points), TESTING ONLY", seed, k);
+    zkbp_fmt(s->crs_path, sizeof s->crs_path, "%s", dir);
+    zkbp_fmt(s->crs_desc, sizeof s->crs_desc,
+             "local CRS from a known tau (seed \"%.64s\", 2^%u+1 points), TESTING ONLY", seed, k);
     return ZKB_OK;
 }
 
@@ -137,25 +121,25 @@ zkb_status nr_crs_prepare(nr_state *s, uint64_t points)
     if (s->crs_dir_opt) {
         uint64_t have = crs_points(s->crs_dir_opt);
         if (have < points)
-            return nr_fail(s->h, ZKB_ERR_INVALID_ARG,
-                           "crs_dir %s: %llu G1 points (bn254_g1.dat, with a 128-byte bn254_g2.dat); "
-                           "this circuit needs %llu",
-                           s->crs_dir_opt, (unsigned long long)have, (unsigned long long)points);
-        nr_fmt(s->crs_path, sizeof s->crs_path, "%s", s->crs_dir_opt);
-        nr_fmt(s->crs_desc, sizeof s->crs_desc, "user-provided CRS (%s)", s->crs_dir_opt);
+            return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG,
+                             "crs_dir %s: %llu G1 points (bn254_g1.dat, with a 128-byte bn254_g2.dat); "
+                             "this circuit needs %llu",
+                             s->crs_dir_opt, (unsigned long long)have, (unsigned long long)points);
+        zkbp_fmt(s->crs_path, sizeof s->crs_path, "%s", s->crs_dir_opt);
+        zkbp_fmt(s->crs_desc, sizeof s->crs_desc, "user-provided CRS (%s)", s->crs_dir_opt);
         return ZKB_OK;
     }
     if (s->crs == NR_CRS_BB_CACHE) {
         const char *home = getenv("HOME");
-        nr_fmt(s->crs_path, sizeof s->crs_path, "%s/.bb-crs", home && *home ? home : ".");
+        zkbp_fmt(s->crs_path, sizeof s->crs_path, "%s/.bb-crs", home && *home ? home : ".");
         uint64_t have = crs_points(s->crs_path);
         if (have < points)
-            return nr_fail(s->h, ZKB_ERR_UNAVAILABLE,
-                           "crs=bb-cache: %s holds %llu points of Aztec's CRS, this circuit needs %llu "
-                           "(bb.js would download them; this backend never downloads). Use crs=local "
-                           "(testing only) or fill the cache where you have internet",
-                           s->crs_path, (unsigned long long)have, (unsigned long long)points);
-        nr_fmt(s->crs_desc, sizeof s->crs_desc, "Aztec ignition CRS from bb's cache (%s)", s->crs_path);
+            return zkbp_fail(s->h, ZKB_ERR_UNAVAILABLE,
+                             "crs=bb-cache: %s holds %llu points of Aztec's CRS, this circuit needs %llu "
+                             "(bb.js would download them; this backend never downloads). Use crs=local "
+                             "(testing only) or fill the cache where you have internet",
+                             s->crs_path, (unsigned long long)have, (unsigned long long)points);
+        zkbp_fmt(s->crs_desc, sizeof s->crs_desc, "Aztec ignition CRS from bb's cache (%s)", s->crs_path);
         return ZKB_OK;
     }
     return local_crs(s, points);

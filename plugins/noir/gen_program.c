@@ -34,46 +34,59 @@ static const char HEADER[] =
     "    if (v as u64) >= t { 1 } else { 0 }\n"
     "}\n";
 
-static uint32_t ceil_log2(uint64_t d)
-{
-    uint32_t k = 0;
-    while (k < 63 && ((uint64_t)1 << k) < d)
-        k++;
-    return k;
-}
-
-static void emit_array(FILE *f, const int64_t *v, uint64_t n)
-{
-    fputc('[', f);
-    for (uint64_t i = 0; i < n; i++) {
-        if (i)
-            fputs(i % 16 == 0 ? ",\n    " : ", ", f);
-        fprintf(f, "%lld", (long long)v[i]);
-    }
-    fputc(']', f);
-}
-
 static uint32_t width(uint32_t b)
 {
     return b < 2 ? 2 : b;
 }
 
+/* What the emitters of one layer read. */
+typedef struct nr_gen {
+    FILE *f;
+    nr_state *s;
+    int hashed;              /* weights are private inputs w<i>, b<i> (weights=hashed) */
+    uint32_t i;              /* the layer */
+    const zkb_layer_desc *L;
+    const zkb_qlayer_desc *Q;
+    uint32_t in_bits;        /* the width of the layer's input values */
+    int relu_next;           /* a ReLU follows that takes max(q, 0) in this layer's division */
+    char W[16], B[16];       /* the names of the weights and biases in the layer's function */
+    char wp[96];             /* the function's weight parameters (hashed) */
+    char wa[48];             /* the weight arguments of its calls in main (hashed) */
+    char prev[32];           /* in main: the array holding the layer's input */
+    char why[256];           /* why the program cannot be made */
+} nr_gen;
+
+/* The emitters of one operator, one per part of main.nr. */
+typedef struct nr_op {
+    /* helper functions and constants (div_<i>, relu_<i>, max_<i>, W<i>,
+     * B<i>); NULL: none */
+    zkb_status (*helpers)(nr_gen *g);
+    /* the function computing one output value; NULL: none */
+    void (*value_fn)(nr_gen *g);
+    /* the call giving output (c, y, x), the k-th, in main's array literal;
+     * NULL: the layer's output is its input (flatten) */
+    void (*call)(nr_gen *g, uint32_t c, uint32_t y, uint32_t x, uint64_t k);
+    /* it ends in a division whose quotient a following ReLU reuses */
+    int divides;
+} nr_op;
+
 /* fn div_<i>(a) -> q (relu: max(q, 0)), q = floor((a + rnd) / d). */
-static int emit_div_fn(FILE *f, nr_state *s, uint32_t i, int64_t d, int relu, char *why, size_t why_len)
+static int emit_div_fn(nr_gen *g, int64_t d)
 {
-    uint32_t qb = width(s->out_bits[i]);
-    uint32_t kb = ceil_log2((uint64_t)d);
+    uint32_t i = g->i, qb = width(g->s->bits.out[i]);
+    uint32_t kb = zkbp_ceil_log2((uint64_t)d);
+    FILE *f = g->f;
     if (d <= 0 || qb + kb + 1 > 62) {
-        nr_fmt(why, why_len,
-               "layer %u: %u-bit quotients with divisor %lld exceed this program's 62-bit hints", i,
-               qb, (long long)d);
+        zkbp_fmt(g->why, sizeof g->why,
+                 "layer %u: %u-bit quotients with divisor %lld exceed this program's 62-bit hints", i, qb,
+                 (long long)d);
         return -1;
     }
     uint64_t off = (uint64_t)1 << (qb - 1);
-    uint64_t rnd = s->qm->quant->rounding == ZKB_ROUND_HALF_UP ? (uint64_t)d / 2 : 0;
+    uint64_t rnd = g->s->qm->quant->rounding == ZKB_ROUND_HALF_UP ? (uint64_t)d / 2 : 0;
     uint64_t shift = rnd + off * (uint64_t)d;
     fprintf(f, "\n// layer %u: q = floor((a + %llu) / %lld), q in [-2^%u, 2^%u)%s\n", i,
-            (unsigned long long)rnd, (long long)d, qb - 1, qb - 1, relu ? "; then max(q, 0)" : "");
+            (unsigned long long)rnd, (long long)d, qb - 1, qb - 1, g->relu_next ? "; then max(q, 0)" : "");
     fprintf(f, "fn div_%u(a: Field) -> Field {\n", i);
     if (d == 1) {
         fprintf(f, "    let qo = a + %llu;\n", (unsigned long long)off);
@@ -88,7 +101,7 @@ static int emit_div_fn(FILE *f, nr_state *s, uint32_t i, int64_t d, int relu, ch
             fprintf(f, "    (r + %llu).assert_max_bit_size::<%u>();\n",
                     (unsigned long long)(((uint64_t)1 << kb) - (uint64_t)d), kb);
     }
-    if (!relu) {
+    if (!g->relu_next) {
         fprintf(f, "    qo.assert_max_bit_size::<%u>();\n    qo - %llu\n}\n", qb, (unsigned long long)off);
     } else {
         /* s = [qo >= off]; qo - s*off in [0, off) also bounds qo to [0, 2^qb) */
@@ -136,236 +149,298 @@ static void emit_max_fn(FILE *f, uint32_t i, uint32_t w)
             i, w - 1, w - 1, i, (unsigned long long)tw, (unsigned long long)tw, (unsigned long long)tw, w);
 }
 
-static uint64_t total_weights(const zkb_qmodel_desc *qm)
+/* ---- per operator: helpers, value function, call ---- */
+
+static zkb_status divide_helpers(nr_gen *g, int64_t d)
 {
-    uint64_t t = 0;
-    for (uint32_t i = 0; i < qm->n_layers; i++)
-        if (qm->layers[i]->weights)
-            t += qm->layers[i]->n_weights + qm->layers[i]->n_bias;
-    return t;
+    if (emit_div_fn(g, d) != 0)
+        return zkbp_fail(g->s->h, ZKB_ERR_UNSUPPORTED, "%s", g->why);
+    return ZKB_OK;
 }
 
-static zkb_status gen_main(nr_state *s, FILE *f, char *why, size_t why_len)
+/* dense, conv2d: the division, and the weights as global constants unless
+ * they are private inputs */
+static zkb_status weighted_helpers(nr_gen *g)
 {
-    const zkb_model_desc *m = s->m;
-    const zkb_qmodel_desc *qm = s->qm;
-    int hashed = s->weights == NR_W_HASHED;
+    const zkb_qlayer_desc *Q = g->Q;
+    if (!Q->weights || !Q->bias)
+        return zkbp_fail(g->s->h, ZKB_ERR_INVALID_ARG, "layer %u has no quantized weights", g->i);
+    zkb_status st = divide_helpers(g, Q->rescale_divisor);
+    if (st != ZKB_OK || g->hashed)
+        return st;
+    fprintf(g->f, "\nglobal W%u: [Field; %llu] = ", g->i, (unsigned long long)Q->n_weights);
+    zkbp_write_ints(g->f, Q->weights, Q->n_weights, ",\n    ");
+    fprintf(g->f, ";\nglobal B%u: [Field; %llu] = ", g->i, (unsigned long long)Q->n_bias);
+    zkbp_write_ints(g->f, Q->bias, Q->n_bias, ",\n    ");
+    fprintf(g->f, ";\n");
+    return ZKB_OK;
+}
+
+static void dense_fn(nr_gen *g)
+{
+    unsigned long long n_i = zkbp_layer_in_size(g->L);
+    fprintf(g->f,
+            "\nfn dense_%u(a: [Field; %llu], o: u32%s) -> Field {\n"
+            "    let mut acc = %s[o];\n"
+            "    for k in 0..%llu {\n"
+            "        acc += %s[o * %llu + k] * a[k];\n"
+            "    }\n"
+            "    div_%u(acc)\n}\n",
+            g->i, n_i, g->wp, g->B, n_i, g->W, n_i, g->i);
+}
+
+static void dense_call(nr_gen *g, uint32_t c, uint32_t y, uint32_t x, uint64_t k)
+{
+    (void)c, (void)y, (void)k;
+    fprintf(g->f, "dense_%u(%s, %u%s)", g->i, g->prev, x, g->wa);
+}
+
+static void conv_fn(nr_gen *g)
+{
+    const zkb_layer_desc *L = g->L;
+    fprintf(g->f,
+            "\nfn conv_%u(a: [Field; %llu], oc: u32, oy: u32, ox: u32%s) -> Field {\n"
+            "    let mut acc = %s[oc];\n"
+            "    for ic in 0..%u { for ky in 0..%u { for kx in 0..%u {\n"
+            "        acc += %s[((oc * %u + ic) * %u + ky) * %u + kx]\n"
+            "            * a[(ic * %u + oy * %u + ky) * %u + ox * %u + kx];\n"
+            "    } } }\n"
+            "    div_%u(acc)\n}\n",
+            g->i, (unsigned long long)zkbp_layer_in_size(L), g->wp, g->B, L->in_c, L->kernel_h, L->kernel_w, g->W,
+            L->in_c, L->kernel_h, L->kernel_w, L->in_h, L->stride_h, L->in_w, L->stride_w, g->i);
+}
+
+static void conv_call(nr_gen *g, uint32_t c, uint32_t y, uint32_t x, uint64_t k)
+{
+    (void)k;
+    fprintf(g->f, "conv_%u(%s, %u, %u, %u%s)", g->i, g->prev, c, y, x, g->wa);
+}
+
+static zkb_status avg_helpers(nr_gen *g)
+{
+    return divide_helpers(g, g->Q->pool_divisor);
+}
+
+static void avg_fn(nr_gen *g)
+{
+    const zkb_layer_desc *L = g->L;
+    fprintf(g->f,
+            "\nfn avg_%u(a: [Field; %llu], c: u32, oy: u32, ox: u32) -> Field {\n"
+            "    let mut acc = 0;\n"
+            "    for ky in 0..%u { for kx in 0..%u {\n"
+            "        acc += a[(c * %u + oy * %u + ky) * %u + ox * %u + kx];\n"
+            "    } }\n"
+            "    div_%u(acc)\n}\n",
+            g->i, (unsigned long long)zkbp_layer_in_size(L), L->kernel_h, L->kernel_w, L->in_h, L->stride_h,
+            L->in_w, L->stride_w, g->i);
+}
+
+static void avg_call(nr_gen *g, uint32_t c, uint32_t y, uint32_t x, uint64_t k)
+{
+    (void)k;
+    fprintf(g->f, "avg_%u(%s, %u, %u, %u)", g->i, g->prev, c, y, x);
+}
+
+static zkb_status maxp_helpers(nr_gen *g)
+{
+    if (g->in_bits + 1 > 62)
+        return zkbp_fail(g->s->h, ZKB_ERR_UNSUPPORTED, "layer %u: %u-bit values too wide", g->i, g->in_bits);
+    if (g->L->kernel_h * g->L->kernel_w > 1)
+        emit_max_fn(g->f, g->i, g->in_bits);
+    return ZKB_OK;
+}
+
+static void maxp_fn(nr_gen *g)
+{
+    const zkb_layer_desc *L = g->L;
+    fprintf(g->f,
+            "\nfn maxp_%u(a: [Field; %llu], c: u32, oy: u32, ox: u32) -> Field {\n"
+            "    let mut mx = a[(c * %u + oy * %u) * %u + ox * %u];\n",
+            g->i, (unsigned long long)zkbp_layer_in_size(L), L->in_h, L->stride_h, L->in_w, L->stride_w);
+    if (L->kernel_h * L->kernel_w > 1)
+        fprintf(g->f,
+                "    for j in 1..%u {\n"
+                "        mx = max_%u(mx, a[(c * %u + oy * %u + j / %u) * %u + ox * %u + j %% %u]);\n"
+                "    }\n",
+                L->kernel_h * L->kernel_w, g->i, L->in_h, L->stride_h, L->kernel_w, L->in_w, L->stride_w,
+                L->kernel_w);
+    fprintf(g->f, "    mx\n}\n");
+}
+
+static void maxp_call(nr_gen *g, uint32_t c, uint32_t y, uint32_t x, uint64_t k)
+{
+    (void)k;
+    fprintf(g->f, "maxp_%u(%s, %u, %u, %u)", g->i, g->prev, c, y, x);
+}
+
+static const nr_op ops[ZKB_OP_MAX + 1];
+
+/* ReLU right after a division is taken there (div_<i> returns max(q, 0)). */
+static int relu_fused(const zkb_model_desc *m, uint32_t i)
+{
+    return m->layers[i]->op == ZKB_OP_RELU && i > 0 && ops[m->layers[i - 1]->op].divides;
+}
+
+static zkb_status relu_helpers(nr_gen *g)
+{
+    if (relu_fused(g->s->m, g->i))
+        return ZKB_OK;
+    if (g->in_bits > 62)
+        return zkbp_fail(g->s->h, ZKB_ERR_UNSUPPORTED, "layer %u: %u-bit values too wide", g->i, g->in_bits);
+    emit_relu_fn(g->f, g->i, g->in_bits);
+    return ZKB_OK;
+}
+
+static void relu_call(nr_gen *g, uint32_t c, uint32_t y, uint32_t x, uint64_t k)
+{
+    (void)c, (void)y, (void)x;
+    fprintf(g->f, "relu_%u(%s[%llu])", g->i, g->prev, (unsigned long long)k);
+}
+
+static const nr_op ops[ZKB_OP_MAX + 1] = {
+    [ZKB_OP_DENSE] = {weighted_helpers, dense_fn, dense_call, 1},
+    [ZKB_OP_CONV2D] = {weighted_helpers, conv_fn, conv_call, 1},
+    [ZKB_OP_AVGPOOL2D] = {avg_helpers, avg_fn, avg_call, 1},
+    [ZKB_OP_MAXPOOL2D] = {maxp_helpers, maxp_fn, maxp_call, 0},
+    [ZKB_OP_RELU] = {relu_helpers, NULL, relu_call, 0},
+    [ZKB_OP_FLATTEN] = {NULL, NULL, NULL, 0},
+};
+
+/* ---- the program ---- */
+
+static void select_layer(nr_gen *g, uint32_t i)
+{
+    g->i = i;
+    g->L = g->s->m->layers[i];
+    g->Q = g->s->qm->layers[i];
+}
+
+/* main's array literal of layer i's outputs, one call per value (a layer
+ * whose output is its input, or a fused ReLU, only renames it). */
+static void emit_main_layer(nr_gen *g)
+{
+    const zkb_layer_desc *L = g->L;
+    const nr_op *op = &ops[L->op];
+    uint32_t i = g->i;
+    g->wa[0] = '\0';
+    if (g->hashed && g->Q->weights)
+        zkbp_fmt(g->wa, sizeof g->wa, ", w%u, b%u", i, i);
+    fprintf(g->f, "    // layer %u\n", i);
+    int fused = relu_fused(g->s->m, i);
+    if (!op->call || fused) {
+        fprintf(g->f, "    let a%u = %s;%s\n", i, g->prev, fused ? " // max(q, 0) taken in the division" : "");
+        zkbp_fmt(g->prev, sizeof g->prev, "a%u", i);
+        return;
+    }
+    fprintf(g->f, "    let a%u: [Field; %llu] = [", i, (unsigned long long)zkbp_layer_out_size(L));
+    uint64_t k = 0;
+    for (uint32_t c = 0; c < L->out_c; c++)
+        for (uint32_t y = 0; y < L->out_h; y++)
+            for (uint32_t x = 0; x < L->out_w; x++, k++) {
+                fputs(k == 0 ? "\n        " : k % 8 == 0 ? ",\n        " : ", ", g->f);
+                op->call(g, c, y, x, k);
+            }
+    fprintf(g->f, "\n    ];\n");
+    zkbp_fmt(g->prev, sizeof g->prev, "a%u", i);
+}
+
+/* weights=hashed: Poseidon2 (Barretenberg's black box) of all weights and
+ * biases, layer by layer, weights before biases; main returns it too. */
+static void emit_commitment(nr_gen *g)
+{
+    const zkb_qmodel_desc *qm = g->s->qm;
+    uint64_t total = zkbp_weights_count(qm);
+    fprintf(g->f, "    // commitment to the weights\n    let allw: [Field; %llu] = [", (unsigned long long)total);
+    uint64_t k = 0;
+    for (uint32_t i = 0; i < qm->n_layers; i++) {
+        const zkb_qlayer_desc *Q = qm->layers[i];
+        if (!Q->weights)
+            continue;
+        for (int part = 0; part < 2; part++) {
+            uint64_t cnt = part ? Q->n_bias : Q->n_weights;
+            for (uint64_t j = 0; j < cnt; j++, k++)
+                fprintf(g->f, "%s%c%u[%llu]", k == 0 ? "\n        " : k % 8 == 0 ? ",\n        " : ", ",
+                        part ? 'b' : 'w', i, (unsigned long long)j);
+        }
+    }
+    fprintf(g->f,
+            "\n    ];\n    let commit = std::hash::poseidon2::Poseidon2::hash(allw, %llu);\n    (%s, commit)\n}\n",
+            (unsigned long long)total, g->prev);
+}
+
+/* Every layer's helpers, then every layer's value function, then main.
+ * (Each layer's output is one array literal of calls with constant
+ * arguments: filling a mutable array element by element instead makes every
+ * later constant-index read walk the chain of writes, and noir_wasm's
+ * compile time then grows quadratically, minutes for a 28x28 CNN.) */
+static zkb_status gen_main(nr_gen *g)
+{
+    const zkb_model_desc *m = g->s->m;
+    const zkb_qmodel_desc *qm = g->s->qm;
     uint32_t n = m->n_layers;
+    FILE *f = g->f;
 
-    /* helper functions and constants, per layer */
-    uint32_t prev_bits = width(s->in_bits);
+    g->in_bits = width(g->s->bits.in);
     for (uint32_t i = 0; i < n; i++) {
-        const zkb_layer_desc *L = m->layers[i];
-        const zkb_qlayer_desc *Q = qm->layers[i];
-        int relu_next = i + 1 < n && m->layers[i + 1]->op == ZKB_OP_RELU;
-        switch (L->op) {
-        case ZKB_OP_DENSE:
-        case ZKB_OP_CONV2D:
-            if (!Q->weights || !Q->bias)
-                return nr_fail(s->h, ZKB_ERR_INVALID_ARG, "layer %u has no quantized weights", i);
-            if (emit_div_fn(f, s, i, Q->rescale_divisor, relu_next, why, why_len) != 0)
-                return nr_fail(s->h, ZKB_ERR_UNSUPPORTED, "%s", why);
-            if (!hashed) {
-                fprintf(f, "\nglobal W%u: [Field; %llu] = ", i, (unsigned long long)Q->n_weights);
-                emit_array(f, Q->weights, Q->n_weights);
-                fprintf(f, ";\nglobal B%u: [Field; %llu] = ", i, (unsigned long long)Q->n_bias);
-                emit_array(f, Q->bias, Q->n_bias);
-                fprintf(f, ";\n");
-            }
-            break;
-        case ZKB_OP_AVGPOOL2D:
-            if (emit_div_fn(f, s, i, Q->pool_divisor, relu_next, why, why_len) != 0)
-                return nr_fail(s->h, ZKB_ERR_UNSUPPORTED, "%s", why);
-            break;
-        case ZKB_OP_MAXPOOL2D:
-            if (prev_bits + 1 > 62)
-                return nr_fail(s->h, ZKB_ERR_UNSUPPORTED, "layer %u: %u-bit values too wide", i, prev_bits);
-            if (L->kernel_h * L->kernel_w > 1)
-                emit_max_fn(f, i, prev_bits);
-            break;
-        case ZKB_OP_RELU: {
-            int fused = i > 0 && (m->layers[i - 1]->op == ZKB_OP_DENSE || m->layers[i - 1]->op == ZKB_OP_CONV2D ||
-                                  m->layers[i - 1]->op == ZKB_OP_AVGPOOL2D);
-            if (!fused) {
-                if (prev_bits > 62)
-                    return nr_fail(s->h, ZKB_ERR_UNSUPPORTED, "layer %u: %u-bit values too wide", i, prev_bits);
-                emit_relu_fn(f, i, prev_bits);
-            }
-            break;
-        }
-        case ZKB_OP_FLATTEN:
-            break;
-        default:
-            return nr_fail(s->h, ZKB_ERR_UNSUPPORTED, "layer %u: operator %u not supported", i, L->op);
-        }
-        if (L->op != ZKB_OP_FLATTEN)
-            prev_bits = width(s->out_bits[i]);
+        select_layer(g, i);
+        if (g->L->op < ZKB_OP_DENSE || g->L->op > ZKB_OP_MAX)
+            return zkbp_fail(g->s->h, ZKB_ERR_UNSUPPORTED, "layer %u: operator %u not supported", i, g->L->op);
+        const nr_op *op = &ops[g->L->op];
+        g->relu_next = i + 1 < n && relu_fused(m, i + 1);
+        zkb_status st = op->helpers ? op->helpers(g) : ZKB_OK;
+        if (st != ZKB_OK)
+            return st;
+        if (op->call)
+            g->in_bits = width(g->s->bits.out[i]);
     }
 
-    /* One function per layer computing one output value; main builds each
-     * layer's output as a single array literal of calls with constant
-     * arguments. (Filling a mutable array element by element instead makes
-     * every later constant-index read walk the chain of writes: noir_wasm's
-     * compile time then grows quadratically, minutes for a 28x28 CNN.) */
     for (uint32_t i = 0; i < n; i++) {
-        const zkb_layer_desc *L = m->layers[i];
-        const zkb_qlayer_desc *Q = qm->layers[i];
-        uint64_t n_i = (uint64_t)L->in_c * L->in_h * L->in_w;
-        char wp[96] = "", W[16], B[16];
-        nr_fmt(W, sizeof W, hashed ? "w" : "W%u", i);
-        nr_fmt(B, sizeof B, hashed ? "b" : "B%u", i);
-        if (hashed && Q->weights)
-            nr_fmt(wp, sizeof wp, ", w: [Field; %llu], b: [Field; %llu]", (unsigned long long)Q->n_weights,
-                   (unsigned long long)Q->n_bias);
-        switch (L->op) {
-        case ZKB_OP_DENSE:
-            fprintf(f,
-                    "\nfn dense_%u(a: [Field; %llu], o: u32%s) -> Field {\n"
-                    "    let mut acc = %s[o];\n"
-                    "    for k in 0..%llu {\n"
-                    "        acc += %s[o * %llu + k] * a[k];\n"
-                    "    }\n"
-                    "    div_%u(acc)\n}\n",
-                    i, (unsigned long long)n_i, wp, B, (unsigned long long)n_i, W, (unsigned long long)n_i, i);
-            break;
-        case ZKB_OP_CONV2D:
-            fprintf(f,
-                    "\nfn conv_%u(a: [Field; %llu], oc: u32, oy: u32, ox: u32%s) -> Field {\n"
-                    "    let mut acc = %s[oc];\n"
-                    "    for ic in 0..%u { for ky in 0..%u { for kx in 0..%u {\n"
-                    "        acc += %s[((oc * %u + ic) * %u + ky) * %u + kx]\n"
-                    "            * a[(ic * %u + oy * %u + ky) * %u + ox * %u + kx];\n"
-                    "    } } }\n"
-                    "    div_%u(acc)\n}\n",
-                    i, (unsigned long long)n_i, wp, B, L->in_c, L->kernel_h, L->kernel_w, W, L->in_c,
-                    L->kernel_h, L->kernel_w, L->in_h, L->stride_h, L->in_w, L->stride_w, i);
-            break;
-        case ZKB_OP_AVGPOOL2D:
-            fprintf(f,
-                    "\nfn avg_%u(a: [Field; %llu], c: u32, oy: u32, ox: u32) -> Field {\n"
-                    "    let mut acc = 0;\n"
-                    "    for ky in 0..%u { for kx in 0..%u {\n"
-                    "        acc += a[(c * %u + oy * %u + ky) * %u + ox * %u + kx];\n"
-                    "    } }\n"
-                    "    div_%u(acc)\n}\n",
-                    i, (unsigned long long)n_i, L->kernel_h, L->kernel_w, L->in_h, L->stride_h, L->in_w,
-                    L->stride_w, i);
-            break;
-        case ZKB_OP_MAXPOOL2D:
-            fprintf(f,
-                    "\nfn maxp_%u(a: [Field; %llu], c: u32, oy: u32, ox: u32) -> Field {\n"
-                    "    let mut mx = a[(c * %u + oy * %u) * %u + ox * %u];\n",
-                    i, (unsigned long long)n_i, L->in_h, L->stride_h, L->in_w, L->stride_w);
-            if (L->kernel_h * L->kernel_w > 1)
-                fprintf(f,
-                        "    for j in 1..%u {\n"
-                        "        mx = max_%u(mx, a[(c * %u + oy * %u + j / %u) * %u + ox * %u + j %% %u]);\n"
-                        "    }\n",
-                        L->kernel_h * L->kernel_w, i, L->in_h, L->stride_h, L->kernel_w, L->in_w, L->stride_w,
-                        L->kernel_w);
-            fprintf(f, "    mx\n}\n");
-            break;
-        default:
-            break;
-        }
+        select_layer(g, i);
+        zkbp_fmt(g->W, sizeof g->W, g->hashed ? "w" : "W%u", i);
+        zkbp_fmt(g->B, sizeof g->B, g->hashed ? "b" : "B%u", i);
+        g->wp[0] = '\0';
+        if (g->hashed && g->Q->weights)
+            zkbp_fmt(g->wp, sizeof g->wp, ", w: [Field; %llu], b: [Field; %llu]", (unsigned long long)g->Q->n_weights,
+                     (unsigned long long)g->Q->n_bias);
+        if (ops[g->L->op].value_fn)
+            ops[g->L->op].value_fn(g);
     }
 
-    /* main */
-    fprintf(f, "\nfn main(x: pub [Field; %llu]", (unsigned long long)s->n_in);
-    if (hashed)
+    fprintf(f, "\nfn main(x: pub [Field; %llu]", (unsigned long long)g->s->n_in);
+    if (g->hashed)
         for (uint32_t i = 0; i < n; i++)
             if (qm->layers[i]->weights)
                 fprintf(f, ", w%u: [Field; %llu], b%u: [Field; %llu]", i,
                         (unsigned long long)qm->layers[i]->n_weights, i, (unsigned long long)qm->layers[i]->n_bias);
-    if (hashed)
-        fprintf(f, ") -> pub ([Field; %llu], Field) {\n", (unsigned long long)s->n_out);
+    if (g->hashed)
+        fprintf(f, ") -> pub ([Field; %llu], Field) {\n", (unsigned long long)g->s->n_out);
     else
-        fprintf(f, ") -> pub [Field; %llu] {\n", (unsigned long long)s->n_out);
-
-    char prev[32] = "x";
+        fprintf(f, ") -> pub [Field; %llu] {\n", (unsigned long long)g->s->n_out);
+    zkbp_fmt(g->prev, sizeof g->prev, "x");
     for (uint32_t i = 0; i < n; i++) {
-        const zkb_layer_desc *L = m->layers[i];
-        uint64_t n_o = (uint64_t)L->out_c * L->out_h * L->out_w;
-        char wa[48] = "";
-        if (hashed && qm->layers[i]->weights)
-            nr_fmt(wa, sizeof wa, ", w%u, b%u", i, i);
-        fprintf(f, "    // layer %u\n", i);
-        int fused = L->op == ZKB_OP_RELU && i > 0 &&
-                    (m->layers[i - 1]->op == ZKB_OP_DENSE || m->layers[i - 1]->op == ZKB_OP_CONV2D ||
-                     m->layers[i - 1]->op == ZKB_OP_AVGPOOL2D);
-        if (L->op == ZKB_OP_FLATTEN || fused) {
-            fprintf(f, "    let a%u = %s;%s\n", i, prev, fused ? " // max(q, 0) taken in the division" : "");
-            nr_fmt(prev, sizeof prev, "a%u", i);
-            continue;
-        }
-        fprintf(f, "    let a%u: [Field; %llu] = [", i, (unsigned long long)n_o);
-        uint64_t k = 0;
-        for (uint32_t c = 0; c < L->out_c; c++)
-            for (uint32_t y = 0; y < L->out_h; y++)
-                for (uint32_t xx = 0; xx < L->out_w; xx++, k++) {
-                    fputs(k == 0 ? "\n        " : k % 8 == 0 ? ",\n        " : ", ", f);
-                    switch (L->op) {
-                    case ZKB_OP_DENSE:
-                        fprintf(f, "dense_%u(%s, %u%s)", i, prev, xx, wa);
-                        break;
-                    case ZKB_OP_CONV2D:
-                        fprintf(f, "conv_%u(%s, %u, %u, %u%s)", i, prev, c, y, xx, wa);
-                        break;
-                    case ZKB_OP_AVGPOOL2D:
-                        fprintf(f, "avg_%u(%s, %u, %u, %u)", i, prev, c, y, xx);
-                        break;
-                    case ZKB_OP_MAXPOOL2D:
-                        fprintf(f, "maxp_%u(%s, %u, %u, %u)", i, prev, c, y, xx);
-                        break;
-                    case ZKB_OP_RELU:
-                        fprintf(f, "relu_%u(%s[%llu])", i, prev, (unsigned long long)k);
-                        break;
-                    default:
-                        break;
-                    }
-                }
-        fprintf(f, "\n    ];\n");
-        nr_fmt(prev, sizeof prev, "a%u", i);
+        select_layer(g, i);
+        emit_main_layer(g);
     }
-
-    if (hashed) {
-        /* Poseidon2 (Barretenberg's black box) of all weights and biases,
-         * layer by layer, weights before biases. */
-        uint64_t total = total_weights(qm);
-        fprintf(f, "    // commitment to the weights\n    let allw: [Field; %llu] = [", (unsigned long long)total);
-        uint64_t k = 0;
-        for (uint32_t i = 0; i < n; i++) {
-            const zkb_qlayer_desc *Q = qm->layers[i];
-            if (!Q->weights)
-                continue;
-            for (int part = 0; part < 2; part++) {
-                uint64_t cnt = part ? Q->n_bias : Q->n_weights;
-                for (uint64_t j = 0; j < cnt; j++, k++)
-                    fprintf(f, "%s%c%u[%llu]", k == 0 ? "\n        " : k % 8 == 0 ? ",\n        " : ", ",
-                            part ? 'b' : 'w', i, (unsigned long long)j);
-            }
-        }
-        fprintf(f, "\n    ];\n    let commit = std::hash::poseidon2::Poseidon2::hash(allw, %llu);\n    (%s, commit)\n}\n",
-                (unsigned long long)total, prev);
-    } else {
-        fprintf(f, "    %s\n}\n", prev);
-    }
+    if (g->hashed)
+        emit_commitment(g);
+    else
+        fprintf(f, "    %s\n}\n", g->prev);
     return ZKB_OK;
 }
 
 zkb_status nr_gen_program(nr_state *s, const char *dir)
 {
-    char p[NR_PATH];
-    nr_fmt(p, sizeof p, "%s/src", dir);
+    char p[ZKBP_PATH];
+    zkbp_fmt(p, sizeof p, "%s/src", dir);
     if (zkbp_mkdirs(p) != 0)
-        return nr_fail(s->h, ZKB_ERR_IO, "cannot create %s", p);
-    nr_fmt(p, sizeof p, "%s/Nargo.toml", dir);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot create %s", p);
+    zkbp_fmt(p, sizeof p, "%s/Nargo.toml", dir);
     if (zkbp_write_text(p, "[package]\nname = \"model\"\ntype = \"bin\"\nauthors = [\"zkmlbench\"]\n\n[dependencies]\n") != 0)
-        return nr_fail(s->h, ZKB_ERR_IO, "cannot write %s", p);
-    nr_fmt(p, sizeof p, "%s/src/main.nr", dir);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", p);
+    zkbp_fmt(p, sizeof p, "%s/src/main.nr", dir);
     FILE *f = fopen(p, "w");
     if (!f)
-        return nr_fail(s->h, ZKB_ERR_IO, "cannot write %s", p);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", p);
     fprintf(f, "// Generated by zkmlbench plugins/noir from model %s (%s): scale %lld, %s rounding,\n"
                "// weights %s. Signed values as field elements (negatives p - |v|).\n\n%s",
             s->m->name ? s->m->name : "?", s->m->fingerprint ? s->m->fingerprint : "?",
@@ -373,66 +448,9 @@ zkb_status nr_gen_program(nr_state *s, const char *dir)
             s->qm->quant->rounding == ZKB_ROUND_HALF_UP ? "half_up" : "floor",
             s->weights == NR_W_HASHED ? "hashed (private, Poseidon2 commitment public)" : "fixed (constants)",
             HEADER);
-    char why[256] = "";
-    zkb_status st = gen_main(s, f, why, sizeof why);
+    nr_gen g = {.f = f, .s = s, .hashed = s->weights == NR_W_HASHED};
+    zkb_status st = gen_main(&g);
     if (fclose(f) != 0 && st == ZKB_OK)
-        return nr_fail(s->h, ZKB_ERR_IO, "cannot write %s", p);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", p);
     return st;
-}
-
-/* Field element of an int64 in decimal: p - |v| for negatives. */
-static void field_dec(int64_t v, char *out, size_t cap)
-{
-    static const char P[] = "21888242871839275222246405745257275088548364400416034343698204186575808495617";
-    if (v >= 0) {
-        nr_fmt(out, cap, "%lld", (long long)v);
-        return;
-    }
-    char a[32];
-    nr_fmt(a, sizeof a, "%llu", (unsigned long long)(-(v + 1)) + 1ULL);
-    size_t la = strlen(P), lb = strlen(a);
-    char tmp[100];
-    int borrow = 0;
-    for (size_t i = 0; i < la; i++) {
-        int d = (P[la - 1 - i] - '0') - (i < lb ? a[lb - 1 - i] - '0' : 0) - borrow;
-        borrow = d < 0;
-        tmp[la - 1 - i] = (char)('0' + (d < 0 ? d + 10 : d));
-    }
-    tmp[la] = '\0';
-    nr_fmt(out, cap, "%s", tmp);
-}
-
-static void emit_json_array(FILE *f, const char *key, const int64_t *v, uint64_t n, int first)
-{
-    fprintf(f, "%s\"%s\": [", first ? "" : ",\n", key);
-    for (uint64_t i = 0; i < n; i++) {
-        char d[100];
-        field_dec(v[i], d, sizeof d);
-        fprintf(f, "%s\"%s\"", i ? "," : "", d);
-    }
-    fputc(']', f);
-}
-
-zkb_status nr_gen_inputs(nr_state *s, const int64_t *x_q, uint64_t n, const char *path)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return nr_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
-    fputc('{', f);
-    emit_json_array(f, "x", x_q, n, 1);
-    if (s->weights == NR_W_HASHED)
-        for (uint32_t i = 0; i < s->qm->n_layers; i++) {
-            const zkb_qlayer_desc *Q = s->qm->layers[i];
-            if (!Q->weights)
-                continue;
-            char k[32];
-            nr_fmt(k, sizeof k, "w%u", i);
-            emit_json_array(f, k, Q->weights, Q->n_weights, 0);
-            nr_fmt(k, sizeof k, "b%u", i);
-            emit_json_array(f, k, Q->bias, Q->n_bias, 0);
-        }
-    fputs("}\n", f);
-    if (fclose(f) != 0)
-        return nr_fail(s->h, ZKB_ERR_IO, "cannot write %s", path);
-    return ZKB_OK;
 }

@@ -2,8 +2,9 @@
  * and @aztec/bb.js in the tools directory (option tools_dir, else
  * $ZKB_NOIR_TOOLS, else the source tree's tools/noir, where
  * scripts/setup-node.sh installs them); the driver script (plugins/noir/driver,
- * or $ZKB_NOIR_DRIVER). Native nargo and bb on PATH are noticed and recorded,
- * but the pinned npm packages do the work (see docs/noir.md). */
+ * or $ZKB_NOIR_DRIVER); the zkbench CLI that writes the local testing CRS.
+ * Native nargo and bb on PATH are noticed and recorded, but the pinned npm
+ * packages do the work (see docs/noir.md). */
 #include "noir_int.h"
 
 #include <stdio.h>
@@ -17,34 +18,9 @@
 #ifndef ZKB_NOIR_DRIVER
 #define ZKB_NOIR_DRIVER "plugins/noir/driver/noir_driver.mjs"
 #endif
-
-/* First line of a program's stdout, through host->spawn. */
-static void program_version(zkb_host_ctx *h, const char *const *argv, char *out, size_t cap)
-{
-    nr_fmt(out, cap, "unknown");
-    char sbuf[NR_PATH];
-    const char *dir = nr_scratch(h, sbuf, sizeof sbuf);
-    if (!dir)
-        return;
-    char path[NR_PATH];
-    nr_fmt(path, sizeof path, "%s/noir-version.txt", dir);
-    zkb_spawn_opts o;
-    memset(&o, 0, sizeof o);
-    o.struct_size = sizeof o;
-    o.argv = argv;
-    o.stdout_path = path;
-    o.timeout_s = 20;
-    if (nr_host->spawn(h, &o, NULL) != ZKB_OK)
-        return;
-    char *txt = zkbp_read_file(nr_host, path, 1 << 16, NULL);
-    unlink(path);
-    if (!txt)
-        return;
-    size_t n = strcspn(txt, "\r\n");
-    if (n > 0 && n < cap)
-        nr_fmt(out, cap, "%.*s", (int)n, txt);
-    nr_host->free(txt);
-}
+#ifndef ZKB_NOIR_ZKBENCH
+#define ZKB_NOIR_ZKBENCH ""
+#endif
 
 zkb_status nr_find_tools(zkb_host_ctx *h, const char *tools_opt, nr_tools *t, char *why,
                          size_t why_len)
@@ -52,16 +28,16 @@ zkb_status nr_find_tools(zkb_host_ctx *h, const char *tools_opt, nr_tools *t, ch
     memset(t, 0, sizeof *t);
     const char *env = getenv("ZKB_NOIR_TOOLS");
     const char *dir = tools_opt && *tools_opt ? tools_opt : env && *env ? env : ZKB_NOIR_TOOLS_DIR;
-    nr_fmt(t->tools_dir, sizeof t->tools_dir, "%s", dir);
+    zkbp_fmt(t->tools_dir, sizeof t->tools_dir, "%s", dir);
     const char *drv = getenv("ZKB_NOIR_DRIVER");
-    nr_fmt(t->driver, sizeof t->driver, "%s", drv && *drv ? drv : ZKB_NOIR_DRIVER);
+    zkbp_fmt(t->driver, sizeof t->driver, "%s", drv && *drv ? drv : ZKB_NOIR_DRIVER);
 
-    if (nr_find_on_path("node", t->node, sizeof t->node) != 0) {
-        nr_fmt(why, why_len, "node not found on PATH: install Node.js (scripts/setup-deps.sh)");
+    if (zkbp_find_on_path("node", t->node, sizeof t->node) != 0) {
+        zkbp_fmt(why, why_len, "node not found on PATH: install Node.js (scripts/setup-deps.sh)");
         return ZKB_ERR_UNAVAILABLE;
     }
     if (access(t->driver, R_OK) != 0) {
-        nr_fmt(why, why_len, "driver script %s not found (set ZKB_NOIR_DRIVER)", t->driver);
+        zkbp_fmt(why, why_len, "driver script %s not found (set ZKB_NOIR_DRIVER)", t->driver);
         return ZKB_ERR_UNAVAILABLE;
     }
     static const struct {
@@ -74,27 +50,45 @@ zkb_status nr_find_tools(zkb_host_ctx *h, const char *tools_opt, nr_tools *t, ch
     char *ver[] = {t->noir_wasm_version, t->noir_js_version, t->bb_js_version};
     char missing[512] = "";
     for (size_t i = 0; i < 3; i++) {
-        char p[NR_PATH];
-        nr_fmt(p, sizeof p, "%s/node_modules/%s/%s", dir, need[i].pkg, need[i].entry);
+        char p[ZKBP_PATH];
+        zkbp_fmt(p, sizeof p, "%s/node_modules/%s/%s", dir, need[i].pkg, need[i].entry);
         if (access(p, R_OK) != 0) {
             size_t l = strlen(missing);
-            nr_fmt(missing + l, sizeof missing - l, "%s%s", l ? ", " : "", need[i].pkg);
+            zkbp_fmt(missing + l, sizeof missing - l, "%s%s", l ? ", " : "", need[i].pkg);
             continue;
         }
-        nr_fmt(p, sizeof p, "%s/node_modules/%s/package.json", dir, need[i].pkg);
-        zkbp_package_version(nr_host, p, "", ver[i], 64);
+        zkbp_fmt(p, sizeof p, "%s/node_modules/%s/package.json", dir, need[i].pkg);
+        zkbp_package_version(p, "", ver[i], 64);
     }
     if (missing[0]) {
-        nr_fmt(why, why_len, "%s not found in %s/node_modules: run scripts/setup-node.sh", missing, dir);
+        zkbp_fmt(why, why_len, "%s not found in %s/node_modules: run scripts/setup-node.sh", missing, dir);
         return ZKB_ERR_UNAVAILABLE;
     }
     const char *nv[] = {t->node, "--version", NULL};
-    program_version(h, nv, t->node_version, sizeof t->node_version);
+    zkbp_program_version(h, nv, t->node_version, sizeof t->node_version);
     if (strcmp(t->node_version, "unknown") == 0) {
-        nr_fmt(why, why_len, "node at %s does not run (node --version failed)", t->node);
+        zkbp_fmt(why, why_len, "node at %s does not run (node --version failed)", t->node);
         return ZKB_ERR_UNAVAILABLE;
     }
-    nr_find_on_path("nargo", t->nargo, sizeof t->nargo);
-    nr_find_on_path("bb", t->bb, sizeof t->bb);
+    zkbp_find_on_path("nargo", t->nargo, sizeof t->nargo);
+    zkbp_find_on_path("bb", t->bb, sizeof t->bb);
     return ZKB_OK;
+}
+
+void nr_versions(const nr_tools *t, char *out, size_t cap)
+{
+    zkbp_fmt(out, cap, "noir_wasm %s; noir_js %s; bb.js %s; node %s", t->noir_wasm_version,
+             t->noir_js_version, t->bb_js_version, t->node_version);
+}
+
+/* The zkbench CLI that writes the testing CRS: $ZKB_ZKBENCH, the build
+ * tree's (compile-time), else zkbench on PATH. */
+int nr_find_zkbench(char *out, size_t cap)
+{
+    const char *env = getenv("ZKB_ZKBENCH");
+    if (env && *env && access(env, X_OK) == 0)
+        return zkbp_fmt(out, cap, "%s", env) < 0 ? -1 : 0;
+    if (ZKB_NOIR_ZKBENCH[0] && access(ZKB_NOIR_ZKBENCH, X_OK) == 0)
+        return zkbp_fmt(out, cap, "%s", ZKB_NOIR_ZKBENCH) < 0 ? -1 : 0;
+    return zkbp_find_on_path("zkbench", out, cap);
 }
