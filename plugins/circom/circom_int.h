@@ -15,7 +15,8 @@ enum cs_weights { CS_W_FIXED = 0, CS_W_PRIVATE = 1, CS_W_HASHED = 2 };
 
 /* Where the tools are and which versions they have. */
 typedef struct cs_tools {
-    char tools_dir[ZKBP_PATH];
+    char tools_dir[ZKBP_PATH];     /* the toolchain's root: node_modules/ is in it */
+    char commit_js[ZKBP_PATH];     /* driver/weights_commit.mjs in the data directory */
     char node[ZKBP_PATH];          /* absolute path of node */
     char snarkjs_js[ZKBP_PATH];    /* snarkjs CLI script, run with node */
     char circom[ZKBP_PATH];        /* native circom binary, or "" */
@@ -84,7 +85,6 @@ zkb_status cs_weights_commit(cs_state *s);
 zkb_status cs_find_tools(zkb_host_ctx *h, const char *tools_opt, cs_tools *t, char *why,
                          size_t why_len);
 /* driver/weights_commit.mjs (weights=hashed: the verifier's commitment). */
-const char *cs_commit_script(void);
 
 /* ---- binfile.c: snarkjs binary file headers ---- */
 /* r1cs header: constraints, public (outputs + public inputs), wires. */

@@ -18,7 +18,7 @@ static const zkb_option_decl cs_options[] = {
      "a .ptau file of your own (e.g. from a public ceremony) instead of a local testing-only one"},
     {"tools_dir", ZKB_OPT_STRING, "", NULL,
      "directory with node_modules/{snarkjs,circom2,circomlib} (default $ZKB_NODE_TOOLS, else "
-     "tools/node of the source tree)"},
+     "the toolchain of `zkbench setup circom`)"},
 };
 
 const char *const cs_psys_name[] = {"groth16", "plonk", "fflonk"};

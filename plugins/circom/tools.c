@@ -1,8 +1,8 @@
 /* Finding the tools: node on PATH; circom native on PATH (preferred) or the
- * circom2 WebAssembly compiler from the tools directory; snarkjs and
- * circomlib from the tools directory (option tools_dir, else $ZKB_NODE_TOOLS,
- * else the source tree's tools/node, where scripts/setup-node.sh installs
- * them); the commitment script of weights=hashed (driver/). Versions come
+ * circom2 WebAssembly compiler from the toolchain; snarkjs and circomlib from
+ * the toolchain (option tools_dir, else $ZKB_NODE_TOOLS, else the one
+ * `zkbench setup circom` installed, found by zkbp_find_toolchain); the
+ * commitment script of weights=hashed in the data directory. Versions come
  * from the packages' package.json and from `node --version` /
  * `circom --version`. */
 #include "circom_int.h"
@@ -12,40 +12,43 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef ZKB_CIRCOM_TOOLS_DIR
-#define ZKB_CIRCOM_TOOLS_DIR "tools/node"
-#endif
-#ifndef ZKB_CIRCOM_COMMIT_JS
-#define ZKB_CIRCOM_COMMIT_JS "plugins/circom/driver/weights_commit.mjs"
-#endif
-
-const char *cs_commit_script(void)
-{
-    return ZKB_CIRCOM_COMMIT_JS;
-}
+static const zkbp_toolchain_spec toolchain = {
+    .backend = "circom",
+    .marker = "node_modules/snarkjs/build/cli.cjs",
+    .lock = "package-lock.json",
+    .stamp = "node_modules/.zkb-package-lock.json",
+    .source_hint = "scripts/setup-node.sh",
+};
 
 zkb_status cs_find_tools(zkb_host_ctx *h, const char *tools_opt, cs_tools *t, char *why,
                          size_t why_len)
 {
     memset(t, 0, sizeof *t);
     const char *env = getenv("ZKB_NODE_TOOLS");
-    const char *dir = tools_opt && *tools_opt ? tools_opt : env && *env ? env : ZKB_CIRCOM_TOOLS_DIR;
-    zkbp_fmt(t->tools_dir, sizeof t->tools_dir, "%s", dir);
+    const char *explicit_dir = tools_opt && *tools_opt ? tools_opt : env;
+    char data[ZKBP_PATH];
+    if (zkbp_data_dir("circom", data, sizeof data) != 0) {
+        zkbp_fmt(why, why_len, "the circom plugin's data directory (share/zkmlbench/circom beside "
+                               "its plugin directory) is missing: reinstall zkmlbench");
+        return ZKB_ERR_UNAVAILABLE;
+    }
+    zkbp_fmt(t->commit_js, sizeof t->commit_js, "%s/weights_commit.mjs", data);
 
     if (zkbp_find_on_path("node", t->node, sizeof t->node) != 0) {
-        zkbp_fmt(why, why_len, "node not found on PATH: install Node.js (scripts/setup-deps.sh)");
+        zkbp_fmt(why, why_len, "node not found on PATH: install Node.js (Debian: apt-get install nodejs npm)");
         return ZKB_ERR_UNAVAILABLE;
     }
+    zkb_status st = zkbp_find_toolchain(&toolchain, explicit_dir, t->tools_dir, sizeof t->tools_dir,
+                                        why, why_len);
+    if (st != ZKB_OK)
+        return st;
+    const char *dir = t->tools_dir;
     zkbp_fmt(t->snarkjs_js, sizeof t->snarkjs_js, "%s/node_modules/snarkjs/build/cli.cjs", dir);
-    if (access(t->snarkjs_js, R_OK) != 0) {
-        zkbp_fmt(why, why_len, "snarkjs not found in %s/node_modules: run scripts/setup-node.sh", dir);
-        return ZKB_ERR_UNAVAILABLE;
-    }
     zkbp_fmt(t->circomlib, sizeof t->circomlib, "%s/node_modules", dir);
     char pj[ZKBP_PATH];
     zkbp_fmt(pj, sizeof pj, "%s/circomlib/circuits/poseidon.circom", t->circomlib);
     if (access(pj, R_OK) != 0) {
-        zkbp_fmt(why, why_len, "circomlib not found in %s/node_modules: run scripts/setup-node.sh", dir);
+        zkbp_fmt(why, why_len, "circomlib not found in %s/node_modules: run `zkbench setup circom`", dir);
         return ZKB_ERR_UNAVAILABLE;
     }
     if (zkbp_find_on_path("circom", t->circom, sizeof t->circom) != 0) {
@@ -53,7 +56,7 @@ zkb_status cs_find_tools(zkb_host_ctx *h, const char *tools_opt, cs_tools *t, ch
         if (access(t->circom2_js, R_OK) != 0) {
             zkbp_fmt(why, why_len,
                      "circom not found (no native circom on PATH, no circom2 in %s/node_modules): "
-                     "run scripts/setup-node.sh", dir);
+                     "run `zkbench setup circom`", dir);
             return ZKB_ERR_UNAVAILABLE;
         }
     }

@@ -7,6 +7,7 @@
 #define ZKBP_H
 
 #include "zkbp_cache.h"   /* built artifacts cached by content */
+#include "zkbp_data.h"    /* the data directory and toolchain, relative to the plugin */
 #include "zkbp_error.h"   /* zkbp_fail, zkbp_fmt */
 #include "zkbp_field.h"   /* BN254 field elements in decimal: input files, public outputs */
 #include "zkbp_files.h"   /* files, the scratch and cache dirs as absolute paths */

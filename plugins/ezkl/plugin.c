@@ -11,8 +11,9 @@
 #include <string.h>
 
 static const zkb_option_decl ez_options[] = {
-    {"python", ZKB_OPT_STRING, ".venv/bin/python", NULL,
-     "Python with ezkl and onnx (else $ZKB_EZKL_PYTHON, else the repository's .venv)"},
+    {"python", ZKB_OPT_STRING, "", NULL,
+     "Python with ezkl and onnx (default $ZKB_EZKL_PYTHON, else the virtual environment of "
+     "`zkbench setup ezkl`)"},
     {"input_visibility", ZKB_OPT_STRING, "public", "public|private|hashed",
      "visibility of the model input in the proof"},
     {"param_visibility", ZKB_OPT_STRING, "fixed", "fixed|private|hashed",
@@ -108,7 +109,7 @@ static zkb_status ez_probe(zkb_host_ctx *h)
                              st == ZKB_ERR_TIMEOUT ? "time limit" : st == ZKB_ERR_CRASHED ? "crashed" : "cancelled");
         probe_stderr_tail(dir ? dir : "/tmp", tail, sizeof tail);
         return zkbp_fail(h, ZKB_ERR_UNAVAILABLE,
-                         "ezkl not installed or not importable with %s: run scripts/setup-python.sh%s%s%s",
+                         "ezkl not installed or not importable with %s: run `zkbench setup ezkl`%s%s%s",
                          py, tail[0] ? " (" : "", tail, tail[0] ? ")" : "");
     }
     char v[256];

@@ -1,37 +1,63 @@
 /* Finding the tools: the Python interpreter with ezkl and onnx (option
- * python, else $ZKB_EZKL_PYTHON, else the repository's .venv, where
- * scripts/setup-python.sh installs them) and the driver script
- * (driver/zkb_ezkl_driver.py, or $ZKB_EZKL_DRIVER). */
+ * python, else $ZKB_EZKL_PYTHON, else bin/python of the virtual environment
+ * `zkbench setup ezkl` made, found by zkbp_find_toolchain) and the driver
+ * script in the data directory (or $ZKB_EZKL_DRIVER). */
 #include "ezkl_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#ifndef ZKB_EZKL_VENV_PYTHON
-#define ZKB_EZKL_VENV_PYTHON ".venv/bin/python"
-#endif
-#ifndef ZKB_EZKL_DRIVER
-#define ZKB_EZKL_DRIVER "plugins/ezkl/driver/zkb_ezkl_driver.py"
-#endif
+static const zkbp_toolchain_spec toolchain = {
+    .backend = "ezkl",
+    .marker = "bin/python",
+    .lock = "requirements.txt",
+    .stamp = ".zkb-requirements.txt",
+    .source_hint = "scripts/setup-python.sh",
+};
 
 zkb_status ez_find_python(const char *opt, char *python, size_t pcap, char *driver, size_t dcap,
                           char *why, size_t wcap)
 {
-    const char *env = getenv("ZKB_EZKL_PYTHON");
-    const char *py = opt && *opt ? opt : env && *env ? env : ZKB_EZKL_VENV_PYTHON;
     const char *denv = getenv("ZKB_EZKL_DRIVER");
-    const char *drv = denv && *denv ? denv : ZKB_EZKL_DRIVER;
-    if (zkbp_fmt(python, pcap, "%s", py) < 0 || zkbp_fmt(driver, dcap, "%s", drv) < 0) {
+    if (denv && *denv) {
+        if (zkbp_fmt(driver, dcap, "%s", denv) < 0) {
+            zkbp_fmt(why, wcap, "path too long");
+            return ZKB_ERR_UNAVAILABLE;
+        }
+    } else {
+        char data[ZKBP_PATH];
+        if (zkbp_data_dir("ezkl", data, sizeof data) != 0) {
+            zkbp_fmt(why, wcap, "the ezkl plugin's data directory (share/zkmlbench/ezkl beside its "
+                                "plugin directory) is missing: reinstall zkmlbench");
+            return ZKB_ERR_UNAVAILABLE;
+        }
+        zkbp_fmt(driver, dcap, "%s/zkb_ezkl_driver.py", data);
+    }
+    if (access(driver, R_OK) != 0) {
+        zkbp_fmt(why, wcap, "ezkl driver missing: %s (set ZKB_EZKL_DRIVER)", driver);
+        return ZKB_ERR_UNAVAILABLE;
+    }
+
+    const char *env = getenv("ZKB_EZKL_PYTHON");
+    const char *py = opt && *opt ? opt : env;
+    if (py && *py) {
+        if (zkbp_fmt(python, pcap, "%s", py) < 0) {
+            zkbp_fmt(why, wcap, "path too long");
+            return ZKB_ERR_UNAVAILABLE;
+        }
+        if (strchr(py, '/') && access(py, X_OK) != 0) {
+            zkbp_fmt(why, wcap, "ezkl not installed: no Python at %s", py);
+            return ZKB_ERR_UNAVAILABLE;
+        }
+        return ZKB_OK;
+    }
+    char venv[ZKBP_PATH];
+    zkb_status st = zkbp_find_toolchain(&toolchain, NULL, venv, sizeof venv, why, wcap);
+    if (st != ZKB_OK)
+        return st;
+    if (zkbp_fmt(python, pcap, "%s/bin/python", venv) < 0) {
         zkbp_fmt(why, wcap, "path too long");
-        return ZKB_ERR_UNAVAILABLE;
-    }
-    if (strchr(py, '/') && access(py, X_OK) != 0) {
-        zkbp_fmt(why, wcap, "ezkl not installed: no Python at %s: run scripts/setup-python.sh", py);
-        return ZKB_ERR_UNAVAILABLE;
-    }
-    if (access(drv, R_OK) != 0) {
-        zkbp_fmt(why, wcap, "ezkl driver missing: %s (set ZKB_EZKL_DRIVER)", drv);
         return ZKB_ERR_UNAVAILABLE;
     }
     return ZKB_OK;

@@ -9,12 +9,15 @@
  *
  * Sources, option crs / crs_dir:
  *   local     (default) a TESTING-ONLY CRS from a known tau, written by the
- *             library's writer (`zkbench srs bb --points N --seed S DIR`),
- *             cached by size under <cache>/noir/crs/;
+ *             library's native writer (lib/srs, zkb_srs_write_bb_crs, compiled
+ *             into this plugin; `zkbench srs bb` is the same code), cached by
+ *             size under <cache>/noir/crs/;
  *   bb-cache  Aztec's real CRS in bb's own cache (~/.bb-crs), when the user
  *             has it;
  *   crs_dir   a directory of the user's own in the same format. */
 #include "noir_int.h"
+
+#include "zkmlbench/zkb_srs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,16 +43,6 @@ void nr_crs_id(nr_state *s, char *out, size_t cap)
         zkbp_fmt(out, cap, "bb-cache");
     else
         zkbp_fmt(out, cap, "local-testing-seed:%s", s->srs_seed ? s->srs_seed : NR_DEFAULT_SEED);
-}
-
-void nr_crs_writer(char *out, size_t cap)
-{
-    char zb[ZKBP_PATH];
-    if (nr_find_zkbench(zb, sizeof zb) == 0)
-        zkbp_fmt(out, cap, "%s srs bb", zb);
-    else
-        zkbp_fmt(out, cap, "missing: no zkbench (set ZKB_ZKBENCH) to write the local testing CRS; "
-                         "crs_dir or crs=bb-cache still work");
 }
 
 static zkb_status local_crs(nr_state *s, uint64_t points)
@@ -79,25 +72,18 @@ static zkb_status local_crs(nr_state *s, uint64_t points)
             return ZKB_OK;
         }
     }
-    char zb[ZKBP_PATH];
-    if (nr_find_zkbench(zb, sizeof zb) != 0)
-        return zkbp_fail(s->h, ZKB_ERR_UNAVAILABLE,
-                         "no CRS: the local testing CRS is written by `zkbench srs bb`, and no zkbench "
-                         "was found (set ZKB_ZKBENCH); or pass -o noir.crs_dir=DIR, or -o noir.crs=bb-cache");
-    char dir[ZKBP_PATH], tmp[ZKBP_PATH], np[32];
+    char dir[ZKBP_PATH], tmp[ZKBP_PATH], err[512];
     zkbp_fmt(dir, sizeof dir, "%s/k%u", base, k);
     zkbp_fmt(tmp, sizeof tmp, "%s.tmp%d", dir, (int)getpid());
     if (zkbp_mkdirs(tmp) != 0)
         return zkbp_fail(s->h, ZKB_ERR_IO, "cannot create %s", tmp);
-    zkbp_fmt(np, sizeof np, "%llu", (unsigned long long)(((uint64_t)1 << k) + 1));
     zkbp_host->progress(s->h, -1, "testing-only CRS");
     uint64_t t0 = zkbp_host->now_ns();
-    const char *argv[] = {zb, "srs", "bb", "--points", np, "--seed", seed, tmp, NULL};
-    zkb_status st = nr_run(s, "zkbench srs bb (testing CRS)", argv);
+    zkb_status st = zkb_srs_write_bb_crs(tmp, ((uint64_t)1 << k) + 1, seed, 0, err, sizeof err);
     if (st != ZKB_OK)
-        return st;
+        return zkbp_fail(s->h, st, "writing the testing CRS into %s: %s", tmp, err);
     if (crs_points(tmp) < points)
-        return zkbp_fail(s->h, ZKB_ERR_IO, "zkbench srs bb wrote no usable CRS into %s", tmp);
+        return zkbp_fail(s->h, ZKB_ERR_IO, "the testing CRS written into %s is not usable", tmp);
     zkbp_host->metric(s->h, "crs_write_s", (double)(zkbp_host->now_ns() - t0) / 1e9, "s");
     if (rename(tmp, dir) != 0) {
         /* a concurrent cell's identical CRS got there first: use it */

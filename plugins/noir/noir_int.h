@@ -19,7 +19,7 @@ enum nr_crs { NR_CRS_LOCAL = 0, NR_CRS_BB_CACHE = 1 };
 typedef struct nr_tools {
     char tools_dir[ZKBP_PATH];
     char node[ZKBP_PATH];   /* absolute path of node */
-    char driver[ZKBP_PATH]; /* plugins/noir/driver/noir_driver.mjs */
+    char driver[ZKBP_PATH]; /* noir_driver.mjs in the data directory */
     char nargo[ZKBP_PATH];  /* native nargo on PATH, or "" (recorded, not used) */
     char bb[ZKBP_PATH];     /* native bb on PATH, or "" (recorded, not used) */
     char node_version[64];
@@ -94,8 +94,6 @@ zkb_status nr_find_tools(zkb_host_ctx *h, const char *tools_opt, nr_tools *t, ch
                          size_t why_len);
 /* "noir_wasm V; noir_js V; bb.js V; node V" */
 void nr_versions(const nr_tools *t, char *out, size_t cap);
-/* The zkbench CLI that writes the local testing CRS; 0, or -1 (none). */
-int nr_find_zkbench(char *out, size_t cap);
 
 /* ---- setup.c ---- */
 /* zkb_backend.setup: the compiled program and its verification key, from
@@ -106,8 +104,6 @@ zkb_status nr_setup(void *state);
 /* Choose (and when needed write) the CRS for a circuit of `points` G1
  * points: sets s->crs_path and s->crs_desc. */
 zkb_status nr_crs_prepare(nr_state *s, uint64_t points);
-/* Which program writes the local testing CRS, or what is missing. */
-void nr_crs_writer(char *out, size_t cap);
 /* Identity of the CRS choice for cache keys (before the size is known). */
 void nr_crs_id(nr_state *s, char *out, size_t cap);
 

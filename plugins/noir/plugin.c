@@ -16,7 +16,7 @@ static const zkb_option_decl nr_options[] = {
      "fixed: program constants (bound by the verification key); hashed: private inputs with a "
      "Poseidon2 commitment as a public output"},
     {"crs", ZKB_OPT_STRING, "local", "local|bb-cache",
-     "local: a testing-only CRS from a known tau, written by `zkbench srs bb` and cached; bb-cache: "
+     "local: a testing-only CRS from a known tau, written natively (as `zkbench srs bb`) and cached; bb-cache: "
      "Aztec's CRS in ~/.bb-crs (never downloaded)"},
     {"crs_dir", ZKB_OPT_STRING, "", NULL,
      "a directory with bn254_g1.dat and bn254_g2.dat of your own (overrides crs)"},
@@ -25,7 +25,7 @@ static const zkb_option_decl nr_options[] = {
     {"threads", ZKB_OPT_INT, "0", NULL, "Barretenberg threads (0: bb.js's default, all cores)"},
     {"tools_dir", ZKB_OPT_STRING, "", NULL,
      "directory with node_modules/{@noir-lang/noir_wasm,@noir-lang/noir_js,@aztec/bb.js} (default "
-     "$ZKB_NOIR_TOOLS, else tools/noir of the source tree)"},
+     "$ZKB_NOIR_TOOLS, else the toolchain of `zkbench setup noir`)"},
 };
 
 static zkb_status nr_probe(zkb_host_ctx *h)
@@ -38,9 +38,7 @@ static zkb_status nr_probe(zkb_host_ctx *h)
     char v[512];
     nr_versions(&t, v, sizeof v);
     zkbp_host->info(h, "framework_version", v);
-    char w[ZKBP_PATH + 160];
-    nr_crs_writer(w, sizeof w);
-    zkbp_host->info(h, "crs_writer", w);
+    zkbp_host->info(h, "crs_writer", "zkmlbench's native writer (lib/srs), built in");
     if (t.nargo[0])
         zkbp_host->info(h, "native_nargo", t.nargo);
     if (t.bb[0])

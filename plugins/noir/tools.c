@@ -1,10 +1,9 @@
 /* Finding the tools: node on PATH; @noir-lang/noir_wasm, @noir-lang/noir_js
- * and @aztec/bb.js in the tools directory (option tools_dir, else
- * $ZKB_NOIR_TOOLS, else the source tree's tools/noir, where
- * scripts/setup-node.sh installs them); the driver script (plugins/noir/driver,
- * or $ZKB_NOIR_DRIVER); the zkbench CLI that writes the local testing CRS.
- * Native nargo and bb on PATH are noticed and recorded, but the pinned npm
- * packages do the work (see docs/noir.md). */
+ * and @aztec/bb.js in the toolchain (option tools_dir, else $ZKB_NOIR_TOOLS,
+ * else the one `zkbench setup noir` installed, found by zkbp_find_toolchain);
+ * the driver script in the data directory (or $ZKB_NOIR_DRIVER). Native
+ * nargo and bb on PATH are noticed and recorded, but the pinned npm packages
+ * do the work (see docs/noir.md). */
 #include "noir_int.h"
 
 #include <stdio.h>
@@ -12,34 +11,44 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef ZKB_NOIR_TOOLS_DIR
-#define ZKB_NOIR_TOOLS_DIR "tools/noir"
-#endif
-#ifndef ZKB_NOIR_DRIVER
-#define ZKB_NOIR_DRIVER "plugins/noir/driver/noir_driver.mjs"
-#endif
-#ifndef ZKB_NOIR_ZKBENCH
-#define ZKB_NOIR_ZKBENCH ""
-#endif
+static const zkbp_toolchain_spec toolchain = {
+    .backend = "noir",
+    .marker = "node_modules/@aztec/bb.js/dest/node/index.js",
+    .lock = "package-lock.json",
+    .stamp = "node_modules/.zkb-package-lock.json",
+    .source_hint = "scripts/setup-node.sh",
+};
 
 zkb_status nr_find_tools(zkb_host_ctx *h, const char *tools_opt, nr_tools *t, char *why,
                          size_t why_len)
 {
     memset(t, 0, sizeof *t);
-    const char *env = getenv("ZKB_NOIR_TOOLS");
-    const char *dir = tools_opt && *tools_opt ? tools_opt : env && *env ? env : ZKB_NOIR_TOOLS_DIR;
-    zkbp_fmt(t->tools_dir, sizeof t->tools_dir, "%s", dir);
     const char *drv = getenv("ZKB_NOIR_DRIVER");
-    zkbp_fmt(t->driver, sizeof t->driver, "%s", drv && *drv ? drv : ZKB_NOIR_DRIVER);
-
+    if (drv && *drv) {
+        zkbp_fmt(t->driver, sizeof t->driver, "%s", drv);
+    } else {
+        char data[ZKBP_PATH];
+        if (zkbp_data_dir("noir", data, sizeof data) != 0) {
+            zkbp_fmt(why, why_len, "the noir plugin's data directory (share/zkmlbench/noir beside "
+                                   "its plugin directory) is missing: reinstall zkmlbench");
+            return ZKB_ERR_UNAVAILABLE;
+        }
+        zkbp_fmt(t->driver, sizeof t->driver, "%s/noir_driver.mjs", data);
+    }
     if (zkbp_find_on_path("node", t->node, sizeof t->node) != 0) {
-        zkbp_fmt(why, why_len, "node not found on PATH: install Node.js (scripts/setup-deps.sh)");
+        zkbp_fmt(why, why_len, "node not found on PATH: install Node.js (Debian: apt-get install nodejs npm)");
         return ZKB_ERR_UNAVAILABLE;
     }
     if (access(t->driver, R_OK) != 0) {
         zkbp_fmt(why, why_len, "driver script %s not found (set ZKB_NOIR_DRIVER)", t->driver);
         return ZKB_ERR_UNAVAILABLE;
     }
+    const char *env = getenv("ZKB_NOIR_TOOLS");
+    zkb_status st = zkbp_find_toolchain(&toolchain, tools_opt && *tools_opt ? tools_opt : env,
+                                        t->tools_dir, sizeof t->tools_dir, why, why_len);
+    if (st != ZKB_OK)
+        return st;
+    const char *dir = t->tools_dir;
     static const struct {
         const char *pkg, *entry;
     } need[] = {
@@ -61,7 +70,7 @@ zkb_status nr_find_tools(zkb_host_ctx *h, const char *tools_opt, nr_tools *t, ch
         zkbp_package_version(p, "", ver[i], 64);
     }
     if (missing[0]) {
-        zkbp_fmt(why, why_len, "%s not found in %s/node_modules: run scripts/setup-node.sh", missing, dir);
+        zkbp_fmt(why, why_len, "%s not found in %s/node_modules: run `zkbench setup noir`", missing, dir);
         return ZKB_ERR_UNAVAILABLE;
     }
     const char *nv[] = {t->node, "--version", NULL};
@@ -79,16 +88,4 @@ void nr_versions(const nr_tools *t, char *out, size_t cap)
 {
     zkbp_fmt(out, cap, "noir_wasm %s; noir_js %s; bb.js %s; node %s", t->noir_wasm_version,
              t->noir_js_version, t->bb_js_version, t->node_version);
-}
-
-/* The zkbench CLI that writes the testing CRS: $ZKB_ZKBENCH, the build
- * tree's (compile-time), else zkbench on PATH. */
-int nr_find_zkbench(char *out, size_t cap)
-{
-    const char *env = getenv("ZKB_ZKBENCH");
-    if (env && *env && access(env, X_OK) == 0)
-        return zkbp_fmt(out, cap, "%s", env) < 0 ? -1 : 0;
-    if (ZKB_NOIR_ZKBENCH[0] && access(ZKB_NOIR_ZKBENCH, X_OK) == 0)
-        return zkbp_fmt(out, cap, "%s", ZKB_NOIR_ZKBENCH) < 0 ? -1 : 0;
-    return zkbp_find_on_path("zkbench", out, cap);
 }

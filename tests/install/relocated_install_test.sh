@@ -36,7 +36,8 @@ echo "== no installed file names $src or $build"
 found=()
 while IFS= read -r -d '' f; do
     probe=$f
-    if [[ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" == "177ELF" ]]; then
+    magic=$(head -c 7 "$f" | od -An -c | tr -d ' ')
+    if [[ "$magic" == 177ELF* || "$magic" == "!<arch>" ]]; then # objects, archives
         probe=$tmp/stripped
         objcopy --strip-debug "$f" "$probe"
     fi
@@ -87,8 +88,8 @@ echo "== one tiny-model cell on each backend"
 "$zkbench" run -q --models models/tiny_dense.json --backends reference,circom,noir,ezkl \
     --samples 1 --timeout 600 --out results || fail "zkbench run failed (exit $?)"
 for b in reference circom noir ezkl; do
-    grep -q "\"backend\":\"$b\".*\"status\":\"ok\"\|\"status\":\"ok\".*\"backend\":\"$b\"" \
-        results/results.jsonl || fail "no ok cell for $b in results/results.jsonl"
+    grep -q "\"status\":\"ok\",\"backend\":{\"name\":\"$b\"" results/results.jsonl ||
+        fail "no ok cell for $b in results/results.jsonl"
 done
 echo "all four cells ok"
 EOF

@@ -172,7 +172,7 @@ static void test_unavailable_tools(void **state)
     cJSON *j = run_cell(g_model, "tools_dir=/nonexistent-zkb-tools", "1", "unavailable");
     const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "reason");
     assert_true(cJSON_IsString(r));
-    assert_non_null(strstr(r->valuestring, "setup-node.sh"));
+    assert_non_null(strstr(r->valuestring, "toolchain given as /nonexistent-zkb-tools"));
     cJSON_Delete(j);
 }
 

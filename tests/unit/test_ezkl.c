@@ -42,7 +42,7 @@ static int group_setup(void **state)
         return -1;
     unsetenv("ZKB_EZKL_PYTHON");
     unsetenv("ZKB_EZKL_DRIVER");
-    return zkbt_backend_open(g, EZKL, "run scripts/setup-python.sh");
+    return zkbt_backend_open(g, EZKL, "run scripts/setup-python.sh (or zkbench setup ezkl)");
 }
 
 static int group_teardown(void **state)
@@ -193,7 +193,7 @@ static void test_unavailable_python(void **state)
     const char *r = zkbt_json_str(j, "reason", NULL);
     if (strcmp(st, "unavailable") != 0 && strcmp(st, "failed") != 0)
         fail_msg("status %s: %s", st, r);
-    assert_non_null(strstr(r, "setup-python.sh"));
+    assert_non_null(strstr(r, "no Python at /nonexistent-zkb/bin/python"));
     cJSON_Delete(j);
 }
 

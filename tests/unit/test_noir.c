@@ -5,9 +5,9 @@
  * driver run directly on tiny_dense's kept artifacts: its honest proof with
  * a public output changed, and a proof made from a tampered witness, do not
  * verify. Skips when node or the npm packages are missing
- * (scripts/setup-node.sh), or when no CRS can be had: the local testing CRS
- * comes from `zkbench srs bb` (the build tree's); ZKB_NOIR_TEST_CRS_DIR=DIR
- * uses a directory of your own instead. */
+ * (scripts/setup-node.sh). The local testing CRS comes from the library's
+ * writer built into the plugin; ZKB_NOIR_TEST_CRS_DIR=DIR uses a directory of
+ * your own instead. */
 #include "zkbt.h"
 
 #include <cjson/cJSON.h>
@@ -23,7 +23,6 @@
 #define NOIR ZKB_BUILD_PLUGIN_DIR "/zkb_noir.so"
 #define TOOLS ZKB_SOURCE_DIR "/tools/noir"
 #define DRIVER ZKB_SOURCE_DIR "/plugins/noir/driver/noir_driver.mjs"
-#define ZKBENCH ZKB_BUILD_PLUGIN_DIR "/../cli/zkbench"
 
 static zkbt_backend *g;
 static char g_crs_opt[600]; /* "crs_dir=..." or "" */
@@ -54,15 +53,6 @@ static int over_budget(const char *test, int est)
             skip();        \
     } while (0)
 
-/* Can `zkbench srs bb` write a CRS here? */
-static int crs_writer_works(void)
-{
-    char d[400];
-    zkbt_fmt(d, sizeof d, "%s/crs-probe", g->dir);
-    const char *argv[] = {ZKBENCH, "srs", "bb", "--points", "3", "--seed", "1", d, NULL};
-    return access(ZKBENCH, X_OK) == 0 && zkbt_run(NULL, argv, NULL, 0) == 0;
-}
-
 static int group_setup(void **state)
 {
     (void)state;
@@ -74,14 +64,8 @@ static int group_setup(void **state)
     if (zkbt_backend_open(g, NOIR, "run scripts/setup-node.sh") != 0)
         return -1;
     const char *crs = getenv("ZKB_NOIR_TEST_CRS_DIR");
-    if (crs && *crs) {
+    if (crs && *crs)
         zkbt_fmt(g_crs_opt, sizeof g_crs_opt, "crs_dir=%s", crs);
-    } else if (g->available && !crs_writer_works()) {
-        /* The backend itself is fine; only the CRS writer of the library
-         * (zkbench srs bb) is missing. Not a backend failure: skip. */
-        printf("[  SKIP    ] noir: `%s srs bb` cannot write a CRS; set ZKB_NOIR_TEST_CRS_DIR\n", ZKBENCH);
-        g->available = 0;
-    }
     return 0;
 }
 
@@ -238,7 +222,7 @@ static void test_unavailable_tools(void **state)
                         "unavailable", 0);
     const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "reason");
     assert_true(cJSON_IsString(r));
-    assert_non_null(strstr(r->valuestring, "scripts/setup-"));
+    assert_non_null(strstr(r->valuestring, "toolchain given as /nonexistent-zkb-tools"));
     cJSON_Delete(j);
 }
 
