@@ -81,7 +81,7 @@ else
     fw_run() { # backend models
         local line
         line=$(grep "^$1 " <<<"$backends" || true)
-        if [[ "$line" == *" available"* && "$line" != *crs_writer=missing* ]]; then
+        if [[ "$line" == *" available"* ]]; then
             run --models "$2" --backends "$1" --samples "${FRAMEWORK_SAMPLES:-2}" --repeats 1 \
                 "${common[@]}" "${@:3}"
         else
