@@ -31,6 +31,10 @@ zkb_status zkbi_stat_regular(const char *path, uint64_t *size, char *err, size_t
  * buf ends in "...". Returns buf. */
 const char *zkbi_printable(const char *s, char *buf, size_t n);
 
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when p does not start
+ * one (overlong forms, surrogates and code points above U+10FFFF are not). */
+size_t zkbi_utf8_len(const unsigned char *p);
+
 /* True when d is finite and rounds to a finite float32: values up to the
  * midpoint between FLT_MAX and 2^128 round down to FLT_MAX, so the shortest
  * decimal form of FLT_MAX (3.4028235e38) is accepted. */
@@ -82,6 +86,15 @@ int zkbi_remove_tree(const char *path);
  * boundary, other control characters than newline and tab replaced by '?'.
  * "" if the file is missing or empty. */
 void zkbi_file_tail(const char *path, char *out, size_t cap);
+/* Reads a whole input file of at most max bytes (a regular file or a pipe,
+ * not a directory), NUL-terminated (the NUL is not counted in *len); *buf is
+ * malloc'ed. Errors name the file: ZKB_ERR_NOT_FOUND, ZKB_ERR_IO ("is a
+ * directory", "the file changed while being read"), ZKB_ERR_OVERFLOW ("file
+ * too large"), ZKB_ERR_NOMEM. */
+zkb_status zkbi_read_file(const char *path, uint64_t max, char **buf, size_t *len, char *err,
+                          size_t errlen);
+/* write() all n bytes (EINTR retried); 0, or -1. */
+int zkbi_write_all(int fd, const void *buf, size_t n);
 /* Reads a small file (e.g. under /proc) whole, NUL-terminated; its length
  * or -1. */
 ssize_t zkbi_read_small(const char *path, char *buf, size_t cap);

@@ -578,89 +578,6 @@ zkb_status zkb_model_load_json(zkb_ctx *ctx, const char *json, size_t len, zkb_m
     return st == ZKB_OK ? st : ctx_fail(ctx, st, err);
 }
 
-static zkb_status read_file(const char *path, char **buf, size_t *len, char *err, size_t errlen)
-{
-    char eb[256];
-    *buf = NULL;
-    *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        zkbi_errf(err, errlen, "%s: cannot open: %s", path, strerror_r(e, eb, sizeof eb));
-        return e == ENOENT ? ZKB_ERR_NOT_FOUND : ZKB_ERR_IO;
-    }
-    struct stat sb;
-    if (fstat(fd, &sb) != 0) {
-        zkbi_errf(err, errlen, "%s: cannot stat: %s", path, strerror_r(errno, eb, sizeof eb));
-        close(fd);
-        return ZKB_ERR_IO;
-    }
-    if (S_ISDIR(sb.st_mode)) {
-        zkbi_errf(err, errlen, "%s: is a directory", path);
-        close(fd);
-        return ZKB_ERR_IO;
-    }
-    if (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > ZKBI_MODEL_FILE_MAX) {
-        zkbi_errf(err, errlen, "%s: file too large (%" PRIu64 " bytes, the limit is %" PRIu64 ")",
-                  path, (uint64_t)sb.st_size, ZKBI_MODEL_FILE_MAX);
-        close(fd);
-        return ZKB_ERR_OVERFLOW;
-    }
-    size_t cap = S_ISREG(sb.st_mode) ? (size_t)sb.st_size + 1 : 65536, n = 0;
-    char *b = malloc(cap + 1);
-    if (!b) {
-        zkbi_errf(err, errlen, "%s: out of memory", path);
-        close(fd);
-        return ZKB_ERR_NOMEM;
-    }
-    for (;;) {
-        if (n == cap) {
-            if ((uint64_t)n > ZKBI_MODEL_FILE_MAX) {
-                zkbi_errf(err, errlen, "%s: file too large (more than %" PRIu64 " bytes)", path,
-                          ZKBI_MODEL_FILE_MAX);
-                free(b);
-                close(fd);
-                return ZKB_ERR_OVERFLOW;
-            }
-            size_t ncap = cap * 2;
-            if ((uint64_t)ncap > ZKBI_MODEL_FILE_MAX + 1)
-                ncap = (size_t)ZKBI_MODEL_FILE_MAX + 1;
-            char *nb = realloc(b, ncap + 1);
-            if (!nb) {
-                zkbi_errf(err, errlen, "%s: out of memory", path);
-                free(b);
-                close(fd);
-                return ZKB_ERR_NOMEM;
-            }
-            b = nb;
-            cap = ncap;
-        }
-        ssize_t r = read(fd, b + n, cap - n);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            zkbi_errf(err, errlen, "%s: read failed: %s", path, strerror_r(errno, eb, sizeof eb));
-            free(b);
-            close(fd);
-            return ZKB_ERR_IO;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    if ((uint64_t)n > ZKBI_MODEL_FILE_MAX) {
-        zkbi_errf(err, errlen, "%s: file too large (more than %" PRIu64 " bytes)", path,
-                  ZKBI_MODEL_FILE_MAX);
-        free(b);
-        return ZKB_ERR_OVERFLOW;
-    }
-    b[n] = '\0';
-    *buf = b;
-    *len = n;
-    return ZKB_OK;
-}
-
 zkb_status zkb_model_load_file(zkb_ctx *ctx, const char *path, zkb_model **out)
 {
     char err[ZKBI_ERR_LEN];
@@ -673,7 +590,7 @@ zkb_status zkb_model_load_file(zkb_ctx *ctx, const char *path, zkb_model **out)
         return zkb_model_load_onnx(ctx, path, out);
     char *buf;
     size_t len;
-    zkb_status st = read_file(path, &buf, &len, err, sizeof err);
+    zkb_status st = zkbi_read_file(path, ZKBI_MODEL_FILE_MAX, &buf, &len, err, sizeof err);
     if (st != ZKB_OK)
         return ctx_fail(ctx, st, err);
     zkb_model *m = NULL;

@@ -12,18 +12,6 @@
 
 #define PROBE_MAX_OUTPUT 16384
 
-static void write_all(int fd, const char *s, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return;
-        s += w;
-        n -= (size_t)w;
-    }
-}
 
 /* One line per fact, newlines in text folded to spaces. */
 static void send_line(int fd, char tag, const char *a, const char *b)
@@ -38,7 +26,7 @@ static void send_line(int fd, char tag, const char *a, const char *b)
         if (line[i] == '\n' || line[i] == '\r')
             line[i] = ' ';
     line[len] = '\n';
-    write_all(fd, line, len + 1);
+    (void)zkbi_write_all(fd, line, len + 1);
 }
 
 typedef struct probe_out {
@@ -72,16 +60,7 @@ static void probe_child(void *user, int fd)
 static int probe_read(void *user, int fd)
 {
     probe_out *o = user;
-    char tmp[4096];
-    ssize_t n = read(fd, tmp, sizeof tmp);
-    if (n < 0)
-        return errno == EINTR || errno == EAGAIN ? 1 : 0;
-    if (n == 0)
-        return 0;
-    size_t take = (size_t)n < o->cap - 1 - o->len ? (size_t)n : o->cap - 1 - o->len;
-    memcpy(o->buf + o->len, tmp, take);
-    o->len += take;
-    return 1;
+    return zkbi_isolate_read_into(fd, o->buf, o->cap, &o->len);
 }
 
 /* Builds "available" or "available: k=v, k=v" / the error text from the

@@ -224,3 +224,18 @@ void zkbi_isolate_describe(const zkbi_isolate_end *e, const zkbi_isolate *o, cha
         break;
     }
 }
+
+int zkbi_isolate_read_into(int fd, char *buf, size_t cap, size_t *len)
+{
+    char tmp[4096];
+    ssize_t n = read(fd, tmp, sizeof tmp);
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN ? 1 : 0;
+    if (n == 0)
+        return 0;
+    size_t room = cap - 1 - *len;
+    size_t take = (size_t)n < room ? (size_t)n : room;
+    memcpy(buf + *len, tmp, take);
+    *len += take;
+    return 1;
+}

@@ -26,6 +26,9 @@ typedef void (*zkbi_isolate_body)(void *user, int fd);
  * fd. Return 1 to go on, 0 at the end of the output, -1 when it is garbled
  * (the child is then killed). */
 typedef int (*zkbi_isolate_reader)(void *user, int fd);
+/* A reader's usual body: what is waiting on fd appended to buf (at most cap
+ * - 1 bytes kept in all, the rest read and dropped), *len raised. */
+int zkbi_isolate_read_into(int fd, char *buf, size_t cap, size_t *len);
 
 typedef enum zkbi_isolate_how {
     ZKBI_END_EXITED = 0, /* code: exit status */

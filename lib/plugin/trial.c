@@ -38,31 +38,14 @@ static void trial_child(void *user, int fd)
     char line[VERDICT_MAX];
     int n = snprintf(line, sizeof line, "%c%d\t%s", ZKBI_STAGE_VERDICT, (int)st, st == ZKB_OK ? "" : t->ctx->err);
     size_t len = n < 0 ? 0 : (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
-    for (size_t off = 0; off < len;) {
-        ssize_t w = write(fd, line + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        off += (size_t)w;
-    }
+    (void)zkbi_write_all(fd, line, len);
     /* No dlclose, no destructors: _exit follows. */
 }
 
 static int trial_read(void *user, int fd)
 {
     trial *t = user;
-    char tmp[1024];
-    ssize_t n = read(fd, tmp, sizeof tmp);
-    if (n < 0)
-        return errno == EINTR || errno == EAGAIN ? 1 : 0;
-    if (n == 0)
-        return 0;
-    size_t room = sizeof t->buf - 1 - t->len;
-    size_t take = (size_t)n < room ? (size_t)n : room;
-    memcpy(t->buf + t->len, tmp, take);
-    t->len += take;
-    return 1;
+    return zkbi_isolate_read_into(fd, t->buf, sizeof t->buf, &t->len);
 }
 
 static const char *stage_name(char stage)

@@ -3,6 +3,7 @@
 #ifndef ZKBR_REPORT_INT_H
 #define ZKBR_REPORT_INT_H
 
+#include "core/core_int.h"
 #include "zkmlbench/zkb_report.h"
 
 #include <stdarg.h>

@@ -181,20 +181,6 @@ static void add_machine(cJSON *rec, const zkbi_machine *mc)
 }
 
 /* Length of the valid UTF-8 sequence at p (0 if invalid). */
-static size_t utf8_len(const unsigned char *p)
-{
-    unsigned char c = p[0];
-    size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (n == 0 || (n == 2 && c < 0xC2) || (n == 4 && c > 0xF4))
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-    if ((n == 3 && c == 0xE0 && p[1] < 0xA0) || (n == 3 && c == 0xED && p[1] > 0x9F) ||
-        (n == 4 && c == 0xF0 && p[1] < 0x90) || (n == 4 && c == 0xF4 && p[1] > 0x8F))
-        return 0;
-    return n;
-}
 
 /* Plugins and their tools print what they like; JSON wants UTF-8. Bytes of
  * invalid sequences can only sit inside strings, so '?' keeps the syntax. */
@@ -202,7 +188,7 @@ static void utf8_fix(char *s)
 {
     unsigned char *p = (unsigned char *)s;
     while (*p) {
-        size_t n = utf8_len(p);
+        size_t n = zkbi_utf8_len(p);
         if (n == 0)
             *p++ = '?';
         else

@@ -27,19 +27,6 @@ struct zkbi_results {
     size_t n, cap;
 };
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
 
 static void sync_parent_dir(const char *path)
 {
@@ -82,7 +69,7 @@ zkb_status zkbi_results_append(const char *path, const char *line, char *err, si
     memcpy(buf + pre, line, len);
     buf[pre + len] = '\n';
     /* One write: a reader (or a killed writer) sees the line whole or not at all. */
-    int rc = write_all(fd, buf, pre + len + 1);
+    int rc = zkbi_write_all(fd, buf, pre + len + 1);
     free(buf);
     if (rc != 0 || fsync(fd) != 0) {
         zkbi_errf(err, errlen, "cannot write %s: %s", path, strerror(errno));

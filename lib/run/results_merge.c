@@ -106,19 +106,6 @@ static const char *check_line(const char *line, size_t len, XXH128_hash_t *id)
     return why;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
 
 typedef struct merge_state {
     zkb_ctx *ctx;
@@ -175,7 +162,7 @@ static zkb_status merge_file(merge_state *m, const char *path)
             continue;
         }
         line[len] = '\n';
-        if (write_all(m->fd, line, len + 1) != 0) {
+        if (zkbi_write_all(m->fd, line, len + 1) != 0) {
             st = zkbi_ctx_fail(m->ctx, ZKB_ERR_IO, "cannot write the merged file: %s", strerror(errno));
             break;
         }

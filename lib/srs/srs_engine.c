@@ -175,7 +175,8 @@ static void scalars(const engine *e, const zkbi_srs_seg *sg, const seg_const *sc
         zkbi_fr_from_mont(&s[i], &s[i]);
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n, uint64_t off)
+
+int zkbi_srs_pwrite_all(int fd, const unsigned char *p, size_t n, uint64_t off)
 {
     while (n) {
         ssize_t k = pwrite(fd, p, n, (off_t)off);
@@ -212,7 +213,7 @@ static void *work(void *arg)
             for (size_t i = 0; i < n; i++)
                 zkbi_srs_enc_g2(wk->bytes + i * psz, &a[i], e->enc);
         }
-        if (write_all(e->fd, wk->bytes, (size_t)n * psz, sg->off + start * psz) != 0) {
+        if (zkbi_srs_pwrite_all(e->fd, wk->bytes, (size_t)n * psz, sg->off + start * psz) != 0) {
             fail(e, ZKB_ERR_IO, "write", errno);
             break;
         }

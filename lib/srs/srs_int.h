@@ -67,4 +67,7 @@ void zkbi_srs_errf(char *err, size_t cap, const char *fmt, ...) __attribute__((f
 /* Number of worker threads for a request (0: online cores, max 64). */
 unsigned zkbi_srs_threads(unsigned requested);
 
+/* pwrite all n bytes at off (EINTR retried); 0, or -1 with errno set. */
+int zkbi_srs_pwrite_all(int fd, const unsigned char *p, size_t n, uint64_t off);
+
 #endif

@@ -73,21 +73,6 @@ static void le64(unsigned char *o, uint64_t v)
         o[i] = (unsigned char)(v >> (8 * i));
 }
 
-static int pwrite_all(int fd, const unsigned char *p, size_t n, uint64_t off)
-{
-    while (n) {
-        ssize_t k = pwrite(fd, p, n, (off_t)off);
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += k;
-        n -= (size_t)k;
-        off += (uint64_t)k;
-    }
-    return 0;
-}
 
 static void g1_times(zkbi_g1a *out, const zkbi_fe *mont_scalar)
 {
@@ -121,12 +106,12 @@ static int write_meta(int fd, unsigned power, const char *seed, const zkbi_srs_s
     memcpy(h, "ptau", 4);
     le32(h + 4, 1);
     le32(h + 8, 11);
-    if (pwrite_all(fd, h, 12, 0) != 0)
+    if (zkbi_srs_pwrite_all(fd, h, 12, 0) != 0)
         return -1;
     for (int i = 0; i < 11; i++) {
         le32(h, ids[i]);
         le64(h + 4, sizes[i]);
-        if (pwrite_all(fd, h, 12, offs[i] - 12) != 0)
+        if (zkbi_srs_pwrite_all(fd, h, 12, offs[i] - 12) != 0)
             return -1;
     }
     /* 1: header */
@@ -137,7 +122,7 @@ static int write_meta(int fd, unsigned power, const char *seed, const zkbi_srs_s
         le64(s1 + 4 + 8 * i, q.l[i]);
     le32(s1 + 36, power);
     le32(s1 + 40, power);
-    if (pwrite_all(fd, s1, sizeof s1, offs[0]) != 0)
+    if (zkbi_srs_pwrite_all(fd, s1, sizeof s1, offs[0]) != 0)
         return -1;
     /* 7: contributions */
     unsigned char *c = calloc(1, (size_t)sizes[6]);
@@ -173,7 +158,7 @@ static int write_meta(int fd, unsigned power, const char *seed, const zkbi_srs_s
     *p++ = 1;
     *p++ = (unsigned char)nl;
     memcpy(p, name, nl);
-    int rc = pwrite_all(fd, c, (size_t)sizes[6], offs[6]);
+    int rc = zkbi_srs_pwrite_all(fd, c, (size_t)sizes[6], offs[6]);
     free(c);
     return rc;
 }

@@ -26,20 +26,16 @@ zkb_status cs_find_tools(zkb_host_ctx *h, const char *tools_opt, cs_tools *t, ch
     memset(t, 0, sizeof *t);
     const char *env = getenv("ZKB_NODE_TOOLS");
     const char *explicit_dir = tools_opt && *tools_opt ? tools_opt : env;
-    char data[ZKBP_PATH];
-    if (zkbp_data_dir("circom", data, sizeof data) != 0) {
-        zkbp_fmt(why, why_len, "the circom plugin's data directory (share/zkmlbench/circom beside "
-                               "its plugin directory) is missing: reinstall zkmlbench");
-        return ZKB_ERR_UNAVAILABLE;
-    }
-    zkbp_fmt(t->commit_js, sizeof t->commit_js, "%s/weights_commit.mjs", data);
-
+    zkb_status st = zkbp_data_file("circom", "weights_commit.mjs", t->commit_js,
+                                   sizeof t->commit_js, why, why_len);
+    if (st != ZKB_OK)
+        return st;
     if (zkbp_find_on_path("node", t->node, sizeof t->node) != 0) {
         zkbp_fmt(why, why_len, "node not found on PATH: install Node.js (Debian: apt-get install nodejs npm)");
         return ZKB_ERR_UNAVAILABLE;
     }
-    zkb_status st = zkbp_find_toolchain(&toolchain, explicit_dir, t->tools_dir, sizeof t->tools_dir,
-                                        why, why_len);
+    st = zkbp_find_toolchain(&toolchain, explicit_dir, t->tools_dir, sizeof t->tools_dir, why,
+                             why_len);
     if (st != ZKB_OK)
         return st;
     const char *dir = t->tools_dir;

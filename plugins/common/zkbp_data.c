@@ -40,6 +40,24 @@ int zkbp_data_dir(const char *backend, char *out, size_t cap)
     return zkbp_fmt(out, cap, "%s", real) < 0 ? -1 : 0;
 }
 
+zkb_status zkbp_data_file(const char *backend, const char *name, char *out, size_t cap, char *why,
+                          size_t why_len)
+{
+    char data[ZKBP_PATH];
+    if (zkbp_data_dir(backend, data, sizeof data) != 0) {
+        zkbp_fmt(why, why_len,
+                 "the %s plugin's data directory (share/zkmlbench/%s, at %s from its plugin "
+                 "directory) is missing: reinstall zkmlbench",
+                 backend, backend, ZKBP_PLUGINS_TO_DATA);
+        return ZKB_ERR_UNAVAILABLE;
+    }
+    if (zkbp_fmt(out, cap, "%s/%s", data, name) < 0 || access(out, R_OK) != 0) {
+        zkbp_fmt(why, why_len, "%s/%s is missing: reinstall zkmlbench", data, name);
+        return ZKB_ERR_UNAVAILABLE;
+    }
+    return ZKB_OK;
+}
+
 void zkbp_toolchain_dir(const char *backend, char *out, size_t cap)
 {
     const char *dir = getenv("ZKB_TOOLCHAIN_DIR");

@@ -14,6 +14,11 @@
  * -1 (out "") when it is not a directory. */
 int zkbp_data_dir(const char *backend, char *out, size_t cap);
 
+/* <data dir>/<name> into out, or ZKB_ERR_UNAVAILABLE with why saying which
+ * file of the installation is missing. */
+zkb_status zkbp_data_file(const char *backend, const char *name, char *out, size_t cap, char *why,
+                          size_t why_len);
+
 /* Where `zkbench setup` installs the backend's toolchain:
  * $ZKB_TOOLCHAIN_DIR/<backend> (the host sets it in the children that run
  * plugin code), else $XDG_DATA_HOME/zkmlbench/toolchains/<backend>, else

@@ -25,14 +25,8 @@ zkb_status ez_find_python(const char *opt, char *python, size_t pcap, char *driv
             zkbp_fmt(why, wcap, "path too long");
             return ZKB_ERR_UNAVAILABLE;
         }
-    } else {
-        char data[ZKBP_PATH];
-        if (zkbp_data_dir("ezkl", data, sizeof data) != 0) {
-            zkbp_fmt(why, wcap, "the ezkl plugin's data directory (share/zkmlbench/ezkl beside its "
-                                "plugin directory) is missing: reinstall zkmlbench");
-            return ZKB_ERR_UNAVAILABLE;
-        }
-        zkbp_fmt(driver, dcap, "%s/zkb_ezkl_driver.py", data);
+    } else if (zkbp_data_file("ezkl", "zkb_ezkl_driver.py", driver, dcap, why, wcap) != ZKB_OK) {
+        return ZKB_ERR_UNAVAILABLE;
     }
     if (access(driver, R_OK) != 0) {
         zkbp_fmt(why, wcap, "ezkl driver missing: %s (set ZKB_EZKL_DRIVER)", driver);

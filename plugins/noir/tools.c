@@ -24,17 +24,12 @@ zkb_status nr_find_tools(zkb_host_ctx *h, const char *tools_opt, nr_tools *t, ch
 {
     memset(t, 0, sizeof *t);
     const char *drv = getenv("ZKB_NOIR_DRIVER");
-    if (drv && *drv) {
+    zkb_status st = ZKB_OK;
+    if (drv && *drv)
         zkbp_fmt(t->driver, sizeof t->driver, "%s", drv);
-    } else {
-        char data[ZKBP_PATH];
-        if (zkbp_data_dir("noir", data, sizeof data) != 0) {
-            zkbp_fmt(why, why_len, "the noir plugin's data directory (share/zkmlbench/noir beside "
-                                   "its plugin directory) is missing: reinstall zkmlbench");
-            return ZKB_ERR_UNAVAILABLE;
-        }
-        zkbp_fmt(t->driver, sizeof t->driver, "%s/noir_driver.mjs", data);
-    }
+    else if ((st = zkbp_data_file("noir", "noir_driver.mjs", t->driver, sizeof t->driver, why,
+                                  why_len)) != ZKB_OK)
+        return st;
     if (zkbp_find_on_path("node", t->node, sizeof t->node) != 0) {
         zkbp_fmt(why, why_len, "node not found on PATH: install Node.js (Debian: apt-get install nodejs npm)");
         return ZKB_ERR_UNAVAILABLE;
@@ -44,8 +39,8 @@ zkb_status nr_find_tools(zkb_host_ctx *h, const char *tools_opt, nr_tools *t, ch
         return ZKB_ERR_UNAVAILABLE;
     }
     const char *env = getenv("ZKB_NOIR_TOOLS");
-    zkb_status st = zkbp_find_toolchain(&toolchain, tools_opt && *tools_opt ? tools_opt : env,
-                                        t->tools_dir, sizeof t->tools_dir, why, why_len);
+    st = zkbp_find_toolchain(&toolchain, tools_opt && *tools_opt ? tools_opt : env, t->tools_dir,
+                             sizeof t->tools_dir, why, why_len);
     if (st != ZKB_OK)
         return st;
     const char *dir = t->tools_dir;

@@ -30,14 +30,9 @@ static const char MICRO[] =
 
 static zkbt_backend *g; /* one fixture for the whole group: the cache is shared */
 static char g_model[320]; /* MICRO, written into g->dir */
+
 /* Without node and the npm tools the cases skip (loudly, in group_setup);
  * the test suite installs them, so in CI they run. */
-#define NEED_TOOLS()      \
-    do {                  \
-        if (!g->available) \
-            skip();       \
-    } while (0)
-
 static int group_setup(void **state)
 {
     (void)state;
@@ -70,7 +65,7 @@ static cJSON *run_cell(const char *model, const char *options, const char *sampl
 static void test_plonk(void **state)
 {
     (void)state;
-    NEED_TOOLS();
+    ZKBT_NEED_BACKEND(g);
     cJSON *j = run_cell(g_model, "proof_system=plonk", "1", "ok");
     assert_string_equal(zkbt_info(j, "proof_system"), "plonk");
     assert_true(zkbt_metric(j, "plonk_gates") > zkbt_metric(j, "constraints"));
@@ -82,7 +77,7 @@ static void test_plonk(void **state)
 static void test_groth16(void **state)
 {
     (void)state;
-    NEED_TOOLS();
+    ZKBT_NEED_BACKEND(g);
     cJSON *j = run_cell(g_model, "", "1", "ok");
     assert_string_equal(zkbt_info(j, "proof_system"), "groth16");
     assert_string_equal(zkbt_info(j, "weights_binding"), "verifying_key");
@@ -103,7 +98,7 @@ static void test_groth16(void **state)
 static void test_fflonk(void **state)
 {
     (void)state;
-    NEED_TOOLS();
+    ZKBT_NEED_BACKEND(g);
     cJSON *j = run_cell(g_model, "proof_system=fflonk", "1", "ok");
     assert_string_equal(zkbt_info(j, "proof_system"), "fflonk");
     assert_true(zkbt_metric(j, "ptau_power") <= 10);
@@ -113,7 +108,7 @@ static void test_fflonk(void **state)
 static void test_private_weights(void **state)
 {
     (void)state;
-    NEED_TOOLS();
+    ZKBT_NEED_BACKEND(g);
     cJSON *j = run_cell(g_model, "weights=private,input=private", "1", "ok");
     assert_string_equal(zkbt_info(j, "weights_binding"), "none");
     /* one constraint per product of two signals: 6 + 4 more than fixed */
@@ -124,7 +119,7 @@ static void test_private_weights(void **state)
 static void test_hashed_weights(void **state)
 {
     (void)state;
-    NEED_TOOLS();
+    ZKBT_NEED_BACKEND(g);
     cJSON *j = run_cell(g_model, "weights=hashed", "1", "ok");
     assert_string_equal(zkbt_info(j, "weights_binding"), "poseidon_commitment");
     /* the commitment is the public signal after the outputs: a field element */
@@ -149,7 +144,7 @@ static void test_hashed_weights(void **state)
 static void test_commitment_script(void **state)
 {
     (void)state;
-    NEED_TOOLS();
+    ZKBT_NEED_BACKEND(g);
     char in[320], cmd[1024], got[128] = "";
     zkbt_fmt(in, sizeof in, "%s/w12.txt", g->dir);
     FILE *f = fopen(in, "w");
@@ -293,7 +288,7 @@ static unsigned char *wtns_elem(unsigned char *b, size_t n, long idx)
 static void test_soundness(void **state)
 {
     (void)state;
-    NEED_TOOLS();
+    ZKBT_NEED_BACKEND(g);
     char dir[600];
     if (find_groth16_dir(dir, sizeof dir) != 0)
         fail_msg("no cached groth16 circuit of the micro model (test_groth16 must run first)");

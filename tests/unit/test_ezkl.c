@@ -86,8 +86,7 @@ static void expect_phases(const cJSON *j)
 static void test_tiny_dense_end_to_end(void **state)
 {
     (void)state;
-    if (!g->available)
-        skip();
+    ZKBT_NEED_BACKEND(g);
     cJSON *j = run_cell(DENSE, FAST_OPTS, "2");
     const char *st = zkbt_json_str(j, "status", NULL);
     const char *reason = zkbt_json_str(j, "reason", NULL);
@@ -139,8 +138,7 @@ static void test_tiny_dense_end_to_end(void **state)
 static void test_tiny_cnn_exact(void **state)
 {
     (void)state;
-    if (!g->available)
-        skip();
+    ZKBT_NEED_BACKEND(g);
     cJSON *j = run_cell(CNN, FAST_OPTS, "1");
     const char *st = zkbt_json_str(j, "status", NULL);
     printf("ezkl tiny_cnn: status %s %s\n", st, zkbt_json_str(j, "reason", NULL));
@@ -156,8 +154,7 @@ static void test_tiny_cnn_exact(void **state)
 static void test_accuracy_pass_heart(void **state)
 {
     (void)state;
-    if (!g->available)
-        skip();
+    ZKBT_NEED_BACKEND(g);
     struct stat sb;
     const char *data = getenv("ZKB_DATA_DIR") ? getenv("ZKB_DATA_DIR") : ZKB_SOURCE_DIR "/../shared/data";
     char heart[600];
@@ -246,8 +243,7 @@ static void expect_ok(cJSON *j)
 static void test_driver_export_and_tampered_proof(void **state)
 {
     (void)state;
-    if (!g->available)
-        skip();
+    ZKBT_NEED_BACKEND(g);
     char w[300], srs[400];
     zkbt_fmt(w, sizeof w, "%s/drv", g->dir);
     assert_int_equal(mkdir(w, 0777), 0);
@@ -395,8 +391,7 @@ static int ez_read_batch_for_test(const char *path, uint64_t n, int64_t *out, ui
 static void test_witness_batch_matches_scheme(void **state)
 {
     (void)state;
-    if (!g->available)
-        skip();
+    ZKBT_NEED_BACKEND(g);
     static const char *const models[] = {DENSE, CNN, MAXPOOL};
     static const int cfg[][3] = {{8, 8, 1}, {7, 9, 2}};
     for (size_t mi = 0; mi < 3; mi++)

@@ -47,12 +47,6 @@ static int over_budget(const char *test, int est)
     return 1;
 }
 
-#define NEED()             \
-    do {                   \
-        if (!g->available) \
-            skip();        \
-    } while (0)
-
 static int group_setup(void **state)
 {
     (void)state;
@@ -88,7 +82,7 @@ static cJSON *run_cell(const char *model, const char *options, const char *want,
 static void test_tiny_dense(void **state)
 {
     (void)state;
-    NEED();
+    ZKBT_NEED_BACKEND(g);
     cJSON *j = run_cell(ZKB_SOURCE_DIR "/models/tiny/tiny_dense.json", "", "ok", 1);
     assert_string_equal(zkbt_info(j, "proof_system"), "ultrahonk");
     assert_string_equal(zkbt_info(j, "weights_binding"), "verifying_key");
@@ -119,7 +113,7 @@ static void test_tiny_dense(void **state)
 static void test_tiny_cnn(void **state)
 {
     (void)state;
-    NEED();
+    ZKBT_NEED_BACKEND(g);
     if (over_budget("test_tiny_cnn", 90))
         skip();
     cJSON *j = run_cell(ZKB_SOURCE_DIR "/models/tiny/tiny_cnn.json", "", "ok", 0);
@@ -132,7 +126,7 @@ static void test_tiny_cnn(void **state)
 static void test_hashed_weights(void **state)
 {
     (void)state;
-    NEED();
+    ZKBT_NEED_BACKEND(g);
     if (over_budget("test_hashed_weights", 60))
         skip();
     cJSON *j = run_cell(ZKB_SOURCE_DIR "/models/tiny/tiny_cnn.json", "weights=hashed", "ok", 0);
@@ -162,7 +156,7 @@ static int driver(const char *phase, const char *cfg_json)
 static void test_soundness(void **state)
 {
     (void)state;
-    NEED();
+    ZKBT_NEED_BACKEND(g);
     if (!g_program_dir[0] || !g_scratch[0])
         fail_msg("test_tiny_dense did not leave its artifacts");
     char cfg[8192];

@@ -116,6 +116,13 @@ typedef struct zkbt_backend {
     int runs;
 } zkbt_backend;
 
+/* In a case: skip it when the fixture's backend cannot run here. */
+#define ZKBT_NEED_BACKEND(b)  \
+    do {                      \
+        if (!(b)->available)  \
+            skip();           \
+    } while (0)
+
 /* The fixture of backend `name`: context, directory and cache; NULL on failure. */
 zkbt_backend *zkbt_backend_new(const char *name);
 void zkbt_backend_free(zkbt_backend *b);

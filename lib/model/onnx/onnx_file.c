@@ -98,65 +98,6 @@ void zkbi_onnx_file_free(zkbi_onnx_file *f)
         f->model = NULL;
 }
 
-/* ---- reading a file ------------------------------------------------------------------- */
-
-zkb_status zkbi_onnx_read_file(const char *path, uint8_t **buf, size_t *len, char *err,
-                               size_t errlen)
-{
-    char eb[256];
-    *buf = NULL;
-    *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        zkbi_errf(err, errlen, "%s: cannot open: %s", path, strerror_r(e, eb, sizeof eb));
-        return e == ENOENT ? ZKB_ERR_NOT_FOUND : ZKB_ERR_IO;
-    }
-    struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        zkbi_errf(err, errlen, "%s: not a regular file", path);
-        close(fd);
-        return ZKB_ERR_IO;
-    }
-    if ((uint64_t)sb.st_size > ZKBI_MODEL_FILE_MAX) {
-        zkbi_errf(err, errlen, "%s: file too large (%" PRIu64 " bytes, the limit is %" PRIu64 ")",
-                  path, (uint64_t)sb.st_size, ZKBI_MODEL_FILE_MAX);
-        close(fd);
-        return ZKB_ERR_OVERFLOW;
-    }
-    /* One byte more than the size, to notice a file that grew. */
-    size_t cap = (size_t)sb.st_size + 1, n = 0;
-    uint8_t *b = malloc(cap);
-    if (!b) {
-        zkbi_errf(err, errlen, "%s: out of memory", path);
-        close(fd);
-        return ZKB_ERR_NOMEM;
-    }
-    while (n < cap) {
-        ssize_t r = read(fd, b + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            zkbi_errf(err, errlen, "%s: read failed: %s", path, strerror_r(errno, eb, sizeof eb));
-            free(b);
-            close(fd);
-            return ZKB_ERR_IO;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    if (n == cap) {
-        zkbi_errf(err, errlen, "%s: the file changed while being read", path);
-        free(b);
-        return ZKB_ERR_IO;
-    }
-    *buf = b;
-    *len = n;
-    return ZKB_OK;
-}
-
 /* ---- small helpers ------------------------------------------------------------------------ */
 
 int zkbi_onnx_default_domain(const char *domain)

@@ -378,12 +378,12 @@ zkb_status zkb_model_load_onnx(zkb_ctx *ctx, const char *path, zkb_model **out)
         goto fail;
     }
     *out = NULL;
-    uint8_t *buf;
+    char *buf;
     size_t len;
-    if ((st = zkbi_onnx_read_file(path, &buf, &len, err, sizeof err)) != ZKB_OK)
+    if ((st = zkbi_read_file(path, ZKBI_MODEL_FILE_MAX, &buf, &len, err, sizeof err)) != ZKB_OK)
         goto fail;
     zkb_model *m = NULL;
-    st = zkbi_onnx_parse(buf, len, path, &m, err, sizeof err);
+    st = zkbi_onnx_parse((const uint8_t *)buf, len, path, &m, err, sizeof err);
     free(buf);
     if (st != ZKB_OK)
         goto fail;

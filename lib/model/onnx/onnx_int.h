@@ -33,9 +33,6 @@ zkb_status zkbi_onnx_file_decode(zkbi_onnx_file *f, const uint8_t *buf, size_t l
                                  const char *src, char *err, size_t errlen);
 void zkbi_onnx_file_free(zkbi_onnx_file *f);
 
-/* Read a whole file (at most ZKBI_MODEL_FILE_MAX bytes). */
-zkb_status zkbi_onnx_read_file(const char *path, uint8_t **buf, size_t *len, char *err,
-                               size_t errlen);
 
 /* Version of the default-domain ("" or "ai.onnx") opset, 0 when absent. */
 int64_t zkbi_onnx_opset(const Onnx__ModelProto *m);

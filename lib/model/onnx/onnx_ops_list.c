@@ -83,7 +83,7 @@ nomem:
 zkb_status zkb_onnx_ops_load(zkb_ctx *ctx, const char *path, zkb_onnx_ops **out)
 {
     char err[ZKBI_ERR_LEN];
-    uint8_t *buf = NULL;
+    char *buf = NULL;
     size_t len;
     zkbi_onnx_file f;
     zkb_status st;
@@ -93,9 +93,9 @@ zkb_status zkb_onnx_ops_load(zkb_ctx *ctx, const char *path, zkb_onnx_ops **out)
         goto fail;
     }
     *out = NULL;
-    if ((st = zkbi_onnx_read_file(path, &buf, &len, err, sizeof err)) != ZKB_OK)
+    if ((st = zkbi_read_file(path, ZKBI_MODEL_FILE_MAX, &buf, &len, err, sizeof err)) != ZKB_OK)
         goto fail;
-    st = zkbi_onnx_file_decode(&f, buf, len, path, err, sizeof err);
+    st = zkbi_onnx_file_decode(&f, (const uint8_t *)buf, len, path, err, sizeof err);
     free(buf);
     if (st != ZKB_OK)
         goto fail;
