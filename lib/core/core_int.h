@@ -93,6 +93,9 @@ void zkbi_file_tail(const char *path, char *out, size_t cap);
  * too large"), ZKB_ERR_NOMEM. */
 zkb_status zkbi_read_file(const char *path, uint64_t max, char **buf, size_t *len, char *err,
                           size_t errlen);
+/* fsync the directory holding path, so that a file created or renamed in it
+ * survives a crash; errors are ignored (best effort). */
+void zkbi_fsync_parent_dir(const char *path);
 /* write() all n bytes (EINTR retried); 0, or -1. */
 int zkbi_write_all(int fd, const void *buf, size_t n);
 /* Reads a small file (e.g. under /proc) whole, NUL-terminated; its length

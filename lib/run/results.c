@@ -27,20 +27,6 @@ struct zkbi_results {
     size_t n, cap;
 };
 
-
-static void sync_parent_dir(const char *path)
-{
-    char *copy = strdup(path);
-    if (!copy)
-        return;
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-    free(copy);
-}
-
 zkb_status zkbi_results_append(const char *path, const char *line, char *err, size_t errlen)
 {
     size_t len = strlen(line);
@@ -78,7 +64,7 @@ zkb_status zkbi_results_append(const char *path, const char *line, char *err, si
     }
     close(fd);
     if (fresh)
-        sync_parent_dir(path);
+        zkbi_fsync_parent_dir(path);
     return ZKB_OK;
 }
 

@@ -175,19 +175,6 @@ static zkb_status merge_file(merge_state *m, const char *path)
     return st;
 }
 
-static void sync_dir_of(const char *path)
-{
-    char *copy = strdup(path);
-    if (!copy)
-        return;
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-    free(copy);
-}
-
 zkb_status zkb_results_merge(zkb_ctx *ctx, const char *out_path, const char *const *in_paths,
                              size_t n_in, int strict, uint64_t *written, uint64_t *duplicates,
                              uint64_t *bad)
@@ -229,7 +216,7 @@ zkb_status zkb_results_merge(zkb_ctx *ctx, const char *out_path, const char *con
     if (st == ZKB_OK && rename(tmp, out_path) != 0)
         st = zkbi_ctx_fail(ctx, ZKB_ERR_IO, "cannot rename %s to %s: %s", tmp, out_path, strerror(errno));
     if (st == ZKB_OK)
-        sync_dir_of(out_path);
+        zkbi_fsync_parent_dir(out_path);
     else
         unlink(tmp);
     free(tmp);
