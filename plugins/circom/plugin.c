@@ -310,6 +310,7 @@ static const zkb_backend circom_backend = {
     .description = "circom 2 circuits generated from the model, proved with snarkjs (groth16|plonk|fflonk)",
     .options = cs_options,
     .n_options = (uint32_t)(sizeof cs_options / sizeof cs_options[0]),
+    .option_decl_size = sizeof(zkb_option_decl),
     .probe = cs_probe,
     .create = cs_create,
     .destroy = cs_destroy,

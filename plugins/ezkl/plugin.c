@@ -456,6 +456,7 @@ static const zkb_backend ezkl_backend = {
     .description = "EZKL (halo2, KZG) through the ezkl Python package; one process per ezkl call",
     .options = ez_options,
     .n_options = sizeof ez_options / sizeof *ez_options,
+    .option_decl_size = sizeof(zkb_option_decl),
     .probe = ez_probe,
     .create = ez_create,
     .destroy = ez_destroy,

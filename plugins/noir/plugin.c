@@ -304,6 +304,7 @@ static const zkb_backend noir_backend = {
     .description = "Noir programs generated from the model, UltraHonk proofs with Barretenberg (bb.js)",
     .options = nr_options,
     .n_options = (uint32_t)(sizeof nr_options / sizeof nr_options[0]),
+    .option_decl_size = sizeof(zkb_option_decl),
     .probe = nr_probe,
     .create = nr_create,
     .destroy = nr_destroy,

@@ -46,6 +46,20 @@ def test_backends(ctx):
         for opt in b.options:
             assert set(opt) == {"key", "type", "default", "choices", "help"} and opt["key"]
     assert isinstance(ctx.rejected, list)
+    assert ref.data_dir is None  # the baseline drives no tool
+    if "circom" in by_name:  # the build tree stages its data beside the plugins
+        d = by_name["circom"].data_dir
+        assert os.path.isfile(os.path.join(d, "setup.sh"))
+        assert os.path.isfile(os.path.join(d, "package-lock.json"))
+
+
+def test_default_plugin_dir_is_beside_the_library():
+    with zkmlbench.Context() as c:
+        lib_dir = os.path.dirname(os.path.realpath(zkmlbench.library_path()))
+        assert c.get("plugin_dir") == os.path.join(lib_dir, "zkmlbench", "plugins")
+        assert c.get("toolchain_dir")
+    with zkmlbench.Context(toolchain_dir="/tmp/zkb-tc") as c:
+        assert c.get("toolchain_dir") == "/tmp/zkb-tc"
 
 
 def test_unknown_backend(ctx, tmp_path):

@@ -269,21 +269,21 @@ class Context(_Handle):
     """A zkb_ctx: settings, plugins (backends), and the factory of models,
     datasets and runs.
 
-    plugin_dir defaults, when the library was loaded from a build tree and
-    $ZKB_PLUGIN_PATH is unset, to that tree's plugins/ directory."""
+    plugin_dir defaults to the plugin directory beside the loaded library
+    (<libdir>/zkmlbench/plugins, in a build tree as in an install), searched
+    after $ZKB_PLUGIN_PATH."""
     _free_name = "zkb_ctx_free"
 
     def __init__(self, data_dir=None, cache_dir=None, log_level=None, plugin_dir=None,
-                 load_plugins=False):
+                 load_plugins=False, toolchain_dir=None):
         h = c_void_p()
         st = lib().zkb_ctx_new(byref(h))
         _check(st, what="zkb_ctx_new")
         super().__init__(h.value)
         self._runs = weakref.WeakSet()
-        if plugin_dir is None and not os.environ.get("ZKB_PLUGIN_PATH"):
-            plugin_dir = _build_tree_plugins()
         for key, value in (("data_dir", data_dir), ("cache_dir", cache_dir),
-                           ("log_level", log_level), ("plugin_dir", plugin_dir)):
+                           ("log_level", log_level), ("plugin_dir", plugin_dir),
+                           ("toolchain_dir", toolchain_dir)):
             if value is not None:
                 self.set(key, value)
         if load_plugins:
@@ -298,7 +298,8 @@ class Context(_Handle):
         _check(st, lib().zkb_ctx_last_error, self._h, what)
 
     def set(self, key, value):
-        """zkb_ctx_set: "cache_dir", "data_dir", "log_level", "plugin_dir"."""
+        """zkb_ctx_set: "cache_dir", "data_dir", "log_level", "plugin_dir",
+        "toolchain_dir"."""
         v = _enc_path(value) if key.endswith("_dir") else _enc(value)
         self._fail(lib().zkb_ctx_set(self._handle(), _enc(key), v))
 
@@ -449,22 +450,6 @@ class Context(_Handle):
         return r
 
 
-def _build_tree_plugins():
-    """<build>/plugins when the library is <build>/lib/libzkmlbench.so* of a
-    CMake build tree; else None."""
-    try:
-        p = _lib.library_path()
-    except OSError:
-        return None
-    if not p or not os.path.isabs(p):
-        return None
-    build = os.path.dirname(os.path.dirname(os.path.realpath(p)))
-    plugins = os.path.join(build, "plugins")
-    if os.path.exists(os.path.join(build, "CMakeCache.txt")) and os.path.isdir(plugins):
-        return plugins
-    return None
-
-
 class Backend:
     """A loaded backend (owned by its Context: valid while the context is open)."""
 
@@ -487,6 +472,11 @@ class Backend:
     @property
     def path(self):
         return _path_text(lib().zkb_backend_path(self._b()))
+
+    @property
+    def data_dir(self):
+        """The backend's data directory (drivers, lock files, setup.sh), or None."""
+        return _path_text(lib().zkb_backend_data_dir(self._b()))
 
     @property
     def baseline(self):

@@ -73,6 +73,7 @@ _PROTOS = {
     "zkb_backend_proof_system": (c_char_p, [_h]),
     "zkb_backend_description": (c_char_p, [_h]),
     "zkb_backend_path": (c_char_p, [_h]),
+    "zkb_backend_data_dir": (c_char_p, [_h]),
     "zkb_backend_is_baseline": (c_int, [_h]),
     "zkb_backend_probe": (_st, [_h]),
     "zkb_backend_probe_detail": (c_char_p, [_h]),
