@@ -18,20 +18,23 @@ static int is_dir(const char *p)
     return p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static char *default_cache_dir(void)
+/* $env, else $xdg_var/<under_xdg>, else ~/<under_home>, else /tmp/<fallback>:
+ * the XDG base directory rule for one of the library's directories. */
+static char *xdg_dir(const char *env, const char *xdg_var, const char *under_xdg,
+                     const char *under_home, const char *fallback)
 {
-    const char *e = getenv("ZKB_CACHE_DIR");
+    const char *e = getenv(env);
     if (e && *e)
         return strdup(e);
     char buf[4096];
-    const char *xdg = getenv("XDG_CACHE_HOME");
+    const char *xdg = getenv(xdg_var);
     const char *home = getenv("HOME");
     if (xdg && *xdg)
-        snprintf(buf, sizeof buf, "%s/zkmlbench", xdg);
+        snprintf(buf, sizeof buf, "%s/%s", xdg, under_xdg);
     else if (home && *home)
-        snprintf(buf, sizeof buf, "%s/.cache/zkmlbench", home);
+        snprintf(buf, sizeof buf, "%s/%s", home, under_home);
     else
-        snprintf(buf, sizeof buf, "/tmp/zkmlbench-cache");
+        snprintf(buf, sizeof buf, "/tmp/%s", fallback);
     return strdup(buf);
 }
 
@@ -48,23 +51,6 @@ static char *default_plugin_dir(void)
     snprintf(buf, sizeof buf, "%s/%s", dir, shared ? ZKB_LIB_TO_PLUGINS : ZKB_BIN_TO_PLUGINS);
     char real[PATH_MAX];
     return strdup(realpath(buf, real) ? real : buf);
-}
-
-static char *default_toolchain_dir(void)
-{
-    const char *e = getenv("ZKB_TOOLCHAIN_DIR");
-    if (e && *e)
-        return strdup(e);
-    char buf[4096];
-    const char *xdg = getenv("XDG_DATA_HOME");
-    const char *home = getenv("HOME");
-    if (xdg && *xdg)
-        snprintf(buf, sizeof buf, "%s/zkmlbench/toolchains", xdg);
-    else if (home && *home)
-        snprintf(buf, sizeof buf, "%s/.local/share/zkmlbench/toolchains", home);
-    else
-        snprintf(buf, sizeof buf, "/tmp/zkmlbench-toolchains");
-    return strdup(buf);
 }
 
 static char *default_data_dir(void)
@@ -98,10 +84,12 @@ zkb_status zkb_ctx_new(zkb_ctx **out)
     const char *lv = getenv("ZKB_LOG_LEVEL");
     if (lv)
         parse_level(lv, &c->log_level);
-    c->cache_dir = default_cache_dir();
+    c->cache_dir = xdg_dir("ZKB_CACHE_DIR", "XDG_CACHE_HOME", "zkmlbench", ".cache/zkmlbench",
+                           "zkmlbench-cache");
     c->data_dir = default_data_dir();
     c->plugin_dir = default_plugin_dir();
-    c->toolchain_dir = default_toolchain_dir();
+    c->toolchain_dir = xdg_dir("ZKB_TOOLCHAIN_DIR", "XDG_DATA_HOME", "zkmlbench/toolchains",
+                               ".local/share/zkmlbench/toolchains", "zkmlbench-toolchains");
     if (!c->cache_dir || !c->data_dir || !c->plugin_dir || !c->toolchain_dir) {
         zkb_ctx_free(c);
         return ZKB_ERR_NOMEM;
