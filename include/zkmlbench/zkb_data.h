@@ -32,6 +32,15 @@ typedef struct zkb_dataset zkb_dataset;
 ZKB_API zkb_status zkb_dataset_open(zkb_ctx *ctx, const char *name, const char *split,
                                     zkb_dataset **out);
 ZKB_API void zkb_dataset_free(zkb_dataset *ds);
+
+/* The names zkb_dataset_open knows, so that a host can reject an unknown
+ * name before it reads or runs anything: zkb_dataset_is_known is 1 for
+ * "mnist", "mnist14", "heart" and "heart_std" (whether or not their files
+ * are in the data directory), else 0 (NULL included); known_name(i) lists
+ * them, NULL when i is out of range. */
+ZKB_API int zkb_dataset_is_known(const char *name);
+ZKB_API size_t zkb_dataset_known_count(void);
+ZKB_API const char *zkb_dataset_known_name(size_t i);
 ZKB_API const char *zkb_dataset_last_error(const zkb_dataset *ds);
 
 ZKB_API const char *zkb_dataset_name(const zkb_dataset *ds);

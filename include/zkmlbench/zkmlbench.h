@@ -138,6 +138,12 @@ ZKB_API zkb_status zkb_model_eval_fixed(zkb_model *m, const zkb_quant *q, const 
                                         size_t n_in, int64_t *out_q, size_t n_out);
 /* Fill q with the defaults (pow2, scale 8, half-up rounding). */
 ZKB_API void zkb_quant_default(zkb_quant *q);
+/* ZKB_OK when q is a scheme the library can quantize with: pow2 scale 0..30,
+ * pow10 0..9, ezkl input and param scale 0..30 with a rebase multiplier
+ * 1..255, a known rounding mode; else ZKB_ERR_INVALID_ARG with the reason in
+ * err (err may be NULL). Lets a host reject settings before it runs
+ * anything. */
+ZKB_API zkb_status zkb_quant_check(const zkb_quant *q, char *err, size_t errcap);
 
 /* ---- runs --------------------------------------------------------------- */
 

@@ -66,6 +66,23 @@ static zkb_status open_heart(zkb_ctx *ctx, zkb_dataset *ds, int standardize)
     return ZKB_OK;
 }
 
+/* In the order of zkb_dataset_open's kinds: 0 mnist, 1 mnist14, 2 heart,
+ * 3 heart_std. */
+static const char *const known_names[] = {"mnist", "mnist14", "heart", "heart_std"};
+#define N_KNOWN (sizeof known_names / sizeof known_names[0])
+
+static int known_index(const char *name)
+{
+    for (size_t i = 0; name && i < N_KNOWN; i++)
+        if (strcmp(name, known_names[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+size_t zkb_dataset_known_count(void) { return N_KNOWN; }
+const char *zkb_dataset_known_name(size_t i) { return i < N_KNOWN ? known_names[i] : NULL; }
+int zkb_dataset_is_known(const char *name) { return known_index(name) >= 0; }
+
 zkb_status zkb_dataset_open(zkb_ctx *ctx, const char *name, const char *split, zkb_dataset **out)
 {
     if (!ctx)
@@ -78,16 +95,8 @@ zkb_status zkb_dataset_open(zkb_ctx *ctx, const char *name, const char *split, z
     if (strcmp(split, "test") != 0 && strcmp(split, "train") != 0)
         return zkbi_ctx_fail(ctx, ZKB_ERR_INVALID_ARG,
                              "dataset %s: unknown split '%s' (expected test or train)", name, split);
-    int kind; /* 0 mnist, 1 mnist14, 2 heart, 3 heart_std */
-    if (strcmp(name, "mnist") == 0)
-        kind = 0;
-    else if (strcmp(name, "mnist14") == 0)
-        kind = 1;
-    else if (strcmp(name, "heart") == 0)
-        kind = 2;
-    else if (strcmp(name, "heart_std") == 0)
-        kind = 3;
-    else
+    int kind = known_index(name);
+    if (kind < 0)
         return zkbi_ctx_fail(ctx, ZKB_ERR_INVALID_ARG,
                              "unknown dataset '%s' (expected mnist, mnist14, heart or heart_std)",
                              name);

@@ -70,6 +70,11 @@ zkb_status zkbi_quant_check(const zkb_quant *q, char *err, size_t errlen)
     return ZKB_OK;
 }
 
+zkb_status zkb_quant_check(const zkb_quant *q, char *err, size_t errcap)
+{
+    return zkbi_quant_check(q, err, errcap); /* a NULL err is fine */
+}
+
 static uint32_t scale_exp(const zkb_quant *q)
 {
     return q->scheme == ZKB_QUANT_EZKL ? ZKB_QUANT_EZKL_INPUT(q->scale) : q->scale;

@@ -511,6 +511,25 @@ static void test_mnist_open(void **state)
     zkb_ctx_free(ctx);
 }
 
+/* The names zkb_dataset_open knows, asked before any file is read (the CLI
+ * rejects `--dataset nosuch` with them before it runs anything). */
+static void test_known_names(void **state)
+{
+    (void)state;
+    assert_int_equal(zkb_dataset_known_count(), 4);
+    const char *want[] = {"mnist", "mnist14", "heart", "heart_std"};
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(zkb_dataset_known_name(i), want[i]);
+        assert_true(zkb_dataset_is_known(want[i]));
+    }
+    assert_null(zkb_dataset_known_name(4));
+    assert_false(zkb_dataset_is_known("nosuch"));
+    assert_false(zkb_dataset_is_known("synthetic")); /* the runner's, not a dataset */
+    assert_false(zkb_dataset_is_known("MNIST"));
+    assert_false(zkb_dataset_is_known(""));
+    assert_false(zkb_dataset_is_known(NULL));
+}
+
 /* ---- heart ------------------------------------------------------------------ */
 
 #define HEART_HEADER \
@@ -895,6 +914,7 @@ int main(void)
         cmocka_unit_test(test_idx_files),
         cmocka_unit_test(test_mnist_build),
         cmocka_unit_test(test_mnist_open),
+        cmocka_unit_test(test_known_names),
         cmocka_unit_test(test_heart_parse),
         cmocka_unit_test(test_heart_errors),
         cmocka_unit_test(test_heart_split),

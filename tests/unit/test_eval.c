@@ -85,6 +85,13 @@ static void test_quant_check(void **state)
     q.struct_size = 8;
     assert_int_equal(zkbi_quant_check(&q, err, sizeof err), ZKB_ERR_INVALID_ARG);
     assert_int_equal(zkbi_quant_check(NULL, err, sizeof err), ZKB_ERR_INVALID_ARG);
+    /* the public copy of the rule, err optional */
+    q = zkbt_quant(ZKB_QUANT_POW10, 10, 0);
+    assert_int_equal(zkb_quant_check(&q, err, sizeof err), ZKB_ERR_INVALID_ARG);
+    assert_non_null(strstr(err, "pow10 scale 10 is not in 0..9"));
+    assert_int_equal(zkb_quant_check(&q, NULL, 0), ZKB_ERR_INVALID_ARG);
+    q = zkbt_quant(ZKB_QUANT_POW2, 30, 0);
+    assert_int_equal(zkb_quant_check(&q, NULL, 0), ZKB_OK);
 }
 
 static void test_quantize_input(void **state)
