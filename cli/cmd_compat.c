@@ -85,9 +85,10 @@ static void print_table(zkb_ctx *ctx, const row *rows, size_t n, int onnx, int i
 static int compat_onnx(zkb_ctx *ctx, const char *path)
 {
     zkb_onnx_ops *ops = NULL;
-    if (zkb_onnx_ops_load(ctx, path, &ops) != ZKB_OK) {
+    zkb_status st = zkb_onnx_ops_load(ctx, path, &ops);
+    if (st != ZKB_OK) {
         cli_error("%s", zkb_ctx_last_error(ctx));
-        return EXIT_INPUT;
+        return cli_exit_for(st, CLI_INPUT);
     }
     size_t n = zkb_onnx_ops_count(ops);
     row *rows = calloc(n ? n : 1, sizeof *rows);
@@ -120,9 +121,10 @@ static int compat_onnx(zkb_ctx *ctx, const char *path)
 static int compat_ir(zkb_ctx *ctx, const char *path)
 {
     zkb_model *m = NULL;
-    if (zkb_model_load_file(ctx, path, &m) != ZKB_OK) {
+    zkb_status st = zkb_model_load_file(ctx, path, &m);
+    if (st != ZKB_OK) {
         cli_error("%s", zkb_ctx_last_error(ctx));
-        return EXIT_INPUT;
+        return cli_exit_for(st, CLI_INPUT);
     }
     uint32_t nl = zkb_model_layer_count(m);
     row rows[ZKB_OP_MAX];
@@ -165,16 +167,20 @@ int cmd_compat(int argc, char **argv)
                "result. Files ending in .onnx are read as ONNX. See docs/onnx.md.\n");
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
-    zkb_ctx *ctx = cli_open_ctx(NULL);
-    if (!ctx)
-        return EXIT_INTERNAL;
-    int rc = EXIT_OK;
+    for (int i = 1; i < argc; i++)
+        if (argv[i][0] == '-' && argv[i][1]) {
+            cli_error("compat: unknown option '%s' (see 'zkbench compat --help')", argv[i]);
+            return EXIT_USAGE;
+        }
+    zkb_ctx *ctx = NULL;
+    int rc = cli_new_ctx(NULL, 1, &ctx);
+    if (rc != EXIT_OK)
+        return rc;
     for (int i = 1; i < argc; i++) {
         if (i > 1)
             printf("\n");
         int r = is_onnx(argv[i]) ? compat_onnx(ctx, argv[i]) : compat_ir(ctx, argv[i]);
-        if (r != EXIT_OK && rc == EXIT_OK)
-            rc = r;
+        rc = rc > r ? rc : r;
     }
     zkb_ctx_free(ctx);
     return rc;

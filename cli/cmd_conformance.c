@@ -27,8 +27,9 @@ static void conformance_help(void)
            "                         cell (process tree RSS), e.g. 512M, 20G; 0 for none\n"
            "                         (default 20G, as zkbench run)\n"
            "  -q, --quiet            print only failures and the summary\n\n"
-           "exit: 0 every check passed or was skipped, 1 some check failed, 2 usage,\n"
-           "3 bad model or options, 4 internal error\n");
+           "exit: 0 every check passed or was skipped, 1 some check failed, 2 usage\n"
+           "(including a bad --memory-cap), 3 an unknown backend, a missing or malformed\n"
+           "model or a bad backend option, 4 internal error\n");
 }
 
 typedef struct counts {
@@ -49,20 +50,32 @@ static void on_check(void *user, const char *check, uint32_t result, const char 
     fflush(stdout);
 }
 
-/* A plugin file, or the path of the backend of that name. malloc'ed. */
-static char *resolve(const char *arg)
+/* A plugin file, or the path of the backend of that name, in *path
+ * (malloc'ed). Returns EXIT_OK or the exit code after printing why. */
+static int resolve(const char *arg, char **path)
 {
-    if (strchr(arg, '/') || access(arg, F_OK) == 0)
-        return strdup(arg);
-    zkb_ctx *ctx = cli_open_ctx(NULL);
-    if (!ctx)
-        return NULL;
-    zkb_backend_ref *b = zkb_backend_find(ctx, arg);
-    char *path = b ? strdup(zkb_backend_path(b)) : NULL;
-    if (!b)
-        cli_error("conformance: '%s' is neither a file nor a backend 'zkbench list' knows", arg);
-    zkb_ctx_free(ctx);
-    return path;
+    *path = NULL;
+    if (strchr(arg, '/') || access(arg, F_OK) == 0) {
+        *path = strdup(arg);
+    } else {
+        zkb_ctx *ctx = NULL;
+        int rc = cli_new_ctx(NULL, 1, &ctx);
+        if (rc != EXIT_OK)
+            return rc;
+        zkb_backend_ref *b = zkb_backend_find(ctx, arg);
+        if (!b) {
+            cli_error("conformance: '%s' is neither a file nor a backend 'zkbench list' knows", arg);
+            zkb_ctx_free(ctx);
+            return EXIT_INPUT;
+        }
+        *path = strdup(zkb_backend_path(b));
+        zkb_ctx_free(ctx);
+    }
+    if (!*path) {
+        cli_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    return EXIT_OK;
 }
 
 enum { OPT_MEMCAP = 256 };
@@ -111,25 +124,34 @@ int cmd_conformance(int argc, char **argv)
         cli_error("conformance: want one plugin file or backend name (see 'zkbench conformance --help')");
         return EXIT_USAGE;
     }
-    char *plugin = resolve(argv[optind]);
-    if (!plugin)
+    if (model && cli_check_readable("conformance: --model", model) != EXIT_OK)
         return EXIT_INPUT;
+    char *plugin = NULL;
+    int rc = resolve(argv[optind], &plugin);
+    if (rc != EXIT_OK)
+        return rc;
     zkb_ctx *ctx = NULL;
-    if (zkb_ctx_new(&ctx) != ZKB_OK) {
+    rc = cli_new_ctx(NULL, 0, &ctx);
+    if (rc != EXIT_OK) {
         free(plugin);
-        cli_error("cannot create a context: out of memory");
-        return EXIT_INTERNAL;
+        return rc;
     }
     if (!n.quiet)
         printf("conformance of %s on %s\n", plugin, model ? model : "the built-in tiny_dense model");
     uint32_t failed = 0;
     zkb_status st = zkb_conformance_run(ctx, plugin, model, options, timeout, memory_cap, on_check, &n, &failed);
-    int rc;
     if (st != ZKB_OK) {
         cli_error("conformance: %s", zkb_ctx_last_error(ctx));
-        rc = st == ZKB_ERR_NOMEM || st == ZKB_ERR_IO || st == ZKB_ERR_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
+        /* The checks could not start: a bad --memory-cap (the library parses
+         * it, so only its message tells), the work directory could not be
+         * written (I/O: the model was readable above), else the model or the
+         * backend options are bad. */
+        cli_stage stage = CLI_INPUT;
         if (st == ZKB_ERR_INVALID_ARG && strstr(zkb_ctx_last_error(ctx), "memory cap"))
-            rc = EXIT_USAGE; /* a bad --memory-cap, like zkbench run's */
+            stage = CLI_SETTING;
+        else if (st == ZKB_ERR_IO)
+            stage = CLI_OUTPUT;
+        rc = cli_exit_for(st, stage);
     } else {
         printf("%u passed, %u failed, %u skipped\n", n.pass, n.fail, n.skip);
         rc = failed ? EXIT_CELLS : EXIT_OK;

@@ -13,7 +13,9 @@ static void data_help(void)
            "        ($ZKB_DATA_DIR, else ../shared/data when present, else ./data)\n"
            "fetch   downloads the canonical MNIST files (t10k and the full 60k training set)\n"
            "        with curl or wget, keeping each only if its SHA-256 is the canonical one\n"
-           "info    loads a dataset (mnist, mnist14, heart, heart_std) and prints its shape\n");
+           "info    loads a dataset (mnist, mnist14, heart, heart_std) and prints its shape\n\n"
+           "exit: 0 ok; 2 usage (an unknown dataset name); 3 a file is missing, malformed or\n"
+           "has the wrong SHA-256 (verify, info); 4 a download failed (fetch)\n");
 }
 
 static void print_verify(void *user, const char *file, const char *status, const char *detail)
@@ -28,9 +30,11 @@ static int data_info(zkb_ctx *ctx, const char *name)
     for (int split = 0; split < 2; split++) {
         zkb_dataset *ds = NULL;
         const char *which = split ? "train" : "test";
-        if (zkb_dataset_open(ctx, name, which, &ds) != ZKB_OK) {
+        zkb_status st = zkb_dataset_open(ctx, name, which, &ds);
+        if (st != ZKB_OK) {
             cli_error("%s", zkb_ctx_last_error(ctx));
-            rc = EXIT_INPUT;
+            int r = cli_exit_for(st, CLI_INPUT);
+            rc = rc > r ? rc : r;
             continue;
         }
         uint32_t c, h, w;
@@ -49,8 +53,15 @@ int cmd_data(int argc, char **argv)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             data_help();
             return EXIT_OK;
-        } else if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) {
+        } else if (strcmp(argv[i], "--data-dir") == 0) {
+            if (i + 1 == argc) {
+                cli_error("data: --data-dir needs a directory");
+                return EXIT_USAGE;
+            }
             dir = argv[++i];
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            cli_error("data: unknown option '%s' (see 'zkbench data --help')", argv[i]);
+            return EXIT_USAGE;
         } else if (!sub) {
             sub = argv[i];
         } else if (!name) {
@@ -67,15 +78,12 @@ int cmd_data(int argc, char **argv)
         data_help();
         return EXIT_USAGE;
     }
-    zkb_ctx *ctx = NULL;
-    if (zkb_ctx_new(&ctx) != ZKB_OK)
-        return EXIT_INTERNAL;
-    if (dir && zkb_ctx_set(ctx, "data_dir", dir) != ZKB_OK) {
-        cli_error("%s", zkb_ctx_last_error(ctx));
-        zkb_ctx_free(ctx);
+    if (info && cli_check_dataset("data info", name, NULL) != EXIT_OK)
         return EXIT_USAGE;
-    }
-    int rc;
+    zkb_ctx *ctx = NULL;
+    int rc = cli_new_ctx(dir, 0, &ctx);
+    if (rc != EXIT_OK)
+        return rc;
     if (info) {
         rc = data_info(ctx, name);
     } else if (fetch) {
@@ -83,13 +91,13 @@ int cmd_data(int argc, char **argv)
         zkb_status st = zkb_data_fetch(ctx, print_verify, NULL);
         if (st != ZKB_OK)
             cli_error("%s", zkb_ctx_last_error(ctx));
-        rc = st == ZKB_OK ? EXIT_OK : EXIT_INTERNAL;
+        rc = cli_exit_for(st, CLI_OUTPUT); /* a download that failed is an I/O error */
     } else {
         printf("data directory: %s\n", zkb_ctx_get(ctx, "data_dir"));
         zkb_status st = zkb_data_verify(ctx, print_verify, NULL);
         if (st != ZKB_OK)
             cli_error("%s", zkb_ctx_last_error(ctx));
-        rc = st == ZKB_OK ? EXIT_OK : EXIT_INPUT;
+        rc = cli_exit_for(st, CLI_INPUT); /* missing or wrong files */
     }
     zkb_ctx_free(ctx);
     return rc;

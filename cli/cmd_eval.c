@@ -44,7 +44,9 @@ static void eval_help(void)
            "  --input-max X        bound on |input| for the analytic range (default 1 for\n"
            "                       mnist/mnist14, else the largest |x| in the split)\n"
            "  --json               one JSON object on stdout\n\n"
-           "exit codes: 0 ok, 2 usage, 3 bad model/dataset/mismatch, 4 internal error\n",
+           "exit codes: 0 ok; 2 usage (an unknown dataset name, a scale out of range for\n"
+           "the scheme); 3 a missing or malformed model or dataset, or a model that does\n"
+           "not fit the dataset; 4 internal error (docs/cli.md)\n",
            POW2_SWEEP_MAX, POW10_SWEEP_MAX, POW2_SWEEP_MAX);
 }
 
@@ -130,6 +132,8 @@ static int parse_args(int argc, char **argv, eval_opts *o)
                 return -1;
             }
             if (strcmp(a, "--dataset") == 0) {
+                if (cli_check_dataset("eval", v, NULL) != EXIT_OK)
+                    return -1;
                 o->dataset = v;
             } else if (strcmp(a, "--split") == 0) {
                 if (strcmp(v, "test") != 0 && strcmp(v, "train") != 0) {
@@ -219,10 +223,6 @@ static int parse_args(int argc, char **argv, eval_opts *o)
         cli_error("eval: --sweep covers every scale; --scale only picks the scale of --ranges");
         return -1;
     }
-    if (o->q.scheme == ZKB_QUANT_POW10 && o->q.scale > 9) {
-        cli_error("eval: pow10 scale %u is not in 0..9", o->q.scale);
-        return -1;
-    }
     if (o->q.scheme != ZKB_QUANT_EZKL && (o->param_given || o->rebase_mult)) {
         cli_error("eval: --param-scale and --rebase-multiplier belong to --scheme ezkl");
         return -1;
@@ -241,21 +241,12 @@ static int parse_args(int argc, char **argv, eval_opts *o)
         uint32_t in = o->q.scale;
         o->q.scale = ZKB_QUANT_EZKL_SCALE(in, o->param_given ? o->param_scale : in, o->rebase_mult);
     }
-    return 0;
-}
-
-static int status_exit(zkb_status st)
-{
-    switch (st) {
-    case ZKB_OK:
-        return EXIT_OK;
-    case ZKB_ERR_NOMEM:
-    case ZKB_ERR_IO:
-    case ZKB_ERR_INTERNAL:
-        return EXIT_INTERNAL;
-    default:
-        return EXIT_INPUT;
+    char why[256];
+    if (zkb_quant_check(&o->q, why, sizeof why) != ZKB_OK) {
+        cli_error("eval: --scheme %s --scale: %s", scheme_name(o->q.scheme), why);
+        return -1;
     }
+    return 0;
 }
 
 /* ---- text output ------------------------------------------------------------------ */
@@ -467,7 +458,6 @@ int cmd_eval(int argc, char **argv)
     if (pr < 0)
         return EXIT_USAGE;
 
-    int rc = EXIT_OK;
     zkb_ctx *ctx = NULL;
     zkb_model *m = NULL;
     zkb_dataset *ds = NULL;
@@ -475,19 +465,13 @@ int cmd_eval(int argc, char **argv)
     zkb_quant *qs = NULL;
     zkb_accuracy *as = NULL;
     cJSON *root = NULL;
-    if (zkb_ctx_new(&ctx) != ZKB_OK) {
-        cli_error("cannot create a context: out of memory");
-        return EXIT_INTERNAL;
-    }
-    if (o.data_dir && zkb_ctx_set(ctx, "data_dir", o.data_dir) != ZKB_OK) {
-        cli_error("%s", zkb_ctx_last_error(ctx));
-        rc = EXIT_USAGE;
-        goto out;
-    }
+    int rc = cli_new_ctx(o.data_dir, 0, &ctx);
+    if (rc != EXIT_OK)
+        return rc;
     zkb_status st = zkb_model_load_file(ctx, o.model, &m);
     if (st != ZKB_OK) {
         cli_error("%s", zkb_ctx_last_error(ctx));
-        rc = status_exit(st) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
+        rc = cli_exit_for(st, CLI_INPUT);
         goto out;
     }
     const char *how = "given";
@@ -500,14 +484,14 @@ int cmd_eval(int argc, char **argv)
             cli_error("eval: cannot tell which dataset fits model '%s' (input [%u, %u, %u]); "
                       "pass --dataset",
                       zkb_model_name(m), c, h, w);
-            rc = EXIT_INPUT;
+            rc = EXIT_INPUT; /* the model does not say */
             goto out;
         }
     }
     st = zkb_dataset_open(ctx, o.dataset, o.split, &ds);
     if (st != ZKB_OK) {
         cli_error("%s", zkb_ctx_last_error(ctx));
-        rc = status_exit(st);
+        rc = cli_exit_for(st, CLI_INPUT);
         goto out;
     }
 
@@ -549,7 +533,7 @@ int cmd_eval(int argc, char **argv)
     st = zkb_eval_accuracy_multi(m, qs, n_q, ds, o.samples, o.threads, as);
     if (st != ZKB_OK) {
         cli_error("%s", zkb_model_last_error(m));
-        rc = status_exit(st);
+        rc = cli_exit_for(st, CLI_INPUT);
         goto out;
     }
 
@@ -564,7 +548,7 @@ int cmd_eval(int argc, char **argv)
                 printf("ranges: %s\n", zkb_model_last_error(m));
         } else if (st != ZKB_OK) {
             cli_error("%s", zkb_model_last_error(m));
-            rc = status_exit(st);
+            rc = cli_exit_for(st, CLI_INPUT);
             goto out;
         }
     }

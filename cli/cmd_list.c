@@ -39,9 +39,10 @@ int cmd_list(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    zkb_ctx *ctx = cli_open_ctx(NULL);
-    if (!ctx)
-        return EXIT_INTERNAL;
+    zkb_ctx *ctx = NULL;
+    int rc = cli_new_ctx(NULL, 1, &ctx);
+    if (rc != EXIT_OK)
+        return rc;
     size_t n = zkb_backend_count(ctx);
     if (n == 0)
         printf("no backends found (searched $ZKB_PLUGIN_PATH and %s)\n", zkb_ctx_get(ctx, "plugin_dir"));

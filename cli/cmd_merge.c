@@ -16,7 +16,9 @@ static void merge_help(void)
            "be one of the inputs. Reports read merged records like any results.jsonl: for\n"
            "one cell_id measured more than once, the last record counts.\n\n"
            "      --strict   a bad line fails the merge (exit 3) and OUT.jsonl is not touched\n"
-           "  -q, --quiet    no summary line\n");
+           "  -q, --quiet    no summary line\n\n"
+           "exit: 0 ok; 2 usage; 3 an input is missing or unreadable, or (--strict) holds a\n"
+           "bad line; 4 OUT.jsonl could not be written\n");
 }
 
 static void log_to_stderr(void *user, uint32_t level, const char *msg)
@@ -44,22 +46,25 @@ int cmd_merge(int argc, char **argv)
         cli_error("merge: want OUT.jsonl and at least one input file (see 'zkbench merge --help')");
         return EXIT_USAGE;
     }
-    zkb_ctx *ctx = NULL;
-    if (zkb_ctx_new(&ctx) != ZKB_OK) {
-        cli_error("cannot create a context: out of memory");
-        return EXIT_INTERNAL;
+    for (int i = optind + 1; i < argc; i++) {
+        int r = cli_check_readable("merge", argv[i]);
+        if (r != EXIT_OK)
+            return r;
     }
+    zkb_ctx *ctx = NULL;
+    int rc = cli_new_ctx(NULL, 0, &ctx);
+    if (rc != EXIT_OK)
+        return rc;
     zkb_ctx_set_logger(ctx, log_to_stderr, NULL);
     const char *out = argv[optind];
     uint64_t written = 0, dups = 0, bad = 0;
     zkb_status st = zkb_results_merge(ctx, out, (const char *const *)(argv + optind + 1),
                                       (size_t)(argc - optind - 1), strict, &written, &dups, &bad);
-    int rc = EXIT_OK;
     if (st != ZKB_OK) {
         cli_error("merge: %s", zkb_ctx_last_error(ctx));
-        rc = st == ZKB_ERR_PARSE || st == ZKB_ERR_NOT_FOUND ? EXIT_INPUT
-             : st == ZKB_ERR_INVALID_ARG                    ? EXIT_USAGE
-                                                            : EXIT_INTERNAL;
+        /* the inputs were readable above: a bad line (--strict) or one gone
+         * since is bad input, any other failure is writing OUT */
+        rc = cli_exit_for(st, st == ZKB_ERR_PARSE || st == ZKB_ERR_NOT_FOUND ? CLI_INPUT : CLI_OUTPUT);
     } else if (!quiet) {
         printf("%s: %llu records from %d files (%llu duplicates dropped, %llu bad lines skipped)\n", out,
                (unsigned long long)written, argc - optind - 1, (unsigned long long)dups,

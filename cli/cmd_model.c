@@ -11,15 +11,22 @@ int cmd_model(int argc, char **argv)
                "the name, input shape, classes, layers, parameter count and fingerprint.\n");
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
+    for (int i = 1; i < argc; i++)
+        if (argv[i][0] == '-' && argv[i][1]) {
+            cli_error("model: unknown option '%s' (see 'zkbench model --help')", argv[i]);
+            return EXIT_USAGE;
+        }
     zkb_ctx *ctx = NULL;
-    if (zkb_ctx_new(&ctx) != ZKB_OK)
-        return EXIT_INTERNAL;
-    int rc = EXIT_OK;
+    int rc = cli_new_ctx(NULL, 0, &ctx);
+    if (rc != EXIT_OK)
+        return rc;
     for (int i = 1; i < argc; i++) {
         zkb_model *m = NULL;
-        if (zkb_model_load_file(ctx, argv[i], &m) != ZKB_OK) {
+        zkb_status st = zkb_model_load_file(ctx, argv[i], &m);
+        if (st != ZKB_OK) {
             cli_error("%s", zkb_ctx_last_error(ctx));
-            rc = EXIT_INPUT;
+            int r = cli_exit_for(st, CLI_INPUT);
+            rc = rc > r ? rc : r;
             continue;
         }
         uint32_t c, h, w;

@@ -24,7 +24,9 @@ static void report_usage(FILE *f)
             "Failed cells appear with their reason, never as zeros. docs/report.md has the\n"
             "normalization, the columns and the schema.\n\n"
             "  -o, --out OUTDIR   output directory (created if missing)\n"
-            "  -q, --quiet        do not list the files written\n");
+            "  -q, --quiet        do not list the files written\n\n"
+            "exit: 0 ok; 2 usage; 3 an input is missing, unreadable or holds no record;\n"
+            "4 the outputs could not be written\n");
 }
 
 static char *default_out(const char *in)
@@ -79,16 +81,18 @@ int cmd_report(int argc, char **argv)
         return EXIT_USAGE;
     }
     zkb_report *r = NULL;
-    if (zkb_report_new(&r) != ZKB_OK) {
+    zkb_status st = zkb_report_new(&r);
+    if (st != ZKB_OK) {
+        cli_error("cannot create a report: %s", zkb_status_str(st));
         free(inputs);
-        return EXIT_INTERNAL;
+        return cli_exit_for(st, CLI_OUTPUT);
     }
     int rc = EXIT_OK;
     for (size_t i = 0; i < n_in && rc == EXIT_OK; i++) {
-        zkb_status st = zkb_report_add_path(r, inputs[i]);
+        st = zkb_report_add_path(r, inputs[i]);
         if (st != ZKB_OK) {
             cli_error("%s", zkb_report_last_error(r));
-            rc = st == ZKB_ERR_NOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+            rc = cli_exit_for(st, CLI_INPUT);
         }
     }
     for (size_t i = 0; i < zkb_report_skipped_count(r); i++)
@@ -101,14 +105,16 @@ int cmd_report(int argc, char **argv)
     if (rc == EXIT_OK && !out) {
         dflt = default_out(inputs[0]);
         out = dflt;
-        if (!out)
+        if (!out) {
+            cli_error("out of memory");
             rc = EXIT_INTERNAL;
+        }
     }
     if (rc == EXIT_OK) {
-        zkb_status st = zkb_report_write(r, out);
+        st = zkb_report_write(r, out);
         if (st != ZKB_OK) {
             cli_error("%s", zkb_report_last_error(r));
-            rc = EXIT_INTERNAL;
+            rc = cli_exit_for(st, CLI_OUTPUT);
         } else if (!quiet) {
             size_t ok_entries = 0, n = zkb_report_entry_count(r);
             for (size_t e = 0; e < n; e++)

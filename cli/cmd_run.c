@@ -2,6 +2,7 @@
 #include "summary.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,14 +47,19 @@ static void run_help(void)
            "  -q, --quiet            no progress output\n");
 }
 
+/* EXIT_OK, or the exit code after printing why. */
 static int push(str_list *l, const char *s)
 {
     if (l->n == MAX_ITEMS) {
-        cli_error("too many items (at most %d)", MAX_ITEMS);
-        return 0;
+        cli_error("run: too many items (at most %d)", MAX_ITEMS);
+        return EXIT_USAGE;
     }
-    l->items[l->n++] = strdup(s);
-    return 1;
+    if (!(l->items[l->n] = strdup(s))) {
+        cli_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    l->n++;
+    return EXIT_OK;
 }
 
 static int has_json_suffix(const char *s)
@@ -64,7 +70,9 @@ static int has_json_suffix(const char *s)
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* Adds a model file, or every *.json in a directory (sorted). */
+/* Adds a model file, or every *.json in a directory (sorted). A model file
+ * that does not load is a failed cell, recorded like any other; a directory
+ * that cannot be read is bad input. EXIT_OK or the exit code. */
 static int add_model_arg(str_list *models, const char *arg)
 {
     struct stat st;
@@ -72,34 +80,38 @@ static int add_model_arg(str_list *models, const char *arg)
         return push(models, arg);
     DIR *d = opendir(arg);
     if (!d) {
-        cli_error("cannot read directory %s", arg);
-        return 0;
+        cli_error("run: cannot read directory %s: %s", arg, strerror(errno));
+        return EXIT_INPUT;
     }
     size_t first = models->n;
     struct dirent *e;
-    int ok = 1;
-    while (ok && (e = readdir(d)) != NULL) {
+    int rc = EXIT_OK;
+    while (rc == EXIT_OK && (e = readdir(d)) != NULL) {
         if (!has_json_suffix(e->d_name))
             continue;
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", arg, e->d_name);
-        ok = push(models, path);
+        rc = push(models, path);
     }
     closedir(d);
     qsort(models->items + first, models->n - first, sizeof(char *), cmp_str);
-    if (ok && models->n == first)
+    if (rc == EXIT_OK && models->n == first)
         cli_error("warning: no *.json model in %s", arg);
-    return ok;
+    return rc;
 }
 
 static int split_into(str_list *l, const char *arg, int models)
 {
     char *copy = strdup(arg), *save = NULL;
-    int ok = 1;
-    for (char *t = strtok_r(copy, ",", &save); ok && t; t = strtok_r(NULL, ",", &save))
-        ok = models ? add_model_arg(l, t) : push(l, t);
+    if (!copy) {
+        cli_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    int rc = EXIT_OK;
+    for (char *t = strtok_r(copy, ",", &save); rc == EXIT_OK && t; t = strtok_r(NULL, ",", &save))
+        rc = models ? add_model_arg(l, t) : push(l, t);
     free(copy);
-    return ok;
+    return rc;
 }
 
 static void free_list(str_list *l)
@@ -234,10 +246,10 @@ static int parse_shard(const char *s, uint32_t *k, uint32_t *n)
 
 static int set_run(zkb_run *run, const char *key, const char *value)
 {
-    if (zkb_run_set(run, key, value) == ZKB_OK)
-        return 1;
-    cli_error("%s", zkb_run_last_error(run));
-    return 0;
+    zkb_status st = zkb_run_set(run, key, value);
+    if (st != ZKB_OK)
+        cli_error("run: %s", zkb_run_last_error(run));
+    return cli_exit_for(st, CLI_SETTING);
 }
 
 enum { OPT_MEMCAP = 1000, OPT_OUT, OPT_FORCE, OPT_DATASET, OPT_DATADIR, OPT_SEED, OPT_SCHEME,
@@ -248,9 +260,51 @@ typedef struct run_args {
     const char *out, *data_dir;
     const char *settings[16][2];
     size_t n_settings;
+    const char *scheme, *scale; /* as given, NULL when not */
     int quiet;
     uint32_t shard_k, shard_n;
 } run_args;
+
+/* Values zkb_run_set takes that would only fail once the run started: a
+ * dataset name the library does not know (every cell would fail) and a
+ * scale out of range for the scheme (the two are set one at a time). Usage
+ * errors, like the values zkb_run_set refuses. */
+static int check_values(const run_args *a)
+{
+    for (size_t i = 0; i < a->n_settings; i++) {
+        static const char *const runner_names[] = {"auto", "synthetic", NULL};
+        if (strcmp(a->settings[i][0], "dataset") == 0 &&
+            cli_check_dataset("run: --dataset", a->settings[i][1], runner_names) != EXIT_OK)
+            return EXIT_USAGE;
+    }
+    zkb_quant q;
+    zkb_quant_default(&q);
+    const char *scheme = a->scheme ? a->scheme : "pow2";
+    if (strcmp(scheme, "pow2") == 0) {
+        q.scheme = ZKB_QUANT_POW2;
+    } else if (strcmp(scheme, "pow10") == 0) {
+        q.scheme = ZKB_QUANT_POW10;
+    } else {
+        cli_error("run: --scheme must be pow2 or pow10, not '%s'", scheme);
+        return EXIT_USAGE;
+    }
+    if (a->scale) {
+        char *end = NULL;
+        errno = 0;
+        unsigned long v = a->scale[0] >= '0' && a->scale[0] <= '9' ? strtoul(a->scale, &end, 10) : 0;
+        if (!end || *end || errno || v > UINT32_MAX) {
+            cli_error("run: --scale wants an integer exponent, not '%s'", a->scale);
+            return EXIT_USAGE;
+        }
+        q.scale = (uint32_t)v;
+    }
+    char why[256];
+    if (zkb_quant_check(&q, why, sizeof why) != ZKB_OK) {
+        cli_error("run: --scheme %s --scale %u: %s", scheme, q.scale, why);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
 
 static int parse_args(int argc, char **argv, run_args *a)
 {
@@ -269,18 +323,19 @@ static int parse_args(int argc, char **argv, run_args *a)
         {OPT_DATASET, "dataset"}, {OPT_SEED, "seed"}, {OPT_SCHEME, "quant.scheme"},
         {OPT_SCALE, "quant.scale"}, {OPT_ROUNDING, "quant.rounding"}};
     optind = 1;
-    int c;
+    int c, rc;
     while ((c = getopt_long(argc, argv, "m:b:o:n:r:t:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'h': run_help(); return -1;
-        case 'm': if (!split_into(&a->models, optarg, 1)) return EXIT_USAGE; break;
-        case 'b': if (!split_into(&a->backends, optarg, 0)) return EXIT_USAGE; break;
+        case 'm': if ((rc = split_into(&a->models, optarg, 1)) != EXIT_OK) return rc; break;
+        case 'b': if ((rc = split_into(&a->backends, optarg, 0)) != EXIT_OK) return rc; break;
         case 'o':
             if (!strchr(optarg, '.') || !strchr(optarg, '=')) {
                 cli_error("run: --option wants BACKEND.KEY=VALUE, got '%s'", optarg);
                 return EXIT_USAGE;
             }
-            push(&a->opts, optarg);
+            if ((rc = push(&a->opts, optarg)) != EXIT_OK)
+                return rc;
             break;
         case OPT_OUT: a->out = optarg; break;
         case OPT_DATADIR: a->data_dir = optarg; break;
@@ -296,6 +351,10 @@ static int parse_args(int argc, char **argv, run_args *a)
         case OPT_KEEP: a->settings[a->n_settings][0] = "keep_scratch"; a->settings[a->n_settings++][1] = "1"; break;
         case '?': return EXIT_USAGE;
         default:
+            if (c == OPT_SCHEME)
+                a->scheme = optarg;
+            if (c == OPT_SCALE)
+                a->scale = optarg;
             for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
                 if (keys[k].opt == c && a->n_settings < 16) {
                     a->settings[a->n_settings][0] = keys[k].key;
@@ -307,12 +366,16 @@ static int parse_args(int argc, char **argv, run_args *a)
         cli_error("run: unexpected argument '%s'", argv[optind]);
         return EXIT_USAGE;
     }
+    if ((rc = check_values(a)) != EXIT_OK)
+        return rc;
     if (a->models.n == 0) {
         struct stat st;
-        if (stat("models", &st) != 0 || !add_model_arg(&a->models, "models")) {
+        if (stat("models", &st) != 0) {
             cli_error("run: no models given (--models) and no models/ here");
             return EXIT_USAGE;
         }
+        if ((rc = add_model_arg(&a->models, "models")) != EXIT_OK)
+            return rc;
     }
     return 0;
 }
@@ -351,11 +414,15 @@ static int add_cells(zkb_ctx *ctx, zkb_run *run, run_args *a)
     for (size_t mi = 0; mi < a->models.n; mi++)
         for (size_t bi = 0; bi < a->backends.n; bi++) {
             char *opts = options_for(&a->opts, a->backends.items[bi]);
+            if (!opts) {
+                cli_error("out of memory");
+                return EXIT_INTERNAL;
+            }
             zkb_status st = zkb_run_add_cell(run, a->models.items[mi], a->backends.items[bi], opts, NULL);
             free(opts);
             if (st != ZKB_OK) {
                 cli_error("%s", zkb_run_last_error(run));
-                return EXIT_INPUT;
+                return cli_exit_for(st, CLI_INPUT); /* the backend refused its options */
             }
         }
     return 0;
@@ -369,17 +436,18 @@ int cmd_run(int argc, char **argv)
         free_list(&a.models), free_list(&a.backends), free_list(&a.opts);
         return rc < 0 ? EXIT_OK : rc;
     }
-    zkb_ctx *ctx = cli_open_ctx(a.data_dir);
+    zkb_ctx *ctx = NULL;
     zkb_run *run = NULL;
-    if (!ctx) {
-        rc = EXIT_INTERNAL;
-    } else if (zkb_run_new(ctx, a.out, &run) != ZKB_OK) {
-        cli_error("%s", zkb_ctx_last_error(ctx));
-        rc = EXIT_INPUT;
+    rc = cli_new_ctx(a.data_dir, 1, &ctx);
+    if (rc == 0) {
+        zkb_status st = zkb_run_new(ctx, a.out, &run);
+        if (st != ZKB_OK) {
+            cli_error("%s", zkb_ctx_last_error(ctx));
+            rc = cli_exit_for(st, CLI_OUTPUT); /* OUT could not be created */
+        }
     }
     for (size_t i = 0; rc == 0 && i < a.n_settings; i++)
-        if (!set_run(run, a.settings[i][0], a.settings[i][1]))
-            rc = EXIT_USAGE;
+        rc = set_run(run, a.settings[i][0], a.settings[i][1]);
     if (rc == 0 && a.backends.n == 0)
         default_backends(ctx, &a.backends, a.quiet);
     if (rc == 0 && a.backends.n == 0) {
@@ -390,9 +458,10 @@ int cmd_run(int argc, char **argv)
         rc = add_cells(ctx, run, &a);
     if (rc == 0 && a.shard_n) {
         size_t before = zkb_run_cell_count(run);
-        if (zkb_run_select_shard(run, a.shard_k, a.shard_n) != ZKB_OK) {
+        zkb_status st = zkb_run_select_shard(run, a.shard_k, a.shard_n);
+        if (st != ZKB_OK) {
             cli_error("%s", zkb_run_last_error(run));
-            rc = EXIT_USAGE;
+            rc = cli_exit_for(st, CLI_SETTING);
         } else if (!a.quiet) {
             fprintf(stderr, "shard %u/%u: %zu of %zu cells\n", a.shard_k, a.shard_n, zkb_run_cell_count(run),
                     before);

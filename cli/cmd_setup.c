@@ -24,7 +24,8 @@ static void setup_help(void)
            "changed. Then it probes each backend and says whether it is available.\n\n"
            "  --list   say what would be installed where, and install nothing\n\n"
            "exit: 0 every backend set up and available, 1 a setup failed or a backend\n"
-           "is still unavailable, 2 usage, 3 unknown backend or one without a toolchain\n");
+           "is still unavailable, 2 usage, 3 an unknown backend or one without a\n"
+           "toolchain, 4 internal error\n");
 }
 
 /* <data dir>/setup.sh, or NULL when the backend has no toolchain to install. */
@@ -79,9 +80,10 @@ int cmd_setup(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    zkb_ctx *ctx = cli_open_ctx(NULL);
-    if (!ctx)
-        return EXIT_INTERNAL;
+    zkb_ctx *ctx = NULL;
+    int rc = cli_new_ctx(NULL, 1, &ctx);
+    if (rc != EXIT_OK)
+        return rc;
     const char *root = zkb_ctx_get(ctx, "toolchain_dir");
     char script[PATH_MAX + 16];
     for (int i = first; i < argc; i++) {
@@ -110,7 +112,7 @@ int cmd_setup(int argc, char **argv)
         if ((size_t)snprintf(dest, sizeof dest, "%s/%s", root, name) >= sizeof dest) {
             cli_error("setup: toolchain directory too long: %s", root);
             zkb_ctx_free(ctx);
-            return EXIT_INPUT;
+            return EXIT_INTERNAL;
         }
         done++;
         printf("%s: sh %s %s\n", name, script, dest);
@@ -128,9 +130,9 @@ int cmd_setup(int argc, char **argv)
         return EXIT_OK;
 
     /* A new context: probes are cached per context. */
-    ctx = cli_open_ctx(NULL);
-    if (!ctx)
-        return EXIT_INTERNAL;
+    rc = cli_new_ctx(NULL, 1, &ctx);
+    if (rc != EXIT_OK)
+        return rc;
     for (size_t i = 0; i < zkb_backend_count(ctx); i++) {
         zkb_backend_ref *b = zkb_backend_at(ctx, i);
         if (!wanted(zkb_backend_name(b), argc, argv, first) || !setup_script(b, script, sizeof script))

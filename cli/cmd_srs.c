@@ -23,7 +23,9 @@ static void usage(FILE *f)
             "  bb     Barretenberg's CRS files DIR/bn254_g1.dat (N points tau^i G1) and\n"
             "         DIR/bn254_g2.dat (tau G2)\n"
             "  --threads T   worker threads (default 0: every core); the output does not\n"
-            "                depend on it\n",
+            "                depend on it\n\n"
+            "exit: 0 ok; 2 usage (unknown subcommand or option, missing --seed, power or\n"
+            "points out of range); 4 the output could not be written\n",
             ZKB_SRS_PTAU_MIN_POWER, ZKB_SRS_PTAU_MAX_POWER);
 }
 
@@ -126,8 +128,8 @@ int cmd_srs(int argc, char **argv)
     }
     if (st != ZKB_OK) {
         cli_error("srs %s: %s", sub, err[0] ? err : zkb_status_str(st));
-        return st == ZKB_ERR_INVALID_ARG ? EXIT_USAGE : st == ZKB_ERR_NOMEM || st == ZKB_ERR_IO ? EXIT_INTERNAL
-                                                                                                 : EXIT_INPUT;
+        /* the library judges the arguments given (INVALID_ARG), else it was writing */
+        return cli_exit_for(st, st == ZKB_ERR_INVALID_ARG ? CLI_SETTING : CLI_OUTPUT);
     }
     printf("%s: TESTING-ONLY %s written in %.2f s (seed '%s')\n", out,
            is_ptau ? "prepared powers of tau" : "bn254_g1.dat + bn254_g2.dat", now_s() - t0, seed);

@@ -13,7 +13,9 @@ static void zoo_help(void)
            "train  trains the named models (default: all) with the deterministic trainer and\n"
            "       writes DIR/NAME.json (default DIR: models). Same data and build, same bytes;\n"
            "       the thread count does not change the result. Uses the full 60k MNIST\n"
-           "       training set when the data directory has it, else the 10k subset.\n");
+           "       training set when the data directory has it, else the 10k subset.\n\n"
+           "exit: 0 ok; 2 usage (an unknown zoo model name); 3 the dataset is missing or\n"
+           "malformed; 4 a model could not be written\n");
 }
 
 static int zoo_list(void)
@@ -65,30 +67,28 @@ static int zoo_train(int argc, char **argv, int first)
             size_t idx;
             if (!find_entry(argv[i], &idx)) {
                 cli_error("zoo train: no zoo model '%s' (see 'zkbench zoo list')", argv[i]);
-                return EXIT_INPUT;
+                return EXIT_USAGE;
             }
             if (n_named < 64)
                 named[n_named++] = (int)idx;
         }
     }
     zkb_ctx *ctx = NULL;
-    if (zkb_ctx_new(&ctx) != ZKB_OK)
-        return EXIT_INTERNAL;
-    if (data_dir && zkb_ctx_set(ctx, "data_dir", data_dir) != ZKB_OK) {
-        cli_error("%s", zkb_ctx_last_error(ctx));
-        zkb_ctx_free(ctx);
-        return EXIT_USAGE;
-    }
-    int rc = EXIT_OK;
+    int rc = cli_new_ctx(data_dir, 0, &ctx);
+    if (rc != EXIT_OK)
+        return rc;
     double total = 0;
     size_t n = n_named ? (size_t)n_named : zkb_zoo_count();
     printf("%-32s %8s %8s %8s\n", "model", "test %", "ref %", "seconds");
     for (size_t k = 0; k < n; k++) {
         size_t i = n_named ? (size_t)named[k] : k;
         double acc = 0, secs = 0;
-        if (zkb_zoo_train(ctx, i, out, threads, &acc, &secs) != ZKB_OK) {
+        zkb_status st = zkb_zoo_train(ctx, i, out, threads, &acc, &secs);
+        if (st != ZKB_OK) {
             cli_error("%s", zkb_ctx_last_error(ctx));
-            rc = EXIT_INPUT;
+            /* ZKB_ERR_IO: the model file could not be written; else the dataset */
+            int r = cli_exit_for(st, st == ZKB_ERR_IO ? CLI_OUTPUT : CLI_INPUT);
+            rc = rc > r ? rc : r;
             continue;
         }
         total += secs;

@@ -34,7 +34,17 @@ static void usage(FILE *f)
         fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fprintf(f,
             "\n'zkbench <command> --help' describes a command.\n"
-            "exit codes: 0 ok, 1 some cells did not succeed, 2 usage, 3 bad input, 4 internal/io error\n"
+            "exit codes (docs/cli.md):\n"
+            "  0   success\n"
+            "  1   run: some cell did not succeed (recorded); conformance: a check failed;\n"
+            "      setup: a setup failed or a backend is still unavailable\n"
+            "  2   usage: unknown command or option, missing or out-of-range value,\n"
+            "      unknown dataset, scheme or zoo model name\n"
+            "  3   bad input: missing, unreadable or malformed model, dataset or results\n"
+            "      file; unknown backend; bad backend option\n"
+            "  4   results or other outputs could not be written; other I/O or internal error\n"
+            "  5   run: another run holds the results file's lock (nothing ran)\n"
+            "  128+N  run: stopped by signal N (130 SIGINT, 143 SIGTERM); resumable\n"
             "environment: ZKB_PLUGIN_PATH, ZKB_DATA_DIR, ZKB_CACHE_DIR, ZKB_TOOLCHAIN_DIR, ZKB_LOG_LEVEL\n");
 }
 

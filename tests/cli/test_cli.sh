@@ -252,5 +252,61 @@ expect_text "progress ends the cell" "^\[cell 1/1\] reference tiny_dense: ok in"
 check "conformance --help" 0 "$zkbench" conformance --help
 check "conformance without a plugin" 2 "$zkbench" conformance
 
+# ---- exit codes: docs/cli.md's one table, the same fault the same code in
+# every command (2 usage, 3 bad input, 4 output/internal) ----------------------
+ec=$tmp/exit-codes
+mkdir -p "$ec/a-dir"
+m=$src/models/tiny/tiny_dense.json
+# 2: the command line (the CLI's own options and names), before anything runs
+check "run --dataset nosuch is a usage error" 2 "$zkbench" run -q -m "$m" -b reference --dataset nosuch --out "$ec/r1"
+expect_text "run names the unknown dataset" "unknown dataset 'nosuch' (expected auto, synthetic, mnist"
+[[ ! -e $ec/r1 ]] && passes=$((passes + 1)) || { echo "FAIL: run --dataset nosuch created its output directory"; failures=$((failures + 1)); }
+check "run --scheme pow10 --scale 10 is a usage error" 2 "$zkbench" run -q -m "$m" -b reference --scheme pow10 --scale 10 --out "$ec/r2"
+expect_text "the scale's range is named" "pow10 scale 10 is not in 0..9"
+check "run --scheme pow10 --scale 99 is a usage error" 2 "$zkbench" run -q -m "$m" -b reference --scheme pow10 --scale 99 --out "$ec/r2"
+check "run --scale 31 (pow2) is a usage error" 2 "$zkbench" run -q -m "$m" -b reference --scale 31 --out "$ec/r2"
+check "run --scheme ezkl is a usage error" 2 "$zkbench" run -q -m "$m" -b reference --scheme ezkl --out "$ec/r2"
+[[ ! -e $ec/r2 ]] && passes=$((passes + 1)) || { echo "FAIL: a bad --scale created the output directory"; failures=$((failures + 1)); }
+check "eval --dataset nosuch is a usage error" 2 "$zkbench" eval "$m" --dataset nosuch
+check "eval --scheme pow10 --scale 10 is a usage error" 2 "$zkbench" eval "$m" --scheme pow10 --scale 10
+check "data info with an unknown dataset is a usage error" 2 "$zkbench" data info nosuch
+expect_text "data info names the unknown dataset" "unknown dataset 'nosuch' (expected mnist, mnist14, heart or heart_std)"
+check "srs with a power out of range is a usage error" 2 "$zkbench" srs ptau --power 99 --seed s "$ec/x.ptau"
+check "zoo train with an unknown model is a usage error" 2 "$zkbench" zoo train --out "$ec/zoo" nosuch
+check "model with an unknown option is a usage error" 2 "$zkbench" model --bogus
+check "conformance with a bad --memory-cap is a usage error" 2 "$zkbench" conformance reference --memory-cap 12Q
+# 3: bad input, whatever the command
+check "model: missing file" 3 "$zkbench" model "$ec/none.json"
+check "model: malformed file" 3 "$zkbench" model "$tmp/bad.json"
+check "model: a directory" 3 "$zkbench" model "$ec/a-dir"
+check "eval: a directory as model" 3 "$zkbench" eval "$ec/a-dir" --dataset heart
+check "eval: missing model" 3 "$zkbench" eval "$ec/none.json" --dataset heart
+check "eval: malformed model" 3 "$zkbench" eval "$tmp/bad.json" --dataset heart
+check "compat: a directory" 3 "$zkbench" compat "$ec/a-dir"
+check "compat: malformed model" 3 "$zkbench" compat "$tmp/bad.json"
+check "conformance: a directory as model" 3 "$zkbench" conformance reference --model "$ec/a-dir"
+check "run: unknown backend" 3 "$zkbench" run -q -m "$m" -b nope --out "$ec/r3"
+check "conformance: unknown backend" 3 "$zkbench" conformance nope
+check "setup: unknown backend" 3 "$zkbench" setup nope
+check "run: bad backend option" 3 "$zkbench" run -q -m "$m" -b reference -o reference.nosuch=1 --out "$ec/r3"
+check "conformance: bad backend option" 3 "$zkbench" conformance -q reference -o nosuch=1
+check "merge: an unreadable input (a directory)" 3 "$zkbench" merge "$ec/m.jsonl" "$ec/a-dir"
+expect_text "merge names the unreadable input" "a-dir: is a directory"
+[[ ! -e $ec/m.jsonl ]] && passes=$((passes + 1)) || { echo "FAIL: merge wrote its output from an unreadable input"; failures=$((failures + 1)); }
+check "merge: a missing input" 3 "$zkbench" merge "$ec/m.jsonl" "$ec/none.jsonl"
+check "report: a missing directory" 3 "$zkbench" report "$ec/no-such-dir"
+check "data info: missing files" 3 "$zkbench" data info heart --data-dir "$ec/a-dir"
+# 4: an output that cannot be written
+: >"$ec/a-file"
+check "run: the output directory cannot be created" 4 "$zkbench" run -q -m "$m" -b reference --out "$ec/a-file/out"
+check "merge: the output cannot be written" 4 "$zkbench" merge "$ec/a-file/m.jsonl" "$sh/1/results.jsonl"
+check "srs: the output cannot be written" 4 "$zkbench" srs ptau --power 1 --seed s "$ec/a-file/x.ptau"
+# --help lists the table's codes, in order
+"$zkbench" --help >"$tmp/help" 2>&1
+table=$(sed -n '/^## Exit codes/,/^## /p' "$src/docs/cli.md" | sed -n 's/^| \([0-9][0-9+N]*\) |.*/\1/p' | tr '\n' ' ')
+listed=$(sed -n '/^exit codes/,/^[a-z]/p' "$tmp/help" | sed -n 's/^  \([0-9][0-9+N]*\) .*/\1/p' | tr '\n' ' ')
+[[ -n $table && $table == "$listed" ]] && passes=$((passes + 1)) ||
+    { echo "FAIL: zkbench --help lists exit codes '$listed', docs/cli.md's table '$table'"; failures=$((failures + 1)); }
+
 echo "$passes passed, $failures failed"
 [[ $failures -eq 0 ]]
