@@ -703,6 +703,31 @@ static void test_heart_errors(void **state)
                      "column 'Sex': unknown value 'm' (expected F or M)");
     expect_heart_err(HEART_HEADER "40,M,ATA,140,289,0,Normal,172,N,0,Up,2\n",
                      "column 'HeartDisease': '2' is not 0 or 1");
+    /* numbers are plain decimals: not what strtod takes besides */
+    static const char *const not_plain[] = {"0x10", "0X1p4", "inf", "-Infinity", "nan", "NAN(1)",
+                                            "\" 40\"", "1e", "1.2.3", "+", ".", "e5", "1,5"};
+    for (size_t i = 0; i < sizeof not_plain / sizeof not_plain[0]; i++) {
+        char csv[512], want[128];
+        zkbt_fmt(csv, sizeof csv, HEART_HEADER "%s,M,ATA,140,289,0,Normal,172,N,0,Up,0\n",
+                 not_plain[i]);
+        zkbt_fmt(want, sizeof want, "row 1 (line 2), column 'Age': '%s' is not a number (plain",
+                 not_plain[i][0] == '"' ? " 40" : not_plain[i]);
+        if (strchr(not_plain[i], ',')) /* a comma: one field more */
+            zkbt_fmt(want, sizeof want, "13 fields, expected 12");
+        expect_heart_err(csv, want);
+    }
+    static const char *const plain[] = {"40", "+40", "-0.5", "40.", ".5", "4e1", "4E+1", "400e-1"};
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+        char csv[512], err[ZKBI_ERR_LEN];
+        zkbi_heart h;
+        zkbt_fmt(csv, sizeof csv, HEART_HEADER "%s,M,ATA,140,289,0,Normal,172,N,0,Up,0\n",
+                 plain[i]);
+        if (zkbi_heart_parse(csv, strlen(csv), "heart.csv", &h, err, sizeof err) != ZKB_OK)
+            fail_msg("'%s' refused: %s", plain[i], err);
+        zkbi_heart_free(&h);
+    }
+    expect_heart_err(HEART_HEADER "40,M,ATA,140,289,0,Normal,172,N,0,Up,0x1\n",
+                     "column 'HeartDisease': '0x1' is not 0 or 1");
     expect_heart_err("Age,Age,Sex\n1,2,M\n", "column 'Age' appears twice");
     expect_heart_err(HEART_HEADER "40,M,\"ATA,140,289,0,Normal,172,N,0,Up,0\n", "unbalanced quotes");
 }
