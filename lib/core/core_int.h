@@ -22,10 +22,6 @@
 /* snprintf into buf (always NUL-terminated, truncated if needed). */
 void zkbi_errf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* stat()s path: ZKB_OK for a regular file (size through *size, may be NULL),
- * else ZKB_ERR_NOT_FOUND or ZKB_ERR_IO with "path: reason" in err. */
-zkb_status zkbi_stat_regular(const char *path, uint64_t *size, char *err, size_t n);
-
 /* A printable, bounded copy of a string taken from the input, for error
  * messages: bytes outside 0x20..0x7e become '?', and a string too long for
  * buf ends in "...". Returns buf. */
@@ -73,6 +69,32 @@ void zkbi_ctx_log(const zkb_ctx *ctx, uint32_t level, const char *fmt, ...)
  * the environment ($ZKB_TOOLCHAIN_DIR), so a host's zkb_ctx_set reaches them. */
 void zkbi_ctx_export_env(const zkb_ctx *ctx);
 
+/* ---- input files (read_file.c) ------------------------------------------------- */
+
+/* Every input file (model, dataset, results) is a regular file: a FIFO would
+ * block its reader, a device or a directory is never meant. */
+
+/* What a file of this st_mode is, for messages: "a directory", "a FIFO
+ * (named pipe)", "a character device", "a block device", "a socket", ... */
+const char *zkbi_file_kind(unsigned mode);
+/* stat()s path: ZKB_OK for a regular file (size through *size, may be NULL);
+ * ZKB_ERR_NOT_FOUND when it does not exist, else ZKB_ERR_IO, with "path:
+ * reason" in err ("path: is a FIFO (named pipe), not a regular file"). */
+zkb_status zkbi_stat_regular(const char *path, uint64_t *size, char *err, size_t n);
+/* Opens path for reading (close-on-exec) when it is a regular file, never
+ * blocking on a FIFO: its fd (size through *size, may be NULL), or -1 with
+ * *st ZKB_ERR_NOT_FOUND (it does not exist: "path: cannot open: No such file
+ * or directory") or ZKB_ERR_IO (not a regular file, as above, or cannot be
+ * opened) and the message in err. */
+int zkbi_open_input(const char *path, uint64_t *size, zkb_status *st, char *err, size_t errlen);
+/* Reads a whole input file (zkbi_open_input) of at most max bytes,
+ * NUL-terminated (the NUL is not counted in *len); *buf is malloc'ed. Errors
+ * name the file: ZKB_ERR_NOT_FOUND, ZKB_ERR_IO (not a regular file, "the
+ * file changed while being read"), ZKB_ERR_OVERFLOW ("file too large"),
+ * ZKB_ERR_NOMEM. */
+zkb_status zkbi_read_file(const char *path, uint64_t max, char **buf, size_t *len, char *err,
+                          size_t errlen);
+
 /* ---- files and directories (fs.c) --------------------------------------------- */
 
 /* Replaces every byte outside [A-Za-z0-9._-] by '_' (and a leading '.'),
@@ -86,13 +108,6 @@ int zkbi_remove_tree(const char *path);
  * boundary, other control characters than newline and tab replaced by '?'.
  * "" if the file is missing or empty. */
 void zkbi_file_tail(const char *path, char *out, size_t cap);
-/* Reads a whole input file of at most max bytes (a regular file or a pipe,
- * not a directory), NUL-terminated (the NUL is not counted in *len); *buf is
- * malloc'ed. Errors name the file: ZKB_ERR_NOT_FOUND, ZKB_ERR_IO ("is a
- * directory", "the file changed while being read"), ZKB_ERR_OVERFLOW ("file
- * too large"), ZKB_ERR_NOMEM. */
-zkb_status zkbi_read_file(const char *path, uint64_t max, char **buf, size_t *len, char *err,
-                          size_t errlen);
 /* fsync the directory holding path, so that a file created or renamed in it
  * survives a crash; errors are ignored (best effort). */
 void zkbi_fsync_parent_dir(const char *path);

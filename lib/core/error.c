@@ -1,11 +1,9 @@
-/* Error text: bounded formatting, file checks, printable copies of input. */
+/* Error text: bounded formatting, printable copies of input. */
 #include "core_int.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 void zkbi_errf(char *buf, size_t n, const char *fmt, ...)
 {
@@ -15,23 +13,6 @@ void zkbi_errf(char *buf, size_t n, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, n, fmt, ap);
     va_end(ap);
-}
-
-zkb_status zkbi_stat_regular(const char *path, uint64_t *size, char *err, size_t n)
-{
-    struct stat sb;
-    if (stat(path, &sb) != 0) {
-        int e = errno;
-        zkbi_errf(err, n, "%s: %s", path, strerror(e));
-        return e == ENOENT || e == ENOTDIR ? ZKB_ERR_NOT_FOUND : ZKB_ERR_IO;
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        zkbi_errf(err, n, "%s: not a regular file", path);
-        return ZKB_ERR_IO;
-    }
-    if (size)
-        *size = (uint64_t)sb.st_size;
-    return ZKB_OK;
 }
 
 const char *zkbi_printable(const char *s, char *buf, size_t n)

@@ -22,6 +22,22 @@
 #define ZKBI_IDX_MAX_BYTES (1024u * 1024u * 1024u) /* whole decompressed file */
 #define ZKBI_CSV_MAX_BYTES (64u * 1024u * 1024u)
 
+/* ---- data files as a stream (data_stream.c) --------------------------------- */
+
+/* A regular file (zkbi_open_input), gzip-compressed (one or more members,
+ * nothing else after them) or plain, read as its data. */
+typedef struct zkbi_instream zkbi_instream;
+
+/* Errors name the file: ZKB_ERR_NOT_FOUND, ZKB_ERR_IO (not a regular file,
+ * cannot be opened), ZKB_ERR_NOMEM. path must outlive the stream. */
+zkb_status zkbi_instream_open(const char *path, zkbi_instream **out, char *err, size_t errn);
+/* Reads up to n bytes: fewer only at the end of the data, or with *st set on
+ * an error: ZKB_ERR_PARSE ("gzip stream ends early", "corrupt gzip data",
+ * "trailing data after the gzip stream at offset N"), ZKB_ERR_IO. */
+size_t zkbi_instream_read(zkbi_instream *s, void *dst, size_t n, zkb_status *st, char *err,
+                          size_t errn);
+void zkbi_instream_close(zkbi_instream *s);
+
 /* ---- IDX (dataset_idx.c) ---------------------------------------------- */
 
 /* IDX magic numbers: 0x00 0x00, element type 0x08 (unsigned byte), dims. */

@@ -152,17 +152,45 @@ static int blank(const char *p, const char *end)
     return 1;
 }
 
-/* Strict number: the whole field, finite as a float32 (features are float). */
-static int parse_num(const char *s, double *v)
+/* Plain decimal: [+-] digits [. digits] [e [+-] digits], or with the digits
+ * after the point only (".5"). Not what strtod takes besides: hexadecimal
+ * ("0x10"), "inf", "nan", leading blanks. */
+static int plain_decimal(const char *s)
 {
-    if (!*s)
+    size_t i = 0, int_digits = 0, frac_digits = 0;
+    if (s[i] == '+' || s[i] == '-')
+        i++;
+    for (; s[i] >= '0' && s[i] <= '9'; i++)
+        int_digits++;
+    if (s[i] == '.')
+        for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+            frac_digits++;
+    if (int_digits + frac_digits == 0)
         return 0;
+    if (s[i] == 'e' || s[i] == 'E') {
+        i++;
+        if (s[i] == '+' || s[i] == '-')
+            i++;
+        if (!(s[i] >= '0' && s[i] <= '9'))
+            return 0;
+        while (s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    return s[i] == '\0';
+}
+
+/* Strict number: the whole field is a plain decimal, finite as a float32
+ * (features are float). NULL, or why not (after "is not a number"). */
+static const char *parse_num(const char *s, double *v)
+{
+    if (!plain_decimal(s))
+        return " (plain decimals only, such as 140, -0.5 or 1e2)";
     char *e = NULL;
     double d = strtod(s, &e);
     if (e == s || *e || !zkbi_fits_float32(d))
-        return 0;
+        return " in float32 range";
     *v = d;
-    return 1;
+    return NULL;
 }
 
 static void vocab_list(const col_spec *c, char *buf, size_t n)
@@ -294,19 +322,20 @@ zkb_status zkbi_heart_parse(const char *buf, size_t len, const char *name, zkbi_
         for (size_t c = 0; c < N_COLS && st == ZKB_OK; c++) {
             const col_spec *cs = &cols[c];
             const char *v = lf->f[pos[c]];
+            const char *why;
             double d;
             switch (cs->kind) {
             case NUM:
-                if (!parse_num(v, &d)) {
-                    zkbi_errf(err, errn, "%s: row %zu (line %zu), column '%s': '%s' is not a number",
-                              name, row, lineno, cs->name, v);
+                if ((why = parse_num(v, &d)) != NULL) {
+                    zkbi_errf(err, errn, "%s: row %zu (line %zu), column '%s': '%s' is not a "
+                              "number%s", name, row, lineno, cs->name, v, why);
                     st = ZKB_ERR_PARSE;
                     break;
                 }
                 x[cs->feature] = (float)d;
                 break;
             case TARGET:
-                if (!parse_num(v, &d) || (d != 0.0 && d != 1.0)) {
+                if (parse_num(v, &d) || (d != 0.0 && d != 1.0)) {
                     zkbi_errf(err, errn, "%s: row %zu (line %zu), column '%s': '%s' is not 0 or 1",
                               name, row, lineno, cs->name, v);
                     st = ZKB_ERR_PARSE;

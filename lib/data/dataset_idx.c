@@ -1,12 +1,8 @@
-/* IDX files (MNIST): a parser over memory and a gzip/plain file reader. */
+/* IDX files (MNIST): a parser over memory and a gzip/plain file reader (data_stream.c). */
 #include "data_int.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <zlib.h>
 
 static uint32_t be32(const uint8_t *p)
 {
@@ -131,57 +127,6 @@ zkb_status zkbi_idx_parse(const uint8_t *buf, size_t len, const char *name, uint
 
 /* ---- files ---------------------------------------------------------------- */
 
-static zkb_status open_gz(const char *path, gzFile *gz, char *err, size_t errn)
-{
-    zkb_status fst = zkbi_stat_regular(path, NULL, err, errn);
-    if (fst != ZKB_OK)
-        return fst;
-    errno = 0;
-    *gz = gzopen(path, "rb");
-    if (!*gz) {
-        zkbi_errf(err, errn, "%s: cannot open: %s", path, errno ? strerror(errno) : "out of memory");
-        return errno ? ZKB_ERR_IO : ZKB_ERR_NOMEM;
-    }
-    gzbuffer(*gz, 128 * 1024);
-    return ZKB_OK;
-}
-
-/* Read up to n bytes; returns how many were read, or sets *st on a zlib or
- * system error (a gzip stream that ends early is such an error). */
-static size_t read_full(gzFile gz, void *dst, size_t n, const char *path, zkb_status *st,
-                        char *err, size_t errn)
-{
-    size_t got = 0;
-    *st = ZKB_OK;
-    while (got < n) {
-        size_t want = n - got;
-        if (want > (size_t)INT_MAX / 2)
-            want = (size_t)INT_MAX / 2;
-        int r = gzread(gz, (uint8_t *)dst + got, (unsigned)want);
-        if (r <= 0) {
-            int zerr = Z_OK;
-            const char *msg = gzerror(gz, &zerr);
-            size_t pl = strlen(path); /* zlib prefixes its message with the path */
-            if (msg && strncmp(msg, path, pl) == 0 && strncmp(msg + pl, ": ", 2) == 0)
-                msg += pl + 2;
-            if (r < 0 || zerr != Z_OK) {
-                if (zerr == Z_ERRNO)
-                    zkbi_errf(err, errn, "%s: read error: %s", path, strerror(errno));
-                else if (zerr == Z_BUF_ERROR)
-                    zkbi_errf(err, errn, "%s: gzip stream ends early (%s): the file is cut "
-                              "short", path, msg);
-                else
-                    zkbi_errf(err, errn, "%s: corrupt gzip data: %s", path, msg);
-                *st = zerr == Z_ERRNO ? ZKB_ERR_IO : zerr == Z_MEM_ERROR ? ZKB_ERR_NOMEM
-                                                                          : ZKB_ERR_PARSE;
-            }
-            break;
-        }
-        got += (size_t)r;
-    }
-    return got;
-}
-
 zkb_status zkbi_idx_read_file(const char *path, uint32_t want_ndims, uint8_t **bufp, zkbi_idx *out,
                               char *err, size_t errn)
 {
@@ -189,34 +134,34 @@ zkb_status zkbi_idx_read_file(const char *path, uint32_t want_ndims, uint8_t **b
         return ZKB_ERR_INVALID_ARG;
     *bufp = NULL;
     memset(out, 0, sizeof *out);
-    gzFile gz = NULL;
-    zkb_status st = open_gz(path, &gz, err, errn);
+    zkbi_instream *in = NULL;
+    zkb_status st = zkbi_instream_open(path, &in, err, errn);
     if (st != ZKB_OK)
         return st;
 
     uint8_t hdr[16];
-    size_t n = read_full(gz, hdr, 4, path, &st, err, errn);
+    size_t n = zkbi_instream_read(in, hdr, 4, &st, err, errn);
     if (st == ZKB_OK && n == 4 && hdr[3] == 3)
-        n += read_full(gz, hdr + 4, 12, path, &st, err, errn);
+        n += zkbi_instream_read(in, hdr + 4, 12, &st, err, errn);
     else if (st == ZKB_OK && n == 4)
-        n += read_full(gz, hdr + 4, 4, path, &st, err, errn);
+        n += zkbi_instream_read(in, hdr + 4, 4, &st, err, errn);
     zkbi_idx h;
     if (st == ZKB_OK)
         st = zkbi_idx_parse_header(hdr, n, path, want_ndims, &h, err, errn);
     if (st != ZKB_OK) {
-        gzclose(gz);
+        zkbi_instream_close(in);
         return st;
     }
 
     uint8_t *buf = malloc(h.total_bytes);
     if (!buf) {
-        gzclose(gz);
+        zkbi_instream_close(in);
         zkbi_errf(err, errn, "%s: out of memory (%zu bytes)", path, h.total_bytes);
         return ZKB_ERR_NOMEM;
     }
     memcpy(buf, hdr, h.header_bytes);
     size_t body = h.total_bytes - h.header_bytes;
-    size_t got = read_full(gz, buf + h.header_bytes, body, path, &st, err, errn);
+    size_t got = zkbi_instream_read(in, buf + h.header_bytes, body, &st, err, errn);
     if (st == ZKB_OK && got < body)
         st = size_error(&h, path, h.header_bytes + got, 0, err, errn);
     if (st == ZKB_OK) {
@@ -225,7 +170,7 @@ zkb_status zkbi_idx_read_file(const char *path, uint32_t want_ndims, uint8_t **b
         uint64_t extra = 0;
         int capped = 0;
         for (;;) {
-            size_t r = read_full(gz, tmp, sizeof tmp, path, &st, err, errn);
+            size_t r = zkbi_instream_read(in, tmp, sizeof tmp, &st, err, errn);
             extra += r;
             if (st != ZKB_OK || r < sizeof tmp)
                 break;
@@ -237,7 +182,7 @@ zkb_status zkbi_idx_read_file(const char *path, uint32_t want_ndims, uint8_t **b
         if (st == ZKB_OK && extra)
             st = size_error(&h, path, h.total_bytes + extra, capped, err, errn);
     }
-    gzclose(gz);
+    zkbi_instream_close(in);
     if (st == ZKB_OK)
         st = zkbi_idx_parse(buf, h.total_bytes, path, want_ndims, out, err, errn);
     if (st != ZKB_OK) {
@@ -255,14 +200,14 @@ zkb_status zkbi_read_all(const char *path, size_t cap, uint8_t **bufp, size_t *l
         return ZKB_ERR_INVALID_ARG;
     *bufp = NULL;
     *lenp = 0;
-    gzFile gz = NULL;
-    zkb_status st = open_gz(path, &gz, err, errn);
+    zkbi_instream *in = NULL;
+    zkb_status st = zkbi_instream_open(path, &in, err, errn);
     if (st != ZKB_OK)
         return st;
     size_t size = 0, alloc = cap < 64 * 1024 ? cap : 64 * 1024;
     uint8_t *buf = malloc(alloc + 1);
     if (!buf) {
-        gzclose(gz);
+        zkbi_instream_close(in);
         zkbi_errf(err, errn, "%s: out of memory", path);
         return ZKB_ERR_NOMEM;
     }
@@ -271,7 +216,7 @@ zkb_status zkbi_read_all(const char *path, size_t cap, uint8_t **bufp, size_t *l
             if (alloc >= cap) {
                 /* one more byte tells whether the file is over the cap */
                 uint8_t probe;
-                size_t r = read_full(gz, &probe, 1, path, &st, err, errn);
+                size_t r = zkbi_instream_read(in, &probe, 1, &st, err, errn);
                 if (st == ZKB_OK && r) {
                     zkbi_errf(err, errn, "%s: larger than the limit of %zu bytes", path, cap);
                     st = ZKB_ERR_OVERFLOW;
@@ -288,12 +233,12 @@ zkb_status zkbi_read_all(const char *path, size_t cap, uint8_t **bufp, size_t *l
             buf = nb;
             alloc = na;
         }
-        size_t r = read_full(gz, buf + size, alloc - size, path, &st, err, errn);
+        size_t r = zkbi_instream_read(in, buf + size, alloc - size, &st, err, errn);
         size += r;
         if (st != ZKB_OK || size < alloc)
             break;
     }
-    gzclose(gz);
+    zkbi_instream_close(in);
     if (st != ZKB_OK) {
         free(buf);
         return st;

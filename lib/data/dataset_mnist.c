@@ -82,10 +82,12 @@ zkb_status zkbi_mnist_build(const zkbi_idx *img, const char *img_name, const zkb
     return ZKB_OK;
 }
 
-static int is_file(const char *p)
+/* Whether something is at p: a directory or a FIFO in place of a data file
+ * is taken, and refused by the reader with what it is, not "not found". */
+static int exists(const char *p)
 {
     struct stat sb;
-    return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+    return stat(p, &sb) == 0;
 }
 
 /* <dir>/mnist/<base>.gz, else <dir>/mnist/<base> when that exists. Returns
@@ -93,10 +95,10 @@ static int is_file(const char *p)
 static int find(const char *dir, const char *base, char *path, size_t n)
 {
     snprintf(path, n, "%s/mnist/%s.gz", dir, base);
-    if (is_file(path))
+    if (exists(path))
         return 1;
     snprintf(path, n, "%s/mnist/%s", dir, base);
-    if (is_file(path))
+    if (exists(path))
         return 1;
     snprintf(path, n, "%s/mnist/%s.gz", dir, base);
     return 0;

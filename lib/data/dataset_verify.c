@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 /* ../shared/data/README.md */
 static const struct {
@@ -55,13 +55,15 @@ zkb_status zkbi_sha256_file(const char *path, char hex[65], char *err, size_t er
 {
     if (!path || !hex)
         return ZKB_ERR_INVALID_ARG;
-    zkb_status fst = zkbi_stat_regular(path, NULL, err, errn);
-    if (fst != ZKB_OK)
+    zkb_status fst;
+    int fd = zkbi_open_input(path, NULL, &fst, err, errn);
+    if (fd < 0)
         return fst;
-    FILE *f = fopen(path, "rb");
+    FILE *f = fdopen(fd, "rb");
     if (!f) {
-        zkbi_errf(err, errn, "%s: cannot open: %s", path, strerror(errno));
-        return ZKB_ERR_IO;
+        close(fd);
+        zkbi_errf(err, errn, "%s: out of memory", path);
+        return ZKB_ERR_NOMEM;
     }
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {

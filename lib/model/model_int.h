@@ -87,6 +87,15 @@ zkb_status zkbi_model_finish(zkb_model *m, char *err, size_t errlen);
 zkb_status zkbi_model_parse_json(const char *buf, size_t len, const char *src, zkb_model **out,
                                  char *err, size_t errlen);
 
+/* Whether a string of the JSON text [text, text+len), which cJSON parsed into
+ * root, holds a NUL character (\u0000), which cJSON's C strings cut off
+ * ("tiny\u0000dense" would read as "tiny"). When one does: 1, with its JSON
+ * path in path ("$.layers[2].op"), and *is_key set when it is a member's name
+ * (path is then the object's). json_nul.c */
+struct cJSON;
+int zkbi_json_nul_string(const char *text, size_t len, const struct cJSON *root, char *path,
+                         size_t cap, int *is_key);
+
 /* Fingerprint (fingerprint.c): XXH3-128 of the canonical encoding. */
 zkb_status zkbi_model_compute_fingerprint(const zkb_model *m, char out[33]);
 

@@ -354,6 +354,14 @@ static zkb_status parse_terminated_json(const char *buf, size_t len, const char 
                   len, ZKBI_MODEL_FILE_MAX);
         return ZKB_ERR_OVERFLOW;
     }
+    const char *nul = memchr(buf, '\0', len);
+    if (nul) { /* cJSON would take it for a blank, or end a string there */
+        size_t l, c;
+        line_col(buf, len, (size_t)(nul - buf), &l, &c);
+        zkbi_errf(err, errlen, "%s: a NUL byte at line %zu, column %zu: not JSON text", J->src, l,
+                  c);
+        return ZKB_ERR_PARSE;
+    }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
     if (!root) {
@@ -378,6 +386,16 @@ static zkb_status parse_terminated_json(const char *buf, size_t len, const char 
             st = ZKB_ERR_PARSE;
             goto out;
         }
+    }
+    char where[160];
+    int is_key;
+    if (zkbi_json_nul_string(buf, len, root, where, sizeof where, &is_key)) {
+        st = jfail(J, ZKB_ERR_PARSE, where, NULL, -1, "%s a NUL character (\\u0000)%s",
+                   is_key ? "a member name holds" : "the string holds",
+                   strcmp(where, "$.name") == 0 && !is_key
+                       ? ": names may not contain control characters"
+                       : ", which no string of a model may hold");
+        goto out;
     }
     if (!cJSON_IsObject(root)) {
         st = jfail(J, ZKB_ERR_PARSE, "$", NULL, -1, "expected an object, got %s", type_name(root));

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void zkbr_seterr(zkb_report *r, const char *fmt, ...)
 {
@@ -152,12 +153,19 @@ zkb_status zkb_report_add_path(zkb_report *r, const char *path)
         zkbr_seterr(r, "out of memory");
         return ZKB_ERR_NOMEM;
     }
-    FILE *f = fopen(file, "re");
+    char err[ZKBI_ERR_LEN];
+    zkb_status ost;
+    int fd = zkbi_open_input(file, NULL, &ost, err, sizeof err);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
     if (!f) {
-        int e = errno;
-        zkbr_seterr(r, "%s: %s", file, strerror(e));
+        if (fd >= 0) {
+            close(fd);
+            zkbi_errf(err, sizeof err, "%s: out of memory", file);
+            ost = ZKB_ERR_NOMEM;
+        }
+        zkbr_seterr(r, "%s", err);
         free(file);
-        return e == ENOENT || e == ENOTDIR ? ZKB_ERR_NOT_FOUND : ZKB_ERR_IO;
+        return ost;
     }
     zkbr_buf b = {0};
     char chunk[65536];

@@ -223,15 +223,16 @@ zkb_status zkbi_results_load(const char *path, zkbi_results **out, zkbi_results_
         zkbi_errf(err, errlen, "out of memory");
         return ZKB_ERR_NOMEM;
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT) {
+    zkb_status st;
+    int fd = zkbi_open_input(path, NULL, &st, err, errlen);
+    if (fd < 0 && st == ZKB_ERR_NOT_FOUND) { /* a new run */
+        zkbi_errf(err, errlen, "%s", "");
         *out = r;
         return ZKB_OK;
     }
     if (fd < 0) {
-        zkbi_errf(err, errlen, "cannot open %s: %s", path, strerror(errno));
         zkbi_results_free(r);
-        return ZKB_ERR_IO;
+        return st;
     }
     reader rd = {.r = r, .warn = warn, .user = user};
     int rc = scan(fd, &rd);

@@ -81,6 +81,10 @@ def model_json_seeds(d):
           '"input":{"shape":[1,1,1]},"classes":1,"layers":[{"op":"flatten"},'
           '{"op":"dense","units":1,"weights":[-5e-1],"bias":[3.4e38]}]}')
     write(d, "syntax.json", '{"format": "zkmlbench-model", "version": 1, "name": "\\u00e9\\n"')
+    # A NUL in a string (cJSON would cut it: "tiny\u0000dense" read as "tiny").
+    write(d, "bad_nul_name.json", json.dumps(model([1, 1, 1], 1, [{"op": "flatten"}]),
+                                             separators=(",", ":"))
+          .replace('"seed"', '"tiny\\u0000dense"'))
 
 
 def idx(magic_dims, dims, payload):
@@ -122,6 +126,7 @@ def heart_seeds(d):
     write(d, "bad_value.csv", HEADER + "\n40,M,XYZ,140,289,0,Normal,172,N,0,Up,0\n")
     write(d, "bad_fields.csv", HEADER + "\n40,M,ATA\n")
     write(d, "header_only.csv", HEADER + "\n")
+    write(d, "bad_hex.csv", HEADER + "\n0x10,M,ATA,140,289,0,Normal,172,N,0,Up,0\n")
 
 
 # ---- ONNX: a minimal protobuf writer (onnx.proto field numbers) ------------
@@ -177,14 +182,14 @@ def node(op, inputs, outputs, attrs=()):
             s(3, op + "_" + outputs[0]) + s(4, op) + b"".join(field(5, 2, a) for a in attrs))
 
 
-def onnx_model(nodes, inits, inp, out):
+def onnx_model(nodes, inits, inp, out, name="g", opset=13):
     # GraphProto{node=1, name=2, initializer=5, input=11, output=12}
-    graph = (b"".join(field(1, 2, n) for n in nodes) + s(2, "g") +
+    graph = (b"".join(field(1, 2, n) for n in nodes) + s(2, name) +
              b"".join(field(5, 2, t) for t in inits) +
              field(11, 2, value_info(*inp)) + field(12, 2, value_info(*out)))
     # ModelProto{ir_version=1, producer_name=2, graph=7, opset_import=8{domain=1, version=2}}
     return (field(1, 0, 8) + s(2, "zkmlbench-seed") + field(7, 2, graph) +
-            field(8, 2, s(1, "") + field(2, 0, 13)))
+            field(8, 2, s(1, "") + field(2, 0, opset)))
 
 
 def onnx_seeds(d):
@@ -214,6 +219,14 @@ def onnx_seeds(d):
         ("x", [1, 1, 4, 4]), ("y", [1, 3]))
     write(d, "conv_pool_matmul.onnx", conv)
     write(d, "truncated.onnx", gemm[: len(gemm) // 2])
+    # Refused: a node reading its own output, an opset beyond ONNX's, a
+    # graph name with a NUL (the decoder's C string would cut it).
+    relu = ([node("Relu", ["x"], ["x"])], [], ("x", [1, 4]), ("x", [1, 4]))
+    write(d, "bad_self_loop.onnx", onnx_model(*relu))
+    write(d, "bad_opset.onnx", onnx_model([node("Relu", ["x"], ["y"])], [], ("x", [1, 4]),
+                                          ("y", [1, 4]), opset=2**63 - 1))
+    write(d, "bad_nul_name.onnx", onnx_model([node("Relu", ["x"], ["y"])], [], ("x", [1, 4]),
+                                             ("y", [1, 4]), name="tiny\0dense"))
 
 
 def main():

@@ -320,12 +320,100 @@ static void test_idx_files(void **state)
     expect_substr(err, "not a regular file");
     assert_int_equal(zkbi_idx_read_file(tpath("nope.gz"), 1, &buf, &h, err, sizeof err),
                      ZKB_ERR_NOT_FOUND);
-    expect_substr(err, "nope.gz: No such file");
+    expect_substr(err, "nope.gz: cannot open: No such file");
     remove(tpath("trail.gz"));
     remove(tpath("cut.gz"));
     remove(tpath("bad.gz"));
     remove(tpath("text.gz"));
     remove(tpath("empty.gz"));
+    free(b);
+}
+
+/* The gzip bytes of len bytes of data (one member). */
+static uint8_t *gzip_bytes(const void *data, size_t len, size_t *glen)
+{
+    write_file(tpath("member.gz"), data, len, 1);
+    uint8_t *g = (uint8_t *)zkbt_read_file(tpath("member.gz"), glen);
+    remove(tpath("member.gz"));
+    return g;
+}
+
+/* After the last gzip member only the end of the file may come: zlib's
+ * gzread skipped anything else without a word. Concatenated members are one
+ * stream, as for gzip -d. */
+static void test_gzip_trailing(void **state)
+{
+    (void)state;
+    char err[ZKBI_ERR_LEN] = "";
+    size_t len, glen, llen;
+    uint8_t *b = make_images(10, 28, 28, &len);
+    uint8_t *g = gzip_bytes(b, len, &glen);
+    uint8_t *f = malloc(2 * glen + 16);
+    assert_non_null(f);
+    uint8_t *buf = NULL;
+    zkbi_idx h;
+
+    /* garbage after the member: refused with the offset */
+    static const char *const tails[] = {"garbage", "\0", "\x1f", "\0\0\0\0\0\0\0\0"};
+    static const size_t tail_len[] = {7, 1, 1, 8};
+    for (size_t t = 0; t < 4; t++) {
+        memcpy(f, g, glen);
+        memcpy(f + glen, tails[t], tail_len[t]);
+        zkbt_write_file(tpath("tail.gz"), f, glen + tail_len[t]);
+        assert_int_equal(zkbi_idx_read_file(tpath("tail.gz"), 3, &buf, &h, err, sizeof err),
+                         ZKB_ERR_PARSE);
+        assert_null(buf);
+        char want[128];
+        zkbt_fmt(want, sizeof want, "tail.gz: trailing data after the gzip stream at offset %zu",
+                 glen);
+        expect_substr(err, want);
+    }
+
+    /* two members: one stream (the images cut in two, each half a member) */
+    size_t half = len / 2, g1len, g2len;
+    uint8_t *g1 = gzip_bytes(b, half, &g1len);
+    uint8_t *g2 = gzip_bytes(b + half, len - half, &g2len);
+    uint8_t *two = malloc(g1len + g2len);
+    assert_non_null(two);
+    memcpy(two, g1, g1len);
+    memcpy(two + g1len, g2, g2len);
+    zkbt_write_file(tpath("two.gz"), two, g1len + g2len);
+    assert_int_equal(zkbi_idx_read_file(tpath("two.gz"), 3, &buf, &h, err, sizeof err), ZKB_OK);
+    assert_memory_equal(buf, b, len);
+    free(buf);
+    buf = NULL;
+    /* ... but a second member cut short is an error */
+    zkbt_write_file(tpath("two.gz"), two, g1len + g2len / 2);
+    assert_int_equal(zkbi_idx_read_file(tpath("two.gz"), 3, &buf, &h, err, sizeof err),
+                     ZKB_ERR_PARSE);
+    expect_substr(err, "two.gz: gzip stream ends early");
+
+    /* heart.csv.gz is read the same way */
+    uint8_t *lab = make_labels(4, &llen);
+    uint8_t *lg = gzip_bytes(lab, llen, &glen);
+    memcpy(f, lg, glen);
+    memcpy(f + glen, "junk", 4);
+    zkbt_write_file(tpath("all.gz"), f, glen + 4);
+    size_t n = 0;
+    assert_int_equal(zkbi_read_all(tpath("all.gz"), 1024, &buf, &n, err, sizeof err),
+                     ZKB_ERR_PARSE);
+    expect_substr(err, "all.gz: trailing data after the gzip stream");
+    zkbt_write_file(tpath("all.gz"), f, glen);
+    assert_int_equal(zkbi_read_all(tpath("all.gz"), 1024, &buf, &n, err, sizeof err), ZKB_OK);
+    assert_int_equal(n, llen);
+    assert_memory_equal(buf, lab, llen);
+    free(buf);
+
+    remove(tpath("tail.gz"));
+    remove(tpath("two.gz"));
+    remove(tpath("all.gz"));
+    free(lab);
+    free(lg);
+    free(two);
+    free(g1);
+    free(g2);
+    free(f);
+    free(g);
     free(b);
 }
 
@@ -634,6 +722,31 @@ static void test_heart_errors(void **state)
                      "column 'Sex': unknown value 'm' (expected F or M)");
     expect_heart_err(HEART_HEADER "40,M,ATA,140,289,0,Normal,172,N,0,Up,2\n",
                      "column 'HeartDisease': '2' is not 0 or 1");
+    /* numbers are plain decimals: not what strtod takes besides */
+    static const char *const not_plain[] = {"0x10", "0X1p4", "inf", "-Infinity", "nan", "NAN(1)",
+                                            "\" 40\"", "1e", "1.2.3", "+", ".", "e5", "1,5"};
+    for (size_t i = 0; i < sizeof not_plain / sizeof not_plain[0]; i++) {
+        char csv[512], want[128];
+        zkbt_fmt(csv, sizeof csv, HEART_HEADER "%s,M,ATA,140,289,0,Normal,172,N,0,Up,0\n",
+                 not_plain[i]);
+        zkbt_fmt(want, sizeof want, "row 1 (line 2), column 'Age': '%s' is not a number (plain",
+                 not_plain[i][0] == '"' ? " 40" : not_plain[i]);
+        if (strchr(not_plain[i], ',')) /* a comma: one field more */
+            zkbt_fmt(want, sizeof want, "13 fields, expected 12");
+        expect_heart_err(csv, want);
+    }
+    static const char *const plain[] = {"40", "+40", "-0.5", "40.", ".5", "4e1", "4E+1", "400e-1"};
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+        char csv[512], err[ZKBI_ERR_LEN];
+        zkbi_heart h;
+        zkbt_fmt(csv, sizeof csv, HEART_HEADER "%s,M,ATA,140,289,0,Normal,172,N,0,Up,0\n",
+                 plain[i]);
+        if (zkbi_heart_parse(csv, strlen(csv), "heart.csv", &h, err, sizeof err) != ZKB_OK)
+            fail_msg("'%s' refused: %s", plain[i], err);
+        zkbi_heart_free(&h);
+    }
+    expect_heart_err(HEART_HEADER "40,M,ATA,140,289,0,Normal,172,N,0,Up,0x1\n",
+                     "column 'HeartDisease': '0x1' is not 0 or 1");
     expect_heart_err("Age,Age,Sex\n1,2,M\n", "column 'Age' appears twice");
     expect_heart_err(HEART_HEADER "40,M,\"ATA,140,289,0,Normal,172,N,0,Up,0\n", "unbalanced quotes");
 }
@@ -912,6 +1025,7 @@ int main(void)
         cmocka_unit_test(test_idx_parse_errors),
         cmocka_unit_test(test_parsers_robust),
         cmocka_unit_test(test_idx_files),
+        cmocka_unit_test(test_gzip_trailing),
         cmocka_unit_test(test_mnist_build),
         cmocka_unit_test(test_mnist_open),
         cmocka_unit_test(test_known_names),

@@ -426,6 +426,47 @@ static void test_param_cap(void **state)
     free(b.s);
 }
 
+/* cJSON keeps strings as C strings: a \u0000 would cut a string short
+ * ("tiny\u0000dense" loading as "tiny", "relu\u0000x" as the op "relu"), so
+ * any string holding one is refused, with its JSON path. */
+static void test_nul_strings(void **state)
+{
+    zkb_ctx *ctx = *state;
+#define NUL_MODEL(name, meta, op) \
+    "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"" name "\"," meta \
+    "\"input\":{\"shape\":[1,1,1]},\"classes\":1,\"layers\":[{\"op\":\"relu\"}," op "]}"
+    zkb_model *m = load_ok(ctx, NUL_MODEL("tiny_dense", "", "{\"op\":\"flatten\"}"));
+    zkb_model_free(m);
+    expect_fail(ctx, NUL_MODEL("tiny\\u0000dense", "", "{\"op\":\"flatten\"}"), ZKB_ERR_PARSE,
+                "<json>: $.name: the string holds a NUL character (\\u0000)",
+                "names may not contain control characters");
+    expect_fail(ctx, NUL_MODEL("\\u0000", "", "{\"op\":\"flatten\"}"), ZKB_ERR_PARSE,
+                "$.name: the string holds a NUL character", NULL);
+    expect_fail(ctx, NUL_MODEL("t", "", "{\"op\":\"flatten\\u0000x\"}"), ZKB_ERR_PARSE,
+                "$.layers[1].op: the string holds a NUL character", NULL);
+    expect_fail(ctx, NUL_MODEL("t", "", "{\"op\\u0000junk\":\"flatten\"}"), ZKB_ERR_PARSE,
+                "$.layers[1]: a member name holds a NUL character", NULL);
+    expect_fail(ctx, NUL_MODEL("t", "\"metadata\":{\"a\":[\"x\",{\"b\":\"c\\u0000d\"}]},",
+                               "{\"op\":\"flatten\"}"),
+                ZKB_ERR_PARSE, "$.metadata.a[1].b: the string holds a NUL character", NULL);
+    /* an escaped backslash before "u0000" is no NUL; other strings before
+     * the NUL are counted right (escaped quotes included) */
+    m = load_ok(ctx, NUL_MODEL("a\\\\u0000b", "\"metadata\":{\"q\\\"\":\"\\\"\"},",
+                               "{\"op\":\"flatten\"}"));
+    assert_string_equal(zkb_model_name(m), "a\\u0000b");
+    zkb_model_free(m);
+    expect_fail(ctx, NUL_MODEL("t", "\"metadata\":{\"q\\\"\":\"\\\"\",\"z\":\"\\u0000\"},",
+                               "{\"op\":\"flatten\"}"),
+                ZKB_ERR_PARSE, "$.metadata.z: the string holds a NUL character", NULL);
+#undef NUL_MODEL
+    /* a raw NUL byte: not JSON text (cJSON took it for a blank) */
+    static const char raw[] = "{\"format\":\0\"zkmlbench-model\"}";
+    m = (zkb_model *)0x1;
+    assert_int_equal(zkb_model_load_json(ctx, raw, sizeof raw - 1, &m), ZKB_ERR_PARSE);
+    assert_null(m);
+    assert_non_null(strstr(zkb_ctx_last_error(ctx), "<json>: a NUL byte at line 1, column 11"));
+}
+
 static void test_file_errors(void **state)
 {
     zkb_ctx *ctx = *state;
@@ -619,6 +660,7 @@ int main(void)
         cmocka_unit_test(test_header_errors),
         cmocka_unit_test(test_layer_errors),
         cmocka_unit_test(test_param_cap),
+        cmocka_unit_test(test_nul_strings),
         cmocka_unit_test(test_file_errors),
         cmocka_unit_test(test_mutations),
         cmocka_unit_test(test_fingerprint_stable),

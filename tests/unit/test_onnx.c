@@ -5,6 +5,7 @@
  * outputs) and with hand computations; every error class is exercised. */
 #include "zkbt.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1029,6 +1030,121 @@ static void test_err_structure(void **state)
     ob_free(b);
 }
 
+/* A node whose output is its own input (a self-loop), any other cycle,
+ * and a name assigned twice are refused with the node named; without these
+ * checks a self-loop imported as a one-layer model. */
+static void test_err_cycles(void **state)
+{
+    (void)state;
+    /* x -> Relu -> x: its output is its input, and the graph's output */
+    ob *b = ob_new(13);
+    ob_input(b, "x", INTS(1, 1, 5, 5));
+    ob_node(b, "Relu", "loop", IN("x"), IN("x"));
+    ob_output(b, "x", INTS(1, 1, 5, 5));
+    expect_error(b, ZKB_ERR_PARSE,
+                 IN("t.onnx: node 0 'loop' (Relu): its output 'x' is also its input: a cycle"));
+    ob_free(b);
+    /* a self-loop on a name nothing else defines */
+    b = base();
+    ob_node(b, "Relu", "self", IN("s"), IN("s"));
+    ob_output(b, "i2", INTS(1, 2, 3, 3));
+    expect_error(b, ZKB_ERR_PARSE, IN("node 3 'self' (Relu): its output 's' is also its input"));
+    ob_free(b);
+    /* a cycle through two nodes: a reads b's output, b reads a's */
+    b = ob_new(13);
+    ob_input(b, "x", INTS(1, 1, 5, 5));
+    ob_node(b, "Relu", "a", IN("rb"), IN("ra"));
+    ob_node(b, "Relu", "b", IN("ra"), IN("rb"));
+    ob_output(b, "rb", INTS(1, 1, 5, 5));
+    expect_error(b, ZKB_ERR_PARSE,
+                 IN("node 0 'a' (Relu): it reads 'rb', the output of node 1 after it: the nodes "
+                    "are not in topological order, or form a cycle"));
+    ob_free(b);
+    /* a name assigned twice: a later node redefines the graph input or an
+     * earlier node's output (a chain back to the start) */
+    b = base();
+    ob_node(b, "Relu", "again", IN("i2"), IN("x"));
+    ob_output(b, "x", INTS(1, 2, 3, 3));
+    expect_error(b, ZKB_ERR_PARSE,
+                 IN("node 3 'again' (Relu): its output 'x' has the name of a graph input"));
+    ob_free(b);
+    b = base();
+    ob_node(b, "Relu", "again", IN("i2"), IN("c0"));
+    ob_output(b, "c0", INTS(1, 2, 3, 3));
+    expect_error(b, ZKB_ERR_PARSE,
+                 IN("node 3 'again' (Relu): its output 'c0' is also the output of node 0"));
+    ob_free(b);
+    b = base();
+    ob_node(b, "Relu", "again", IN("i2"), IN("w"));
+    ob_output(b, "w", INTS(1, 2, 3, 3));
+    expect_error(b, ZKB_ERR_PARSE,
+                 IN("node 3 'again' (Relu): its output 'w' has the name of an initializer"));
+    ob_free(b);
+    b = base();
+    ob_node(b, "Dropout", "two", IN("i2"), IN("d", "d"));
+    ob_output(b, "d", INTS(1, 2, 3, 3));
+    expect_error(b, ZKB_ERR_PARSE, IN("node 3 'two' (Dropout): it has two outputs named 'd'"));
+    ob_free(b);
+}
+
+/* Opsets outside 7..28 (ONNX 1.23's newest) are refused with the value. */
+static void test_err_opset(void **state)
+{
+    (void)state;
+    static const int64_t bad[] = {INT64_MAX, 29, 1000, -1, INT64_MIN};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ob *b = base();
+        b->opset.version = bad[i];
+        ob_output(b, "i2", INTS(1, 2, 3, 3));
+        char want[96];
+        zkbt_fmt(want, sizeof want, "t.onnx: opset %" PRId64 " is not supported", bad[i]);
+        expect_error(b, ZKB_ERR_UNSUPPORTED,
+                     IN(want, bad[i] > 0 ? "the importer knows opsets 7 to 28" : "7 or newer"));
+        ob_free(b);
+    }
+    for (int64_t v = 7; v <= 28; v += 21) {
+        ob *b = base();
+        b->opset.version = v;
+        ob_output(b, "i2", INTS(1, 2, 3, 3));
+        zkb_model_free(ob_load(b));
+        ob_free(b);
+    }
+}
+
+/* The graph's name becomes the model's: a control character in it, a NUL
+ * included (which protobuf-c's C string would cut off: "tiny\0dense"
+ * loaded as "tiny"), is refused. */
+static void test_err_graph_name(void **state)
+{
+    (void)state;
+    static const uint8_t bad[] = {0x00, 0x01, 0x1f, 0x7f};
+    for (size_t i = 0; i < sizeof bad; i++) {
+        ob *b = base();
+        b->graph.name = "tinyQdense";
+        ob_output(b, "i2", INTS(1, 2, 3, 3));
+        size_t len;
+        uint8_t *buf = ob_pack(b, &len);
+        uint8_t *at = memmem(buf, len, "tinyQdense", 10);
+        assert_non_null(at);
+        at[4] = bad[i];
+        char err[ZKBI_ERR_LEN], want[128];
+        zkb_model *m = NULL;
+        assert_int_equal(zkbi_onnx_parse(buf, len, "t.onnx", &m, err, sizeof err), ZKB_ERR_PARSE);
+        assert_null(m);
+        zkbt_fmt(want, sizeof want, "t.onnx: the graph name 'tiny?dense' holds a control "
+                 "character (0x%02x at byte 4)", bad[i]);
+        if (!strstr(err, want))
+            fail_msg("'%s' lacks '%s'", err, want);
+        /* with no NUL the name loads as it is */
+        at[4] = 'Q';
+        assert_int_equal(zkbi_onnx_parse(buf, len, "t.onnx", &m, err, sizeof err), ZKB_OK);
+        assert_string_equal(zkb_model_name(m), "tinyQdense");
+        zkb_model_free(m);
+        free(buf);
+        ob_free(b);
+    }
+}
+
 static void test_err_bytes(void **state)
 {
     (void)state;
@@ -1123,6 +1239,9 @@ int main(void)
         cmocka_unit_test(test_err_weights),
         cmocka_unit_test(test_err_conv_attrs),
         cmocka_unit_test(test_err_structure),
+        cmocka_unit_test(test_err_cycles),
+        cmocka_unit_test(test_err_opset),
+        cmocka_unit_test(test_err_graph_name),
         cmocka_unit_test(test_err_bytes),
         cmocka_unit_test(test_err_decode_budget),
     };

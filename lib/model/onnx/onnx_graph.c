@@ -9,14 +9,12 @@
 
 #include "zkmlbench/zkb_onnx.h"
 
-#define MIN_OPSET 7
-
 static int const_cmp(const void *a, const void *b)
 {
     return strcmp(((const zkbi_onnx_const *)a)->name, ((const zkbi_onnx_const *)b)->name);
 }
 
-static int is_constant_node(const Onnx__NodeProto *n)
+int zkbi_onnx_is_constant(const Onnx__NodeProto *n)
 {
     return n && n->op_type && strcmp(n->op_type, "Constant") == 0 &&
            zkbi_onnx_default_domain(n->domain);
@@ -30,7 +28,7 @@ static zkb_status collect_consts(zkbi_onnx_imp *im)
     char b[72];
     size_t n = g->n_initializer;
     for (size_t i = 0; i < g->n_node; i++)
-        n += is_constant_node(g->node[i]);
+        n += zkbi_onnx_is_constant(g->node[i]);
     if (n == 0)
         return ZKB_OK;
     if (!(im->consts = calloc(n, sizeof *im->consts)))
@@ -43,7 +41,7 @@ static zkb_status collect_consts(zkbi_onnx_imp *im)
     }
     for (size_t i = 0; i < g->n_node; i++) {
         const Onnx__NodeProto *nd = g->node[i];
-        if (!is_constant_node(nd))
+        if (!zkbi_onnx_is_constant(nd))
             continue;
         im->node = nd;
         im->node_i = i;
@@ -146,7 +144,7 @@ static zkb_status graph_input(zkbi_onnx_imp *im, uint32_t dims[3], int *rank)
     static const int64_t to_nchw[] = {0, 3, 1, 2};
     for (size_t i = 0; i < g->n_node; i++) {
         const Onnx__NodeProto *n = g->node[i];
-        if (is_constant_node(n))
+        if (zkbi_onnx_is_constant(n))
             continue;
         const Onnx__AttributeProto *p = zkbi_onnx_attr(n, "perm");
         if (n && n->op_type && strcmp(n->op_type, "Transpose") == 0 &&
@@ -218,7 +216,7 @@ static zkb_status walk(zkbi_onnx_imp *im)
         if (!info)
             return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "unsupported operator; supported: %s",
                                   zkbi_onnx_op_list());
-        if (is_constant_node(n))
+        if (zkbi_onnx_is_constant(n))
             continue;
         if (n->n_output < 1 || !n->output[0] || !n->output[0][0])
             return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "no output");
@@ -269,6 +267,29 @@ static char *model_metadata(const Onnx__ModelProto *mp)
     return s;
 }
 
+/* The graph's name becomes the model's: like a JSON model's name, it may not
+ * hold a control character (the decoder would cut it at a NUL). */
+static zkb_status check_graph_name(zkbi_onnx_imp *im)
+{
+    const uint8_t *p;
+    size_t n;
+    if (zkbi_onnx_graph_name_bytes(im->raw, im->raw_len, &p, &n) != 1)
+        return ZKB_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] >= 0x20 && p[i] != 0x7f)
+            continue;
+        char b[68];
+        size_t k = 0;
+        for (; k < n && k < 64; k++)
+            b[k] = p[k] >= 0x20 && p[k] < 0x7f ? (char)p[k] : '?';
+        b[k] = '\0';
+        return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "the graph name '%s%s' holds a control character "
+                              "(0x%02x at byte %zu); model names may not contain control "
+                              "characters", b, n > 64 ? "..." : "", p[i], i);
+    }
+    return ZKB_OK;
+}
+
 static zkb_status import(zkbi_onnx_imp *im, const Onnx__ModelProto *mp, zkb_model **out)
 {
     zkb_status st;
@@ -277,10 +298,16 @@ static zkb_status import(zkbi_onnx_imp *im, const Onnx__ModelProto *mp, zkb_mode
     int64_t opset = zkbi_onnx_opset(mp);
     if (opset == 0)
         return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "no opset_import for the default ONNX domain");
-    if (opset < MIN_OPSET)
-        return zkbi_onnx_fail(im, ZKB_ERR_UNSUPPORTED,
-                              "opset %" PRId64 " is not supported (%d or newer)", opset, MIN_OPSET);
-    if ((st = collect_consts(im)) != ZKB_OK || (st = graph_input(im, dims, &rank)) != ZKB_OK)
+    if (opset < ZKBI_ONNX_OPSET_MIN)
+        return zkbi_onnx_fail(im, ZKB_ERR_UNSUPPORTED, "opset %" PRId64 " is not supported (%d or "
+                              "newer)", opset, ZKBI_ONNX_OPSET_MIN);
+    if (opset > ZKBI_ONNX_OPSET_MAX)
+        return zkbi_onnx_fail(im, ZKB_ERR_UNSUPPORTED, "opset %" PRId64 " is not supported: the "
+                              "importer knows opsets %d to %d (ONNX 1.23)", opset,
+                              ZKBI_ONNX_OPSET_MIN, ZKBI_ONNX_OPSET_MAX);
+    if ((st = check_graph_name(im)) != ZKB_OK || (st = collect_consts(im)) != ZKB_OK ||
+        (st = graph_input(im, dims, &rank)) != ZKB_OK ||
+        (st = zkbi_onnx_check_names(im)) != ZKB_OK)
         return st;
     im->s = (zkbi_shape){dims[0], dims[1], dims[2], 0};
     if (rank == 2) { /* the IR input is [1][1][F], never flat */
@@ -354,6 +381,8 @@ zkb_status zkbi_onnx_parse(const uint8_t *buf, size_t len, const char *src, zkb_
     im.err = err;
     im.errlen = errlen;
     im.g = f.model->graph;
+    im.raw = buf;
+    im.raw_len = len;
     st = import(&im, f.model, out);
     for (uint32_t i = 0; i < im.n_layers; i++) {
         free(im.layers[i].w);

@@ -34,6 +34,18 @@ zkb_status zkbi_onnx_file_decode(zkbi_onnx_file *f, const uint8_t *buf, size_t l
 void zkbi_onnx_file_free(zkbi_onnx_file *f);
 
 
+/* The opsets of the default domain the importer takes: 7 (the oldest it
+ * maps) to the newest of the ONNX release whose schema is vendored
+ * (third_party/onnx: onnx 1.23, opset 28); a newer opset may have changed
+ * what an operator means. */
+#define ZKBI_ONNX_OPSET_MIN 7
+#define ZKBI_ONNX_OPSET_MAX 28
+
+/* The bytes of the graph's name as stored in the file buf (a name with a
+ * NUL arrives cut from the decoder): 1 with *name and *n, 0 when the graph
+ * has no name, -1 when buf cannot be walked. onnx_wire.c */
+int zkbi_onnx_graph_name_bytes(const uint8_t *buf, size_t len, const uint8_t **name, size_t *n);
+
 /* Version of the default-domain ("" or "ai.onnx") opset, 0 when absent. */
 int64_t zkbi_onnx_opset(const Onnx__ModelProto *m);
 /* Non-zero for the default ONNX domain ("" / NULL / "ai.onnx"). */
@@ -70,6 +82,8 @@ typedef struct zkbi_onnx_imp {
     char *err;
     size_t errlen;
     const Onnx__GraphProto *g;
+    const uint8_t *raw; /* the file, as decoded */
+    size_t raw_len;
     zkbi_onnx_const *consts; /* initializers and Constant outputs, sorted by name */
     size_t n_consts;
 
@@ -127,6 +141,12 @@ zkb_status zkbi_onnx_tensor_int64s(zkbi_onnx_imp *im, const Onnx__TensorProto *t
                                    size_t max, size_t *n);
 /* Value of a BOOL scalar constant (Dropout's training_mode). */
 zkb_status zkbi_onnx_tensor_bool(zkbi_onnx_imp *im, const Onnx__TensorProto *t, int *v);
+
+/* A Constant node of the default domain (its output is a constant). */
+int zkbi_onnx_is_constant(const Onnx__NodeProto *n);
+/* Every tensor name assigned once, every node reading only names assigned
+ * before it: no cycle (onnx_names.c). */
+zkb_status zkbi_onnx_check_names(zkbi_onnx_imp *im);
 
 /* Append a layer: d holds op and its parameters; shape inference moves
  * im->s on. Weights and bias are allocated zeroed (n_weights, n_bias). */
