@@ -10,7 +10,9 @@ enum {
     EXIT_CELLS = 1,      /* the run finished but some cells failed, crashed, timed out or were unavailable */
     EXIT_USAGE = 2,      /* bad command line */
     EXIT_INPUT = 3,      /* bad input: model file, plugin, option value, unknown backend */
-    EXIT_INTERNAL = 4    /* I/O or internal error (results could not be written, out of memory) */
+    EXIT_INTERNAL = 4,   /* I/O or internal error (results could not be written, out of memory) */
+    EXIT_LOCKED = 5,     /* another run holds the results file's lock (nothing ran) */
+    EXIT_SIGNAL = 128    /* + N: interrupted by signal N (run: stopped cleanly, resumable) */
 };
 
 typedef int (*cli_cmd_fn)(int argc, char **argv);
