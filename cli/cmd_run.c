@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,11 @@ static void run_help(void)
            "      --keep-scratch     keep each cell's scratch directory\n"
            "      --shard K/N        run only shard K of N of the cells (a deterministic slice;\n"
            "                         see docs/scaling-out.md); combine with 'zkbench merge'\n"
-           "  -q, --quiet            no progress output\n");
+           "  -q, --quiet            no progress output\n\n"
+           "Exit: 0 all cells ok or already recorded, 1 some cell did not succeed, 2 usage,\n"
+           "3 bad input, 4 results could not be written (the run stops at that cell), 5 another\n"
+           "run is writing OUT/results.jsonl, 128+N stopped by signal N (Ctrl-C: 130); run the\n"
+           "same command again to resume.\n");
 }
 
 /* EXIT_OK, or the exit code after printing why. */
@@ -428,6 +433,83 @@ static int add_cells(zkb_ctx *ctx, zkb_run *run, run_args *a)
     return 0;
 }
 
+/* SIGINT, SIGTERM and SIGHUP ask the run to stop (zkb_run_cancel is
+ * async-signal-safe): the running cell's processes are killed, its scratch
+ * removed, nothing torn recorded. A signal this process was started with
+ * ignored (nohup, a background job of a script) stays ignored. */
+static zkb_run *volatile g_run;
+static volatile sig_atomic_t g_signal;
+
+static void on_signal(int sig)
+{
+    if (!g_signal)
+        g_signal = sig;
+    zkb_run_cancel(g_run);
+}
+
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define N_STOP_SIGNALS (sizeof stop_signals / sizeof stop_signals[0])
+
+static void catch_signals(zkb_run *run, struct sigaction *old)
+{
+    g_run = run;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < N_STOP_SIGNALS; i++) {
+        sigaction(stop_signals[i], NULL, &old[i]);
+        if (old[i].sa_handler != SIG_IGN)
+            sigaction(stop_signals[i], &sa, NULL);
+    }
+}
+
+static void release_signals(const struct sigaction *old)
+{
+    for (size_t i = 0; i < N_STOP_SIGNALS; i++)
+        sigaction(stop_signals[i], &old[i], NULL);
+}
+
+static int execute(zkb_run *run, int quiet)
+{
+    progress_state ps = {.run = run, .tty = isatty(STDERR_FILENO), .last_cell = (size_t)-1};
+    if (!quiet)
+        zkb_run_set_progress(run, on_progress, &ps);
+    /* A file size limit (ulimit -f) must fail the append, which the library
+     * reports, not kill the process half-way through a record. */
+    signal(SIGXFSZ, SIG_IGN);
+    struct sigaction old[N_STOP_SIGNALS];
+    catch_signals(run, old);
+    zkb_status st = zkb_run_execute(run);
+    release_signals(old);
+    if (ps.tty && !quiet && ps.line_open)
+        fprintf(stderr, "\r\033[K");
+    if (st == ZKB_ERR_LOCKED) { /* nothing ran */
+        cli_error("%s", zkb_run_last_error(run));
+        return EXIT_LOCKED;
+    }
+    size_t bad = cli_print_summary(run, stdout);
+    printf("results: %s\n", zkb_run_results_path(run));
+    fflush(stdout);
+    switch (st) {
+    case ZKB_OK:
+        return bad ? EXIT_CELLS : EXIT_OK;
+    case ZKB_ERR_CANCELLED:
+        if (g_signal)
+            cli_error("interrupted by signal %d (%s): %s", (int)g_signal, strsignal(g_signal), zkb_run_last_error(run));
+        else
+            cli_error("interrupted: %s", zkb_run_last_error(run));
+        return EXIT_SIGNAL + (g_signal ? g_signal : SIGINT);
+    case ZKB_ERR_PARSE:
+        cli_error("%s", zkb_run_last_error(run));
+        return EXIT_INPUT;
+    default:
+        cli_error("%s", zkb_run_last_error(run));
+        return EXIT_INTERNAL;
+    }
+}
+
 int cmd_run(int argc, char **argv)
 {
     run_args a = {.out = "results"};
@@ -467,21 +549,8 @@ int cmd_run(int argc, char **argv)
                     before);
         }
     }
-    if (rc == 0) {
-        progress_state ps = {.run = run, .tty = isatty(STDERR_FILENO), .last_cell = (size_t)-1};
-        if (!a.quiet)
-            zkb_run_set_progress(run, on_progress, &ps);
-        zkb_status st = zkb_run_execute(run);
-        if (ps.tty && !a.quiet && ps.line_open)
-            fprintf(stderr, "\r\033[K");
-        if (st != ZKB_OK) {
-            cli_error("%s", zkb_run_last_error(run));
-            rc = EXIT_INTERNAL;
-        }
-        if (cli_print_summary(run, stdout) != 0 && rc == 0)
-            rc = EXIT_CELLS;
-        printf("results: %s\n", zkb_run_results_path(run));
-    }
+    if (rc == 0)
+        rc = execute(run, a.quiet);
     zkb_run_free(run);
     zkb_ctx_free(ctx);
     free_list(&a.models), free_list(&a.backends), free_list(&a.opts);

@@ -58,7 +58,8 @@ typedef enum zkb_status {
     ZKB_ERR_EXISTS = 17,         /* duplicate (e.g. backend name) */
     ZKB_ERR_OVERFLOW = 18,       /* arithmetic overflow or absurd size */
     ZKB_ERR_STATE = 19,          /* call out of order (e.g. prove before setup) */
-    ZKB_ERR_INTERNAL = 20        /* bug: please report */
+    ZKB_ERR_INTERNAL = 20,       /* bug: please report */
+    ZKB_ERR_LOCKED = 21          /* another process holds the lock (e.g. of a results file) */
 } zkb_status;
 
 /* Layer operators of the model IR. Values are part of the ABI. */

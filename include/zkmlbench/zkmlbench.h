@@ -177,17 +177,57 @@ typedef void (*zkb_progress_fn)(void *user, size_t cell, size_t n_cells, const c
                                 double elapsed_s);
 ZKB_API void zkb_run_set_progress(zkb_run *run, zkb_progress_fn fn, void *user);
 
-/* Run every cell, each in its own child process. A cell that crashes, hangs
+/* Run every cell, each in its own process tree. A cell that crashes, hangs
  * or exceeds its memory cap becomes a recorded result; the run continues.
- * Returns ZKB_OK when every cell ran (whatever their outcome) or was skipped
- * because results.jsonl already holds it. */
+ * No process a cell started outlives the cell, however it ends. The
+ * guarantees and their tests: docs/reliability.md.
+ *
+ * Returns:
+ *   ZKB_OK              every cell ran (whatever its outcome) and its record
+ *                       is in results.jsonl, or was skipped because the file
+ *                       already holds it;
+ *   ZKB_ERR_LOCKED      another process is writing this results file (one
+ *                       writer per file: an flock on OUT/results.jsonl.lock);
+ *                       nothing ran, the last error names that process;
+ *   ZKB_ERR_IO          the results could not be written: the out directory
+ *                       or the file is not writable (nothing ran), or a
+ *                       record could not be appended (a full disk, a file
+ *                       size limit). The run stops at that cell: the file is
+ *                       cut back to its length before the append (no torn
+ *                       record), the cell keeps its status and its record in
+ *                       memory (zkb_run_cell_record) but zkb_run_cell_saved
+ *                       is 0, later cells do not run (status NULL);
+ *   ZKB_ERR_CANCELLED   zkb_run_cancel stopped the run: the running cell's
+ *                       process tree was killed and its scratch directory
+ *                       removed, it has status "interrupted" and no record;
+ *                       later cells do not run. Running again resumes;
+ *   and ZKB_ERR_PARSE, ZKB_ERR_NOMEM, ... for bad settings or a failure to
+ *   read the results file. The detail is in zkb_run_last_error.
+ *
+ * Hosts that set RLIMIT_FSIZE should ignore SIGXFSZ, so that a write past
+ * the limit fails (and is reported) instead of killing the process. */
 ZKB_API zkb_status zkb_run_execute(zkb_run *run);
+
+/* Asks a running (or the next) zkb_run_execute of this run to stop: within
+ * about 20 ms it kills the running cell's process tree, removes its scratch
+ * directory, records nothing for it and returns ZKB_ERR_CANCELLED. The run
+ * stays cancelled: a later zkb_run_execute returns ZKB_ERR_CANCELLED at once
+ * (make a new run to resume). Async-signal-safe and thread-safe: call it
+ * from a SIGINT/SIGTERM handler the host installs (the library installs
+ * none) or from another thread. */
+ZKB_API void zkb_run_cancel(zkb_run *run);
 
 ZKB_API size_t zkb_run_cell_count(const zkb_run *run);
 /* Outcome of cell i after execute: "ok", "failed", "timeout", "killed",
- * "crashed", "unavailable", "skipped" (already in results), or NULL. */
+ * "crashed", "unavailable", "skipped" (already in results), "interrupted"
+ * (stopped by zkb_run_cancel, not recorded), or NULL (not run). */
 ZKB_API const char *zkb_run_cell_status(const zkb_run *run, size_t i);
-/* The cell's JSON record (one line, as written to results.jsonl), or NULL. */
+/* 1 when cell i's record is in the results file (appended by the last
+ * execute, or already there: "skipped"), 0 otherwise: not run, interrupted,
+ * or its record could not be written (zkb_run_execute returned ZKB_ERR_IO). */
+ZKB_API int zkb_run_cell_saved(const zkb_run *run, size_t i);
+/* The cell's JSON record (one line, as written to results.jsonl, or as it
+ * would have been when zkb_run_cell_saved is 0), or NULL. */
 ZKB_API const char *zkb_run_cell_record(const zkb_run *run, size_t i);
 ZKB_API const char *zkb_run_results_path(const zkb_run *run);
 /* Backend name and model path of cell i as given to zkb_run_add_cell, or NULL. */

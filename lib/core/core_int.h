@@ -95,14 +95,16 @@ int zkbi_open_input(const char *path, uint64_t *size, zkb_status *st, char *err,
 zkb_status zkbi_read_file(const char *path, uint64_t max, char **buf, size_t *len, char *err,
                           size_t errlen);
 
-/* ---- files and directories (fs.c) --------------------------------------------- */
+/* ---- files and directories (fs.c, remove_tree.c) --------------------------------------------- */
 
 /* Replaces every byte outside [A-Za-z0-9._-] by '_' (and a leading '.'),
  * truncating to cap-1 bytes; "_" for an empty name. */
 void zkbi_sanitize_name(const char *in, char *out, size_t cap);
 /* mkdir -p with mode 0700 for new directories. 0 or -1 (errno set). */
 int zkbi_mkdirs(const char *path);
-/* rm -rf without following symlinks. 0 or -1. */
+/* rm -rf without following symlinks, at any depth (also past PATH_MAX;
+ * remove_tree.c). 0 when path is gone, or -1 with errno of a failure (what
+ * could not be removed is left, the rest is removed). */
 int zkbi_remove_tree(const char *path);
 /* The last bytes of a file (at most cap-1), starting at a character
  * boundary, other control characters than newline and tab replaced by '?'.
@@ -146,6 +148,12 @@ void zkbi_reset_signals(void);
 uint64_t zkbi_process_tree_rss(pid_t root, unsigned *nproc);
 /* SIGKILL all of them. Returns how many were signalled. */
 unsigned zkbi_process_tree_kill(pid_t root);
+/* The same for root's descendants only, root left alive (they are all in its
+ * tree when root is a child subreaper; without the kernel's children files,
+ * the members of its session and group). For a root that cleans up after
+ * them (the cell's keeper, lib/run/cell_keeper.c). */
+uint64_t zkbi_process_tree_rss_below(pid_t root, unsigned *nproc);
+unsigned zkbi_process_tree_kill_below(pid_t root);
 
 /* ---- clocks, CPU time and peak memory of this process (measure.c) ------------ */
 

@@ -1,9 +1,9 @@
-/* Files and directories: sanitized names, mkdir -p, rm -rf, the tail of a log, small /proc files. */
+/* Files and directories: sanitized names, mkdir -p, the tail of a log, small /proc files
+ * (rm -rf: remove_tree.c). */
 #include "core_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,36 +54,6 @@ int zkbi_mkdirs(const char *path)
         return -1;
     }
     return 0;
-}
-
-static int open_dir(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)ftw;
-    if (flag == FTW_D && (st->st_mode & S_IRWXU) != S_IRWXU)
-        chmod(path, (st->st_mode & 07777) | S_IRWXU);
-    return 0;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    if (flag == FTW_DP)
-        rmdir(path);
-    else
-        unlink(path);
-    return 0;
-}
-
-int zkbi_remove_tree(const char *path)
-{
-    if (!path || !*path)
-        return -1;
-    /* A plugin may leave read-only directories behind: open them up first. */
-    nftw(path, open_dir, 32, FTW_PHYS);
-    nftw(path, rm_entry, 32, FTW_DEPTH | FTW_PHYS);
-    struct stat st;
-    return lstat(path, &st) == 0 ? -1 : 0;
 }
 
 void zkbi_file_tail(const char *path, char *out, size_t cap)

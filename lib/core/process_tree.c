@@ -3,8 +3,9 @@
  *
  * Sampling walks the tree from the root through /proc/<pid>/task/<tid>/children
  * (a few reads per process, every 20 ms); the root is a child subreaper, so
- * orphaned descendants stay in its tree. Killing also scans all of /proc for
- * the root's session and process group, which catches what left the tree. */
+ * orphaned descendants stay in its tree. zkbi_process_tree_kill also scans all
+ * of /proc for the root's session and process group, which catches what left
+ * the tree of a root that is not a subreaper. */
 #include "core_int.h"
 
 #include <ctype.h>
@@ -130,7 +131,7 @@ static void scan_session(pid_t root, tree *t)
         closedir(d);
 }
 
-uint64_t zkbi_process_tree_rss(pid_t root, unsigned *nproc)
+static uint64_t tree_rss(pid_t root, int below, unsigned *nproc)
 {
     tree *t = calloc(1, sizeof *t);
     if (!t)
@@ -142,6 +143,8 @@ uint64_t zkbi_process_tree_rss(pid_t root, unsigned *nproc)
     uint64_t pages = 0;
     unsigned live = 0;
     for (size_t i = 0; i < t->n; i++) {
+        if (below && t->pid[i] == (long)root)
+            continue;
         pages += (uint64_t)t->rss[i];
         live += t->rss[i] > 0;
     }
@@ -150,6 +153,10 @@ uint64_t zkbi_process_tree_rss(pid_t root, unsigned *nproc)
         *nproc = live;
     return pages * (uint64_t)sysconf(_SC_PAGESIZE);
 }
+
+uint64_t zkbi_process_tree_rss(pid_t root, unsigned *nproc) { return tree_rss(root, 0, nproc); }
+
+uint64_t zkbi_process_tree_rss_below(pid_t root, unsigned *nproc) { return tree_rss(root, 1, nproc); }
 
 unsigned zkbi_process_tree_kill(pid_t root)
 {
@@ -167,6 +174,23 @@ unsigned zkbi_process_tree_kill(pid_t root)
     unsigned n = 0;
     for (size_t i = 0; i < t->n; i++)
         n += kill((pid_t)t->pid[i], SIGKILL) == 0;
+    free(t);
+    return n;
+}
+
+unsigned zkbi_process_tree_kill_below(pid_t root)
+{
+    tree *t = calloc(1, sizeof *t);
+    if (!t)
+        return 0;
+    if (walk(root, t) != 0) {
+        t->n = 0;
+        scan_session(root, t);
+    }
+    unsigned n = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->pid[i] != (long)root)
+            n += kill((pid_t)t->pid[i], SIGKILL) == 0;
     free(t);
     return n;
 }

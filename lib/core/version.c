@@ -31,6 +31,7 @@ const char *zkb_status_str(zkb_status s)
     case ZKB_ERR_OVERFLOW: return "overflow";
     case ZKB_ERR_STATE: return "call out of order";
     case ZKB_ERR_INTERNAL: return "internal error";
+    case ZKB_ERR_LOCKED: return "locked by another process";
     }
     return "unknown status";
 }

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #define SHOW_VALUES 8
@@ -112,14 +111,10 @@ static zkb_status set_quant(void *user, const zkb_quant *q, char *err, size_t er
     return ZKB_OK;
 }
 
-/* A clean process state whatever the host program did to its own. */
-static void isolate(const zkbi_cell_job *job)
+/* A clean process state whatever the host program did to its own. The
+ * keeper (cell_keeper.c) made the session and is the subreaper. */
+static void isolate(const zkbi_cell_job *job, int out_fd)
 {
-    setsid(); /* the cell's session: the parent finds and kills all of it */
-    prctl(PR_SET_CHILD_SUBREAPER, 1); /* orphans stay in the tree the parent samples */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != job->parent)
-        _exit(3);
     /* Default actions, so a fault kills the process with its signal even if
      * the host (or a sanitizer runtime) installed handlers. */
     zkbi_reset_signals();
@@ -130,17 +125,16 @@ static void isolate(const zkbi_cell_job *job)
     sigaction(SIGPIPE, &sa, NULL);
 
     int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    int out = open(job->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (in >= 0)
         dup2(in, 0);
-    if (out >= 0) {
-        dup2(out, 1);
-        dup2(out, 2);
+    if (out_fd >= 0) {
+        dup2(out_fd, 1);
+        dup2(out_fd, 2);
     }
     if (in > 2)
         close(in);
-    if (out > 2)
-        close(out);
+    if (out_fd > 2)
+        close(out_fd);
 }
 
 static void begin(uint32_t phase, int64_t sample, uint32_t repeat)
@@ -282,12 +276,10 @@ static void run_phases(child *c)
     zkbi_zk_accuracy_pass(job, c->vt, c->state, c->own_qm ? c->own_qm : job->qm, c->h);
 }
 
-_Noreturn void zkbi_cell_child(const zkbi_cell_job *job)
+_Noreturn void zkbi_cell_child(const zkbi_cell_job *job, int out_fd)
 {
-    g_fd = job->fd;
-    if (g_fd <= 2) /* keep it clear of the stdio redirections */
-        g_fd = fcntl(g_fd, F_DUPFD_CLOEXEC, 3);
-    isolate(job);
+    g_fd = job->fd; /* above 2: the keeper moved it */
+    isolate(job, out_fd);
     child c = {.job = job, .vt = job->b->vt};
     begin(ZKBI_PH_START, -1, 0);
     c.h = zkbi_host_ctx_new(job->ctx, job->b);

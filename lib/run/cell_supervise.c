@@ -1,6 +1,7 @@
-/* The parent's side of a cell: read the child's events, enforce the
- * wall-clock limit and the memory cap over the cell's whole session, reap
- * the child and say what happened. */
+/* The parent's side of a cell: read the cell process's events, enforce the
+ * wall-clock limit and the memory cap over the cell's whole tree, stop it
+ * when the host cancels the run, reap the keeper (cell_keeper.c, the root of
+ * the tree) and say what happened. */
 #include "run_int.h"
 
 #include <errno.h>
@@ -17,8 +18,9 @@
 
 #define SAMPLE_MS 20
 #define TICK_MS 500 /* progress of a running phase, for hosts that show elapsed time */
+#define KEEPER_GRACE_MS 10000 /* for the keeper to reap the tree after a kill */
 
-typedef enum { KILL_NONE, KILL_TIMEOUT, KILL_MEMORY, KILL_PROTOCOL } kill_reason;
+typedef enum { KILL_NONE, KILL_TIMEOUT, KILL_MEMORY, KILL_PROTOCOL, KILL_CANCEL } kill_reason;
 
 typedef struct watch_state {
     const zkbi_watch *w;
@@ -144,9 +146,28 @@ static int child_ended(pid_t pid, int pidfd, short revents)
     return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid;
 }
 
+/* Waits up to ms for the keeper to end (not reaped). */
+static int keeper_ends(pid_t pid, int pidfd, int ms)
+{
+    uint64_t until = zkbi_now_ns() + (uint64_t)ms * 1000000u;
+    for (;;) {
+        if (child_ended(pid, -1, 0))
+            return 1;
+        uint64_t now = zkbi_now_ns();
+        if (now >= until)
+            return 0;
+        int left = (int)((until - now) / 1000000u) + 1;
+        struct pollfd p = {.fd = pidfd, .events = POLLIN};
+        if (pidfd < 0 || poll(&p, 1, left) < 0) {
+            struct timespec ts = {0, 2000000L};
+            nanosleep(&ts, NULL);
+        }
+    }
+}
+
 static void sample_memory(watch_state *st, pid_t pid)
 {
-    uint64_t rss = zkbi_process_tree_rss(pid, NULL);
+    uint64_t rss = zkbi_process_tree_rss_below(pid, NULL); /* not the keeper: a copy of the host */
     if (rss > st->o->peak_rss_sampled)
         st->o->peak_rss_sampled = rss;
     if (st->w->memory_cap && rss > st->w->memory_cap && st->killed == KILL_NONE) {
@@ -194,6 +215,9 @@ static void conclude(watch_state *st, int wst)
     case KILL_PROTOCOL:
         zkbi_outcome_set(o, "crashed", ZKB_ERR_CRASHED, "crashed: garbled events from the cell in %s", at);
         return;
+    case KILL_CANCEL:
+        zkbi_outcome_set(o, "interrupted", ZKB_ERR_CANCELLED, "interrupted in %s", at);
+        return;
     case KILL_NONE:
         break;
     }
@@ -216,6 +240,8 @@ void zkbi_cell_supervise(const zkbi_watch *w, pid_t pid, int fd, zkbi_outcome *o
         uint64_t now = zkbi_now_ns();
         if (w->deadline_ns && now >= w->deadline_ns && st.killed == KILL_NONE)
             st.killed = KILL_TIMEOUT;
+        if (zkbi_run_cancelled(w->run) && st.killed == KILL_NONE)
+            st.killed = KILL_CANCEL;
         if (now >= next_sample) {
             sample_memory(&st, pid);
             next_sample = now + SAMPLE_MS * 1000000ull;
@@ -247,12 +273,14 @@ void zkbi_cell_supervise(const zkbi_watch *w, pid_t pid, int fd, zkbi_outcome *o
         if (st.killed == KILL_NONE && child_ended(pid, pidfd, p[1].revents))
             break;
     }
-    if (st.killed != KILL_NONE) {
-        kill(pid, SIGKILL);
-        zkbi_process_tree_kill(pid);
-    } else {
-        kill(-pid, SIGKILL); /* strays left in the cell's group */
+    /* The cell process and all below the keeper; the keeper reaps them and
+     * ends. A keeper that does not is killed with the rest. */
+    if (st.killed != KILL_NONE || !child_ended(pid, -1, 0)) {
+        zkbi_process_tree_kill_below(pid);
+        if (!keeper_ends(pid, pidfd, KEEPER_GRACE_MS))
+            zkbi_process_tree_kill(pid);
     }
+    kill(-pid, SIGKILL); /* strays of the cell's group, if the keeper could not (its group lives while it is a zombie) */
     int wst = 0;
     while (waitpid(pid, &wst, 0) < 0 && errno == EINTR) {
     }

@@ -40,10 +40,15 @@ zkb_status zkbi_results_append(const char *path, const char *line, char *err, si
         return ZKB_ERR_IO;
     }
     struct stat st;
+    if (fstat(fd, &st) != 0) {
+        zkbi_errf(err, errlen, "cannot stat %s: %s", path, strerror(errno));
+        close(fd);
+        return ZKB_ERR_IO;
+    }
+    off_t before = st.st_size; /* the writer holds the run's lock: nobody else appends */
     char last = '\n';
-    if (fstat(fd, &st) == 0 && st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1)
+    if (before > 0 && pread(fd, &last, 1, before - 1) != 1)
         last = '\n';
-    int fresh = fstat(fd, &st) == 0 && st.st_size == 0;
     size_t pre = last != '\n';
     char *buf = malloc(pre + len + 1);
     if (!buf) {
@@ -58,12 +63,22 @@ zkb_status zkbi_results_append(const char *path, const char *line, char *err, si
     int rc = zkbi_write_all(fd, buf, pre + len + 1);
     free(buf);
     if (rc != 0 || fsync(fd) != 0) {
-        zkbi_errf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        /* A full disk or a file size limit takes part of the line: cut the
+         * file back, so that no torn record stays behind. */
+        int why = errno;
+        if (ftruncate(fd, before) == 0) {
+            fsync(fd);
+            zkbi_errf(err, errlen, "cannot write %s: %s (the record was not saved; the file is as it was)", path,
+                      strerror(why));
+        } else {
+            zkbi_errf(err, errlen, "cannot write %s: %s; nor cut it back: %s (its last line may be torn)", path,
+                      strerror(why), strerror(errno));
+        }
         close(fd);
         return ZKB_ERR_IO;
     }
     close(fd);
-    if (fresh)
+    if (before == 0)
         zkbi_fsync_parent_dir(path);
     return ZKB_OK;
 }

@@ -62,6 +62,7 @@ zkb_status zkb_run_new(zkb_ctx *ctx, const char *out_dir, zkb_run **out)
     if (!run)
         return zkbi_ctx_fail(ctx, ZKB_ERR_NOMEM, "out of memory");
     run->ctx = ctx;
+    run->lock_fd = -1;
     run->out_dir = strdup(out_dir);
     size_t n = strlen(out_dir) + sizeof "/results.jsonl";
     run->results_path = malloc(n);

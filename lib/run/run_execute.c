@@ -38,36 +38,13 @@ static void progress(const zkb_run *run, size_t i, const char *what, double elap
         run->progress(run->progress_user, i, run->n_cells, what, elapsed);
 }
 
-static int make_scratch(cell_run *cr, char *dir, size_t cap)
-{
-    char b[40], m[40];
-    zkbi_sanitize_name(cr->c->backend, b, sizeof b);
-    zkbi_sanitize_name(cr->model ? zkb_model_name(cr->model) : "model", m, sizeof m);
-    int n = snprintf(dir, cap, "%s/scratch/%s-%s-XXXXXX", cr->run->out_dir, b, m);
-    if (n < 0 || (size_t)n >= cap)
-        return -1;
-    char parent[4096];
-    snprintf(parent, sizeof parent, "%s/scratch", cr->run->out_dir);
-    if (zkbi_mkdirs(parent) != 0 || !mkdtemp(dir))
-        return -1;
-    /* Absolute: plugins run their tools with the scratch directory as the
-     * working directory and pass paths inside it (a relative --out broke
-     * those paths). */
-    char abs[PATH_MAX];
-    if (!realpath(dir, abs) || strlen(abs) >= cap) {
-        rmdir(dir);
-        return -1;
-    }
-    memcpy(dir, abs, strlen(abs) + 1);
-    return 0;
-}
-
-/* Forks the cell's process and watches it. */
+/* Forks the cell's process tree and watches it. */
 static void isolate(cell_run *cr)
 {
     zkb_run *run = cr->run;
     char scratch[4096], log_path[4200];
-    if (make_scratch(cr, scratch, sizeof scratch) != 0) {
+    if (zkbi_scratch_make(run, cr->c->backend, cr->model ? zkb_model_name(cr->model) : "model", scratch,
+                          sizeof scratch) != 0) {
         zkbi_outcome_set(&cr->o, "failed", ZKB_ERR_IO, "failed: cannot create a scratch directory under %s/scratch: %s",
                          run->out_dir, strerror(errno));
         return;
@@ -76,7 +53,7 @@ static void isolate(cell_run *cr)
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
         zkbi_outcome_set(&cr->o, "failed", ZKB_ERR_IO, "failed: pipe: %s", strerror(errno));
-        zkbi_remove_tree(scratch);
+        zkbi_scratch_release(run, scratch);
         return;
     }
     uint64_t t0 = zkbi_now_ns();
@@ -84,12 +61,12 @@ static void isolate(cell_run *cr)
     zkbi_cell_job job = {.ctx = run->ctx, .b = cr->c->b, .model = cr->model, .qm = cr->qm, .ranges = cr->ranges,
                          .opts = cr->c->opts, .n_opts = cr->c->n_opts, .repeats = run->set.repeats,
                          .in = &cr->in, .scratch = scratch, .log_path = log_path,
-                         .deadline_ns = deadline, .parent = getpid(), .fd = fds[1]};
+                         .deadline_ns = deadline, .parent = getpid(), .fd = fds[1], .host_fd = run->lock_fd};
     fflush(NULL); /* or the child would flush the host's buffered output again */
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        zkbi_cell_child(&job);
+        zkbi_cell_keeper(&job);
     }
     close(fds[1]);
     if (pid < 0) {
@@ -104,8 +81,12 @@ static void isolate(cell_run *cr)
     }
     if (cr->o.code != ZKB_OK)
         zkbi_file_tail(log_path, cr->o.log_tail, sizeof cr->o.log_tail);
-    if (!run->set.keep_scratch)
-        zkbi_remove_tree(scratch);
+    if (zkbi_scratch_release(run, scratch) != 0) {
+        char what[4400];
+        snprintf(what, sizeof what, "%s: %s", scratch, strerror(errno));
+        zkbi_ctx_log(run->ctx, ZKB_LOG_WARN, "cell %zu: cannot remove its scratch directory %s", cr->i, what);
+        zkbi_host_api()->info(cr->o.facts, "scratch_left", what);
+    }
 }
 
 /* Everything the child needs that the parent can check first. */
@@ -138,7 +119,8 @@ static int prepare(cell_run *cr)
     return 0;
 }
 
-static void finish(cell_run *cr)
+/* Records the cell: 0, or -1 when its record could not be saved (why in run->err). */
+static int finish(cell_run *cr)
 {
     zkb_run *run = cr->run;
     cr->o.end_real = real_now();
@@ -146,13 +128,18 @@ static void finish(cell_run *cr)
                          .in = cr->have_inputs ? &cr->in : NULL, .o = &cr->o};
     char *line = zkbi_record_build(&ri);
     char err[ZKBI_ERR_LEN];
+    zkb_status st = line ? zkbi_results_append(run->results_path, line, err, sizeof err) : ZKB_ERR_NOMEM;
     if (!line)
-        zkbi_ctx_log(run->ctx, ZKB_LOG_ERROR, "cell %zu: out of memory building its record", cr->i);
-    else if (zkbi_results_append(run->results_path, line, err, sizeof err) != ZKB_OK)
-        zkbi_ctx_log(run->ctx, ZKB_LOG_ERROR, "cell %zu: result not saved: %s", cr->i, err);
+        snprintf(err, sizeof err, "out of memory building its record");
     free(cr->c->record);
     cr->c->record = line;
     cr->c->status = cr->o.status;
+    cr->c->saved = st == ZKB_OK;
+    if (st == ZKB_OK)
+        return 0;
+    zkbi_errf(run->err, sizeof run->err, "cell %zu (%s, %s): its %s record was not saved: %s", cr->i,
+              cr->c->backend, cr->c->model_path, cr->o.status, err);
+    return -1;
 }
 
 /* Ids recorded by this execute, so a cell listed twice runs once. */
@@ -206,14 +193,16 @@ static zkb_model *load_model(zkb_run *run, model_cache *mc, const char *path)
     return mc->m;
 }
 
-static void run_cell(zkb_run *run, size_t i, const zkbi_results *done, done_here *here, model_cache *mc)
+typedef enum { CELL_DONE, CELL_NOT_SAVED, CELL_INTERRUPTED } cell_end;
+
+static cell_end run_cell(zkb_run *run, size_t i, const zkbi_results *done, done_here *here, model_cache *mc)
 {
     cell_run cr = {.run = run, .i = i, .c = &run->cells[i]};
     if (zkbi_outcome_init(&cr.o, run->ctx, run->set.samples) != ZKB_OK) {
-        zkbi_ctx_log(run->ctx, ZKB_LOG_ERROR, "cell %zu: out of memory", i);
-        cr.c->status = "failed";
-        return;
+        zkbi_errf(run->err, sizeof run->err, "cell %zu: out of memory", i);
+        return CELL_NOT_SAVED;
     }
+    cell_end end = CELL_DONE;
     cr.o.start_real = real_now();
     uint64_t t0 = zkbi_now_ns();
     cr.model = load_model(run, mc, cr.c->model_path);
@@ -237,22 +226,102 @@ static void run_cell(zkb_run *run, size_t i, const zkbi_results *done, done_here
         free(cr.c->record);
         cr.c->record = old;
         cr.c->status = "skipped";
+        cr.c->saved = 1;
         progress(run, i, "skipped", 0.0);
     } else {
-        if (!cr.model)
+        if (!cr.model) {
             zkbi_outcome_set(&cr.o, "failed", ZKB_ERR_PARSE, "failed: model: %s", mc->err);
-        else if (prepare(&cr) == 0)
+        } else if (prepare(&cr) != 0) {
+            /* its outcome says why */
+        } else if (zkbi_run_cancelled(run)) {
+            zkbi_outcome_set(&cr.o, "interrupted", ZKB_ERR_CANCELLED, "interrupted before it started");
+        } else {
             isolate(&cr);
-        finish(&cr);
-        if (cr.c->record)
+        }
+        /* A cell stopped by zkb_run_cancel is no result (nor is one that
+         * failed while the run was being cancelled: a probe child hit by the
+         * same Ctrl-C): nothing is recorded, the next run does it again. A
+         * cell that ended on its own before is recorded. */
+        if (cr.o.code == ZKB_ERR_CANCELLED || (zkbi_run_cancelled(run) && cr.o.code != ZKB_OK)) {
+            cr.c->status = "interrupted";
+            end = CELL_INTERRUPTED;
+        } else if (finish(&cr) != 0) {
+            end = CELL_NOT_SAVED;
+        } else {
             done_here_add(here, cr.id, cr.c->record);
-        progress(run, i, cr.o.status, (double)(zkbi_now_ns() - t0) * 1e-9);
+        }
+        progress(run, i, cr.c->status, (double)(zkbi_now_ns() - t0) * 1e-9);
     }
     zkbi_qmodel_free(cr.qm);
     zkb_ranges_free(cr.ranges);
     if (cr.have_inputs)
         zkbi_inputs_free(&cr.in);
     zkbi_outcome_free(&cr.o);
+    return end;
+}
+
+/* Before any cell: nothing of an earlier execute, and a results file this
+ * run can append to. */
+static zkb_status start(zkb_run *run)
+{
+    for (size_t i = 0; i < run->n_cells; i++) {
+        free(run->cells[i].record);
+        run->cells[i].record = NULL;
+        run->cells[i].status = NULL;
+        run->cells[i].saved = 0;
+    }
+    int fd = open(run->results_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0 && errno != ENOENT) {
+        zkbi_errf(run->err, sizeof run->err, "cannot write %s: %s", run->results_path, strerror(errno));
+        return ZKB_ERR_IO;
+    }
+    if (fd >= 0)
+        close(fd);
+    return ZKB_OK;
+}
+
+static zkb_status execute_locked(zkb_run *run)
+{
+    char err[ZKBI_ERR_LEN];
+    zkb_status st = start(run);
+    if (st != ZKB_OK)
+        return st;
+    zkbi_results *done = NULL;
+    st = zkbi_results_load(run->results_path, &done, warn_results, run->ctx, err, sizeof err);
+    if (st != ZKB_OK) {
+        zkbi_errf(run->err, sizeof run->err, "%s", err);
+        return st;
+    }
+    zkbi_scratch_clean_stale(run);
+    if (!run->have_machine) {
+        zkbi_machine_read(&run->machine);
+        run->have_machine = 1;
+    }
+    model_cache mc = {0};
+    done_here here = {0};
+    size_t i = 0;
+    cell_end end = CELL_DONE;
+    for (; i < run->n_cells && end == CELL_DONE && !zkbi_run_cancelled(run); i++)
+        end = run_cell(run, i, done, &here, &mc);
+    free(here.id);
+    free(here.line);
+    zkb_model_free(mc.m);
+    free(mc.path);
+    zkbi_results_free(done);
+    size_t left = run->n_cells - i;
+    if (end == CELL_NOT_SAVED) {
+        size_t n = strlen(run->err);
+        snprintf(run->err + n, sizeof run->err - n, "; the run stopped there (%zu cell%s not run)", left,
+                 left == 1 ? "" : "s");
+        return ZKB_ERR_IO;
+    }
+    if (end == CELL_INTERRUPTED || zkbi_run_cancelled(run)) {
+        zkbi_errf(run->err, sizeof run->err,
+                  "the run was cancelled%s; %zu cell%s not run; nothing torn was recorded: run again to resume",
+                  end == CELL_INTERRUPTED ? " during a cell (not recorded)" : "", left, left == 1 ? "" : "s");
+        return ZKB_ERR_CANCELLED;
+    }
+    return ZKB_OK;
 }
 
 zkb_status zkb_run_execute(zkb_run *run)
@@ -265,24 +334,22 @@ zkb_status zkb_run_execute(zkb_run *run)
         zkbi_errf(run->err, sizeof run->err, "quantization settings: %s", err);
         return st;
     }
-    zkbi_results *done = NULL;
-    st = zkbi_results_load(run->results_path, &done, warn_results, run->ctx, err, sizeof err);
-    if (st != ZKB_OK) {
-        zkbi_errf(run->err, sizeof run->err, "%s", err);
+    if (zkbi_run_cancelled(run)) {
+        zkbi_errf(run->err, sizeof run->err, "the run was cancelled before it started");
+        return ZKB_ERR_CANCELLED;
+    }
+    st = zkbi_run_lock(run);
+    if (st != ZKB_OK)
         return st;
-    }
-    if (!run->have_machine) {
-        zkbi_machine_read(&run->machine);
-        run->have_machine = 1;
-    }
-    model_cache mc = {0};
-    done_here here = {0};
-    for (size_t i = 0; i < run->n_cells; i++)
-        run_cell(run, i, done, &here, &mc);
-    free(here.id);
-    free(here.line);
-    zkb_model_free(mc.m);
-    free(mc.path);
-    zkbi_results_free(done);
-    return ZKB_OK;
+    st = execute_locked(run);
+    zkbi_run_unlock(run);
+    return st;
 }
+
+void zkb_run_cancel(zkb_run *run)
+{
+    if (run)
+        atomic_store(&run->cancel, 1);
+}
+
+int zkb_run_cell_saved(const zkb_run *run, size_t i) { return run && i < run->n_cells && run->cells[i].saved; }

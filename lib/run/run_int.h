@@ -3,8 +3,10 @@
  * (cell_child.c: the cell's own process, cell_events.c: what it streams to
  * its parent, cell_supervise.c: the parent's watch and limits,
  * cell_outcome.c and cell_record.c: the cell's result and its JSON record,
- * cell_zk_accuracy.c: the zk accuracy pass), the results file (results*.c)
- * and the machine description (machine.c). */
+ * cell_zk_accuracy.c: the zk accuracy pass, cell_keeper.c: the cell's
+ * first process, which reaps its tree and caps its log), the results file
+ * (results*.c) and its lock (run_lock.c), scratch directories
+ * (run_scratch.c) and the machine description (machine.c). */
 #ifndef ZKBI_RUN_INT_H
 #define ZKBI_RUN_INT_H
 
@@ -13,6 +15,7 @@
 #include "model/model_int.h"
 #include "plugin/plugin_int.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -89,6 +92,7 @@ typedef struct zkbi_cell {
     char *options; /* canonical */
     const char *status; /* static, NULL before execute */
     char *record;
+    int saved; /* record is in the results file (written by this execute, or found there) */
 } zkbi_cell;
 
 struct zkb_run {
@@ -105,7 +109,36 @@ struct zkb_run {
     int have_machine;
     char run_id[33];          /* random per run, in every record */
     uint32_t shard_k, shard_n; /* zkb_run_select_shard; 0/0: not sharded */
+    _Atomic int cancel;        /* zkb_run_cancel (from a signal handler or another thread) */
+    int lock_fd;               /* the results file's lock while execute runs, else -1 */
 };
+
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "zkb_run_cancel must be async-signal-safe");
+
+static inline int zkbi_run_cancelled(const zkb_run *run) { return atomic_load(&run->cancel) != 0; }
+
+/* ---- the results file's lock (run_lock.c) ------------------------------------------ */
+
+/* Takes the lock of run's results file (an advisory flock on
+ * OUT/results.jsonl.lock, which then names this process), without waiting.
+ * ZKB_ERR_LOCKED when another process holds it (run->err names it),
+ * ZKB_ERR_IO when the lock file cannot be made (the directory is not
+ * writable). */
+zkb_status zkbi_run_lock(zkb_run *run);
+void zkbi_run_unlock(zkb_run *run);
+
+/* ---- scratch directories (run_scratch.c) ------------------------------------------- */
+
+/* A new scratch directory OUT/scratch/<backend>-<model>-XXXXXX, absolute, in
+ * dir; with keep_scratch also its marker <dir>.kept. 0, or -1 (errno). */
+int zkbi_scratch_make(const zkb_run *run, const char *backend, const char *model, char *dir, size_t cap);
+/* At the end of a cell: removes dir unless the run keeps scratch. 0, or -1
+ * (errno) when some of it could not be removed. */
+int zkbi_scratch_release(const zkb_run *run, const char *dir);
+/* Removes every directory under OUT/scratch not marked kept: the caller
+ * holds the lock, so no live run owns one (they were left by a run that was
+ * killed). Logs what it removed, and what it could not. */
+void zkbi_scratch_clean_stale(const zkb_run *run);
 
 /* ---- inputs of a cell ------------------------------------------------------ */
 
@@ -144,11 +177,27 @@ typedef struct zkbi_cell_job {
     const char *log_path; /* stdout and stderr of the cell */
     uint64_t deadline_ns;
     pid_t parent;
-    int fd; /* event pipe, write end */
+    int fd;         /* event pipe, write end */
+    int host_fd;    /* a descriptor of the host the cell must not hold (the lock), or -1 */
 } zkbi_cell_job;
 
-/* Runs the cell in the current (freshly forked) process; never returns. */
-_Noreturn void zkbi_cell_child(const zkbi_cell_job *job);
+/* cell.log keeps the first and the last bytes of what the cell's processes
+ * write to their stdout and stderr, with a line saying how much was left out
+ * between them. */
+#define ZKBI_CELL_LOG_HEAD (1u << 20)
+#define ZKBI_CELL_LOG_TAIL (1u << 20)
+
+/* The cell's first process, in the freshly forked child of the host: a new
+ * session and a child subreaper. It forks the cell process (zkbi_cell_child),
+ * copies its output into job->log_path within the caps above, and when that
+ * process has ended, or when the host dies, kills and reaps every process
+ * left in its tree; then it ends as the cell process did (the same exit
+ * status, or the same signal). Never returns. */
+_Noreturn void zkbi_cell_keeper(const zkbi_cell_job *job);
+
+/* Runs the cell in the current process (forked by the keeper), its stdout
+ * and stderr to out_fd; never returns. */
+_Noreturn void zkbi_cell_child(const zkbi_cell_job *job, int out_fd);
 
 /* ---- the parent's view of a cell -------------------------------------------- */
 
@@ -290,7 +339,10 @@ void zkbi_zk_accuracy_pass(const zkbi_cell_job *job, const zkb_backend *vt, void
 
 /* Appends line (no newline inside) plus '\n' with one write() on an O_APPEND
  * descriptor, then fsync. If the file does not end with a newline (a writer
- * was killed), a newline is written first so the record starts a line. */
+ * was killed), a newline is written first so the record starts a line. When
+ * the write or the fsync fails (a full disk, a file size limit), the file is
+ * cut back to its length before the call, so no torn record stays, and
+ * ZKB_ERR_IO says so. The caller holds the results file's lock (run_lock.c). */
 zkb_status zkbi_results_append(const char *path, const char *line, char *err, size_t errlen);
 
 /* The cell ids found in a results file, for resuming. */

@@ -562,14 +562,24 @@ static void test_scratch_removed_unless_kept(void **state)
     run = new_run(f, (const char *const[]){"keep_scratch", "1", "force", "1", NULL});
     add(run, DENSE, "bad_segv_prove", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
-    assert_int_equal(entries(scratch), 1);
+    assert_int_equal(entries(scratch), 2); /* the directory and its marker <dir>.kept */
     DIR *d = opendir(scratch);
     struct dirent *e;
-    while ((e = readdir(d)) && e->d_name[0] == '.') {
-    }
-    assert_non_null(e);
-    assert_memory_equal(e->d_name, "bad_segv_prove-tiny_dense-", 26);
+    char kept[256] = "";
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.' && !strstr(e->d_name, ".kept"))
+            snprintf(kept, sizeof kept, "%s", e->d_name);
     closedir(d);
+    assert_memory_equal(kept, "bad_segv_prove-tiny_dense-", 26);
+    char marker[600];
+    snprintf(marker, sizeof marker, "%s/%s.kept", scratch, kept);
+    assert_int_equal(access(marker, F_OK), 0);
+    zkb_run_free(run);
+    /* a kept directory stays through later runs */
+    run = new_run(f, (const char *const[]){"force", "1", NULL});
+    add(run, DENSE, "reference", NULL);
+    assert_int_equal(zkb_run_execute(run), ZKB_OK);
+    assert_int_equal(entries(scratch), 2);
     zkb_run_free(run);
 }
 

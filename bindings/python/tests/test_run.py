@@ -109,3 +109,66 @@ def test_read_results_rules(tmp_path):
     recs = zkmlbench.read_results(str(p))
     assert [(r["cell_id"], r["status"]) for r in recs] == [(b, "ok"), (a, "ok")]
     assert recs[1]["n"] == 2
+
+
+def test_cells_saved(done_run):
+    _, cells, _, _ = done_run
+    assert [c["saved"] for c in cells] == [True, True]
+
+
+def test_cancel_before_execute(ctx, tmp_path):
+    with ctx.run(str(tmp_path), dataset="synthetic") as run:
+        run.add_cell(MODELS[0], "reference")
+        run.cancel()
+        with pytest.raises(ZkbError) as ei:
+            run.execute()
+        assert ei.value.status == zkmlbench.Status.CANCELLED
+        assert [(c["status"], c["saved"]) for c in run.cells()] == [(None, False)]
+    assert not (tmp_path / "results.jsonl").exists()
+
+
+def test_ctrl_c_stops_the_run(ctx, tmp_path):
+    import signal
+
+    def ctrl_c(*a):
+        signal.raise_signal(signal.SIGINT)
+
+    # 20000 samples keep the first cell busy for a while after its first callback
+    with ctx.run(str(tmp_path), dataset="synthetic", samples=20000) as run:
+        for m in MODELS:
+            run.add_cell(m, "reference")
+        with pytest.raises(KeyboardInterrupt):
+            run.execute(progress=ctrl_c)
+        cells = run.cells()
+        assert cells[0]["status"] == "interrupted" and cells[0]["record"] is None
+        assert cells[1]["status"] is None
+        assert not any(c["saved"] for c in cells)
+    rs = tmp_path / "results.jsonl"
+    assert not rs.exists() or rs.stat().st_size == 0
+    assert list((tmp_path / "scratch").iterdir()) == []
+    with ctx.run(str(tmp_path), dataset="synthetic") as run:  # the next run resumes
+        for m in MODELS:
+            run.add_cell(m, "reference")
+        assert [c["status"] for c in run.execute()] == ["ok", "ok"]
+
+
+def test_second_writer_locked(ctx, tmp_path):
+    seen = []
+
+    def second(*a):
+        if seen:
+            return
+        with ctx.run(str(tmp_path), dataset="synthetic") as other:
+            other.add_cell(MODELS[1], "reference")
+            try:
+                other.execute()
+                seen.append(None)
+            except ZkbError as e:
+                seen.append(e)
+
+    with ctx.run(str(tmp_path), dataset="synthetic") as run:
+        run.add_cell(MODELS[0], "reference")
+        run.execute(progress=second)
+    e = seen[0]
+    assert e is not None and e.status == zkmlbench.Status.LOCKED
+    assert "pid %d on host " % os.getpid() in e.message

@@ -47,6 +47,7 @@ class Status(enum.IntEnum):
     OVERFLOW = 18
     STATE = 19
     INTERNAL = 20
+    LOCKED = 21
 
 
 def _text(b):
@@ -720,30 +721,55 @@ class Run(_Handle):
     def execute(self, progress=None):
         """Run every cell (each in a child process). progress, if given, is
         called as progress(cell, n_cells, phase, elapsed_s) from this thread;
-        an exception it raises is re-raised after the run. Returns cells()."""
+        an exception it raises is re-raised after the run. Returns cells().
+
+        Ctrl-C (KeyboardInterrupt) stops the run as zkbench run does on
+        SIGINT: the running cell's processes are killed, nothing is recorded
+        for it, and KeyboardInterrupt is raised once the run has stopped
+        (within about half a second: Python handles the signal when the
+        library next calls back). Records that could not be written raise
+        ZkbError (Status.IO) after the run stopped; another process writing
+        the same results file raises ZkbError (Status.LOCKED)."""
         h = self._handle()
         L = lib()
         errors = []
-        if progress is not None:
-            def cb(_user, cell, n, phase, elapsed):
-                if errors:
-                    return
-                try:
+        interrupted = []
+
+        def cb(_user, cell, n, phase, elapsed):
+            # Always installed: Python runs its signal handlers (Ctrl-C) only
+            # when Python code runs, and this is the only Python code that
+            # runs during the call.
+            try:
+                if progress is not None and not errors:
                     progress(int(cell), int(n), _text(phase) or "", float(elapsed))
-                except BaseException as e:  # noqa: B902 - re-raised below
-                    errors.append(e)
-            self._progress_ref = PROGRESS_FN(cb)  # alive while the library may call it
-            L.zkb_run_set_progress(h, self._progress_ref, None)
+            except KeyboardInterrupt as e:
+                interrupted.append(e)
+                L.zkb_run_cancel(h)
+            except BaseException as e:  # noqa: B902 - re-raised below
+                errors.append(e)
+        self._progress_ref = PROGRESS_FN(cb)  # alive while the library may call it
+        L.zkb_run_set_progress(h, self._progress_ref, None)
         try:
             st = L.zkb_run_execute(h)
+        except KeyboardInterrupt as e:  # pragma: no cover - between the calls
+            interrupted.append(e)
+            st = Status.CANCELLED
         finally:
-            if progress is not None:
-                L.zkb_run_set_progress(h, PROGRESS_FN(), None)
-                self._progress_ref = None
+            L.zkb_run_set_progress(h, PROGRESS_FN(), None)
+            self._progress_ref = None
+        if interrupted and st in (Status.CANCELLED, Status.OK):
+            raise interrupted[0]
         self._fail(st)
         if errors:
             raise errors[0]
         return self.cells()
+
+    def cancel(self):
+        """zkb_run_cancel: ask a running execute() (in another thread) to
+        stop: it kills the running cell's processes, records nothing for it
+        and raises ZkbError(Status.CANCELLED). The run stays cancelled; make a
+        new one to resume."""
+        lib().zkb_run_cancel(self._handle())
 
     @property
     def cell_count(self):
@@ -751,7 +777,10 @@ class Run(_Handle):
 
     def cells(self):
         """[{"index", "model", "backend", "status", "record" (parsed dict or
-        None), "cell_id"}]; model and backend as given to add_cell."""
+        None), "cell_id", "saved"}]; model and backend as given to add_cell;
+        status None for a cell that did not run, "interrupted" for one a
+        cancel stopped; saved False when the record is not in the results
+        file (zkb_run_cell_saved)."""
         h, L = self._handle(), lib()
         out = []
         for i in range(L.zkb_run_cell_count(h)):
@@ -765,6 +794,7 @@ class Run(_Handle):
             out.append({"index": i, "model": _path_text(L.zkb_run_cell_model(h, i)),
                         "backend": _text(L.zkb_run_cell_backend(h, i)),
                         "status": _text(L.zkb_run_cell_status(h, i)), "record": rec,
+                        "saved": bool(L.zkb_run_cell_saved(h, i)),
                         "cell_id": rec.get("cell_id") if isinstance(rec, dict) else None})
         return out
 

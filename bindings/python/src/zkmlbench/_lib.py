@@ -105,6 +105,8 @@ _PROTOS = {
     "zkb_run_add_cell": (_st, [_h, c_char_p, c_char_p, c_char_p, POINTER(c_size_t)]),
     "zkb_run_set_progress": (None, [_h, PROGRESS_FN, c_void_p]),
     "zkb_run_execute": (_st, [_h]),
+    "zkb_run_cancel": (None, [_h]),
+    "zkb_run_cell_saved": (c_int, [_h, c_size_t]),
     "zkb_run_cell_count": (c_size_t, [_h]),
     "zkb_run_cell_status": (c_char_p, [_h, c_size_t]),
     "zkb_run_cell_record": (c_char_p, [_h, c_size_t]),
