@@ -75,9 +75,12 @@ typedef struct zkbr_rec {
     char *quant;     /* "pow2/8/half_up" */
 } zkbr_rec;
 
-/* Parse one line into rec (zeroed first). 0, or -1 with a reason in why
- * (why_len bytes); then rec holds nothing to free. */
-int zkbr_rec_parse(const char *line, size_t len, zkbr_rec *rec, char *why, size_t why_len);
+/* Parse one line into rec (zeroed first): a line zkbi_result_check refuses
+ * is not a record. unterminated: the file's last line, without a newline.
+ * 0, or -1 with a reason in why (why_len bytes; "out of memory" when so);
+ * then rec holds nothing to free. */
+int zkbr_rec_parse(const char *line, size_t len, int unterminated, zkbr_rec *rec, char *why,
+                   size_t why_len);
 void zkbr_rec_free(zkbr_rec *rec);
 /* Display status: "mismatch" for failed with error code 13, else status. */
 const char *zkbr_rec_status(const zkbr_rec *rec);
