@@ -22,7 +22,7 @@ double zkbr_median(const double *v, size_t n)
         return v[0];
     memcpy(s, v, n * sizeof *s);
     qsort(s, n, sizeof *s, cmp_double);
-    double m = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
+    double m = n % 2 ? s[n / 2] : s[n / 2 - 1] / 2.0 + s[n / 2] / 2.0; /* no overflow */
     free(s);
     return m;
 }

@@ -872,6 +872,57 @@ static void test_bad_figures_are_refused(void **state)
     free(a), free(b), free(neg), free(huge), free(marked), free(inf), free(neg_proof), free(order), free(neg_peak);
 }
 
+/* The smallest and largest figures a record may hold still draw finite
+ * charts: denormal times, 2^53 bytes and counts, zeros. */
+static void test_extreme_figures_draw_finite_charts(void **state)
+{
+    (void)state;
+    const double big = 9007199254740992.0, tiny = 4.9406564584124654e-324;
+    const fx v[] = {
+        {"1", "alpha", "g", 0, "small", 1, "ok", "", 0, {tiny, tiny, tiny}, tiny, 1, 1, 1, 0, NULL},
+        {"2", "beta", "g", 0, "small", 1, "ok", "", 0, {big, big, big}, big, big, big, big, 100, NULL},
+        {"3", "alpha", "g", 0, "large", big, "ok", "", 0, {big, big, big}, big, big, big, big, 0, NULL},
+        {"4", "beta", "g", 0, "large", big, "ok", "", 0, {tiny, tiny, big}, tiny, 0, 0, 1, 0, NULL},
+        {"5", "gamma", "g", 0, "large", big, "ok", "", 0, {big, big, big}, big, big, big, big, 0, NULL},
+    };
+    zkb_report *r = report_of(v, 5, NULL);
+    assert_int_equal(zkb_report_record_count(r), 5);
+    /* two records of big: their median is big, not infinity */
+    char dir[] = "/tmp/zkb-report-ext-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(zkb_report_write(r, dir), ZKB_OK);
+    assert_all_finite(r);
+    for (size_t i = 0; i < zkb_report_file_count(r); i++) {
+        const char *f = zkb_report_file(r, i);
+        if (strstr(f, ".svg")) {
+            char *text = zkbt_read_file(f, NULL);
+            const char *bad = xml_check(text);
+            if (bad)
+                fail_msg("%s: %s", f, bad);
+            free(text);
+        }
+    }
+    remove_written(r, dir);
+    zkb_report_free(r);
+    /* the axes themselves, at the ends of the range of doubles */
+    zkbr_axis ax;
+    const double ends[][2] = {{tiny, tiny}, {tiny, 1e308}, {1e308, 1.7e308}, {0, 1.7e308}, {tiny, 2 * tiny}};
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
+        for (int lg = 0; lg < 2; lg++)
+            for (int unit = ZKBR_UNIT_S; unit <= ZKBR_UNIT_COUNT; unit++) {
+                zkbr_axis_make(&ax, ends[i][0], ends[i][1], lg, unit);
+                assert_true(isfinite(ax.lo) && isfinite(ax.hi) && ax.hi > ax.lo);
+                for (size_t t = 0; t < ax.n_ticks; t++)
+                    assert_true(isfinite(ax.ticks[t]));
+                for (int k = 0; k < 2; k++) {
+                    double p = zkbr_axis_pos(&ax, ends[i][k]);
+                    assert_true(p >= 0 && p <= 1);
+                }
+                assert_true(zkbr_axis_pos(&ax, NAN) == 0);
+            }
+    assert_float_equal(zkbr_median((const double[]){1.7e308, 1.7e308}, 2), 1.7e308, 1e293);
+}
+
 /* ---- writers ----------------------------------------------------------------------------- */
 
 static size_t csv_fields(const char *line, size_t len)
@@ -985,6 +1036,7 @@ int main(void)
         cmocka_unit_test(test_svg_well_formed_and_escaped),
         cmocka_unit_test(test_one_record_per_line_of_a_known_schema),
         cmocka_unit_test(test_bad_figures_are_refused),
+        cmocka_unit_test(test_extreme_figures_draw_finite_charts),
         cmocka_unit_test(test_write_all),
         cmocka_unit_test(test_empty_and_args),
     };
