@@ -31,6 +31,7 @@ void zkbr_aggregate_free(zkb_report *r)
 {
     for (size_t i = 0; i < r->n_models; i++) {
         free(r->models[i].name);
+        free(r->models[i].radar_file);
         free(r->models[i].fingerprint);
         free(r->models[i].dataset);
     }
@@ -142,7 +143,7 @@ static int build_models(zkb_report *r)
     }
     free(dup);
     qsort(r->models, r->n_models, sizeof *r->models, cmp_model);
-    return 0;
+    return zkbr_radar_names(r);
 }
 
 static int cmp_entry(const void *a, const void *b)

@@ -95,6 +95,7 @@ zkbr_stat zkbr_rec_peak(const zkbr_rec *rec);
 
 typedef struct zkbr_model {
     char *name;        /* display name (unique) */
+    char *radar_file;  /* its radar chart's file name (unique, zkbr_radar_names) */
     char *fingerprint;
     double params;
     char *dataset;
@@ -217,7 +218,10 @@ double zkbr_axis_pos(const zkbr_axis *a, double v);
 
 /* ---- charts (chart_*.c); each returns 0 or -1 when out of memory ---------------- */
 
-/* Chart file names (without directory) are deterministic: */
+/* Chart file names (without directory) are deterministic and unique per
+ * model (docs/report.md): zkbr_radar_names sets them when the models are
+ * built (0, or -1 when out of memory); zkbr_chart_radar_name copies one. */
+int zkbr_radar_names(zkb_report *r);
 void zkbr_chart_radar_name(const zkb_report *r, size_t model, char *out, size_t cap);
 int zkbr_chart_radar(const zkb_report *r, size_t model, zkbr_buf *b);
 /* 0 when the model has an entry that can be scored (a radar is drawn). */

@@ -923,6 +923,79 @@ static void test_extreme_figures_draw_finite_charts(void **state)
     assert_float_equal(zkbr_median((const double[]){1.7e308, 1.7e308}, 2), 1.7e308, 1e293);
 }
 
+/* Models whose names make one slug get a radar chart each, linked from
+ * their own section of report.md. */
+static void test_radar_file_per_model(void **state)
+{
+    (void)state;
+    const char *names[] = {"a/b", "a_b", "a b", "a:b", "A:B", "solo"};
+    const size_t n = sizeof names / sizeof names[0];
+    fx v[6];
+    char ids[6][4];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(ids[i], sizeof ids[i], "%zx", i + 1);
+        v[i] = (fx){ids[i], "alpha", "g", 0, names[i], 10, "ok", "", 0, {1, 1, 1}, 0.1, 100, 10, 0, 0, NULL};
+    }
+    zkb_report *r = report_of(v, n, NULL);
+    assert_int_equal(zkb_report_model_count(r), n);
+    char dir[] = "/tmp/zkb-report-radar-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(zkb_report_write(r, dir), ZKB_OK);
+    char path[512];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    char *md = zkbt_read_file(path, NULL);
+    char seen[6][256];
+    for (size_t m = 0; m < n; m++) {
+        const char *name = zkb_report_model_name(r, m);
+        char file[256];
+        zkbr_chart_radar_name(r, m, file, sizeof file);
+        /* unique (also without case), and only the colliding ones hashed */
+        for (size_t k = 0; k < m; k++)
+            assert_int_not_equal(strcasecmp(seen[k], file), 0);
+        snprintf(seen[m], sizeof seen[m], "%s", file);
+        if (strcmp(name, "solo") == 0)
+            assert_string_equal(file, "radar_solo.svg");
+        else
+            assert_int_equal(strlen(file), strlen("radar_a_b-12345678.svg"));
+        /* the model's own section links to its own file ... */
+        char heading[64], escaped[64];
+        snprintf(heading, sizeof heading, "\n## %s\n", name);
+        snprintf(escaped, sizeof escaped, "%s", heading); /* Markdown may write a_b as a\_b */
+        char *u = strchr(escaped + 4, '_');
+        if (u) {
+            memmove(u + 1, u, strlen(u) + 1);
+            *u = '\\';
+        }
+        const char *sec = strstr(md, heading) ? strstr(md, heading) : strstr(md, escaped);
+        if (!sec)
+            fail_msg("no heading \"%s\" in report.md", heading + 1);
+        const char *next = strstr(sec + 1, "\n## ");
+        char link[300];
+        snprintf(link, sizeof link, "](charts/%s)", file);
+        const char *at = strstr(sec, link);
+        assert_true(at && (!next || at < next));
+        /* ... which draws that model */
+        snprintf(path, sizeof path, "%s/charts/%s", dir, file);
+        char *svg = zkbt_read_file(path, NULL);
+        char title[128];
+        snprintf(title, sizeof title, "<title>%s: normalized scores", name);
+        assert_non_null(strstr(svg, title));
+        free(svg);
+    }
+    free(md);
+    /* the same records give the same names */
+    zkb_report *again = report_of(v, n, NULL);
+    for (size_t m = 0; m < n; m++) {
+        char a[256], b[256];
+        zkbr_chart_radar_name(r, m, a, sizeof a);
+        zkbr_chart_radar_name(again, m, b, sizeof b);
+        assert_string_equal(a, b);
+    }
+    zkb_report_free(again);
+    remove_written(r, dir);
+    zkb_report_free(r);
+}
+
 /* ---- writers ----------------------------------------------------------------------------- */
 
 static size_t csv_fields(const char *line, size_t len)
@@ -1037,6 +1110,7 @@ int main(void)
         cmocka_unit_test(test_one_record_per_line_of_a_known_schema),
         cmocka_unit_test(test_bad_figures_are_refused),
         cmocka_unit_test(test_extreme_figures_draw_finite_charts),
+        cmocka_unit_test(test_radar_file_per_model),
         cmocka_unit_test(test_write_all),
         cmocka_unit_test(test_empty_and_args),
     };
