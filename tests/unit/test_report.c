@@ -996,6 +996,37 @@ static void test_radar_file_per_model(void **state)
     zkb_report_free(r);
 }
 
+/* Text from records is inert in report.md wherever it appears. */
+static void test_markdown_is_inert(void **state)
+{
+    (void)state;
+    const fx v[] = {
+        {"1", "b*[x](javascript:alert(1))_", "g", 0, "<script>alert(1)</script>", 10, "ok", "", 0, {1, 1, 1}, 0.1,
+         100, 10, 0, 0, NULL},
+        {"2", "beta", "g", 0, "<script>alert(1)</script>", 10, "failed",
+         "failed: <img src=x onerror=alert(1)> | `tick`\n# not a heading", 4, {0, 0, 0}, 0, 0, -1, 0, 0, NULL},
+    };
+    zkb_report *r = report_of(v, 2, "{\"<b>bad</b>\": 1}\n");
+    char dir[] = "/tmp/zkb-report-md-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(zkb_report_write(r, dir), ZKB_OK);
+    char path[512];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    char *md = zkbt_read_file(path, NULL);
+    /* no HTML at all: every < of a record became &lt; (the report's own text has none) */
+    if (strchr(md, '<'))
+        fail_msg("report.md has a '<': %.80s", strchr(md, '<'));
+    assert_non_null(strstr(md, "\n## &lt;script&gt;alert(1)&lt;/script&gt;\n"));
+    assert_non_null(strstr(md, "![normalized scores of &lt;script&gt;alert(1)&lt;/script&gt;](charts/"));
+    /* no link, emphasis or heading from a label or a reason */
+    assert_non_null(strstr(md, "b\\*\\[x\\](javascript:alert(1))\\_"));
+    assert_non_null(strstr(md, "&lt;img src=x onerror=alert(1)&gt; \\| \\`tick\\` \\# not a heading"));
+    assert_null(strstr(md, "\n# not a heading"));
+    free(md);
+    remove_written(r, dir);
+    zkb_report_free(r);
+}
+
 /* ---- writers ----------------------------------------------------------------------------- */
 
 static size_t csv_fields(const char *line, size_t len)
@@ -1111,6 +1142,7 @@ int main(void)
         cmocka_unit_test(test_bad_figures_are_refused),
         cmocka_unit_test(test_extreme_figures_draw_finite_charts),
         cmocka_unit_test(test_radar_file_per_model),
+        cmocka_unit_test(test_markdown_is_inert),
         cmocka_unit_test(test_write_all),
         cmocka_unit_test(test_empty_and_args),
     };
