@@ -5,11 +5,18 @@
 #include <stdio.h>
 #include <string.h>
 
+static int ascii_alnum(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 /* Text from a record, anywhere in report.md (table cells, headings, list
  * items, image descriptions): inert. HTML's <, > and & become entities;
  * Markdown's inline marks (\\ ` * _ [ ] | # ~) get a backslash, and so do a
  * leading - + = and the . or ) after leading digits (no list or heading
- * comes of it); line breaks and other control characters become spaces. */
+ * comes of it); line breaks and other control characters become spaces.
+ * An _ between two letters or digits stays as it is: CommonMark never
+ * takes it for emphasis, and tiny_cnn stays greppable. */
 static void md_text(zkbr_buf *b, const char *s)
 {
     s = s ? s : "";
@@ -17,6 +24,10 @@ static void md_text(zkbr_buf *b, const char *s)
     for (const char *p = s; *p; p++) {
         unsigned char c = (unsigned char)*p;
         int lead = (p == s && strchr("-+=", c)) || (p == s + digits && digits && (c == '.' || c == ')'));
+        if (c == '_' && p > s && ascii_alnum(p[-1]) && ascii_alnum(p[1])) {
+            zkbr_buf_put(b, p, 1);
+            continue;
+        }
         if (c == '<')
             zkbr_buf_puts(b, "&lt;");
         else if (c == '>')

@@ -1005,8 +1005,9 @@ static void test_markdown_is_inert(void **state)
          100, 10, 0, 0, NULL},
         {"2", "beta", "g", 0, "<script>alert(1)</script>", 10, "failed",
          "failed: <img src=x onerror=alert(1)> | `tick`\n# not a heading", 4, {0, 0, 0}, 0, 0, -1, 0, 0, NULL},
+        {"3", "beta", "g", 0, "_em_ tiny_cnn", 10, "ok", "", 0, {1, 1, 1}, 0.1, 100, 10, 0, 0, NULL},
     };
-    zkb_report *r = report_of(v, 2, "{\"<b>bad</b>\": 1}\n");
+    zkb_report *r = report_of(v, 3, "{\"<b>bad</b>\": 1}\n");
     char dir[] = "/tmp/zkb-report-md-XXXXXX";
     assert_non_null(mkdtemp(dir));
     assert_int_equal(zkb_report_write(r, dir), ZKB_OK);
@@ -1022,6 +1023,8 @@ static void test_markdown_is_inert(void **state)
     assert_non_null(strstr(md, "b\\*\\[x\\](javascript:alert(1))\\_"));
     assert_non_null(strstr(md, "&lt;img src=x onerror=alert(1)&gt; \\| \\`tick\\` \\# not a heading"));
     assert_null(strstr(md, "\n# not a heading"));
+    /* _ that could start emphasis is escaped, one inside a word is not */
+    assert_non_null(strstr(md, "\n## \\_em\\_ tiny_cnn\n"));
     free(md);
     remove_written(r, dir);
     zkb_report_free(r);
