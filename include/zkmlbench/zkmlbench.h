@@ -253,13 +253,17 @@ ZKB_API zkb_status zkb_run_select_shard(zkb_run *run, uint32_t k, uint32_t n);
 
 /* Combines results.jsonl files into out_path: every valid record of every
  * input, in input order, except copies of a record already written (same
- * cell_id, run_id and started_at). A line that is not a result record (bad
- * JSON, wrong schema, no cell_id or status) is reported as "FILE:LINE:
- * reason" through the context's logger at warn level and skipped; with
- * strict non-zero the first one fails the call (ZKB_ERR_PARSE) and out_path
- * is left as it was. The output is written to a temporary file beside
- * out_path, synced and renamed over it, so out_path may also be an input.
- * Counts go to written, duplicates and bad (each may be NULL). */
+ * cell_id, run_id and started_at). A line that is not one valid record
+ * (docs/results-format.md, "What a reader accepts": one JSON object of a
+ * known schema version and status, its required members of their types,
+ * no negative or non-finite figure) is reported as "FILE:LINE: reason"
+ * through the context's logger at warn level and left out; with strict
+ * non-zero every such line is still reported, then the call fails
+ * (ZKB_ERR_PARSE, the count and the first line in the error text) and
+ * out_path is left as it was. An input that cannot be opened or read is
+ * ZKB_ERR_NOT_FOUND or ZKB_ERR_IO. The output is written to a temporary
+ * file beside out_path, synced and renamed over it, so out_path may also be
+ * an input. Counts go to written, duplicates and bad (each may be NULL). */
 ZKB_API zkb_status zkb_results_merge(zkb_ctx *ctx, const char *out_path, const char *const *in_paths,
                                      size_t n_in, int strict, uint64_t *written,
                                      uint64_t *duplicates, uint64_t *bad);

@@ -230,4 +230,24 @@ typedef struct zkbi_stats {
  * or -1 when out of memory (then only n, mean, stddev, min, max are set). */
 int zkbi_stats_compute(const double *v, size_t n, zkbi_stats *out);
 
+/* ---- a results.jsonl record line (result_check.c) ----------------------------- */
+
+struct cJSON;
+
+/* The one definition of a valid results.jsonl line, shared by every reader
+ * (zkb_results_merge, the report; docs/results-format.md, "What a reader
+ * accepts"): valid UTF-8 without NUL bytes, exactly one JSON object with
+ * nothing after it but white space, no member name twice in an object,
+ * schema "zkmlbench-result" of a known schema_version, a known status, a
+ * 32-hex-digit cell_id, every required member present and every member the
+ * format defines of its type, and every measured figure (times, bytes,
+ * counts, sizes) finite and not negative. line[0..len) holds no line break
+ * but may end in white space; unterminated says the line was the file's
+ * last and had no newline (a failed parse is then "truncated last line").
+ * 0 when valid: *rec (when rec is not NULL) is the parsed object, which the
+ * caller frees with cJSON_Delete. -1 when not: why holds the reason (one
+ * line, no file or line number). */
+int zkbi_result_check(const char *line, size_t len, int unterminated, struct cJSON **rec, char *why,
+                      size_t why_len);
+
 #endif

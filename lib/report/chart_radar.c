@@ -6,15 +6,56 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <xxhash.h>
 
 static const char *const axis_labels[ZKB_REPORT_AXIS_COUNT] = {
     "accuracy", "proving time", "peak memory", "proof size", "verify time"};
 
 void zkbr_chart_radar_name(const zkb_report *r, size_t model, char *out, size_t cap)
 {
-    char slug[200];
-    zkbr_slug(r->models[model].name, slug, sizeof slug);
-    snprintf(out, cap, "radar_%s.svg", slug);
+    snprintf(out, cap, "%s", r->models[model].radar_file ? r->models[model].radar_file : "radar_.svg");
+}
+
+static int name_taken(const zkb_report *r, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(r->models[i].radar_file, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* radar_<slug>.svg, or radar_<slug>-<hash>.svg when another model's slug is
+ * the same (compared without case, for case-insensitive file systems), the
+ * hash being the first 8 of the 16 hex digits of XXH3-64 of the exact name;
+ * "-2", "-3"... only if that is taken still. Deterministic: models are in
+ * name order. */
+int zkbr_radar_names(zkb_report *r)
+{
+    char (*slug)[200] = calloc(r->n_models ? r->n_models : 1, sizeof *slug);
+    if (!slug)
+        return -1;
+    for (size_t m = 0; m < r->n_models; m++)
+        zkbr_slug(r->models[m].name, slug[m], sizeof slug[m]);
+    int rc = 0;
+    for (size_t m = 0; m < r->n_models && rc == 0; m++) {
+        const char *name = r->models[m].name;
+        char hash[24], cand[256];
+        snprintf(hash, sizeof hash, "%016llx", (unsigned long long)XXH3_64bits(name, strlen(name)));
+        hash[8] = '\0';
+        int clash = 0;
+        for (size_t k = 0; k < r->n_models; k++)
+            clash |= k != m && strcasecmp(slug[k], slug[m]) == 0;
+        snprintf(cand, sizeof cand, "radar_%s.svg", slug[m]);
+        if (clash || name_taken(r, m, cand))
+            snprintf(cand, sizeof cand, "radar_%s-%s.svg", slug[m], hash);
+        for (unsigned k = 2; name_taken(r, m, cand); k++)
+            snprintf(cand, sizeof cand, "radar_%s-%s-%u.svg", slug[m], hash, k);
+        r->models[m].radar_file = zkbr_strdup(cand);
+        rc = r->models[m].radar_file ? 0 : -1;
+    }
+    free(slug);
+    return rc;
 }
 
 static int scored(const zkbr_entry *e)

@@ -22,7 +22,7 @@ double zkbr_median(const double *v, size_t n)
         return v[0];
     memcpy(s, v, n * sizeof *s);
     qsort(s, n, sizeof *s, cmp_double);
-    double m = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
+    double m = n % 2 ? s[n / 2] : s[n / 2 - 1] / 2.0 + s[n / 2] / 2.0; /* no overflow */
     free(s);
     return m;
 }
@@ -31,6 +31,7 @@ void zkbr_aggregate_free(zkb_report *r)
 {
     for (size_t i = 0; i < r->n_models; i++) {
         free(r->models[i].name);
+        free(r->models[i].radar_file);
         free(r->models[i].fingerprint);
         free(r->models[i].dataset);
     }
@@ -142,7 +143,7 @@ static int build_models(zkb_report *r)
     }
     free(dup);
     qsort(r->models, r->n_models, sizeof *r->models, cmp_model);
-    return 0;
+    return zkbr_radar_names(r);
 }
 
 static int cmp_entry(const void *a, const void *b)

@@ -185,33 +185,14 @@ static void read_accuracy(const cJSON *j, zkbr_rec *rec)
     }
 }
 
-int zkbr_rec_parse(const char *line, size_t len, zkbr_rec *rec, char *why, size_t why_len)
+int zkbr_rec_parse(const char *line, size_t len, int unterminated, zkbr_rec *rec, char *why,
+                   size_t why_len)
 {
     memset(rec, 0, sizeof *rec);
-    cJSON *j = cJSON_ParseWithLength(line, len);
-    if (!j) {
-        snprintf(why, why_len, "not JSON (truncated or malformed line)");
+    cJSON *j = NULL;
+    /* the one rule for every reader (lib/core/result_check.c) */
+    if (zkbi_result_check(line, len, unterminated, &j, why, why_len) != 0)
         return -1;
-    }
-    const char *err = NULL;
-    const cJSON *sv = get(j, "schema_version");
-    if (!cJSON_IsObject(j))
-        err = "not a JSON object";
-    else if (strcmp(str(j, "schema", ""), "zkmlbench-result") != 0)
-        err = "not a zkmlbench-result record";
-    else if (!cJSON_IsNumber(sv) || sv->valuedouble != 1)
-        err = "unknown schema_version (this reader knows 1)";
-    else if (strlen(str(j, "cell_id", "")) != 32)
-        err = "no cell_id";
-    else if (!str(j, "status", NULL))
-        err = "no status";
-    else if (!str(get(j, "backend"), "name", NULL))
-        err = "no backend name";
-    if (err) {
-        snprintf(why, why_len, "%s", err);
-        cJSON_Delete(j);
-        return -1;
-    }
     const cJSON *b = get(j, "backend"), *m = get(j, "model");
     rec->cell_id = zkbr_strdup(str(j, "cell_id", ""));
     rec->status = zkbr_strdup(str(j, "status", ""));

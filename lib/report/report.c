@@ -108,17 +108,10 @@ zkb_status zkb_report_add_text(zkb_report *r, const char *name, const char *text
         if (lead == m)
             continue;
         zkbr_rec rec;
-        char why[160];
-        if (memchr(s, '\0', n)) {
-            if (skip_line(r, name, line, "NUL byte in line") != 0)
-                goto oom;
-            continue;
-        }
-        if (zkbr_rec_parse(s, n, &rec, why, sizeof why) != 0) {
+        char why[320];
+        if (zkbr_rec_parse(s, n, !nl, &rec, why, sizeof why) != 0) {
             if (strcmp(why, "out of memory") == 0)
                 goto oom;
-            if (!nl && strncmp(why, "not JSON", 8) == 0)
-                snprintf(why, sizeof why, "truncated last line (an interrupted run?)");
             if (skip_line(r, name, line, why) != 0)
                 goto oom;
             continue;

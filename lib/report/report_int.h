@@ -75,9 +75,12 @@ typedef struct zkbr_rec {
     char *quant;     /* "pow2/8/half_up" */
 } zkbr_rec;
 
-/* Parse one line into rec (zeroed first). 0, or -1 with a reason in why
- * (why_len bytes); then rec holds nothing to free. */
-int zkbr_rec_parse(const char *line, size_t len, zkbr_rec *rec, char *why, size_t why_len);
+/* Parse one line into rec (zeroed first): a line zkbi_result_check refuses
+ * is not a record. unterminated: the file's last line, without a newline.
+ * 0, or -1 with a reason in why (why_len bytes; "out of memory" when so);
+ * then rec holds nothing to free. */
+int zkbr_rec_parse(const char *line, size_t len, int unterminated, zkbr_rec *rec, char *why,
+                   size_t why_len);
 void zkbr_rec_free(zkbr_rec *rec);
 /* Display status: "mismatch" for failed with error code 13, else status. */
 const char *zkbr_rec_status(const zkbr_rec *rec);
@@ -92,6 +95,7 @@ zkbr_stat zkbr_rec_peak(const zkbr_rec *rec);
 
 typedef struct zkbr_model {
     char *name;        /* display name (unique) */
+    char *radar_file;  /* its radar chart's file name (unique, zkbr_radar_names) */
     char *fingerprint;
     double params;
     char *dataset;
@@ -214,7 +218,10 @@ double zkbr_axis_pos(const zkbr_axis *a, double v);
 
 /* ---- charts (chart_*.c); each returns 0 or -1 when out of memory ---------------- */
 
-/* Chart file names (without directory) are deterministic: */
+/* Chart file names (without directory) are deterministic and unique per
+ * model (docs/report.md): zkbr_radar_names sets them when the models are
+ * built (0, or -1 when out of memory); zkbr_chart_radar_name copies one. */
+int zkbr_radar_names(zkb_report *r);
 void zkbr_chart_radar_name(const zkb_report *r, size_t model, char *out, size_t cap);
 int zkbr_chart_radar(const zkb_report *r, size_t model, zkbr_buf *b);
 /* 0 when the model has an entry that can be scored (a radar is drawn). */

@@ -199,9 +199,13 @@ const char *zkbr_color(size_t i)
     return c[i % (sizeof c / sizeof c[0])];
 }
 
+/* Decades kept within 1e-300..1e300, so that no power of ten underflows
+ * to 0 or overflows (values beyond sit on the axis' ends). */
 static void log_ticks(zkbr_axis *a, double lo, double hi)
 {
     double l = floor(log10(lo) + 1e-9), h = ceil(log10(hi) - 1e-9);
+    l = fmin(fmax(l, -300), 299);
+    h = fmin(fmax(h, -300), 300);
     if (h <= l)
         h = l + 1;
     while (h - l > 28)
@@ -222,6 +226,8 @@ static void log_ticks(zkbr_axis *a, double lo, double hi)
 static void log2_ticks(zkbr_axis *a, double lo, double hi)
 {
     double l = floor(log2(lo) + 1e-9), h = ceil(log2(hi) - 1e-9);
+    l = fmin(fmax(l, -1000), 999);
+    h = fmin(fmax(h, -1000), 1000);
     if (h <= l)
         h = l + 1;
     double step = h - l <= 10 ? 1 : h - l <= 20 ? 2 : h - l <= 50 ? 5 : 10;
@@ -236,6 +242,12 @@ static void log2_ticks(zkbr_axis *a, double lo, double hi)
 void zkbr_axis_make(zkbr_axis *a, double lo, double hi, int log, int unit)
 {
     memset(a, 0, sizeof *a);
+    /* a range the arithmetic below keeps finite: callers pass figures of
+     * validated records (at most 2^53), this only makes sure of it */
+    lo = isfinite(lo) ? fmin(fmax(lo, -1e300), 1e300) : 0;
+    hi = isfinite(hi) ? fmin(fmax(hi, -1e300), 1e300) : lo + 1;
+    if (log && !(lo > 0 && hi > 0))
+        log = 0;
     a->log = log;
     if (log) {
         /* a margin, so that no point sits on the frame */
@@ -251,8 +263,8 @@ void zkbr_axis_make(zkbr_axis *a, double lo, double hi, int log, int unit)
         lo = 0;
     if (hi < 0)
         hi = 0;
-    if (hi - lo <= 0)
-        hi = lo + 1;
+    if (!(hi - lo >= 1e-200))
+        hi = lo + fmax(1, fabs(lo)); /* empty, or too narrow for the steps below */
     /* bytes: steps of 1-2-5 in the binary unit of the largest value */
     double u = 1;
     if (unit == ZKBR_UNIT_BYTES)
@@ -277,7 +289,7 @@ double zkbr_axis_pos(const zkbr_axis *a, double v)
         p = v > 0 ? (log10(v) - log10(a->lo)) / (log10(a->hi) - log10(a->lo)) : 0;
     else
         p = (v - a->lo) / (a->hi - a->lo);
-    return p < 0 ? 0 : p > 1 ? 1 : p;
+    return !(p > 0) ? 0 : p > 1 ? 1 : p; /* NaN -> 0: never a NaN coordinate */
 }
 
 void zkbr_slug(const char *s, char *out, size_t cap)

@@ -5,19 +5,68 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Table cell text: '|' escaped, line breaks and control characters as spaces. */
-static void cell(zkbr_buf *b, const char *s)
+static int ascii_alnum(char c)
 {
-    for (const char *p = s ? s : ""; *p; p++) {
-        if (*p == '|')
-            zkbr_buf_puts(b, "\\|");
-        else if ((unsigned char)*p < 0x20)
-            zkbr_buf_puts(b, " ");
-        else if (*p == '<')
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Text from a record, anywhere in report.md (table cells, headings, list
+ * items, image descriptions): inert. HTML's <, > and & become entities;
+ * Markdown's inline marks (\\ ` * _ [ ] | # ~) get a backslash, and so do a
+ * leading - + = and the . or ) after leading digits (no list or heading
+ * comes of it); line breaks and other control characters become spaces.
+ * An _ between two letters or digits stays as it is: CommonMark never
+ * takes it for emphasis, and tiny_cnn stays greppable. */
+static void md_text(zkbr_buf *b, const char *s)
+{
+    s = s ? s : "";
+    size_t digits = strspn(s, "0123456789");
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        int lead = (p == s && strchr("-+=", c)) || (p == s + digits && digits && (c == '.' || c == ')'));
+        if (c == '_' && p > s && ascii_alnum(p[-1]) && ascii_alnum(p[1])) {
+            zkbr_buf_put(b, p, 1);
+            continue;
+        }
+        if (c == '<')
             zkbr_buf_puts(b, "&lt;");
-        else
+        else if (c == '>')
+            zkbr_buf_puts(b, "&gt;");
+        else if (c == '&')
+            zkbr_buf_puts(b, "&amp;");
+        else if (c < 0x20 || c == 0x7f)
+            zkbr_buf_puts(b, " ");
+        else if (lead || strchr("\\`*_[]|#~", c)) {
+            zkbr_buf_puts(b, "\\");
+            zkbr_buf_put(b, p, 1);
+        } else
             zkbr_buf_put(b, p, 1);
     }
+}
+
+/* A code span of s outside tables: its backtick fence is longer than any
+ * run of backticks in s, so nothing inside is markup (and HTML in a code
+ * span is shown as text). */
+static void md_code(zkbr_buf *b, const char *s)
+{
+    size_t run = 0, longest = 0;
+    s = s ? s : "";
+    for (const char *p = s; *p; p++) {
+        run = *p == '`' ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    for (size_t i = 0; i <= longest; i++)
+        zkbr_buf_puts(b, "`");
+    int pad = s[0] == '`' || s[0] == ' ' || (s[0] && (s[strlen(s) - 1] == '`' || s[strlen(s) - 1] == ' '));
+    if (pad)
+        zkbr_buf_puts(b, " ");
+    for (const char *p = s; *p; p++)
+        zkbr_buf_put(b, (unsigned char)*p < 0x20 || *p == 0x7f ? " " : p, 1);
+    if (pad)
+        zkbr_buf_puts(b, " ");
+    for (size_t i = 0; i <= longest; i++)
+        zkbr_buf_puts(b, "`");
 }
 
 /* "1.2 s (1.1–1.4)" or "–" */
@@ -76,15 +125,14 @@ zkb_status zkb_report_write_markdown(zkb_report *r, const char *path)
     zkbr_buf_puts(&b, "# zkmlbench report\n\n");
     zkbr_buf_printf(&b, "%zu cells (%zu ok, %zu not ok) from", r->n_kept, n_ok, n_bad);
     for (size_t i = 0; i < r->n_inputs; i++) {
-        zkbr_buf_printf(&b, "%s `", i ? "," : "");
-        cell(&b, r->inputs[i]);
-        zkbr_buf_puts(&b, "`");
+        zkbr_buf_puts(&b, i ? ", " : " ");
+        md_code(&b, r->inputs[i]);
     }
     zkbr_buf_printf(&b, "%s\n\n", r->n_skipped ? "; some lines were skipped (listed at the end)." : ".");
     zkbr_buf_puts(&b, "- **Machine:** ");
-    cell(&b, r->machines && r->machines[0] ? r->machines : "unknown");
+    md_text(&b, r->machines && r->machines[0] ? r->machines : "unknown");
     zkbr_buf_puts(&b, "\n- **Versions:** ");
-    cell(&b, r->versions && r->versions[0] ? r->versions : "unknown");
+    md_text(&b, r->versions && r->versions[0] ? r->versions : "unknown");
     zkbr_buf_puts(&b, "\n\n");
     normalization(&b);
 
@@ -94,10 +142,12 @@ zkb_status zkb_report_write_markdown(zkb_report *r, const char *path)
     for (size_t i = 0; i < r->n_entries; i++) {
         const zkbr_entry *e = &r->entries[i];
         zkbr_buf_puts(&b, "| ");
-        cell(&b, r->models[e->model].name);
+        md_text(&b, r->models[e->model].name);
         zkbr_buf_puts(&b, " | ");
-        cell(&b, e->label);
-        zkbr_buf_printf(&b, "%s | %s |", e->baseline ? " (baseline)" : "", e->status);
+        md_text(&b, e->label);
+        zkbr_buf_printf(&b, "%s | ", e->baseline ? " (baseline)" : "");
+        md_text(&b, e->status);
+        zkbr_buf_puts(&b, " |");
         for (int a = 0; a < ZKB_REPORT_AXIS_COUNT; a++)
             score_cell(&b, e, a);
         zkbr_buf_puts(&b, "\n");
@@ -107,13 +157,21 @@ zkb_status zkb_report_write_markdown(zkb_report *r, const char *path)
     for (size_t m = 0; m < r->n_models; m++) {
         const zkbr_model *md = &r->models[m];
         zkbr_buf_puts(&b, "## ");
-        cell(&b, md->name);
+        md_text(&b, md->name);
         zkbr_buf_puts(&b, "\n\n");
-        if (md->params >= 0)
-            zkbr_buf_printf(&b, "%.0f parameters, dataset `%s`, fingerprint `%s`.\n\n", md->params, md->dataset, md->fingerprint);
+        if (md->params >= 0) {
+            zkbr_buf_printf(&b, "%.0f parameters, dataset ", md->params);
+            md_code(&b, md->dataset);
+            zkbr_buf_puts(&b, ", fingerprint ");
+            md_code(&b, md->fingerprint);
+            zkbr_buf_puts(&b, ".\n\n");
+        }
         if (zkbr_radar_drawable(r, m) == 0) {
+            /* the file name is a slug ([A-Za-z0-9._-]): nothing to escape */
             zkbr_chart_radar_name(r, m, name, sizeof name);
-            zkbr_buf_printf(&b, "![normalized scores of %s](charts/%s)\n\n", md->name, name);
+            zkbr_buf_puts(&b, "![normalized scores of ");
+            md_text(&b, md->name);
+            zkbr_buf_printf(&b, "](charts/%s)\n\n", name);
         } else {
             zkbr_buf_puts(&b, "No radar chart: no backend of this model could be scored (baselines are not "
                               "scored, failures carry no numbers).\n\n");
@@ -125,14 +183,16 @@ zkb_status zkb_report_write_markdown(zkb_report *r, const char *path)
             if (e->model != m)
                 continue;
             zkbr_buf_puts(&b, "| ");
-            cell(&b, e->label);
-            zkbr_buf_printf(&b, "%s | %s | %zu", e->baseline ? " (baseline, no proof)" : "", e->status, e->n_recs);
+            md_text(&b, e->label);
+            zkbr_buf_printf(&b, "%s | ", e->baseline ? " (baseline, no proof)" : "");
+            md_text(&b, e->status);
+            zkbr_buf_printf(&b, " | %zu", e->n_recs);
             if (e->n_ok < e->n_recs)
                 zkbr_buf_printf(&b, " (%zu ok)", e->n_ok);
             if (e->n_ok == 0) {
                 /* a failure: no numbers at all */
                 zkbr_buf_puts(&b, " | | | | | | | | | | ");
-                cell(&b, e->reason);
+                md_text(&b, e->reason);
                 zkbr_buf_puts(&b, " |\n");
                 continue;
             }
@@ -145,7 +205,9 @@ zkb_status zkb_report_write_markdown(zkb_report *r, const char *path)
             stat_cell(&b, &e->proof_size, ZKBR_UNIT_BYTES);
             if (e->circuit.have) {
                 zkbr_fmt(e->circuit.med, ZKBR_UNIT_COUNT, v, sizeof v);
-                zkbr_buf_printf(&b, " %s %s |", v, e->circuit_metric);
+                zkbr_buf_printf(&b, " %s ", v);
+                md_text(&b, e->circuit_metric);
+                zkbr_buf_puts(&b, " |");
             } else {
                 zkbr_buf_puts(&b, " – |");
             }
@@ -156,7 +218,7 @@ zkb_status zkb_report_write_markdown(zkb_report *r, const char *path)
             zkbr_buf_puts(&b, " ");
             if (e->other_failure) {
                 zkbr_buf_puts(&b, "another cell: ");
-                cell(&b, e->other_failure);
+                md_text(&b, e->other_failure);
             }
             zkbr_buf_puts(&b, " |\n");
         }
@@ -172,11 +234,14 @@ zkb_status zkb_report_write_markdown(zkb_report *r, const char *path)
     for (size_t s = 0; s < r->n_series; s++) {
         const zkbr_series *se = &r->series[s];
         zkbr_buf_puts(&b, "| ");
-        cell(&b, se->label);
+        md_text(&b, se->label);
         zkbr_buf_printf(&b, "%s | %zu |", se->baseline ? " (baseline)" : "", se->slope[ZKB_REPORT_TIME_VS_PARAMS].n);
         for (uint32_t k = 0; k < ZKB_REPORT_SCALING_COUNT; k++) {
-            if (k == ZKB_REPORT_TIME_VS_CIRCUIT)
-                zkbr_buf_printf(&b, " %s |", se->circuit_metric[0] ? se->circuit_metric : "–");
+            if (k == ZKB_REPORT_TIME_VS_CIRCUIT) {
+                zkbr_buf_puts(&b, " ");
+                md_text(&b, se->circuit_metric[0] ? se->circuit_metric : "–");
+                zkbr_buf_puts(&b, " |");
+            }
             if (se->slope[k].ok)
                 zkbr_buf_printf(&b, " %.2f (%.2f) |", se->slope[k].slope, se->slope[k].r2);
             else
@@ -198,7 +263,7 @@ zkb_status zkb_report_write_markdown(zkb_report *r, const char *path)
         zkbr_buf_puts(&b, "## Skipped lines\n\n");
         for (size_t i = 0; i < r->n_skipped; i++) {
             zkbr_buf_puts(&b, "- ");
-            cell(&b, r->skipped[i]);
+            md_text(&b, r->skipped[i]);
             zkbr_buf_puts(&b, "\n");
         }
         zkbr_buf_puts(&b, "\n");

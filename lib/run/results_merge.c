@@ -70,42 +70,32 @@ static const char *str_of(const cJSON *o, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* Checks one line; on success the identity hash goes to *id. NULL when it is
- * a record, else why not (static text). */
-static const char *check_line(const char *line, size_t len, XXH128_hash_t *id)
+/* Checks one line with the rule every reader shares (zkbi_result_check); on
+ * success the identity hash goes to *id. 0, or -1 with the reason in why. */
+static int check_line(const char *line, size_t len, int unterminated, XXH128_hash_t *id, char *why,
+                      size_t why_len)
 {
-    cJSON *j = cJSON_ParseWithLength(line, len);
-    const char *why = NULL;
-    if (!j)
-        why = "not JSON (a truncated line?)";
-    else if (!cJSON_IsObject(j))
-        why = "not a JSON object";
-    else if (!str_of(j, "schema") || strcmp(str_of(j, "schema"), "zkmlbench-result") != 0)
-        why = "not a zkmlbench-result record (schema)";
-    else if (!str_of(j, "cell_id") || strlen(str_of(j, "cell_id")) != 32 ||
-             strspn(str_of(j, "cell_id"), "0123456789abcdef") != 32)
-        why = "no valid cell_id";
-    else if (!str_of(j, "status") || !str_of(j, "status")[0])
-        why = "no status";
-    if (!why) {
-        /* One measurement: the cell, the run that made it, when it started. */
-        const char *run = str_of(j, "run_id"), *t = str_of(j, "started_at");
-        XXH3_state_t *st = XXH3_createState();
-        if (!st) {
-            why = "out of memory";
-        } else {
-            XXH3_128bits_reset(st);
-            const char *parts[3] = {str_of(j, "cell_id"), run ? run : "", t ? t : ""};
-            for (int i = 0; i < 3; i++)
-                XXH3_128bits_update(st, parts[i], strlen(parts[i]) + 1);
-            *id = XXH3_128bits_digest(st);
-            XXH3_freeState(st);
-        }
+    cJSON *j = NULL;
+    if (zkbi_result_check(line, len, unterminated, &j, why, why_len) != 0)
+        return -1;
+    /* One measurement: the cell, the run that made it, when it started. */
+    const char *run = str_of(j, "run_id"), *t = str_of(j, "started_at");
+    const char *parts[3] = {str_of(j, "cell_id"), run ? run : "", t ? t : ""};
+    XXH3_state_t *st = XXH3_createState();
+    int rc = 0;
+    if (!st) {
+        snprintf(why, why_len, "out of memory");
+        rc = -1;
+    } else {
+        XXH3_128bits_reset(st);
+        for (int i = 0; i < 3; i++)
+            XXH3_128bits_update(st, parts[i], strlen(parts[i]) + 1);
+        *id = XXH3_128bits_digest(st);
+        XXH3_freeState(st);
     }
     cJSON_Delete(j);
-    return why;
+    return rc;
 }
-
 
 typedef struct merge_state {
     zkb_ctx *ctx;
@@ -113,6 +103,7 @@ typedef struct merge_state {
     int strict;
     seen_set seen;
     uint64_t written, dups, bad;
+    char first_bad[768]; /* "FILE:LINE: reason" of the first refused line */
 } merge_state;
 
 /* 0 ok, else the status (ctx error set). */
@@ -136,20 +127,23 @@ static zkb_status merge_file(merge_state *m, const char *path)
         if (strspn(line, " \t") >= len)
             continue; /* blank */
         XXH128_hash_t id;
-        const char *why = len > ZKBI_RESULTS_LINE_MAX ? "line too long" : check_line(line, len, &id);
-        if (why && !complete && strcmp(why, "not JSON (a truncated line?)") == 0)
-            why = "truncated last line (an interrupted run?)";
-        if (why && strcmp(why, "out of memory") == 0) {
+        char why[320];
+        int refused = 1;
+        if (len > ZKBI_RESULTS_LINE_MAX)
+            snprintf(why, sizeof why, "line too long (over %u bytes)", ZKBI_RESULTS_LINE_MAX);
+        else
+            refused = check_line(line, len, !complete, &id, why, sizeof why) != 0;
+        if (refused && strcmp(why, "out of memory") == 0) {
             st = zkbi_ctx_fail(m->ctx, ZKB_ERR_NOMEM, "out of memory");
             break;
         }
-        if (why) {
-            m->bad++;
-            if (m->strict) {
-                st = zkbi_ctx_fail(m->ctx, ZKB_ERR_PARSE, "%s:%llu: %s", path, (unsigned long long)no, why);
-                break;
-            }
-            zkbi_ctx_log(m->ctx, ZKB_LOG_WARN, "%s:%llu: %s, skipped", path, (unsigned long long)no, why);
+        if (refused) {
+            /* every refused line is reported; strict fails the merge after
+             * the last input, so that one call lists them all */
+            if (m->bad++ == 0)
+                snprintf(m->first_bad, sizeof m->first_bad, "%s:%llu: %s", path, (unsigned long long)no, why);
+            zkbi_ctx_log(m->ctx, ZKB_LOG_WARN, "%s:%llu: %s, %s", path, (unsigned long long)no, why,
+                         m->strict ? "refused" : "skipped");
             continue;
         }
         int r = seen_add(&m->seen, id);
@@ -209,6 +203,9 @@ zkb_status zkb_results_merge(zkb_ctx *ctx, const char *out_path, const char *con
     zkb_status st = ZKB_OK;
     for (size_t i = 0; st == ZKB_OK && i < n_in; i++)
         st = merge_file(&m, in_paths[i]);
+    if (st == ZKB_OK && strict && m.bad)
+        st = zkbi_ctx_fail(ctx, ZKB_ERR_PARSE, "%llu %s (strict merge), the first: %s", (unsigned long long)m.bad,
+                           m.bad == 1 ? "line is not a result record" : "lines are not result records", m.first_bad);
     if (st == ZKB_OK && fsync(fd) != 0)
         st = zkbi_ctx_fail(ctx, ZKB_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
     if (close(fd) != 0 && st == ZKB_OK)

@@ -242,6 +242,58 @@ check "merge --strict fails on a bad line" 3 "$zkbench" merge --strict "$sh/stri
 check "merge of a missing file" 3 "$zkbench" merge "$sh/x.jsonl" "$sh/none.jsonl"
 check "merge without inputs" 2 "$zkbench" merge "$sh/x.jsonl"
 check "merge --help" 0 "$zkbench" merge --help
+# one valid record per line (docs/results-format.md, "What a reader accepts"):
+# two records on a line, an unknown schema version or status, a negative
+# time are refused by merge and report alike, with file and line
+python3 - "$sh/1/results.jsonl" "$sh/odd.jsonl" <<'PY'
+import json, sys
+rec = json.loads(open(sys.argv[1]).readline())
+def copy(cid, **kw):
+    r = json.loads(json.dumps(rec))
+    r.update(cell_id=cid, **kw)
+    return r
+neg = copy("4" * 32)
+neg["phases"]["prove"]["wall_s"].update(median=-5, min=-5, max=-5, mean=-5)
+with open(sys.argv[2], "w") as f:
+    f.write(json.dumps(rec) + "\n")
+    f.write(json.dumps(copy("1" * 32)) + json.dumps(copy("2" * 32)) + "\n")
+    f.write(json.dumps(copy("3" * 32, schema_version=2)) + "\n")
+    f.write(json.dumps(copy("5" * 32, status="bogus")) + "\n")
+    f.write(json.dumps(neg) + "\n")
+PY
+check "merge refuses what no reader takes" 0 "$zkbench" merge "$sh/odd-merged.jsonl" "$sh/odd.jsonl"
+expect_text "two records on one line" "odd.jsonl:2: more than one JSON value"
+expect_text "an unknown schema version" "odd.jsonl:3: unknown schema_version 2"
+expect_text "an unknown status" "odd.jsonl:4: unknown status"
+expect_text "a negative time" "odd.jsonl:5: phases.prove.wall_s.median is negative"
+[[ $(wc -l <"$sh/odd-merged.jsonl") -eq 1 ]] && passes=$((passes + 1)) ||
+    { echo "FAIL: merge passed on a refused line"; failures=$((failures + 1)); }
+check "merge --strict on refused lines" 3 "$zkbench" merge --strict "$sh/odd-strict.jsonl" "$sh/odd.jsonl"
+expect_text "strict counts them" "4 lines are not result records"
+check "report skips the same lines" 0 "$zkbench" report "$sh/odd.jsonl" --out "$sh/odd-report"
+expect_text "report names two records on one line" "odd.jsonl:2: more than one JSON value"
+# models whose names make one slug: a radar chart each, each linked once
+python3 - "$sh/1/results.jsonl" "$sh/names.jsonl" <<'PY'
+import json, sys
+rec = json.loads(open(sys.argv[1]).readline())
+with open(sys.argv[2], "w") as f:
+    for i, name in enumerate(["a/b", "a_b", "a b", "a:b"]):
+        r = json.loads(json.dumps(rec))
+        r["cell_id"] = "%032x" % (i + 1)
+        r["model"].update(name=name, fingerprint="%032x" % (i + 100))
+        r["backend"].update(name="fastzk", baseline=False, proof_system="groth16")
+        f.write(json.dumps(r) + "\n")
+PY
+check "report on four names of one slug" 0 "$zkbench" report "$sh/names.jsonl" --out "$sh/names-report"
+if python3 - "$sh/names-report" <<'PY'; then passes=$((passes + 1)); else failures=$((failures + 1)); fi
+import glob, os, re, sys
+out = sys.argv[1]
+radars = sorted(os.path.basename(p) for p in glob.glob(os.path.join(out, "charts", "radar_*.svg")))
+links = re.findall(r"\]\(charts/(radar_[^)]*)\)", open(os.path.join(out, "report.md"), encoding="utf-8").read())
+if len(radars) != 4 or sorted(links) != radars:
+    print("FAIL: four models, radar files %s, links %s" % (radars, links))
+    sys.exit(1)
+PY
 check "shard out of range" 2 "$zkbench" run -q -m "$tiny" -b reference --shard 4/3 --out "$sh/bad"
 expect_text "bad shard is explained" "K in 1..N"
 check "shard not K/N" 2 "$zkbench" run -q -m "$tiny" -b reference --shard two --out "$sh/bad"

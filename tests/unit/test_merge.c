@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "zkmlbench/zkb_report.h"
 #include "zkmlbench/zkmlbench.h"
 
 typedef struct fx {
@@ -47,29 +48,41 @@ static size_t count(const char *hay, const char *needle)
     return n;
 }
 
-/* A record line: cell c (0..9), run r, start second s. */
-static void rec(char *out, size_t cap, int c, const char *run, int s)
+/* A record line (every member a reader requires, docs/results-format.md):
+ * cell c (0..9), run r (one hex digit, repeated), start second s. */
+static void rec(char *out, size_t cap, int c, char run, int s)
 {
+    char run_id[33];
+    memset(run_id, run, 32);
+    run_id[32] = '\0';
     snprintf(out, cap,
-             "{\"schema\":\"zkmlbench-result\",\"schema_version\":1,\"cell_id\":\"%032d\",\"run_id\":\"%s\","
-             "\"status\":\"ok\",\"started_at\":\"2026-11-21T10:00:%02d.000Z\"}\n",
-             c, run, s);
+             "{\"schema\":\"zkmlbench-result\",\"schema_version\":1,\"library_version\":\"0.1.0\","
+             "\"cell_id\":\"%032d\",\"run_id\":\"%s\",\"status\":\"ok\","
+             "\"backend\":{\"name\":\"reference\",\"version\":\"0.1.0\",\"proof_system\":\"none\",\"baseline\":true},"
+             "\"options\":{},\"quant\":{\"scheme\":\"pow2\",\"scale\":8,\"rounding\":\"half_up\"},"
+             "\"model\":{\"path\":\"m.json\",\"name\":\"m\",\"fingerprint\":\"%032d\",\"params\":10},"
+             "\"samples\":1,\"repeats\":1,\"dataset\":\"synthetic\",\"seed\":1,"
+             "\"limits\":{\"timeout_s\":600,\"memory_cap_bytes\":0},"
+             "\"phases\":{\"prove\":{\"n\":1,\"wall_s\":{\"median\":0.5,\"mean\":0.5,\"stddev\":0,\"min\":0.5,\"max\":0.5}}},"
+             "\"metrics\":{},\"infos\":{},\"machine\":{\"cpu_model\":\"cpu\",\"cores\":2},"
+             "\"started_at\":\"2026-11-21T10:00:%02d.000Z\",\"finished_at\":\"2026-11-21T10:00:%02d.500Z\"}\n",
+             c, run_id, c, s, s);
 }
 
 static void test_merge_dedup_and_bad_lines(void **state)
 {
     fx *f = *state;
-    char a[4096] = "", b[4096] = "", line[512];
+    char a[16384] = "", b[16384] = "", line[2048];
     /* shard 1: cells 1, 2; shard 2: cells 3, 4 and a copy of cell 2's record */
-    rec(line, sizeof line, 1, "aaaa", 1), strcat(a, line);
-    rec(line, sizeof line, 2, "aaaa", 2), strcat(a, line);
+    rec(line, sizeof line, 1, 'a', 1), strcat(a, line);
+    rec(line, sizeof line, 2, 'a', 2), strcat(a, line);
     strcat(a, "\n");                                   /* blank: ignored quietly */
     strcat(a, "this is not json\n");                   /* a.jsonl:4 */
     strcat(a, "{\"schema\":\"other\",\"cell_id\":\"x\"}\n"); /* a.jsonl:5 */
-    rec(line, sizeof line, 3, "aaaa", 3), strcat(b, line);
-    rec(line, sizeof line, 2, "aaaa", 2), strcat(b, line); /* the same record again */
-    rec(line, sizeof line, 2, "bbbb", 2), strcat(b, line); /* the same cell, another run: kept */
-    rec(line, sizeof line, 4, "aaaa", 4), strcat(b, line);
+    rec(line, sizeof line, 3, 'a', 3), strcat(b, line);
+    rec(line, sizeof line, 2, 'a', 2), strcat(b, line); /* the same record again */
+    rec(line, sizeof line, 2, 'b', 2), strcat(b, line); /* the same cell, another run: kept */
+    rec(line, sizeof line, 4, 'a', 4), strcat(b, line);
     strcat(b, "{\"schema\":\"zkmlbench-result\",\"cell_id\":\"00000");  /* b.jsonl:5, truncated */
     write_file(zkbt_path(f->dir, "a.jsonl"), a);
     write_file(zkbt_path(f->dir, "b.jsonl"), b);
@@ -100,17 +113,21 @@ static void test_merge_dedup_and_bad_lines(void **state)
 static void test_strict(void **state)
 {
     fx *f = *state;
-    char line[512], good[1024] = "";
-    rec(line, sizeof line, 7, "cccc", 7), strcat(good, line);
+    char line[2048], good[4096] = "";
+    rec(line, sizeof line, 7, 'c', 7), strcat(good, line);
     write_file(zkbt_path(f->dir, "good.jsonl"), good);
-    write_file(zkbt_path(f->dir, "bad.jsonl"), "{\"schema\":\"zkmlbench-result\"}\n");
+    write_file(zkbt_path(f->dir, "bad.jsonl"), "{\"schema\":\"zkmlbench-result\"}\nnot json\n");
     write_file(zkbt_path(f->dir, "out.jsonl"), "previous\n");
     const char *in[] = {zkbt_path(f->dir, "good.jsonl"), zkbt_path(f->dir, "bad.jsonl")};
     uint64_t bad = 0;
     assert_int_equal(zkb_results_merge(f->ctx, zkbt_path(f->dir, "out.jsonl"), in, 2, 1, NULL, NULL, &bad),
                      ZKB_ERR_PARSE);
-    assert_int_equal(bad, 1);
-    assert_non_null(strstr(zkb_ctx_last_error(f->ctx), "bad.jsonl:1: no valid cell_id"));
+    /* every refused line is reported, the error counts them and names the first */
+    assert_int_equal(bad, 2);
+    assert_non_null(strstr(zkb_ctx_last_error(f->ctx), "2 lines are not result records"));
+    assert_non_null(strstr(zkb_ctx_last_error(f->ctx), "bad.jsonl:1: no schema_version"));
+    assert_non_null(strstr(f->warnings.text, "bad.jsonl:1: no schema_version"));
+    assert_non_null(strstr(f->warnings.text, "bad.jsonl:2: not JSON"));
     assert_string_equal(zkbt_file_text(zkbt_path(f->dir, "out.jsonl")), "previous\n"); /* untouched */
     /* a missing input: an error, output untouched */
     const char *missing[] = {zkbt_path(f->dir, "good.jsonl"), zkbt_path(f->dir, "none.jsonl")};
@@ -140,6 +157,78 @@ static void test_arguments(void **state)
     assert_int_equal(zkb_results_merge(f->ctx, zkbt_path(f->dir, "empty.jsonl"), NULL, 0, 0, &w, NULL, NULL), ZKB_OK);
     assert_int_equal(w, 0);
     assert_string_equal(zkbt_file_text(zkbt_path(f->dir, "empty.jsonl")), "");
+}
+
+/* s with the first `from` replaced by `to`, into out. */
+static void replaced(char *out, size_t cap, const char *s, const char *from, const char *to)
+{
+    const char *at = strstr(s, from);
+    assert_non_null(at);
+    snprintf(out, cap, "%.*s%s%s", (int)(at - s), s, to, at + strlen(from));
+}
+
+/* Only lines that are one valid record each reach the output; the rest are
+ * named with file, line and reason, and strict fails on them. Every line
+ * merged is one a report takes. */
+static void test_only_valid_records_pass(void **state)
+{
+    fx *f = *state;
+    char a[2048], b[2048], line[2048], in[16384] = "";
+    rec(a, sizeof a, 1, 'a', 1);
+    rec(b, sizeof b, 2, 'a', 2);
+    a[strlen(a) - 1] = b[strlen(b) - 1] = '\0'; /* without their newlines */
+    const char *wall = "\"wall_s\":{\"median\":0.5,\"mean\":0.5,\"stddev\":0,\"min\":0.5,\"max\":0.5}";
+    strcat(in, a), strcat(in, "\n");                               /* 1: kept */
+    strcat(in, a), strcat(in, b), strcat(in, "\n");                /* 2: two records on a line */
+    replaced(line, sizeof line, b, "\"schema_version\":1", "\"schema_version\":2");
+    strcat(in, line), strcat(in, "\n");                            /* 3: unknown schema version */
+    replaced(line, sizeof line, b, "\"status\":\"ok\"", "\"status\":\"fine\"");
+    strcat(in, line), strcat(in, "\n");                            /* 4: unknown status */
+    replaced(line, sizeof line, b, wall,
+             "\"wall_s\":{\"median\":-5,\"mean\":-5,\"stddev\":0,\"min\":-5,\"max\":-5}");
+    strcat(in, line), strcat(in, "\n");                            /* 5: a negative time */
+    replaced(line, sizeof line, b, wall,
+             "\"wall_s\":{\"median\":1e999,\"mean\":1,\"stddev\":0,\"min\":1,\"max\":1e999}");
+    strcat(in, line), strcat(in, "\n");                            /* 6: an infinite one */
+    replaced(line, sizeof line, b, "\"status\":\"ok\"", "\"status\":\"ok\",\"status\":\"failed\"");
+    strcat(in, line), strcat(in, "\n");                            /* 7: a member twice */
+    replaced(line, sizeof line, b, "\"dataset\":\"synthetic\",", "");
+    strcat(in, line), strcat(in, "\n");                            /* 8: a required member missing */
+    strcat(in, b), strcat(in, " ]\n");                             /* 9: text after the record */
+    strcat(in, b), strcat(in, " \r\n");                            /* 10: kept (trailing blanks) */
+    write_file(zkbt_path(f->dir, "mixed.jsonl"), in);
+    const char *inputs[] = {zkbt_path(f->dir, "mixed.jsonl")};
+    uint64_t w = 0, d = 0, bad = 0;
+    assert_int_equal(zkb_results_merge(f->ctx, zkbt_path(f->dir, "out.jsonl"), inputs, 1, 0, &w, &d, &bad), ZKB_OK);
+    assert_int_equal(w, 2);
+    assert_int_equal(bad, 8);
+    static const char *const want[] = {
+        "mixed.jsonl:2: more than one JSON value", "mixed.jsonl:3: unknown schema_version 2",
+        "mixed.jsonl:4: unknown status \"fine\"", "mixed.jsonl:5: phases.prove.wall_s.median is negative (-5)",
+        "mixed.jsonl:6: phases.prove.wall_s.median is not a finite number",
+        "mixed.jsonl:7: member \"status\" appears twice", "mixed.jsonl:8: no dataset",
+        "mixed.jsonl:9: more than one JSON value"};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        if (!strstr(f->warnings.text, want[i]))
+            fail_msg("no warning \"%s\" in:\n%s", want[i], f->warnings.text);
+    /* what was written is what a report reads, nothing skipped */
+    const char *out = zkbt_file_text(zkbt_path(f->dir, "out.jsonl"));
+    assert_int_equal(count(out, "\n"), 2);
+    zkb_report *r = NULL;
+    assert_int_equal(zkb_report_new(&r), ZKB_OK);
+    assert_int_equal(zkb_report_add_path(r, zkbt_path(f->dir, "out.jsonl")), ZKB_OK);
+    assert_int_equal(zkb_report_record_count(r), 2);
+    assert_int_equal(zkb_report_skipped_count(r), 0);
+    zkb_report_free(r);
+    /* strict: the same lines fail the merge, the output stays as it was */
+    f->warnings.text[0] = '\0';
+    assert_int_equal(zkb_results_merge(f->ctx, zkbt_path(f->dir, "out.jsonl"), inputs, 1, 1, &w, &d, &bad),
+                     ZKB_ERR_PARSE);
+    assert_int_equal(bad, 8);
+    assert_non_null(strstr(zkb_ctx_last_error(f->ctx), "8 lines are not result records"));
+    assert_non_null(strstr(zkb_ctx_last_error(f->ctx), "mixed.jsonl:2: more than one JSON value"));
+    assert_non_null(strstr(f->warnings.text, "mixed.jsonl:9: more than one JSON value"));
+    assert_int_equal(count(zkbt_file_text(zkbt_path(f->dir, "out.jsonl")), "\n"), 2);
 }
 
 /* Real records from two shards merge into the whole run. */
@@ -182,6 +271,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_merge_dedup_and_bad_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_strict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arguments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_only_valid_records_pass, setup, teardown),
         cmocka_unit_test_setup_teardown(test_real_shards, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

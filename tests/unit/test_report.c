@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "report/report_int.h"
 #include "zkmlbench/zkb_report.h"
@@ -107,6 +108,10 @@ static char *record(const fx *f)
     cJSON_AddNumberToObject(j, "samples", 2);
     cJSON_AddNumberToObject(j, "repeats", 1);
     cJSON_AddStringToObject(j, "dataset", "synthetic");
+    cJSON_AddNumberToObject(j, "seed", 1);
+    cJSON *lim = cJSON_AddObjectToObject(j, "limits");
+    cJSON_AddNumberToObject(lim, "timeout_s", 600);
+    cJSON_AddNumberToObject(lim, "memory_cap_bytes", 0);
     if (strcmp(f->status, "unavailable") != 0) {
         cJSON *ph = cJSON_AddObjectToObject(j, "phases");
         add_phase(ph, "setup", 0.5, 0.5, 0.5, f->peak / 2);
@@ -139,6 +144,8 @@ static char *record(const fx *f)
     cJSON_AddStringToObject(mc, "os", "TestOS");
     cJSON_AddStringToObject(mc, "kernel", "6.1");
     cJSON_AddStringToObject(mc, "arch", "x86_64");
+    cJSON_AddStringToObject(j, "started_at", "2026-11-21T10:00:00.000Z");
+    cJSON_AddStringToObject(j, "finished_at", "2026-11-21T10:00:01.000Z");
     char *s = cJSON_PrintUnformatted(j);
     cJSON_Delete(j);
     assert_non_null(s);
@@ -696,6 +703,333 @@ static void test_svg_well_formed_and_escaped(void **state)
     zkb_report_free(r);
 }
 
+/* ---- what a reader accepts (docs/results-format.md) ----------------------------------- */
+
+/* text with the first `from` replaced by `to`; the test fails when from is
+ * not there. Caller frees. */
+static char *replace(const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+    assert_non_null(at);
+    zkbr_buf b = {0};
+    zkbr_buf_put(&b, text, (size_t)(at - text));
+    zkbr_buf_puts(&b, to);
+    zkbr_buf_puts(&b, at + strlen(from));
+    assert_false(b.oom);
+    return b.p;
+}
+
+/* The record with number members set: keys is a NULL-ended list of dotted
+ * paths ("phases.prove.wall_s.median"), each set to v. Caller frees. */
+static char *with_number(const char *text, double v, const char *const *keys)
+{
+    cJSON *j = cJSON_Parse(text);
+    assert_non_null(j);
+    for (; *keys; keys++) {
+        char path[128];
+        snprintf(path, sizeof path, "%s", *keys);
+        cJSON *o = j;
+        for (char *k = strtok(path, "."); k; k = strtok(NULL, "."))
+            o = cJSON_GetObjectItemCaseSensitive(o, k);
+        assert_true(cJSON_IsNumber(o));
+        cJSON_SetNumberValue(o, v);
+    }
+    char *s = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    assert_non_null(s);
+    return s;
+}
+
+static zkb_report *report_text(const char *name, const char *text)
+{
+    zkb_report *r = NULL;
+    assert_int_equal(zkb_report_new(&r), ZKB_OK);
+    assert_int_equal(zkb_report_add_text(r, name, text, strlen(text)), ZKB_OK);
+    return r;
+}
+
+/* skipped line i is "name:line: <reason containing why>" */
+static void assert_skipped(const zkb_report *r, size_t i, const char *where, const char *why)
+{
+    const char *s = zkb_report_skipped(r, i);
+    if (!s || strncmp(s, where, strlen(where)) != 0 || !strstr(s, why))
+        fail_msg("skipped line %zu is \"%s\", want \"%s ...%s...\"", i, s ? s : "(none)", where, why);
+}
+
+static void test_one_record_per_line_of_a_known_schema(void **state)
+{
+    (void)state;
+    const fx g1 = {"1", "alpha", "g", 0, "m", 100, "ok", "", 0, {2, 2, 2}, 0.1, 100, 10, 0, 0, NULL};
+    const fx g2 = {"2", "beta", "g", 0, "m", 100, "ok", "", 0, {3, 3, 3}, 0.1, 100, 10, 0, 0, NULL};
+    char *a = record(&g1), *b = record(&g2);
+    char *bogus = replace(b, "\"status\":\"ok\"", "\"status\":\"bogus\"");
+    char *v3 = replace(a, "\"schema_version\":1", "\"schema_version\":3");
+    char *twice = replace(b, "\"status\":\"ok\"", "\"status\":\"ok\",\"status\":\"failed\"");
+    char *no_name = replace(a, "\"name\":\"alpha\"", "\"nom\":\"alpha\"");
+    char *text_seed = replace(a, "\"seed\":1", "\"seed\":\"1\"");
+    char *bad_utf8 = replace(b, "fw 1.2", "fw \xc3\x28");
+    zkbr_buf t = {0};
+    /* 1 good; 2 two records on one line; 3 unknown status; 4 schema 3; 5 a
+     * member twice; 6 no backend name; 7 a string seed; 8 invalid UTF-8;
+     * 9 text after the record; 10 good, with trailing blanks */
+    zkbr_buf_printf(&t, "%s\n%s%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s x\n%s \t\r\n", a, a, b, bogus, v3, twice, no_name,
+                    text_seed, bad_utf8, b, b);
+    zkb_report *r = report_text("in.jsonl", t.p);
+    assert_int_equal(zkb_report_record_count(r), 2);
+    assert_int_equal(zkb_report_skipped_count(r), 8);
+    assert_skipped(r, 0, "in.jsonl:2: ", "more than one JSON value");
+    assert_skipped(r, 1, "in.jsonl:3: ", "unknown status \"bogus\"");
+    assert_skipped(r, 2, "in.jsonl:4: ", "unknown schema_version 3");
+    assert_skipped(r, 3, "in.jsonl:5: ", "\"status\" appears twice");
+    assert_skipped(r, 4, "in.jsonl:6: ", "no backend.name");
+    assert_skipped(r, 5, "in.jsonl:7: ", "seed is not a whole number");
+    assert_skipped(r, 6, "in.jsonl:8: ", "invalid UTF-8");
+    assert_skipped(r, 7, "in.jsonl:9: ", "more than one JSON value");
+    /* the first record of line 2 is not taken either: cell 1 is line 1's */
+    double med;
+    size_t e = entry(r, "m", "alpha/g");
+    assert_int_equal(zkb_report_entry_value(r, e, "prove.wall_s", &med, NULL, NULL), ZKB_OK);
+    assert_float_equal(med, 2, 0);
+    zkb_report_free(r);
+    zkbr_buf_free(&t);
+    free(a), free(b), free(bogus), free(v3), free(twice), free(no_name), free(text_seed), free(bad_utf8);
+}
+
+/* Every written file of r: no NaN or infinity, in any spelling a printf
+ * gives ("nan", "-nan", "inf", "-inf"). */
+static void assert_all_finite(const zkb_report *r)
+{
+    for (size_t i = 0; i < zkb_report_file_count(r); i++) {
+        char *text = zkbt_read_file(zkb_report_file(r, i), NULL);
+        for (const char *p = text; *p; p++) {
+            int word_start = p == text || !((p[-1] | 0x20) >= 'a' && (p[-1] | 0x20) <= 'z');
+            if (!word_start)
+                continue;
+            if (strncasecmp(p, "nan", 3) == 0 || strncasecmp(p, "inf", 3) == 0) {
+                char c = p[3];
+                if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+                    fail_msg("%s: \"%.40s\"", zkb_report_file(r, i), p > text + 20 ? p - 20 : text);
+            }
+        }
+        free(text);
+    }
+}
+
+static void remove_written(zkb_report *r, const char *dir)
+{
+    for (size_t i = 0; i < zkb_report_file_count(r); i++)
+        assert_int_equal(remove(zkb_report_file(r, i)), 0);
+    char path[512];
+    snprintf(path, sizeof path, "%s/charts", dir);
+    assert_int_equal(remove(path), 0);
+    assert_int_equal(remove(dir), 0);
+}
+
+static void test_bad_figures_are_refused(void **state)
+{
+    (void)state;
+    const fx g = {"1", "alpha", "g", 0, "m", 100, "ok", "", 0, {2, 2, 2}, 0.1, 100, 10, 0, 0, NULL};
+    const fx h = {"2", "beta", "g", 0, "m", 100, "ok", "", 0, {3, 3, 3}, 0.1, 100, 10, 0, 0, NULL};
+    char *a = record(&g), *b = record(&h);
+    static const char *const prove_med[] = {"phases.prove.wall_s.median", NULL};
+    static const char *const prove_all[] = {"phases.prove.wall_s.median", "phases.prove.wall_s.min",
+                                            "phases.prove.wall_s.max", NULL};
+    static const char *const proof[] = {"metrics.proof_size.value", NULL};
+    static const char *const peak[] = {"phases.prove.peak_rss_bytes.median", "phases.prove.peak_rss_bytes.min",
+                                       "phases.prove.peak_rss_bytes.max", NULL};
+    char *neg = with_number(b, -5, prove_all);
+    char *huge = with_number(b, 1e308, prove_all);
+    char *marked = with_number(b, 123456789, prove_med);
+    char *inf = replace(marked, "123456789", "1e999");
+    char *neg_proof = with_number(b, -1, proof);
+    char *order = with_number(b, 2.5, prove_med); /* median 2.5 outside min 3 .. max 3 */
+    char *neg_peak = with_number(b, -4096, peak);
+    zkbr_buf t = {0};
+    zkbr_buf_printf(&t, "%s\n%s\n%s\n%s\n%s\n%s\n%s\n", a, neg, huge, inf, neg_proof, order, neg_peak);
+    zkb_report *r = report_text("fig.jsonl", t.p);
+    assert_int_equal(zkb_report_record_count(r), 1);
+    assert_int_equal(zkb_report_skipped_count(r), 6);
+    assert_skipped(r, 0, "fig.jsonl:2: ", "phases.prove.wall_s.median is negative (-5)");
+    assert_skipped(r, 1, "fig.jsonl:3: ", "phases.prove.wall_s.median is 1e+308, want a number from 0 to 2^53");
+    assert_skipped(r, 2, "fig.jsonl:4: ", "phases.prove.wall_s.median is not a finite number");
+    assert_skipped(r, 3, "fig.jsonl:5: ", "metrics.proof_size.value is negative");
+    assert_skipped(r, 4, "fig.jsonl:6: ", "phases.prove.wall_s: min 3, median 2.5, max 3 are out of order");
+    assert_skipped(r, 5, "fig.jsonl:7: ", "phases.prove.peak_rss_bytes.median is negative");
+    /* none of it reaches an output */
+    char dir[] = "/tmp/zkb-report-fig-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(zkb_report_write(r, dir), ZKB_OK);
+    assert_all_finite(r);
+    char path[512];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    char *md = zkbt_read_file(path, NULL);
+    assert_null(strstr(md, "-5 s"));
+    assert_non_null(strstr(md, "fig.jsonl:2: phases.prove.wall")); /* listed as skipped */
+    free(md);
+    remove_written(r, dir);
+    zkb_report_free(r);
+    zkbr_buf_free(&t);
+    free(a), free(b), free(neg), free(huge), free(marked), free(inf), free(neg_proof), free(order), free(neg_peak);
+}
+
+/* The smallest and largest figures a record may hold still draw finite
+ * charts: denormal times, 2^53 bytes and counts, zeros. */
+static void test_extreme_figures_draw_finite_charts(void **state)
+{
+    (void)state;
+    const double big = 9007199254740992.0, tiny = 4.9406564584124654e-324;
+    const fx v[] = {
+        {"1", "alpha", "g", 0, "small", 1, "ok", "", 0, {tiny, tiny, tiny}, tiny, 1, 1, 1, 0, NULL},
+        {"2", "beta", "g", 0, "small", 1, "ok", "", 0, {big, big, big}, big, big, big, big, 100, NULL},
+        {"3", "alpha", "g", 0, "large", big, "ok", "", 0, {big, big, big}, big, big, big, big, 0, NULL},
+        {"4", "beta", "g", 0, "large", big, "ok", "", 0, {tiny, tiny, big}, tiny, 0, 0, 1, 0, NULL},
+        {"5", "gamma", "g", 0, "large", big, "ok", "", 0, {big, big, big}, big, big, big, big, 0, NULL},
+    };
+    zkb_report *r = report_of(v, 5, NULL);
+    assert_int_equal(zkb_report_record_count(r), 5);
+    /* two records of big: their median is big, not infinity */
+    char dir[] = "/tmp/zkb-report-ext-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(zkb_report_write(r, dir), ZKB_OK);
+    assert_all_finite(r);
+    for (size_t i = 0; i < zkb_report_file_count(r); i++) {
+        const char *f = zkb_report_file(r, i);
+        if (strstr(f, ".svg")) {
+            char *text = zkbt_read_file(f, NULL);
+            const char *bad = xml_check(text);
+            if (bad)
+                fail_msg("%s: %s", f, bad);
+            free(text);
+        }
+    }
+    remove_written(r, dir);
+    zkb_report_free(r);
+    /* the axes themselves, at the ends of the range of doubles */
+    zkbr_axis ax;
+    const double ends[][2] = {{tiny, tiny}, {tiny, 1e308}, {1e308, 1.7e308}, {0, 1.7e308}, {tiny, 2 * tiny}};
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
+        for (int lg = 0; lg < 2; lg++)
+            for (int unit = ZKBR_UNIT_S; unit <= ZKBR_UNIT_COUNT; unit++) {
+                zkbr_axis_make(&ax, ends[i][0], ends[i][1], lg, unit);
+                assert_true(isfinite(ax.lo) && isfinite(ax.hi) && ax.hi > ax.lo);
+                for (size_t t = 0; t < ax.n_ticks; t++)
+                    assert_true(isfinite(ax.ticks[t]));
+                for (int k = 0; k < 2; k++) {
+                    double p = zkbr_axis_pos(&ax, ends[i][k]);
+                    assert_true(p >= 0 && p <= 1);
+                }
+                assert_true(zkbr_axis_pos(&ax, NAN) == 0);
+            }
+    assert_float_equal(zkbr_median((const double[]){1.7e308, 1.7e308}, 2), 1.7e308, 1e293);
+}
+
+/* Models whose names make one slug get a radar chart each, linked from
+ * their own section of report.md. */
+static void test_radar_file_per_model(void **state)
+{
+    (void)state;
+    const char *names[] = {"a/b", "a_b", "a b", "a:b", "A:B", "solo"};
+    const size_t n = sizeof names / sizeof names[0];
+    fx v[6];
+    char ids[6][4];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(ids[i], sizeof ids[i], "%zx", i + 1);
+        v[i] = (fx){ids[i], "alpha", "g", 0, names[i], 10, "ok", "", 0, {1, 1, 1}, 0.1, 100, 10, 0, 0, NULL};
+    }
+    zkb_report *r = report_of(v, n, NULL);
+    assert_int_equal(zkb_report_model_count(r), n);
+    char dir[] = "/tmp/zkb-report-radar-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(zkb_report_write(r, dir), ZKB_OK);
+    char path[512];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    char *md = zkbt_read_file(path, NULL);
+    char seen[6][256];
+    for (size_t m = 0; m < n; m++) {
+        const char *name = zkb_report_model_name(r, m);
+        char file[256];
+        zkbr_chart_radar_name(r, m, file, sizeof file);
+        /* unique (also without case), and only the colliding ones hashed */
+        for (size_t k = 0; k < m; k++)
+            assert_int_not_equal(strcasecmp(seen[k], file), 0);
+        snprintf(seen[m], sizeof seen[m], "%s", file);
+        if (strcmp(name, "solo") == 0)
+            assert_string_equal(file, "radar_solo.svg");
+        else
+            assert_int_equal(strlen(file), strlen("radar_a_b-12345678.svg"));
+        /* the model's own section links to its own file ... */
+        char heading[64], escaped[64];
+        snprintf(heading, sizeof heading, "\n## %s\n", name);
+        snprintf(escaped, sizeof escaped, "%s", heading); /* Markdown may write a_b as a\_b */
+        char *u = strchr(escaped + 4, '_');
+        if (u) {
+            memmove(u + 1, u, strlen(u) + 1);
+            *u = '\\';
+        }
+        const char *sec = strstr(md, heading) ? strstr(md, heading) : strstr(md, escaped);
+        if (!sec)
+            fail_msg("no heading \"%s\" in report.md", heading + 1);
+        const char *next = strstr(sec + 1, "\n## ");
+        char link[300];
+        snprintf(link, sizeof link, "](charts/%s)", file);
+        const char *at = strstr(sec, link);
+        assert_true(at && (!next || at < next));
+        /* ... which draws that model */
+        snprintf(path, sizeof path, "%s/charts/%s", dir, file);
+        char *svg = zkbt_read_file(path, NULL);
+        char title[128];
+        snprintf(title, sizeof title, "<title>%s: normalized scores", name);
+        assert_non_null(strstr(svg, title));
+        free(svg);
+    }
+    free(md);
+    /* the same records give the same names */
+    zkb_report *again = report_of(v, n, NULL);
+    for (size_t m = 0; m < n; m++) {
+        char a[256], b[256];
+        zkbr_chart_radar_name(r, m, a, sizeof a);
+        zkbr_chart_radar_name(again, m, b, sizeof b);
+        assert_string_equal(a, b);
+    }
+    zkb_report_free(again);
+    remove_written(r, dir);
+    zkb_report_free(r);
+}
+
+/* Text from records is inert in report.md wherever it appears. */
+static void test_markdown_is_inert(void **state)
+{
+    (void)state;
+    const fx v[] = {
+        {"1", "b*[x](javascript:alert(1))_", "g", 0, "<script>alert(1)</script>", 10, "ok", "", 0, {1, 1, 1}, 0.1,
+         100, 10, 0, 0, NULL},
+        {"2", "beta", "g", 0, "<script>alert(1)</script>", 10, "failed",
+         "failed: <img src=x onerror=alert(1)> | `tick`\n# not a heading", 4, {0, 0, 0}, 0, 0, -1, 0, 0, NULL},
+        {"3", "beta", "g", 0, "_em_ tiny_cnn", 10, "ok", "", 0, {1, 1, 1}, 0.1, 100, 10, 0, 0, NULL},
+    };
+    zkb_report *r = report_of(v, 3, "{\"<b>bad</b>\": 1}\n");
+    char dir[] = "/tmp/zkb-report-md-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(zkb_report_write(r, dir), ZKB_OK);
+    char path[512];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    char *md = zkbt_read_file(path, NULL);
+    /* no HTML at all: every < of a record became &lt; (the report's own text has none) */
+    if (strchr(md, '<'))
+        fail_msg("report.md has a '<': %.80s", strchr(md, '<'));
+    assert_non_null(strstr(md, "\n## &lt;script&gt;alert(1)&lt;/script&gt;\n"));
+    assert_non_null(strstr(md, "![normalized scores of &lt;script&gt;alert(1)&lt;/script&gt;](charts/"));
+    /* no link, emphasis or heading from a label or a reason */
+    assert_non_null(strstr(md, "b\\*\\[x\\](javascript:alert(1))\\_"));
+    assert_non_null(strstr(md, "&lt;img src=x onerror=alert(1)&gt; \\| \\`tick\\` \\# not a heading"));
+    assert_null(strstr(md, "\n# not a heading"));
+    /* _ that could start emphasis is escaped, one inside a word is not */
+    assert_non_null(strstr(md, "\n## \\_em\\_ tiny_cnn\n"));
+    free(md);
+    remove_written(r, dir);
+    zkb_report_free(r);
+}
+
 /* ---- writers ----------------------------------------------------------------------------- */
 
 static size_t csv_fields(const char *line, size_t len)
@@ -807,6 +1141,11 @@ int main(void)
         cmocka_unit_test(test_bad_lines_are_reported_and_skipped),
         cmocka_unit_test(test_escaping),
         cmocka_unit_test(test_svg_well_formed_and_escaped),
+        cmocka_unit_test(test_one_record_per_line_of_a_known_schema),
+        cmocka_unit_test(test_bad_figures_are_refused),
+        cmocka_unit_test(test_extreme_figures_draw_finite_charts),
+        cmocka_unit_test(test_radar_file_per_model),
+        cmocka_unit_test(test_markdown_is_inert),
         cmocka_unit_test(test_write_all),
         cmocka_unit_test(test_empty_and_args),
     };
