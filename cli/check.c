@@ -17,7 +17,11 @@ int cli_check_readable(const char *what, const char *path)
         why = strerror(errno);
     } else if (S_ISDIR(st.st_mode)) {
         why = "is a directory";
-    } else if (S_ISREG(st.st_mode)) { /* a pipe is left to the reader: opening it here could block */
+    } else if (S_ISFIFO(st.st_mode)) { /* never opened here: that would block */
+        why = "is a FIFO (named pipe), not a regular file";
+    } else if (!S_ISREG(st.st_mode)) {
+        why = "is not a regular file";
+    } else {
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
             why = strerror(errno);

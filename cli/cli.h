@@ -57,7 +57,7 @@ int cmd_setup(int argc, char **argv);
  * (*out is then NULL). */
 int cli_new_ctx(const char *data_dir, int plugins, zkb_ctx **out);
 
-/* EXIT_OK when path can be opened for reading and is not a directory, else
+/* EXIT_OK when path is a regular file that can be opened for reading, else
  * EXIT_INPUT after printing "<what>: <path>: <reason>". */
 int cli_check_readable(const char *what, const char *path);
 

@@ -510,6 +510,20 @@ static int execute(zkb_run *run, int quiet)
     }
 }
 
+/* The results file the run resumes from is an input: anything there but a
+ * regular file (a FIFO, a directory) is bad input, found before any cell
+ * runs (the library refuses it too, as an I/O fault). */
+static int check_results_file(const char *path)
+{
+    struct stat st;
+    if (!path || stat(path, &st) != 0 || S_ISREG(st.st_mode))
+        return EXIT_OK;
+    cli_error("run: %s: is %s, not a regular file (it holds the results to resume from)", path,
+              S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)"
+                                                                        : "a special file");
+    return EXIT_INPUT;
+}
+
 int cmd_run(int argc, char **argv)
 {
     run_args a = {.out = "results"};
@@ -549,6 +563,8 @@ int cmd_run(int argc, char **argv)
                     before);
         }
     }
+    if (rc == 0)
+        rc = check_results_file(zkb_run_results_path(run));
     if (rc == 0)
         rc = execute(run, a.quiet);
     zkb_run_free(run);

@@ -196,10 +196,23 @@ void zkbi_ctx_log(const zkb_ctx *ctx, uint32_t level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (ctx && ctx->log_fn)
+    if (ctx && ctx->log_fn) {
         ctx->log_fn(ctx->log_user, level, msg);
-    else
-        fprintf(stderr, "zkmlbench: %s: %s\n", level_names[level > 3 ? 3 : level], msg);
+        return;
+    }
+    /* Messages carry plugin text: no terminal escape sequence reaches stderr. */
+    char safe[sizeof msg * 6];
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)msg; *p && k + 7 < sizeof safe; p++) {
+        if (*p == '\n')
+            k += (size_t)snprintf(safe + k, sizeof safe - k, "\\n");
+        else if (*p < 0x20 || *p == 0x7f)
+            k += (size_t)snprintf(safe + k, sizeof safe - k, "\\u%04x", *p);
+        else
+            safe[k++] = (char)*p;
+    }
+    safe[k] = '\0';
+    fprintf(stderr, "zkmlbench: %s: %s\n", level_names[level > 3 ? 3 : level], safe);
 }
 
 void zkbi_ctx_export_env(const zkb_ctx *ctx)

@@ -2,6 +2,7 @@
 #include "plugin_int.h"
 #include "zkmlbench/zkb_eval.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,6 +250,10 @@ static void svc_metric(zkb_host_ctx *h, const char *key, double value, const cha
     if (!zkbi_host_key_ok(key)) {
         host_warn(h, "metric key '%s' ignored (allowed: [a-z0-9_.], at most 64)", key ? key : "(null)");
         note_bad_key(h, "metric", key);
+        return;
+    }
+    if (!isfinite(value)) { /* a record holds measured numbers only: readers refuse it whole */
+        host_warn(h, "metric '%s' ignored: its value is not a finite number", key);
         return;
     }
     pthread_mutex_lock(&h->mu);

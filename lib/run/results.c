@@ -99,16 +99,18 @@ static void warnf(zkbi_results_warn_fn warn, void *user, const char *fmt, ...)
 }
 
 /* The record's cell id, or -1 if the line is not a record. */
-static int record_id(const char *line, size_t len, char id[ID_LEN + 1])
+/* The cell id of a line that is one valid record (zkbi_result_check, the
+ * rule merge and report apply); -1 with why otherwise. */
+static int record_id(const char *line, size_t len, int unterminated, char id[ID_LEN + 1], char *why,
+                     size_t why_len)
 {
-    cJSON *j = cJSON_ParseWithLength(line, len);
-    const cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "cell_id");
-    int ok = cJSON_IsObject(j) && cJSON_IsString(c) && strlen(c->valuestring) == ID_LEN &&
-             strspn(c->valuestring, "0123456789abcdef") == ID_LEN;
-    if (ok)
-        memcpy(id, c->valuestring, ID_LEN + 1);
-    cJSON_Delete(j);
-    return ok ? 0 : -1;
+    cJSON *rec = NULL;
+    if (zkbi_result_check(line, len, unterminated, &rec, why, why_len) != 0)
+        return -1;
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(rec, "cell_id");
+    memcpy(id, c->valuestring, ID_LEN + 1);
+    cJSON_Delete(rec);
+    return 0;
 }
 
 static int add_entry(zkbi_results *r, const char *id, uint64_t off, uint64_t len)
@@ -151,20 +153,21 @@ typedef struct reader {
 static int end_line(reader *rd, int complete)
 {
     rd->line_no++;
-    char id[ID_LEN + 1];
+    char id[ID_LEN + 1], why[320];
     int blank = rd->len == 0 || strspn(rd->line, " \t\r") == rd->len;
     if (rd->too_long) {
         warnf(rd->warn, rd->user, "%s:%zu: line longer than %u bytes, ignored", rd->r->path,
               rd->line_no, ZKBI_RESULTS_LINE_MAX);
     } else if (blank) {
-    } else if (record_id(rd->line, rd->len, id) == 0) {
+    } else if (record_id(rd->line, rd->len, !complete, id, why, sizeof why) == 0) {
         if (add_entry(rd->r, id, rd->line_off, rd->len) != 0)
             return -1;
     } else if (!complete) {
         warnf(rd->warn, rd->user, "%s:%zu: truncated last line (an interrupted run?), ignored",
               rd->r->path, rd->line_no);
     } else {
-        warnf(rd->warn, rd->user, "%s:%zu: not a result record, ignored", rd->r->path, rd->line_no);
+        warnf(rd->warn, rd->user, "%s:%zu: not a valid result record (%s), ignored: its cell runs again",
+              rd->r->path, rd->line_no, why);
     }
     rd->len = 0;
     rd->too_long = 0;

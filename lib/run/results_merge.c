@@ -109,10 +109,16 @@ typedef struct merge_state {
 /* 0 ok, else the status (ctx error set). */
 static zkb_status merge_file(merge_state *m, const char *path)
 {
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return zkbi_ctx_fail(m->ctx, errno == ENOENT ? ZKB_ERR_NOT_FOUND : ZKB_ERR_IO, "cannot open %s: %s",
-                             path, strerror(errno));
+    char err[ZKBI_ERR_LEN];
+    zkb_status ost;
+    int fd = zkbi_open_input(path, NULL, &ost, err, sizeof err); /* never blocks on a FIFO */
+    if (fd < 0)
+        return zkbi_ctx_fail(m->ctx, ost, "%s", err);
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        close(fd);
+        return zkbi_ctx_fail(m->ctx, ZKB_ERR_NOMEM, "%s: out of memory", path);
+    }
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;

@@ -162,6 +162,7 @@ else
     pass
 fi
 expect_text "newlines are escaped" 'first line\\nsecond line\\r\\u001b\[2J\\u001b\[31mred\\u001b\[0m \\u009b6n end'
+expect_text "a plugin's warning is logged with its escape escaped" 'a warning\\u001b\[2J with an escape'
 
 echo "$passes passed, $failures failed"
 [[ $failures -eq 0 ]]

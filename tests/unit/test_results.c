@@ -60,6 +60,9 @@ static void raw_append(fx *f, const char *bytes)
     close(fd);
 }
 
+/* Valid records (zkbt_record), one buffer per (id, status) use. */
+#define REC(buf, id, status) zkbt_record(buf, sizeof buf, id, status, NULL)
+
 static zkbi_results *load(fx *f)
 {
     zkbi_results *r = NULL;
@@ -82,22 +85,22 @@ static void test_missing_file_is_empty(void **state)
 static void test_append_and_find(void **state)
 {
     fx *f = *state;
-    append(f, "{\"cell_id\":\"" ID_A "\",\"status\":\"ok\"}");
-    append(f, "{\"cell_id\":\"" ID_B "\",\"status\":\"crashed\"}");
-    append(f, "{\"cell_id\":\"" ID_A "\",\"status\":\"failed\"}"); /* a forced re-run */
-    assert_string_equal(zkbt_file_text(f->path), "{\"cell_id\":\"" ID_A "\",\"status\":\"ok\"}\n"
-                                        "{\"cell_id\":\"" ID_B "\",\"status\":\"crashed\"}\n"
-                                        "{\"cell_id\":\"" ID_A "\",\"status\":\"failed\"}\n");
+    char a1[1024], b1[1024], a2[1024], all[4096];
+    append(f, REC(a1, ID_A, "ok"));
+    append(f, REC(b1, ID_B, "crashed"));
+    append(f, REC(a2, ID_A, "failed")); /* a forced re-run */
+    zkbt_fmt(all, sizeof all, "%s\n%s\n%s\n", a1, b1, a2);
+    assert_string_equal(zkbt_file_text(f->path), all);
     zkbi_results *r = load(f);
     assert_int_equal(zkbi_results_count(r), 3);
     assert_true(zkbi_results_has(r, ID_A));
     assert_true(zkbi_results_has(r, ID_B));
     assert_false(zkbi_results_has(r, ID_C));
     char *a = zkbi_results_find(r, ID_A);
-    assert_string_equal(a, "{\"cell_id\":\"" ID_A "\",\"status\":\"failed\"}"); /* the last one */
+    assert_string_equal(a, a2); /* the last one */
     free(a);
     char *b = zkbi_results_find(r, ID_B);
-    assert_string_equal(b, "{\"cell_id\":\"" ID_B "\",\"status\":\"crashed\"}");
+    assert_string_equal(b, b1);
     free(b);
     zkbi_results_free(r);
     assert_int_equal(f->warnings, 0);
@@ -106,7 +109,8 @@ static void test_append_and_find(void **state)
 static void test_truncated_last_line(void **state)
 {
     fx *f = *state;
-    append(f, "{\"cell_id\":\"" ID_A "\",\"status\":\"ok\"}");
+    char a[1024], c[1024], all[4096];
+    append(f, REC(a, ID_A, "ok"));
     raw_append(f, "{\"cell_id\":\"" ID_B "\",\"sta"); /* a writer killed mid-line */
     zkbi_results *r = load(f);
     assert_int_equal(zkbi_results_count(r), 1);
@@ -118,32 +122,42 @@ static void test_truncated_last_line(void **state)
     assert_non_null(strstr(f->last_warning, ":2:"));
 
     /* The next record starts on a line of its own. */
-    append(f, "{\"cell_id\":\"" ID_C "\",\"status\":\"ok\"}");
-    assert_string_equal(zkbt_file_text(f->path), "{\"cell_id\":\"" ID_A "\",\"status\":\"ok\"}\n"
-                                        "{\"cell_id\":\"" ID_B "\",\"sta\n"
-                                        "{\"cell_id\":\"" ID_C "\",\"status\":\"ok\"}\n");
+    append(f, REC(c, ID_C, "ok"));
+    zkbt_fmt(all, sizeof all, "%s\n{\"cell_id\":\"" ID_B "\",\"sta\n%s\n", a, c);
+    assert_string_equal(zkbt_file_text(f->path), all);
     f->warnings = 0;
     r = load(f);
     assert_int_equal(zkbi_results_count(r), 2);
     assert_true(zkbi_results_has(r, ID_C));
-    char *c = zkbi_results_find(r, ID_C);
-    assert_string_equal(c, "{\"cell_id\":\"" ID_C "\",\"status\":\"ok\"}");
-    free(c);
+    char *got = zkbi_results_find(r, ID_C);
+    assert_string_equal(got, c);
+    free(got);
     zkbi_results_free(r);
     assert_int_equal(f->warnings, 1);
-    assert_non_null(strstr(f->last_warning, "not a result record"));
+    assert_non_null(strstr(f->last_warning, "not a valid result record"));
 }
 
+/* Only lines that are one valid record count as done (the rule merge and
+ * report apply): a cell whose line a report would refuse runs again. */
 static void test_garbage_lines_ignored(void **state)
 {
     fx *f = *state;
-    raw_append(f, "\n   \nnot json\n[1,2]\n{\"cell_id\":\"short\"}\n{\"cell_id\":\"" ID_B "\"}\n"
-                  "{\"cell_id\":\"0123456789ABCDEF0123456789ABCDEF\"}\n\xff\xfe\n");
+    char b[1024], neg[1024], two[2048], lines[8192];
+    REC(b, ID_B, "ok");
+    zkbt_record(neg, sizeof neg, ID_A, "ok", "\"peak_rss_sampled_bytes\":-5");
+    zkbt_fmt(two, sizeof two, "%s%s", b, b);
+    zkbt_fmt(lines, sizeof lines,
+             "\n   \nnot json\n[1,2]\n{\"cell_id\":\"short\"}\n{\"cell_id\":\"" ID_C "\"}\n%s\n"
+             "{\"cell_id\":\"0123456789ABCDEF0123456789ABCDEF\"}\n\xff\xfe\n%s\n%s\n",
+             b, neg, two);
+    raw_append(f, lines);
     zkbi_results *r = load(f);
     assert_int_equal(zkbi_results_count(r), 1);
     assert_true(zkbi_results_has(r, ID_B));
+    assert_false(zkbi_results_has(r, ID_A)); /* a negative figure: refused, runs again */
+    assert_false(zkbi_results_has(r, ID_C)); /* only an id: not a record */
     zkbi_results_free(r);
-    assert_int_equal(f->warnings, 5); /* blank lines are not worth a warning */
+    assert_int_equal(f->warnings, 8); /* blank lines are not worth a warning */
 }
 
 static void test_rejects_multiline_record(void **state)
@@ -167,23 +181,26 @@ static void test_long_lines(void **state)
     fx *f = *state;
     /* a record bigger than the reader's 64 KiB chunks */
     size_t n = 300000;
-    char *line = malloc(n + 100);
-    int k = snprintf(line, n + 100, "{\"cell_id\":\"" ID_C "\",\"pad\":\"");
-    memset(line + k, 'x', n);
-    strcpy(line + k + n, "\"}");
-    append(f, "{\"cell_id\":\"" ID_A "\"}");
+    char *pad = malloc(n + 32), *line = malloc(n + 2048);
+    int k = snprintf(pad, n + 32, "\"log_tail\":\"");
+    memset(pad + k, 'x', n);
+    strcpy(pad + k + n, "\"");
+    zkbt_record(line, n + 2048, ID_C, "failed", pad);
+    char a[1024], b[1024];
+    append(f, REC(a, ID_A, "ok"));
     append(f, line);
-    append(f, "{\"cell_id\":\"" ID_B "\"}");
+    append(f, REC(b, ID_B, "ok"));
     zkbi_results *r = load(f);
     assert_int_equal(zkbi_results_count(r), 3);
     char *c = zkbi_results_find(r, ID_C);
     assert_string_equal(c, line);
     free(c);
-    char *b = zkbi_results_find(r, ID_B);
-    assert_string_equal(b, "{\"cell_id\":\"" ID_B "\"}");
-    free(b);
+    char *got = zkbi_results_find(r, ID_B);
+    assert_string_equal(got, b);
+    free(got);
     zkbi_results_free(r);
     free(line);
+    free(pad);
 }
 
 int main(void)

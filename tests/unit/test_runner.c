@@ -371,7 +371,7 @@ static void test_truncated_results_tolerated(void **state)
     add(run, CNN, "reference", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect(run, 0, "skipped", NULL);
-    assert_non_null(strstr(f->warnings.text, "results.jsonl:2: not a result record"));
+    assert_non_null(strstr(f->warnings.text, "results.jsonl:2: not a valid result record"));
     zkb_run_free(run);
 }
 

@@ -309,3 +309,20 @@ const char *zkbt_info(const cJSON *record, const char *key)
 {
     return zkbt_json_str(record, "infos", key);
 }
+
+const char *zkbt_record(char *out, size_t cap, const char *cell_id, const char *status,
+                        const char *extra)
+{
+    zkbt_fmt(out, cap,
+             "{\"schema\":\"zkmlbench-result\",\"schema_version\":1,\"library_version\":\"0.1.0\","
+             "\"cell_id\":\"%s\",\"status\":\"%s\","
+             "\"backend\":{\"name\":\"reference\",\"version\":\"0.1.0\",\"proof_system\":\"none\","
+             "\"baseline\":true},\"options\":{},"
+             "\"quant\":{\"scheme\":\"pow2\",\"scale\":8,\"rounding\":\"half_up\"},"
+             "\"model\":{\"path\":\"m.json\",\"name\":\"m\"},\"samples\":1,\"repeats\":1,"
+             "\"dataset\":\"synthetic\",\"seed\":1,\"limits\":{\"timeout_s\":600,\"memory_cap_bytes\":0},"
+             "\"machine\":{},\"started_at\":\"2026-12-07T10:00:00.000Z\","
+             "\"finished_at\":\"2026-12-07T10:00:01.000Z\"%s%s}",
+             cell_id, status, extra ? "," : "", extra ? extra : "");
+    return out;
+}

@@ -116,6 +116,13 @@ typedef struct zkbt_backend {
     int runs;
 } zkbt_backend;
 
+/* One valid results.jsonl record (docs/results-format.md, "What a reader
+ * accepts") of a reference cell with this cell id (32 lowercase hex digits)
+ * and status, without a newline; extra: more members ("\"pad\":\"x\"") or
+ * NULL. Fails the test when it does not fit. Returns out. */
+const char *zkbt_record(char *out, size_t cap, const char *cell_id, const char *status,
+                        const char *extra);
+
 /* In a case: skip it when the fixture's backend cannot run here. */
 #define ZKBT_NEED_BACKEND(b)  \
     do {                      \
