@@ -98,14 +98,15 @@ static void test_tiny_dense(void **state)
     zkbt_fmt(g_program_dir, sizeof g_program_dir, "%s", zkbt_info(j, "program_cache"));
     zkbt_fmt(g_crs_path, sizeof g_crs_path, "%s", zkbt_info(j, "crs_path"));
     cJSON_Delete(j);
-    /* the cell's kept scratch directory (<out>/scratch/noir-tiny_dense-*) */
+    /* the cell's kept scratch directory (<out>/scratch/noir-tiny_dense-*,
+     * beside its marker <dir>.kept) */
     char sd[400];
     zkbt_fmt(sd, sizeof sd, "%s/scratch", g->run_dir);
     DIR *d = opendir(sd);
     assert_non_null(d);
     struct dirent *e;
     while ((e = readdir(d)))
-        if (strncmp(e->d_name, "noir-tiny_dense", 15) == 0)
+        if (strncmp(e->d_name, "noir-tiny_dense", 15) == 0 && !strstr(e->d_name, ".kept"))
             zkbt_fmt(g_scratch, sizeof g_scratch, "%s/%s", sd, e->d_name);
     closedir(d);
 }
