@@ -131,15 +131,23 @@ static void scan_session(pid_t root, tree *t)
         closedir(d);
 }
 
-static uint64_t tree_rss(pid_t root, int below, unsigned *nproc)
+/* root and its descendants; when the walk fails, the processes of root's
+ * session instead. NULL when out of memory; free() it. */
+static tree *collect(pid_t root)
 {
     tree *t = calloc(1, sizeof *t);
-    if (!t)
-        return 0;
-    if (walk(root, t) != 0) {
+    if (t && walk(root, t) != 0) {
         t->n = 0;
         scan_session(root, t);
     }
+    return t;
+}
+
+static uint64_t tree_rss(pid_t root, int below, unsigned *nproc)
+{
+    tree *t = collect(root);
+    if (!t)
+        return 0;
     uint64_t pages = 0;
     unsigned live = 0;
     for (size_t i = 0; i < t->n; i++) {
@@ -180,13 +188,9 @@ unsigned zkbi_process_tree_kill(pid_t root)
 
 unsigned zkbi_process_tree_kill_below(pid_t root)
 {
-    tree *t = calloc(1, sizeof *t);
+    tree *t = collect(root);
     if (!t)
         return 0;
-    if (walk(root, t) != 0) {
-        t->n = 0;
-        scan_session(root, t);
-    }
     unsigned n = 0;
     for (size_t i = 0; i < t->n; i++)
         if (t->pid[i] != (long)root)

@@ -65,18 +65,8 @@ static int teardown(void **state)
 
 static zkb_run *new_run(fx *f, const char *const *settings)
 {
-    zkb_run *run = NULL;
-    assert_int_equal(zkb_run_new(f->ctx, f->out, &run), ZKB_OK);
-    for (size_t i = 0; settings && settings[i]; i += 2)
-        if (zkb_run_set(run, settings[i], settings[i + 1]) != ZKB_OK)
-            fail_msg("%s=%s: %s", settings[i], settings[i + 1], zkb_run_last_error(run));
+    zkb_run *run = zkbt_run_new(f->ctx, f->out, settings);
     return run;
-}
-
-static void add(zkb_run *run, const char *model, const char *backend, const char *options)
-{
-    if (zkb_run_add_cell(run, model, backend, options, NULL) != ZKB_OK)
-        fail_msg("add_cell %s: %s", backend, zkb_run_last_error(run));
 }
 
 static void expect_status(const zkb_run *run, size_t i, const char *want)
@@ -185,7 +175,7 @@ static void test_full_disk_stops_the_run(void **state)
 {
     fx *f = *state;
     zkb_run *run = new_run(f, NULL);
-    add(run, DENSE, "reference", NULL);
+    zkbt_run_add(run, DENSE, "reference", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     zkb_run_free(run);
     const char *path = zkbt_path(f->out, "results.jsonl");
@@ -193,9 +183,9 @@ static void test_full_disk_stops_the_run(void **state)
     char *before = zkbt_read_file(path, &before_len);
 
     run = new_run(f, NULL);
-    add(run, DENSE, "reference", NULL);
-    add(run, CNN, "reference", NULL);
-    add(run, MAXPOOL, "reference", NULL);
+    zkbt_run_add(run, DENSE, "reference", NULL);
+    zkbt_run_add(run, CNN, "reference", NULL);
+    zkbt_run_add(run, MAXPOOL, "reference", NULL);
     struct rlimit old;
     limit_file_size((rlim_t)before_len + 100, &old);
     zkb_status st = zkb_run_execute(run);
@@ -221,9 +211,9 @@ static void test_full_disk_stops_the_run(void **state)
 
     /* with room again, the next run does what is missing */
     run = new_run(f, NULL);
-    add(run, DENSE, "reference", NULL);
-    add(run, CNN, "reference", NULL);
-    add(run, MAXPOOL, "reference", NULL);
+    zkbt_run_add(run, DENSE, "reference", NULL);
+    zkbt_run_add(run, CNN, "reference", NULL);
+    zkbt_run_add(run, MAXPOOL, "reference", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect_status(run, 0, "skipped");
     expect_status(run, 1, "ok");
@@ -239,7 +229,7 @@ static void test_setsid_orphan_killed_after_ok_cell(void **state)
 {
     fx *f = *state;
     zkb_run *run = new_run(f, NULL);
-    add(run, DENSE, "rt_leave_behind", "mode=orphan");
+    zkbt_run_add(run, DENSE, "rt_leave_behind", "mode=orphan");
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect_status(run, 0, "ok");
     expect_gone(orphan_pid_of(run, 0), "ok cell");
@@ -250,7 +240,7 @@ static void test_setsid_orphan_killed_after_crash(void **state)
 {
     fx *f = *state;
     zkb_run *run = new_run(f, NULL);
-    add(run, DENSE, "rt_leave_behind", "mode=orphan_crash");
+    zkbt_run_add(run, DENSE, "rt_leave_behind", "mode=orphan_crash");
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect_status(run, 0, "crashed");
     expect_gone(orphan_pid_of(run, 0), "crashed cell");
@@ -261,7 +251,7 @@ static void test_setsid_orphan_killed_at_timeout(void **state)
 {
     fx *f = *state;
     zkb_run *run = new_run(f, (const char *const[]){"timeout", "1", NULL});
-    add(run, DENSE, "rt_leave_behind", "mode=orphan_hang");
+    zkbt_run_add(run, DENSE, "rt_leave_behind", "mode=orphan_hang");
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect_status(run, 0, "timeout");
     expect_gone(orphan_pid_of(run, 0), "timed-out cell");
@@ -284,8 +274,8 @@ static void test_cancel_stops_the_cell_and_records_nothing(void **state)
 {
     fx *f = *state;
     zkb_run *run = f->run = new_run(f, NULL);
-    add(run, DENSE, "rt_leave_behind", "mode=orphan_hang");
-    add(run, CNN, "reference", NULL);
+    zkbt_run_add(run, DENSE, "rt_leave_behind", "mode=orphan_hang");
+    zkbt_run_add(run, CNN, "reference", NULL);
     zkb_run_set_progress(run, cancel_once_orphaned, f);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -307,7 +297,7 @@ static void test_cancel_stops_the_cell_and_records_nothing(void **state)
     zkb_run_free(run);
     /* a new run resumes */
     run = new_run(f, NULL);
-    add(run, CNN, "reference", NULL);
+    zkbt_run_add(run, CNN, "reference", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect_status(run, 0, "ok");
     zkb_run_free(run);
@@ -329,7 +319,7 @@ static void test_stale_scratch_removed_kept_stays(void **state)
     assert_int_equal(zkbi_mkdirs(kept), 0);
     zkbt_write_file(marker, "", 0);
     zkb_run *run = new_run(f, NULL);
-    add(run, DENSE, "reference", NULL);
+    zkbt_run_add(run, DENSE, "reference", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     zkb_run_free(run);
     struct stat st;
@@ -343,7 +333,7 @@ static void test_scratch_deeper_than_path_max_removed(void **state)
 {
     fx *f = *state;
     zkb_run *run = new_run(f, NULL);
-    add(run, DENSE, "rt_leave_behind", "mode=deep");
+    zkbt_run_add(run, DENSE, "rt_leave_behind", "mode=deep");
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect_status(run, 0, "ok");
     assert_int_equal(entries(zkbt_path(f->out, "scratch")), 0);
@@ -383,7 +373,7 @@ static void test_cell_log_keeps_head_and_tail(void **state)
 {
     fx *f = *state;
     zkb_run *run = new_run(f, (const char *const[]){"keep_scratch", "1", NULL});
-    add(run, DENSE, "rt_leave_behind", "mode=chatty,mib=8");
+    zkbt_run_add(run, DENSE, "rt_leave_behind", "mode=chatty,mib=8");
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect_status(run, 0, "ok");
     zkb_run_free(run);
@@ -423,7 +413,7 @@ static void second_writer(void *user, size_t cell, size_t n, const char *phase, 
         return;
     zkb_run *other = NULL;
     assert_int_equal(zkb_run_new(f->ctx, f->out, &other), ZKB_OK);
-    add(other, CNN, "reference", NULL);
+    zkbt_run_add(other, CNN, "reference", NULL);
     f->second = zkb_run_execute(other);
     snprintf(f->second_err, sizeof f->second_err, "%s", zkb_run_last_error(other));
     if (zkb_run_cell_status(other, 0))
@@ -435,7 +425,7 @@ static void test_second_writer_refused(void **state)
 {
     fx *f = *state;
     zkb_run *run = new_run(f, NULL);
-    add(run, DENSE, "reference", NULL);
+    zkbt_run_add(run, DENSE, "reference", NULL);
     zkb_run_set_progress(run, second_writer, f);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     zkb_run_free(run);
@@ -446,7 +436,7 @@ static void test_second_writer_refused(void **state)
         fail_msg("the refusal does not name the writer (%s): %s", pid, f->second_err);
     /* released when the first run ends */
     run = new_run(f, NULL);
-    add(run, CNN, "reference", NULL);
+    zkbt_run_add(run, CNN, "reference", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     zkb_run_free(run);
 }

@@ -68,19 +68,9 @@ static int teardown(void **state)
 
 static zkb_run *new_run(fx *f, const char *const *settings)
 {
-    zkb_run *run = NULL;
-    assert_int_equal(zkb_run_new(f->ctx, f->out, &run), ZKB_OK);
-    for (size_t i = 0; settings && settings[i]; i += 2)
-        if (zkb_run_set(run, settings[i], settings[i + 1]) != ZKB_OK)
-            fail_msg("%s=%s: %s", settings[i], settings[i + 1], zkb_run_last_error(run));
+    zkb_run *run = zkbt_run_new(f->ctx, f->out, settings);
     zkb_run_set_progress(run, on_progress, f);
     return run;
-}
-
-static void add(zkb_run *run, const char *model, const char *backend, const char *options)
-{
-    if (zkb_run_add_cell(run, model, backend, options, NULL) != ZKB_OK)
-        fail_msg("add_cell %s: %s", backend, zkb_run_last_error(run));
 }
 
 static cJSON *record(zkb_run *run, size_t i)
@@ -147,13 +137,13 @@ static void test_misbehaving_backends_are_recorded(void **state)
 {
     fx *f = *state;
     zkb_run *run = new_run(f, (const char *const[]){"timeout", "1", "memory_cap", "128M", NULL});
-    add(run, DENSE, "bad_segv_prove", NULL);
-    add(run, DENSE, "reference", NULL);
-    add(run, DENSE, "bad_hang_witness", NULL);
-    add(run, MAXPOOL, "reference", "");
-    add(run, DENSE, "bad_alloc_cap", NULL);
-    add(run, CNN, "reference", NULL);
-    add(run, DENSE, "reference", NULL); /* the same cell as 1: done already */
+    zkbt_run_add(run, DENSE, "bad_segv_prove", NULL);
+    zkbt_run_add(run, DENSE, "reference", NULL);
+    zkbt_run_add(run, DENSE, "bad_hang_witness", NULL);
+    zkbt_run_add(run, MAXPOOL, "reference", "");
+    zkbt_run_add(run, DENSE, "bad_alloc_cap", NULL);
+    zkbt_run_add(run, CNN, "reference", NULL);
+    zkbt_run_add(run, DENSE, "reference", NULL); /* the same cell as 1: done already */
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect(run, 0, "crashed", "crashed: signal 11 (Segmentation fault) in prove, sample 0");
     expect(run, 1, "ok", NULL);
@@ -187,8 +177,8 @@ static void test_mismatch_and_verify_failure(void **state)
 {
     fx *f = *state;
     zkb_run *run = new_run(f, (const char *const[]){"samples", "3", NULL});
-    add(run, DENSE, "bad_verify_mismatch", NULL);
-    add(run, DENSE, "bad_verify_fail", NULL);
+    zkbt_run_add(run, DENSE, "bad_verify_mismatch", NULL);
+    zkbt_run_add(run, DENSE, "bad_verify_fail", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect(run, 0, "failed", NULL);
     expect(run, 1, "failed", NULL);
@@ -213,7 +203,7 @@ static void test_record_contents(void **state)
 {
     fx *f = *state;
     zkb_run *run = new_run(f, (const char *const[]){"samples", "3", "repeats", "2", "seed", "7", NULL});
-    add(run, CNN, "reference", NULL);
+    zkbt_run_add(run, CNN, "reference", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect(run, 0, "ok", NULL);
     cJSON *j = record(run, 0);
@@ -291,8 +281,8 @@ static void test_resume_and_force(void **state)
 {
     fx *f = *state;
     zkb_run *run = new_run(f, (const char *const[]){"samples", "2", NULL});
-    add(run, DENSE, "reference", NULL);
-    add(run, CNN, "reference", NULL);
+    zkbt_run_add(run, DENSE, "reference", NULL);
+    zkbt_run_add(run, CNN, "reference", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect(run, 0, "ok", NULL);
     expect(run, 1, "ok", NULL);
@@ -306,9 +296,9 @@ static void test_resume_and_force(void **state)
     /* the same command again: nothing runs */
     f->phases[0] = '\0';
     run = new_run(f, (const char *const[]){"samples", "2", NULL});
-    add(run, DENSE, "reference", NULL);
-    add(run, CNN, "reference", NULL);
-    add(run, CNN, "reference", "");
+    zkbt_run_add(run, DENSE, "reference", NULL);
+    zkbt_run_add(run, CNN, "reference", NULL);
+    zkbt_run_add(run, CNN, "reference", "");
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     for (size_t i = 0; i < 3; i++)
         expect(run, i, "skipped", NULL);
@@ -319,7 +309,7 @@ static void test_resume_and_force(void **state)
 
     /* another setting is another cell */
     run = new_run(f, (const char *const[]){"samples", "3", NULL});
-    add(run, CNN, "reference", NULL);
+    zkbt_run_add(run, CNN, "reference", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect(run, 0, "ok", NULL);
     zkb_run_free(run);
@@ -327,8 +317,8 @@ static void test_resume_and_force(void **state)
 
     /* force: done again, appended again */
     run = new_run(f, (const char *const[]){"samples", "2", "force", "1", NULL});
-    add(run, DENSE, "reference", NULL);
-    add(run, CNN, "reference", NULL);
+    zkbt_run_add(run, DENSE, "reference", NULL);
+    zkbt_run_add(run, CNN, "reference", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect(run, 0, "ok", NULL);
     expect(run, 1, "ok", NULL);
@@ -345,7 +335,7 @@ static void test_truncated_results_tolerated(void **state)
 {
     fx *f = *state;
     zkb_run *run = new_run(f, NULL);
-    add(run, DENSE, "reference", NULL);
+    zkbt_run_add(run, DENSE, "reference", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     char path[300];
     snprintf(path, sizeof path, "%s", zkb_run_results_path(run));
@@ -357,8 +347,8 @@ static void test_truncated_results_tolerated(void **state)
     zkb_run_free(run);
 
     run = new_run(f, NULL);
-    add(run, DENSE, "reference", NULL); /* done: skipped despite the damaged file */
-    add(run, CNN, "reference", NULL);   /* new: appended on a line of its own */
+    zkbt_run_add(run, DENSE, "reference", NULL); /* done: skipped despite the damaged file */
+    zkbt_run_add(run, CNN, "reference", NULL);   /* new: appended on a line of its own */
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect(run, 0, "skipped", NULL);
     expect(run, 1, "ok", NULL);
@@ -368,7 +358,7 @@ static void test_truncated_results_tolerated(void **state)
 
     f->warnings.text[0] = '\0';
     run = new_run(f, NULL);
-    add(run, CNN, "reference", NULL);
+    zkbt_run_add(run, CNN, "reference", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect(run, 0, "skipped", NULL);
     assert_non_null(strstr(f->warnings.text, "results.jsonl:2: not a valid result record"));
@@ -420,7 +410,7 @@ static void test_options_checked(void **state)
 
     /* a comma and a backslash in a value, escaped */
     run = new_run(f, NULL);
-    add(run, DENSE, "rt_spawn_opts", "label=2\\,7 \\\\x,mode=slow");
+    zkbt_run_add(run, DENSE, "rt_spawn_opts", "label=2\\,7 \\\\x,mode=slow");
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect(run, 0, "ok", NULL);
     j = record(run, 0);
@@ -432,7 +422,7 @@ static void test_options_checked(void **state)
 
     /* the canonical form: order and spelling do not make another cell */
     run = new_run(f, NULL);
-    add(run, DENSE, "rt_spawn_opts", "alloc_mib=08,ratio=.25,verbose=1,mode=slow");
+    zkbt_run_add(run, DENSE, "rt_spawn_opts", "alloc_mib=08,ratio=.25,verbose=1,mode=slow");
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect(run, 0, "skipped", NULL);
     zkb_run_free(run);
@@ -442,7 +432,7 @@ static void test_spawned_child_measured(void **state)
 {
     fx *f = *state;
     zkb_run *run = new_run(f, NULL);
-    add(run, DENSE, "rt_spawn_opts", "program=/proc/self/exe,alloc_mib=96");
+    zkbt_run_add(run, DENSE, "rt_spawn_opts", "program=/proc/self/exe,alloc_mib=96");
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect(run, 0, "ok", NULL);
     cJSON *j = record(run, 0);
@@ -462,8 +452,8 @@ static void test_timeout_inside_spawned_program(void **state)
 {
     fx *f = *state;
     zkb_run *run = new_run(f, (const char *const[]){"timeout", "1", NULL});
-    add(run, DENSE, "rt_spawn_opts", "program=/proc/self/exe,sleep_s=30");
-    add(run, DENSE, "reference", NULL);
+    zkbt_run_add(run, DENSE, "rt_spawn_opts", "program=/proc/self/exe,sleep_s=30");
+    zkbt_run_add(run, DENSE, "reference", NULL);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
@@ -478,9 +468,9 @@ static void test_unavailable_and_bad_model(void **state)
 {
     fx *f = *state;
     zkb_run *run = new_run(f, NULL);
-    add(run, DENSE, "rt_unavailable", NULL);
-    add(run, ZKB_SOURCE_DIR "/models/tiny/no_such_model.json", "reference", NULL);
-    add(run, DENSE, "reference", NULL);
+    zkbt_run_add(run, DENSE, "rt_unavailable", NULL);
+    zkbt_run_add(run, ZKB_SOURCE_DIR "/models/tiny/no_such_model.json", "reference", NULL);
+    zkbt_run_add(run, DENSE, "reference", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect(run, 0, "unavailable", NULL);
     cJSON *j = record(run, 0);
@@ -498,9 +488,9 @@ static void test_unavailable_and_bad_model(void **state)
     /* resuming retries what was not a result: an unavailable backend and an
      * unloadable model; the finished cell is skipped */
     run = new_run(f, NULL);
-    add(run, DENSE, "rt_unavailable", NULL);
-    add(run, ZKB_SOURCE_DIR "/models/tiny/no_such_model.json", "reference", NULL);
-    add(run, DENSE, "reference", NULL);
+    zkbt_run_add(run, DENSE, "rt_unavailable", NULL);
+    zkbt_run_add(run, ZKB_SOURCE_DIR "/models/tiny/no_such_model.json", "reference", NULL);
+    zkbt_run_add(run, DENSE, "reference", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     expect(run, 0, "unavailable", NULL);
     expect(run, 1, "failed", NULL);
@@ -531,7 +521,7 @@ static void test_relative_out_gives_absolute_scratch(void **state)
     assert_int_equal(chdir(f->out), 0);
     zkb_run *run = NULL;
     assert_int_equal(zkb_run_new(f->ctx, "rel/out", &run), ZKB_OK);
-    add(run, DENSE, "rt_spawn_opts", NULL);
+    zkbt_run_add(run, DENSE, "rt_spawn_opts", NULL);
     zkb_status st = zkb_run_execute(run);
     cJSON *j = st == ZKB_OK ? record(run, 0) : NULL;
     const char *dir = j ? str_at(j, "infos", "scratch_dir") : NULL;
@@ -554,13 +544,13 @@ static void test_scratch_removed_unless_kept(void **state)
     char scratch[300];
     snprintf(scratch, sizeof scratch, "%s/scratch", f->out);
     zkb_run *run = new_run(f, NULL);
-    add(run, DENSE, "reference", NULL);
-    add(run, DENSE, "bad_segv_prove", NULL);
+    zkbt_run_add(run, DENSE, "reference", NULL);
+    zkbt_run_add(run, DENSE, "bad_segv_prove", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     assert_int_equal(entries(scratch), 0);
     zkb_run_free(run);
     run = new_run(f, (const char *const[]){"keep_scratch", "1", "force", "1", NULL});
-    add(run, DENSE, "bad_segv_prove", NULL);
+    zkbt_run_add(run, DENSE, "bad_segv_prove", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     assert_int_equal(entries(scratch), 2); /* the directory and its marker <dir>.kept */
     DIR *d = opendir(scratch);
@@ -577,7 +567,7 @@ static void test_scratch_removed_unless_kept(void **state)
     zkb_run_free(run);
     /* a kept directory stays through later runs */
     run = new_run(f, (const char *const[]){"force", "1", NULL});
-    add(run, DENSE, "reference", NULL);
+    zkbt_run_add(run, DENSE, "reference", NULL);
     assert_int_equal(zkb_run_execute(run), ZKB_OK);
     assert_int_equal(entries(scratch), 2);
     zkb_run_free(run);
@@ -591,7 +581,7 @@ static void test_isolation_is_cheap(void **state)
         char seed[8];
         snprintf(seed, sizeof seed, "%d", i);
         zkb_run_set(run, "seed", seed);
-        add(run, DENSE, "rt_noop", NULL);
+        zkbt_run_add(run, DENSE, "rt_noop", NULL);
     }
     /* seed is read at execute: all ten are one cell; force keeps them running */
     zkb_run_set(run, "force", "1");

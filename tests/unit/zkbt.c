@@ -326,3 +326,19 @@ const char *zkbt_record(char *out, size_t cap, const char *cell_id, const char *
              cell_id, status, extra ? "," : "", extra ? extra : "");
     return out;
 }
+
+zkb_run *zkbt_run_new(zkb_ctx *ctx, const char *out, const char *const *settings)
+{
+    zkb_run *run = NULL;
+    assert_int_equal(zkb_run_new(ctx, out, &run), ZKB_OK);
+    for (size_t i = 0; settings && settings[i]; i += 2)
+        if (zkb_run_set(run, settings[i], settings[i + 1]) != ZKB_OK)
+            fail_msg("%s=%s: %s", settings[i], settings[i + 1], zkb_run_last_error(run));
+    return run;
+}
+
+void zkbt_run_add(zkb_run *run, const char *model, const char *backend, const char *options)
+{
+    if (zkb_run_add_cell(run, model, backend, options, NULL) != ZKB_OK)
+        fail_msg("add_cell %s: %s", backend, zkb_run_last_error(run));
+}

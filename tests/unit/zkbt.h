@@ -116,6 +116,12 @@ typedef struct zkbt_backend {
     int runs;
 } zkbt_backend;
 
+/* A run into out with settings {key, value, ..., NULL} (may be NULL); fails
+ * the test on any refusal. */
+zkb_run *zkbt_run_new(zkb_ctx *ctx, const char *out, const char *const *settings);
+/* zkb_run_add_cell, failing the test when it is refused. */
+void zkbt_run_add(zkb_run *run, const char *model, const char *backend, const char *options);
+
 /* One valid results.jsonl record (docs/results-format.md, "What a reader
  * accepts") of a reference cell with this cell id (32 lowercase hex digits)
  * and status, without a newline; extra: more members ("\"pad\":\"x\"") or
