@@ -510,20 +510,6 @@ static int execute(zkb_run *run, int quiet)
     }
 }
 
-/* The results file the run resumes from is an input: anything there but a
- * regular file (a FIFO, a directory) is bad input, found before any cell
- * runs (the library refuses it too, as an I/O fault). */
-static int check_results_file(const char *path)
-{
-    struct stat st;
-    if (!path || stat(path, &st) != 0 || S_ISREG(st.st_mode))
-        return EXIT_OK;
-    cli_error("run: %s: is %s, not a regular file (it holds the results to resume from)", path,
-              S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)"
-                                                                        : "a special file");
-    return EXIT_INPUT;
-}
-
 int cmd_run(int argc, char **argv)
 {
     run_args a = {.out = "results"};
@@ -563,8 +549,11 @@ int cmd_run(int argc, char **argv)
                     before);
         }
     }
-    if (rc == 0)
-        rc = check_results_file(zkb_run_results_path(run));
+    /* The results file to resume from is an input like a model: anything
+     * there but a regular file (a FIFO, a directory) is bad input, found
+     * before any cell runs. */
+    if (rc == 0 && access(zkb_run_results_path(run), F_OK) == 0)
+        rc = cli_check_readable("run", zkb_run_results_path(run));
     if (rc == 0)
         rc = execute(run, a.quiet);
     zkb_run_free(run);

@@ -1,6 +1,7 @@
 /* zkbench setup: install the frameworks' toolchains of an installed zkbench. */
 #include "cli.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,9 +52,10 @@ static int run_script(const char *script, const char *dest)
         _exit(127);
     }
     int st = 0;
-    while (waitpid(pid, &st, 0) < 0) {
+    pid_t r;
+    while ((r = waitpid(pid, &st, 0)) < 0 && errno == EINTR) {
     }
-    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+    return r == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
 static int wanted(const char *name, int argc, char **argv, int first)

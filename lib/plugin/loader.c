@@ -406,16 +406,11 @@ const char *zkb_backend_option_field(const zkb_backend_ref *b, size_t i, const c
     return NULL;
 }
 
-uint32_t zkbi_backend_op_support(const zkb_backend_ref *b, uint32_t op)
+uint32_t zkb_backend_op_support(const zkb_backend_ref *b, uint32_t op)
 {
     if (!b || !ZKBI_VT_HAS(b->vt, op_support))
         return ZKB_SUPPORT_NONE;
-    return b->vt->op_support(op);
-}
-
-uint32_t zkb_backend_op_support(const zkb_backend_ref *b, uint32_t op)
-{
-    uint32_t s = zkbi_backend_op_support(b, op);
+    uint32_t s = b->vt->op_support(op);
     return s == ZKB_SUPPORT_NATIVE || s == ZKB_SUPPORT_EMULATED ? s : ZKB_SUPPORT_NONE;
 }
 

@@ -125,9 +125,6 @@ static inline const zkb_option_decl *zkbi_option_decl(const zkb_backend *vt, siz
     return (const zkb_option_decl *)(const void *)((const char *)vt->options + i * zkbi_option_stride(vt));
 }
 
-/* Support level of op for backend b, ZKB_SUPPORT_NONE when it does not say. */
-uint32_t zkbi_backend_op_support(const zkb_backend_ref *b, uint32_t op);
-
 /* The host services table handed to every plugin (host.c). */
 const zkb_host_api *zkbi_host_api(void);
 

@@ -15,10 +15,8 @@
 
 void zkbi_plugin_stage(int fd, char stage)
 {
-    if (fd < 0)
-        return;
-    while (write(fd, &stage, 1) < 0 && errno == EINTR) {
-    }
+    if (fd >= 0)
+        (void)zkbi_write_all(fd, &stage, 1);
 }
 
 typedef struct trial {

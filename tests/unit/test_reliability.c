@@ -225,37 +225,31 @@ static void test_full_disk_stops_the_run(void **state)
 
 /* ---- nothing of a cell outlives it ---- */
 
+/* A cell of rt_leave_behind in `mode` (its prove starts a setsid()
+ * grandchild) ends with status `want`; the grandchild must be gone. */
+static void orphan_case(fx *f, const char *const *settings, const char *mode, const char *want)
+{
+    zkb_run *run = new_run(f, settings);
+    zkbt_run_add(run, DENSE, "rt_leave_behind", mode);
+    assert_int_equal(zkb_run_execute(run), ZKB_OK);
+    expect_status(run, 0, want);
+    expect_gone(orphan_pid_of(run, 0), want);
+    zkb_run_free(run);
+}
+
 static void test_setsid_orphan_killed_after_ok_cell(void **state)
 {
-    fx *f = *state;
-    zkb_run *run = new_run(f, NULL);
-    zkbt_run_add(run, DENSE, "rt_leave_behind", "mode=orphan");
-    assert_int_equal(zkb_run_execute(run), ZKB_OK);
-    expect_status(run, 0, "ok");
-    expect_gone(orphan_pid_of(run, 0), "ok cell");
-    zkb_run_free(run);
+    orphan_case(*state, NULL, "mode=orphan", "ok");
 }
 
 static void test_setsid_orphan_killed_after_crash(void **state)
 {
-    fx *f = *state;
-    zkb_run *run = new_run(f, NULL);
-    zkbt_run_add(run, DENSE, "rt_leave_behind", "mode=orphan_crash");
-    assert_int_equal(zkb_run_execute(run), ZKB_OK);
-    expect_status(run, 0, "crashed");
-    expect_gone(orphan_pid_of(run, 0), "crashed cell");
-    zkb_run_free(run);
+    orphan_case(*state, NULL, "mode=orphan_crash", "crashed");
 }
 
 static void test_setsid_orphan_killed_at_timeout(void **state)
 {
-    fx *f = *state;
-    zkb_run *run = new_run(f, (const char *const[]){"timeout", "1", NULL});
-    zkbt_run_add(run, DENSE, "rt_leave_behind", "mode=orphan_hang");
-    assert_int_equal(zkb_run_execute(run), ZKB_OK);
-    expect_status(run, 0, "timeout");
-    expect_gone(orphan_pid_of(run, 0), "timed-out cell");
-    zkb_run_free(run);
+    orphan_case(*state, (const char *const[]){"timeout", "1", NULL}, "mode=orphan_hang", "timeout");
 }
 
 /* ---- cancelling a run ---- */
