@@ -1,17 +1,11 @@
-/* Running children (node and the driver) through host->spawn, so that their
- * wall time, CPU time and peak memory count in the current phase, and
- * reading the driver's results. */
+/* Running the driver under node through host->spawn, so that its wall
+ * time, CPU time and peak memory count in the current phase, and reading
+ * its results. */
 #include "noir_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-zkb_status nr_run(nr_state *s, const char *what, const char *const *argv)
-{
-    zkbp_child c = {.what = what, .argv = argv, .log_level = ZKB_LOG_DEBUG};
-    return zkbp_run(s->h, &c, NULL);
-}
 
 static void cfg_put(nr_cfg *c, const char *text, size_t n)
 {
@@ -72,7 +66,8 @@ zkb_status nr_driver(nr_state *s, const char *phase, nr_cfg *c, nr_result *res)
     unlink(out);
     /* Large programs need a bigger V8 heap than node's default. */
     const char *argv[] = {s->t.node, "--max-old-space-size=16384", s->t.driver, phase, cfg, out, NULL};
-    zkb_status st = nr_run(s, what, argv);
+    zkbp_child child = {.what = what, .argv = argv, .log_level = ZKB_LOG_DEBUG};
+    zkb_status st = zkbp_run(s->h, &child, NULL);
     res->text = zkbp_read_file(out, (size_t)1 << 26, NULL);
     if (st == ZKB_OK && !res->text)
         return zkbp_fail(s->h, ZKB_ERR_IO, "%s wrote no result (%s)", what, out);

@@ -69,9 +69,7 @@ typedef struct nr_cfg {
     int too_long;
 } nr_cfg;
 
-/* ---- driver.c: children, and the driver's configs and results ---- */
-/* Run argv through host->spawn (its output discarded). */
-zkb_status nr_run(nr_state *s, const char *what, const char *const *argv);
+/* ---- driver.c: the driver's configs, runs and results ---- */
 void nr_cfg_start(nr_cfg *c, const nr_state *s);
 void nr_cfg_path(nr_cfg *c, const char *key, const char *path);
 void nr_cfg_int(nr_cfg *c, const char *key, long long v);
