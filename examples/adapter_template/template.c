@@ -86,6 +86,7 @@ static uint32_t template_op_support(uint32_t op)
     case ZKB_OP_MAXPOOL2D:
     case ZKB_OP_RELU:
     case ZKB_OP_FLATTEN:
+    case ZKB_OP_PAD2D:
     default:
         return ZKB_SUPPORT_NONE;
     }
@@ -93,8 +94,8 @@ static uint32_t template_op_support(uint32_t op)
 
 static const char *op_label(uint32_t op)
 {
-    static const char *const names[] = {"?", "dense", "conv2d", "avgpool2d", "maxpool2d", "relu",
-                                        "flatten"};
+    static const char *const names[ZKB_OP_MAX + 1] = {"?", "dense", "conv2d", "avgpool2d", "maxpool2d",
+                                                      "relu", "flatten", "pad2d"};
     return op <= ZKB_OP_MAX ? names[op] : "unknown";
 }
 

@@ -69,9 +69,22 @@ typedef enum zkb_op {
     ZKB_OP_AVGPOOL2D = 3,  /* mean over a kh x kw window, valid padding */
     ZKB_OP_MAXPOOL2D = 4,  /* max over a kh x kw window, valid padding */
     ZKB_OP_RELU = 5,       /* max(0, x) elementwise */
-    ZKB_OP_FLATTEN = 6     /* [C][H][W] -> [C*H*W], channel-major */
+    ZKB_OP_FLATTEN = 6,    /* [C][H][W] -> [C*H*W], channel-major */
+    ZKB_OP_PAD2D = 7       /* zero padding (ABI 1.4): [C][H][W] -> [C][pt+H+pb][pl+W+pr] */
 } zkb_op;
-#define ZKB_OP_MAX 6
+#define ZKB_OP_MAX 7
+
+/* What the float evaluator applies to the last layer's outputs (the logits).
+ * Proofs and the fixed-point evaluator cover the logits only; these functions
+ * do not change the argmax, so accuracy is the same. Values are part of the
+ * ABI (1.4). */
+typedef enum zkb_output_fn {
+    ZKB_OUTPUT_LOGITS = 0,      /* nothing: the outputs are the logits */
+    ZKB_OUTPUT_SOFTMAX = 1,     /* exp(x_i) / sum_j exp(x_j) */
+    ZKB_OUTPUT_LOG_SOFTMAX = 2, /* x_i - log(sum_j exp(x_j)) */
+    ZKB_OUTPUT_SIGMOID = 3      /* 1 / (1 + exp(-x_i)), each output */
+} zkb_output_fn;
+#define ZKB_OUTPUT_FN_MAX 3
 
 /* Fixed-point quantization schemes. Values are part of the ABI. */
 typedef enum zkb_quant_scheme {

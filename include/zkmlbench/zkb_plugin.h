@@ -1,4 +1,4 @@
-/* zkb_plugin.h - the zkb_backend plugin ABI, version 1 (minor 3).
+/* zkb_plugin.h - the zkb_backend plugin ABI, version 1 (minor 4).
  *
  * A backend is a shared object that exports one symbol, ZKB_PLUGIN_ENTRY_NAME.
  * The host calls it once after dlopen with its table of services; the plugin
@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 #define ZKB_PLUGIN_ABI_MAJOR 1
-#define ZKB_PLUGIN_ABI_MINOR 3
+#define ZKB_PLUGIN_ABI_MINOR 4
 #define ZKB_PLUGIN_ENTRY zkb_plugin_init
 #define ZKB_PLUGIN_ENTRY_NAME "zkb_plugin_init"
 
@@ -49,6 +49,9 @@ typedef struct zkb_layer_desc {
     uint64_t n_weights;
     const float *bias; /* [units] or [out_c] */
     uint64_t n_bias;
+    /* pad2d (since 1.4): zeros added above, left of, below and right of
+     * each channel; 0 for every other operator. */
+    uint32_t pad_top, pad_left, pad_bottom, pad_right;
 } zkb_layer_desc;
 
 typedef struct zkb_model_desc {
@@ -61,6 +64,10 @@ typedef struct zkb_model_desc {
     uint32_t classes;
     uint64_t n_params;
     const zkb_layer_desc *const *layers; /* n_layers pointers */
+    /* Since 1.4: zkb_output_fn the float evaluator applies after the last
+     * layer; a backend proves the logits (the last layer's outputs) and
+     * ignores it. */
+    uint32_t output_fn;
 } zkb_model_desc;
 
 /* Integer parameters of one layer under a zkb_quant scheme, computed by the

@@ -126,6 +126,11 @@ ZKB_API uint32_t zkb_model_classes(const zkb_model *m);
 ZKB_API const char *zkb_model_layer_op(const zkb_model *m, uint32_t i);
 /* Operator name <-> zkb_op. */
 ZKB_API const char *zkb_op_name(uint32_t op);
+/* zkb_output_fn the float evaluator applies after the last layer (0: none,
+ * the outputs are the logits), and its name ("softmax", "log_softmax",
+ * "sigmoid"; NULL for ZKB_OUTPUT_LOGITS or an unknown value). */
+ZKB_API uint32_t zkb_model_output_fn(const zkb_model *m);
+ZKB_API const char *zkb_output_fn_name(uint32_t fn);
 
 /* Float forward pass. n_in must equal the input size, n_out the class count. */
 ZKB_API zkb_status zkb_model_eval_float(zkb_model *m, const float *in, size_t n_in,

@@ -328,6 +328,8 @@ static void body_load(zkbi_conf *c, int fd)
              nu ? "; " : "");
     if (ZKBI_VT_HAS(vt, op_support)) {
         for (uint32_t op = 1; op <= ZKB_OP_MAX; op++) {
+            if (zkbi_backend_predates_op(vt, op)) /* never asked about it */
+                continue;
             uint32_t s = vt->op_support(op);
             if (s > ZKB_SUPPORT_EMULATED)
                 NOTE(bad, bu, "%sop_support(%s) = %u, not a zkb_support value", bu ? "; " : "", zkb_op_name(op), s);

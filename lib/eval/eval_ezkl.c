@@ -119,6 +119,9 @@ zkb_status zkbi_qmodel_eval_ezkl(const zkbi_qmodel *qm, const int64_t *x_q, int6
         }
         case ZKB_OP_FLATTEN:
             continue;
+        case ZKB_OP_PAD2D: /* ONNX Pad, constant 0: 0 at every scale */
+            zkbi_pad2d_forward(s, cur, nxt, sizeof *cur);
+            break;
         default:
             zkbi_errf(err, errlen, "layer %" PRIu32 ": unknown op %" PRIu32, i, s->op);
             st = ZKB_ERR_INTERNAL;

@@ -129,6 +129,9 @@ zkb_status zkbi_qmodel_eval(const zkbi_qmodel *qm, const int64_t *x_q, size_t n_
             continue;
         case ZKB_OP_FLATTEN:
             continue;
+        case ZKB_OP_PAD2D:
+            zkbi_pad2d_forward(s, cur, nxt, sizeof *cur);
+            break;
         default:
             zkbi_errf(err, errlen, "layer %" PRIu32 ": unknown op %" PRIu32, i, s->op);
             st = ZKB_ERR_INTERNAL;

@@ -1,9 +1,11 @@
 /* The float reference forward pass: float32 activations between layers,
  * sums (dense, conv2d, avgpool2d) accumulated in double and rounded to float
- * once per output value. */
+ * once per output value; then, in zkb_model_eval_float only, the model's
+ * output function (softmax, log_softmax, sigmoid). */
 #include "eval_int.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +106,9 @@ zkb_status zkbi_model_eval_float(const zkb_model *m, const float *x, size_t n_in
             continue;
         case ZKB_OP_FLATTEN:
             continue;
+        case ZKB_OP_PAD2D:
+            zkbi_pad2d_forward(&L->d, cur, nxt, sizeof *cur);
+            break;
         default:
             free(buf);
             zkbi_errf(err, errlen, "layer %" PRIu32 ": unknown op %" PRIu32, i, L->d.op);
@@ -118,11 +123,57 @@ zkb_status zkbi_model_eval_float(const zkb_model *m, const float *x, size_t n_in
     return ZKB_OK;
 }
 
+/* ---- output functions ------------------------------------------------------------ */
+
+static double max_of(const float *v, size_t n)
+{
+    double mx = v[0];
+    for (size_t i = 1; i < n; i++)
+        mx = v[i] > mx ? v[i] : mx;
+    return mx;
+}
+
+/* sum_i exp(v[i] - mx): every term in (0, 1], the largest exactly 1 */
+static double sum_exp(const float *v, size_t n, double mx)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += exp((double)v[i] - mx);
+    return s;
+}
+
+/* 1 / (1 + e^-x) without overflowing e^-x for very negative x */
+static double sigmoid(double x)
+{
+    if (x >= 0)
+        return 1.0 / (1.0 + exp(-x));
+    double e = exp(x);
+    return e / (1.0 + e);
+}
+
+void zkbi_apply_output_fn(uint32_t fn, float *v, size_t n)
+{
+    if (n == 0 || fn == ZKB_OUTPUT_LOGITS)
+        return;
+    if (fn == ZKB_OUTPUT_SIGMOID) {
+        for (size_t i = 0; i < n; i++)
+            v[i] = (float)sigmoid(v[i]);
+        return;
+    }
+    double mx = max_of(v, n), s = sum_exp(v, n, mx), log_s = log(s);
+    for (size_t i = 0; i < n; i++)
+        v[i] = fn == ZKB_OUTPUT_SOFTMAX ? (float)(exp((double)v[i] - mx) / s)
+                                        : (float)((double)v[i] - mx - log_s);
+}
+
 zkb_status zkb_model_eval_float(zkb_model *m, const float *in, size_t n_in, float *out,
                                 size_t n_out)
 {
     if (!m)
         return ZKB_ERR_INVALID_ARG;
     m->err[0] = '\0';
-    return zkbi_model_eval_float(m, in, n_in, out, n_out, m->err, sizeof m->err);
+    zkb_status st = zkbi_model_eval_float(m, in, n_in, out, n_out, m->err, sizeof m->err);
+    if (st == ZKB_OK)
+        zkbi_apply_output_fn(m->output_fn, out, n_out);
+    return st;
 }

@@ -20,13 +20,27 @@
  * allocation per call); n_in = input size, n_out = classes. */
 zkb_status zkbi_qmodel_eval(const zkbi_qmodel *qm, const int64_t *x_q, size_t n_in, int64_t *out,
                             size_t n_out, char *err, size_t errlen);
-/* Float forward pass (double accumulation); thread-safe. */
+/* Float forward pass (double accumulation); thread-safe. Gives the logits
+ * (the last layer's outputs): the model's output_fn is applied by
+ * zkb_model_eval_float only, so argmax, accuracy and ranges see logits. */
 zkb_status zkbi_model_eval_float(const zkb_model *m, const float *x, size_t n_in, float *out,
                                  size_t n_out, char *err, size_t errlen);
 
 /* The ezkl scheme's forward pass (eval_ezkl.c); zkbi_qmodel_eval calls it. */
 zkb_status zkbi_qmodel_eval_ezkl(const zkbi_qmodel *qm, const int64_t *x_q, int64_t *out,
                                  char *err, size_t errlen);
+
+/* pad2d (pad2d.c): the [in_c][in_h][in_w] activation x, of elements of
+ * `elem` bytes, into the middle of y [in_c][out_h][out_w] with a border of
+ * zero bytes (d: an inferred pad2d layer); and back, y's interior into x
+ * (the trainer's gradient). x and y do not overlap. */
+void zkbi_pad2d_forward(const zkb_layer_desc *d, const void *x, void *y, size_t elem);
+void zkbi_pad2d_crop(const zkb_layer_desc *d, const void *y, void *x, size_t elem);
+
+/* zkb_output_fn fn on the n float logits v, in place (eval_float.c): each
+ * output computed in double from the float32 logits (softmax and
+ * log_softmax relative to their maximum) and rounded to float32 once. */
+void zkbi_apply_output_fn(uint32_t fn, float *v, size_t n);
 
 /* Index of the largest value (the first on a tie). */
 uint32_t zkbi_argmax_f(const float *v, size_t n);

@@ -148,6 +148,25 @@ static int r_pool(const zkbi_qlayer *Q, const int64_t *x, int64_t *y, uint32_t r
     return 0;
 }
 
+static uint64_t max_mag(const int64_t *v, uint64_t n)
+{
+    uint64_t mx = 0;
+    for (uint64_t k = 0; k < n; k++) {
+        uint64_t mv = mag64(v[k]);
+        mx = mv > mx ? mv : mx;
+    }
+    return mx;
+}
+
+/* pad2d adds zeros: its largest |value| is its input's. */
+static void r_pad2d(const zkb_layer_desc *s, const int64_t *x, int64_t *y, uint64_t *am, uint64_t *om)
+{
+    uint64_t mx = max_mag(x, (uint64_t)s->in_c * s->in_h * s->in_w);
+    zkbi_pad2d_forward(s, x, y, sizeof *x);
+    RAISE(am, mx);
+    RAISE(om, mx);
+}
+
 uint32_t zkbi_range_eval(const zkbi_qmodel *qm, const int64_t *x_q, int64_t *buf, int64_t *out,
                          uint64_t *acc_max, uint64_t *out_max)
 {
@@ -172,6 +191,9 @@ uint32_t zkbi_range_eval(const zkbi_qmodel *qm, const int64_t *x_q, int64_t *buf
             break;
         case ZKB_OP_MAXPOOL2D:
             r = r_pool(Q, cur, nxt, rnd, 1, &acc_max[i], &out_max[i]);
+            break;
+        case ZKB_OP_PAD2D:
+            r_pad2d(s, cur, nxt, &acc_max[i], &out_max[i]);
             break;
         case ZKB_OP_RELU:
         case ZKB_OP_FLATTEN: {
@@ -347,6 +369,14 @@ static void analytic(const zkbi_qmodel *qm, u128 in_bound, u128 *cur, u128 *nxt,
                         a_mx = A > a_mx ? A : a_mx;
                         o_mx = v > o_mx ? v : o_mx;
                     }
+            break;
+        }
+        case ZKB_OP_PAD2D: { /* the bound is kept; the border is exactly 0 */
+            uint64_t n = (uint64_t)s->in_c * s->in_h * s->in_w;
+            for (uint64_t k = 0; k < n; k++)
+                a_mx = cur[k] > a_mx ? cur[k] : a_mx;
+            o_mx = a_mx;
+            zkbi_pad2d_forward(s, cur, nxt, sizeof *cur);
             break;
         }
         default: { /* relu, flatten: the bound is kept */

@@ -1,6 +1,6 @@
 /* Model fingerprint: XXH3-128 (seed 0) of the canonical little-endian
- * encoding of the topology and weights described in docs/model-format.md
- * ("Fingerprint"). Name and metadata are not part of it. */
+ * encoding of the topology, weights and output function described in
+ * docs/model-format.md ("Fingerprint"). Name and metadata are not part of it. */
 #include "model_int.h"
 
 #include <inttypes.h>
@@ -81,9 +81,17 @@ zkb_status zkbi_model_compute_fingerprint(const zkb_model *m, char out[33])
         fp_u32(&f, d->kernel_w);
         fp_u32(&f, d->stride_h);
         fp_u32(&f, d->stride_w);
+        if (d->op == ZKB_OP_PAD2D) { /* only there: older encodings stay as they were */
+            fp_u32(&f, d->pad_top);
+            fp_u32(&f, d->pad_left);
+            fp_u32(&f, d->pad_bottom);
+            fp_u32(&f, d->pad_right);
+        }
         fp_floats(&f, m->layers[i].w, d->n_weights);
         fp_floats(&f, m->layers[i].b, d->n_bias);
     }
+    if (m->output_fn != ZKB_OUTPUT_LOGITS) /* absent when 0, as before it existed */
+        fp_u32(&f, m->output_fn);
     fp_flush(&f);
     XXH128_hash_t h = XXH3_128bits_digest(f.st);
     XXH3_freeState(f.st);

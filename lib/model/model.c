@@ -6,7 +6,11 @@
 #include <string.h>
 
 static const char *const op_names[ZKB_OP_MAX + 1] = {
-    NULL, "dense", "conv2d", "avgpool2d", "maxpool2d", "relu", "flatten",
+    NULL, "dense", "conv2d", "avgpool2d", "maxpool2d", "relu", "flatten", "pad2d",
+};
+
+static const char *const output_fn_names[ZKB_OUTPUT_FN_MAX + 1] = {
+    NULL, "softmax", "log_softmax", "sigmoid",
 };
 
 const char *zkb_op_name(uint32_t op)
@@ -26,7 +30,24 @@ uint32_t zkbi_op_from_name(const char *name)
 
 const char *zkbi_op_list(void)
 {
-    return "dense, conv2d, avgpool2d, maxpool2d, relu, flatten";
+    return "dense, conv2d, avgpool2d, maxpool2d, relu, flatten, pad2d";
+}
+
+const char *zkb_output_fn_name(uint32_t fn)
+{
+    return fn <= ZKB_OUTPUT_FN_MAX ? output_fn_names[fn] : NULL;
+}
+
+uint32_t zkbi_output_fn_from_name(const char *name)
+{
+    if (!name)
+        return UINT32_MAX;
+    if (strcmp(name, "logits") == 0)
+        return ZKB_OUTPUT_LOGITS;
+    for (uint32_t fn = 1; fn <= ZKB_OUTPUT_FN_MAX; fn++)
+        if (strcmp(name, output_fn_names[fn]) == 0)
+            return fn;
+    return UINT32_MAX;
 }
 
 /* ---- shape inference --------------------------------------------------------- */
@@ -90,6 +111,36 @@ static zkb_status window(zkb_layer_desc *d, const zkbi_shape *s, const char *wha
     }
     *oh = (s->h - d->kernel_h) / d->stride_h + 1;
     *ow = (s->w - d->kernel_w) / d->stride_w + 1;
+    return ZKB_OK;
+}
+
+/* [C][H][W] -> [C][pt+H+pb][pl+W+pr]; each pad at most ZKBI_PAD_MAX and
+ * the padded sides at most ZKBI_DIM_MAX. */
+static zkb_status pad2d_shape(const zkb_layer_desc *d, const zkbi_shape *in, zkbi_shape *out,
+                              char *err, size_t errlen)
+{
+    char sh[64];
+    shape_str(in, sh, sizeof sh);
+    if (in->flat) {
+        zkbi_errf(err, errlen, "pad2d needs a [C][H][W] input, but its input is %s", sh);
+        return ZKB_ERR_PARSE;
+    }
+    const uint32_t pads[4] = {d->pad_top, d->pad_left, d->pad_bottom, d->pad_right};
+    for (int k = 0; k < 4; k++)
+        if (pads[k] > ZKBI_PAD_MAX) {
+            zkbi_errf(err, errlen, "pad2d: pad %" PRIu32 " is not in 0..%u", pads[k], ZKBI_PAD_MAX);
+            return ZKB_ERR_PARSE;
+        }
+    uint64_t h = (uint64_t)d->pad_top + in->h + d->pad_bottom;
+    uint64_t w = (uint64_t)d->pad_left + in->w + d->pad_right;
+    if (h > ZKBI_DIM_MAX || w > ZKBI_DIM_MAX) {
+        zkbi_errf(err, errlen, "pad2d: the padded input [%" PRIu32 "][%" PRIu64 "][%" PRIu64
+                  "] has a side longer than %u", in->c, h, w, ZKBI_DIM_MAX);
+        return ZKB_ERR_PARSE;
+    }
+    *out = *in;
+    out->h = (uint32_t)h;
+    out->w = (uint32_t)w;
     return ZKB_OK;
 }
 
@@ -183,6 +234,10 @@ zkb_status zkbi_layer_infer(zkb_layer_desc *d, zkbi_shape *s, uint64_t *macs, ch
         out.w = (uint32_t)in_n; /* in_n <= ZKBI_ACT_MAX */
         out.flat = 1;
         break;
+    case ZKB_OP_PAD2D:
+        if ((st = pad2d_shape(d, &in, &out, err, errlen)) != ZKB_OK)
+            return st;
+        break;
     default:
         zkbi_errf(err, errlen, "unknown op %" PRIu32 " (known: %s)", d->op, zkbi_op_list());
         return ZKB_ERR_PARSE;
@@ -190,6 +245,8 @@ zkb_status zkbi_layer_infer(zkb_layer_desc *d, zkbi_shape *s, uint64_t *macs, ch
     if (d->op != ZKB_OP_CONV2D && d->op != ZKB_OP_AVGPOOL2D && d->op != ZKB_OP_MAXPOOL2D) {
         d->kernel_h = d->kernel_w = d->stride_h = d->stride_w = 0;
     }
+    if (d->op != ZKB_OP_PAD2D)
+        d->pad_top = d->pad_left = d->pad_bottom = d->pad_right = 0;
     if ((st = act_check(&out, zkb_op_name(d->op), err, errlen)) != ZKB_OK)
         return st;
     d->in_c = in.c;
@@ -245,6 +302,11 @@ zkb_status zkbi_model_finish(zkb_model *m, char *err, size_t errlen)
     if (max_act == 0 || max_act > ZKBI_ACT_MAX) {
         zkbi_errf(err, errlen, "the input has more than %" PRIu64 " values", ZKBI_ACT_MAX);
         return ZKB_ERR_OVERFLOW;
+    }
+    if (m->output_fn > ZKB_OUTPUT_FN_MAX) {
+        zkbi_errf(err, errlen, "output_fn %" PRIu32 " is not a zkb_output_fn (0..%u)", m->output_fn,
+                  ZKB_OUTPUT_FN_MAX);
+        return ZKB_ERR_PARSE;
     }
     for (uint32_t i = 0; i < m->n_layers; i++) {
         zkbi_layer *L = &m->layers[i];
@@ -308,6 +370,7 @@ zkb_status zkbi_model_finish(zkb_model *m, char *err, size_t errlen)
     d->classes = m->classes;
     d->n_params = m->n_params;
     d->layers = m->layer_ptrs;
+    d->output_fn = m->output_fn;
     return ZKB_OK;
 }
 
@@ -394,6 +457,11 @@ void zkb_model_input_shape(const zkb_model *m, uint32_t *c, uint32_t *h, uint32_
 uint32_t zkb_model_classes(const zkb_model *m)
 {
     return m ? m->classes : 0;
+}
+
+uint32_t zkb_model_output_fn(const zkb_model *m)
+{
+    return m ? m->output_fn : ZKB_OUTPUT_LOGITS;
 }
 
 const char *zkb_model_layer_op(const zkb_model *m, uint32_t i)

@@ -17,6 +17,7 @@
 #define ZKBI_MODEL_FORMAT "zkmlbench-model"
 #define ZKBI_MODEL_VERSION 1u
 #define ZKBI_DIM_MAX (1u << 20)                 /* any dimension, units, filters, classes */
+#define ZKBI_PAD_MAX (1u << 20)                 /* each pad of a pad2d layer (0 allowed) */
 #define ZKBI_LAYERS_MAX 4096u                   /* layers per model */
 #define ZKBI_NAME_MAX 128u                      /* bytes of the model name */
 #define ZKBI_PARAMS_MAX (UINT64_C(1) << 28)     /* weights + biases of a model */
@@ -48,6 +49,7 @@ struct zkb_model {
     char fingerprint[33];
     uint32_t in_c, in_h, in_w;
     uint32_t classes;
+    uint32_t output_fn; /* zkb_output_fn: applied by zkb_model_eval_float only */
     uint32_t n_layers;
     uint64_t n_params;
     uint64_t n_macs;
@@ -65,10 +67,13 @@ struct zkb_model {
 uint32_t zkbi_op_from_name(const char *name);
 /* "dense, conv2d, ..." for error messages. */
 const char *zkbi_op_list(void);
+/* zkb_output_fn of "logits", "softmax", "log_softmax", "sigmoid";
+ * UINT32_MAX for any other name. */
+uint32_t zkbi_output_fn_from_name(const char *name);
 
 /* Shape inference of one layer. On entry d->op and the op's parameters are
  * set (dense: out_w = units; conv2d: out_c = filters, kernel_*, stride_*;
- * pools: kernel_*, stride_*); *s is the input shape. On success d's in_* and
+ * pools: kernel_*, stride_*; pad2d: pad_*); *s is the input shape. On success d's in_* and
  * out_* and the expected n_weights/n_bias are filled in, *s becomes the output
  * shape and *macs the layer's multiply-accumulates. On failure err holds the
  * reason (no location prefix) and the status is ZKB_ERR_PARSE (inconsistent
@@ -78,8 +83,9 @@ zkb_status zkbi_layer_infer(zkb_layer_desc *d, zkbi_shape *s, uint64_t *macs, ch
 
 /* An empty model with n_layers zeroed layers (ops to be filled in), or NULL. */
 zkb_model *zkbi_model_alloc(uint32_t n_layers);
-/* After every layer is filled in and inferred: totals, classes check,
- * fingerprint, desc. Error text without location prefix. */
+/* After every layer is filled in and inferred (and output_fn set): totals,
+ * classes and output_fn checks, fingerprint, desc. Error text without
+ * location prefix. */
 zkb_status zkbi_model_finish(zkb_model *m, char *err, size_t errlen);
 
 /* Parse a model from JSON text (buf need not be NUL-terminated). src names

@@ -165,6 +165,52 @@ static zkb_status get_pair(jp *j, const cJSON *obj, const char *base, const char
     return st;
 }
 
+#define PADS_WHAT "an array of 4 integers [top, left, bottom, right]"
+
+/* pad2d's "pads": [top, left, bottom, right], each in 0..ZKBI_PAD_MAX. */
+static zkb_status get_pads(jp *j, const cJSON *obj, const char *base, zkb_layer_desc *d)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, "pads");
+    if (!it)
+        return jfail(j, ZKB_ERR_PARSE, base, "pads", -1, "missing (" PADS_WHAT ")");
+    if (!cJSON_IsArray(it))
+        return jfail(j, ZKB_ERR_PARSE, base, "pads", -1, "expected " PADS_WHAT ", got %s",
+                     type_name(it));
+    if (cJSON_GetArraySize(it) != 4)
+        return jfail(j, ZKB_ERR_PARSE, base, "pads", -1, "expected " PADS_WHAT ", got %d values",
+                     cJSON_GetArraySize(it));
+    uint32_t *pads[4] = {&d->pad_top, &d->pad_left, &d->pad_bottom, &d->pad_right};
+    char sub[160];
+    snprintf(sub, sizeof sub, "%s.pads", base);
+    int k = 0;
+    for (const cJSON *c = it->child; c; c = c->next, k++) {
+        zkb_status st = num_uint(j, c, sub, NULL, k, 0, ZKBI_PAD_MAX, pads[k]);
+        if (st != ZKB_OK)
+            return st;
+    }
+    return ZKB_OK;
+}
+
+/* The optional top-level "output_fn" into m->output_fn (absent: logits). */
+static zkb_status get_output_fn(jp *j, const cJSON *root, zkb_model *m)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(root, "output_fn");
+    if (!it)
+        return ZKB_OK;
+    const char *known = "logits, softmax, log_softmax, sigmoid";
+    if (!cJSON_IsString(it) || !it->valuestring)
+        return jfail(j, ZKB_ERR_PARSE, "$", "output_fn", -1, "expected a string (one of: %s), got %s",
+                     known, type_name(it));
+    uint32_t fn = zkbi_output_fn_from_name(it->valuestring);
+    if (fn == UINT32_MAX) {
+        char b[48];
+        return jfail(j, ZKB_ERR_PARSE, "$", "output_fn", -1, "unknown output function \"%s\" (known: %s)",
+                     zkbi_printable(it->valuestring, b, sizeof b), known);
+    }
+    m->output_fn = fn;
+    return ZKB_OK;
+}
+
 /* An array of exactly n float32 values; *out allocated (NULL when n == 0). */
 static zkb_status get_floats(jp *j, const cJSON *obj, const char *base, const char *key, uint64_t n,
                              const char *layout, float **out)
@@ -210,13 +256,14 @@ static zkb_status get_floats(jp *j, const cJSON *obj, const char *base, const ch
     return ZKB_OK;
 }
 
-static const char *const keys_top[] = {"format", "version", "name",    "input",
-                                       "classes", "layers", "metadata"};
+static const char *const keys_top[] = {"format", "version", "name",     "input",
+                                       "classes", "layers",  "metadata", "output_fn"};
 static const char *const keys_input[] = {"shape"};
 static const char *const keys_dense[] = {"op", "units", "weights", "bias"};
 static const char *const keys_conv[] = {"op",      "filters", "kernel", "stride",
                                         "padding", "weights", "bias"};
 static const char *const keys_pool[] = {"op", "pool", "stride", "padding"};
+static const char *const keys_pad[] = {"op", "pads"};
 static const char *const keys_plain[] = {"op"};
 #define NKEYS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -276,6 +323,11 @@ static zkb_status parse_layer(jp *j, const cJSON *it, uint32_t i, zkbi_shape *s,
                 st = ZKB_OK;
             }
         }
+        break;
+    case ZKB_OP_PAD2D:
+        st = check_keys(j, it, base, keys_pad, NKEYS(keys_pad));
+        if (st == ZKB_OK)
+            st = get_pads(j, it, base, d);
         break;
     default:
         st = check_keys(j, it, base, keys_plain, NKEYS(keys_plain));
@@ -520,6 +572,8 @@ static zkb_status parse_terminated_json(const char *buf, size_t len, const char 
         goto nomem;
     if (meta && !(m->metadata = cJSON_PrintUnformatted(meta)))
         goto nomem;
+    if ((st = get_output_fn(J, root, m)) != ZKB_OK)
+        goto out;
 
     zkbi_shape s = {dims[0], dims[1], dims[2], 0};
     uint64_t params = 0;

@@ -408,7 +408,7 @@ const char *zkb_backend_option_field(const zkb_backend_ref *b, size_t i, const c
 
 uint32_t zkb_backend_op_support(const zkb_backend_ref *b, uint32_t op)
 {
-    if (!b || !ZKBI_VT_HAS(b->vt, op_support))
+    if (!b || !ZKBI_VT_HAS(b->vt, op_support) || zkbi_backend_predates_op(b->vt, op))
         return ZKB_SUPPORT_NONE;
     uint32_t s = b->vt->op_support(op);
     return s == ZKB_SUPPORT_NATIVE || s == ZKB_SUPPORT_EMULATED ? s : ZKB_SUPPORT_NONE;

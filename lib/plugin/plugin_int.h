@@ -125,6 +125,16 @@ static inline const zkb_option_decl *zkbi_option_decl(const zkb_backend *vt, siz
     return (const zkb_option_decl *)(const void *)((const char *)vt->options + i * zkbi_option_stride(vt));
 }
 
+/* ---- operators and the declared ABI minor (op_abi.c) ----------------------------- */
+
+/* The minor of ABI 1 that introduced op: 0 for the first six, 4 for pad2d. */
+uint32_t zkbi_op_abi_minor(uint32_t op);
+/* Whether a plugin declaring vt->abi_minor predates op (cannot know it). */
+int zkbi_backend_predates_op(const zkb_backend *vt, uint32_t op);
+/* 0 when the backend's ABI knows every operator of m; else -1 and why:
+ * "layer 2 (pad2d) needs plugin ABI 1.4; backend 'x' declares ABI 1.3 ...". */
+int zkbi_backend_knows_model_ops(const zkb_backend_ref *b, const zkb_model_desc *m, char *why, size_t cap);
+
 /* The host services table handed to every plugin (host.c). */
 const zkb_host_api *zkbi_host_api(void);
 

@@ -95,6 +95,10 @@ static int prepare(cell_run *cr)
     zkb_run *run = cr->run;
     zkb_backend_ref *b = cr->c->b;
     char err[ZKBI_ERR_LEN];
+    if (zkbi_backend_knows_model_ops(b, zkbi_model_desc(cr->model), err, sizeof err) != 0) {
+        zkbi_outcome_set(&cr->o, "failed", ZKB_ERR_UNSUPPORTED, "failed: unsupported: %s", err);
+        return -1;
+    }
     if (zkb_backend_probe(b) != ZKB_OK) {
         zkbi_outcome_set(&cr->o, "unavailable", ZKB_ERR_UNAVAILABLE, "unavailable: %s",
                          zkb_backend_probe_detail(b));

@@ -32,7 +32,8 @@ typedef enum zkbi_schedule {
 
 /* One layer: the IR's ops. dense: units; conv2d: filters, kernel kh x kw,
  * stride 1 (only), valid padding; avgpool2d/maxpool2d: pool kh x kw, stride
- * = pool; relu, flatten: nothing. */
+ * = pool; pad2d: kh zero rows above and below, kw zero columns left and
+ * right; relu, flatten: nothing. */
 typedef struct zkbi_train_layer {
     uint32_t op;    /* zkb_op */
     uint32_t units; /* dense units, conv2d filters */

@@ -1,6 +1,7 @@
 /* Forward and backward passes of the IR's layers for the trainer, float32,
  * one sample at a time, every sum in a fixed order (so results are
- * reproducible bit for bit). Shapes come from zkbi_layer_infer. conv2d goes
+ * reproducible bit for bit). Shapes come from zkbi_layer_infer. pad2d
+ * copies into the padded array and crops the gradient back. conv2d goes
  * through im2col (any stride) so that the inner loops are long. */
 #include "train_int.h"
 
@@ -273,6 +274,9 @@ void zkbi_tl_forward(const zkb_layer_desc *d, const float *w, const float *b, co
         for (size_t i = 0; i < n; i++)
             y[i] = x[i] > 0.0f ? x[i] : 0.0f;
         break;
+    case ZKB_OP_PAD2D:
+        zkbi_pad2d_forward(d, x, y, sizeof *y);
+        break;
     case ZKB_OP_FLATTEN:
     default:
         memcpy(y, x, n * sizeof *y);
@@ -301,6 +305,10 @@ void zkbi_tl_backward(const zkb_layer_desc *d, const float *w, const float *x, c
         if (dx)
             for (size_t i = 0; i < n; i++)
                 dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
+        break;
+    case ZKB_OP_PAD2D: /* the border's gradient goes nowhere */
+        if (dx)
+            zkbi_pad2d_crop(d, dy, dx, sizeof *dx);
         break;
     case ZKB_OP_FLATTEN:
     default:

@@ -75,6 +75,10 @@ zkb_status zkbi_train_skeleton(const zkbi_train_spec *spec, uint32_t c, uint32_t
             d->kernel_h = d->stride_h = tl->kh;
             d->kernel_w = d->stride_w = tl->kw;
             break;
+        case ZKB_OP_PAD2D:
+            d->pad_top = d->pad_bottom = tl->kh;
+            d->pad_left = d->pad_right = tl->kw;
+            break;
         case ZKB_OP_RELU:
         case ZKB_OP_FLATTEN:
             break;
@@ -129,7 +133,8 @@ void zkbi_train_init_weights(zkb_model *m, uint64_t seed)
                 relu = 1;
                 break;
             }
-            if (op != ZKB_OP_AVGPOOL2D && op != ZKB_OP_MAXPOOL2D && op != ZKB_OP_FLATTEN)
+            if (op != ZKB_OP_AVGPOOL2D && op != ZKB_OP_MAXPOOL2D && op != ZKB_OP_FLATTEN &&
+                op != ZKB_OP_PAD2D)
                 break;
         }
         double limit = relu ? sqrt(6.0 / (double)fan_in)
@@ -161,6 +166,10 @@ static void describe(const zkb_model *m, char *buf, size_t n)
         case ZKB_OP_MAXPOOL2D:
             k += (size_t)snprintf(buf + k, n - k, " -> %s %" PRIu32 "x%" PRIu32, op, d->kernel_h,
                                   d->kernel_w);
+            break;
+        case ZKB_OP_PAD2D:
+            k += (size_t)snprintf(buf + k, n - k, " -> pad2d %" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu32,
+                                  d->pad_top, d->pad_left, d->pad_bottom, d->pad_right);
             break;
         default:
             k += (size_t)snprintf(buf + k, n - k, " -> %s", op);

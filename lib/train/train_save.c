@@ -97,8 +97,11 @@ zkb_status zkbi_model_to_json(const zkb_model *m, char **out, size_t *len, char 
     sb_str(&b, m->name ? m->name : "model");
     sb_printf(&b,
               ",\n  \"input\": {\"shape\": [%" PRIu32 ", %" PRIu32 ", %" PRIu32 "]},\n"
-              "  \"classes\": %" PRIu32 ",\n  \"layers\": [\n",
+              "  \"classes\": %" PRIu32 ",\n",
               m->in_c, m->in_h, m->in_w, m->classes);
+    if (zkb_output_fn_name(m->output_fn))
+        sb_printf(&b, "  \"output_fn\": \"%s\",\n", zkb_output_fn_name(m->output_fn));
+    sb_printf(&b, "  \"layers\": [\n");
     for (uint32_t i = 0; i < m->n_layers; i++) {
         const zkbi_layer *L = &m->layers[i];
         const zkb_layer_desc *d = &L->d;
@@ -119,6 +122,10 @@ zkb_status zkbi_model_to_json(const zkb_model *m, char **out, size_t *len, char 
                       ", \"pool\": [%" PRIu32 ", %" PRIu32 "], \"stride\": [%" PRIu32
                       ", %" PRIu32 "]",
                       d->kernel_h, d->kernel_w, d->stride_h, d->stride_w);
+            break;
+        case ZKB_OP_PAD2D:
+            sb_printf(&b, ", \"pads\": [%" PRIu32 ", %" PRIu32 ", %" PRIu32 ", %" PRIu32 "]",
+                      d->pad_top, d->pad_left, d->pad_bottom, d->pad_right);
             break;
         default:
             break;

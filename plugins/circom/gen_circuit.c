@@ -8,7 +8,8 @@
  * host->value_bits), so the quotient is the unique floor division. ReLU
  * reuses the top bit of the quotient's decomposition when it follows a
  * division, else decomposes its input at the width of the layer before;
- * maxpool compares pairs the same way. See docs/circom.md. */
+ * maxpool compares pairs the same way; pad2d is a copy that --O2 removes.
+ * See docs/circom.md. */
 #include "circom_int.h"
 
 #include <stdio.h>
@@ -310,6 +311,28 @@ static int emit_flatten(cs_gen *g)
     return CS_SAME_VALUES;
 }
 
+/* Zeros around each channel: a<i>[o] <== the input value or 0, linear
+ * constraints that circom's simplification (--O2) substitutes away, so the
+ * padding itself costs no constraint. */
+static int emit_pad2d(cs_gen *g)
+{
+    const zkb_layer_desc *L = g->L;
+    uint32_t i = g->i, top = L->pad_top, left = L->pad_left;
+    fprintf(g->f,
+            "    signal a%u[%llu];\n"
+            "    for (var c = 0; c < %u; c++) for (var y = 0; y < %u; y++) for (var x = 0; x < %u; x++) {\n"
+            "        var o = (c * %u + y) * %u + x;\n"
+            "        if (y < %u || y >= %u || x < %u || x >= %u) {\n"
+            "            a%u[o] <== 0;\n"
+            "        } else {\n"
+            "            a%u[o] <== %s[(c * %u + y - %u) * %u + x - %u];\n"
+            "        }\n    }\n",
+            i, (unsigned long long)g->n_out, L->out_c, L->out_h, L->out_w, L->out_h, L->out_w, top,
+            top + L->in_h, left, left + L->in_w, i, i, g->prev, L->in_h, top, L->in_w, left);
+    g->prev_div = -1;
+    return 0;
+}
+
 static const cs_emitter emitters[ZKB_OP_MAX + 1] = {
     [ZKB_OP_DENSE] = emit_dense,
     [ZKB_OP_CONV2D] = emit_conv2d,
@@ -317,6 +340,7 @@ static const cs_emitter emitters[ZKB_OP_MAX + 1] = {
     [ZKB_OP_MAXPOOL2D] = emit_maxpool2d,
     [ZKB_OP_RELU] = emit_relu,
     [ZKB_OP_FLATTEN] = emit_flatten,
+    [ZKB_OP_PAD2D] = emit_pad2d,
 };
 
 /* The pragma, our templates, and the Model template's signals (with the

@@ -16,7 +16,8 @@
  * of the evaluator's scheme. ReLU after a division reuses the quotient: a
  * boolean hint s with qo - s*2^(qb-1) in [0, 2^(qb-1)) is exactly [q >= 0].
  * Elsewhere (after maxpool, on the input) ReLU and max compare the same way
- * at the width of the layer before. See docs/noir.md. */
+ * at the width of the layer before. pad2d is an array literal of input
+ * values and zeros, which costs nothing. See docs/noir.md. */
 #include "noir_int.h"
 
 #include <stdio.h>
@@ -273,6 +274,20 @@ static void maxp_call(nr_gen *g, uint32_t c, uint32_t y, uint32_t x, uint64_t k)
     fprintf(g->f, "maxp_%u(%s, %u, %u, %u)", g->i, g->prev, c, y, x);
 }
 
+/* pad2d: the input value, or the constant 0 on the border; an array built
+ * with constant indices costs no gate. */
+static void pad_call(nr_gen *g, uint32_t c, uint32_t y, uint32_t x, uint64_t k)
+{
+    const zkb_layer_desc *L = g->L;
+    (void)k;
+    if (y < L->pad_top || y >= L->pad_top + L->in_h || x < L->pad_left || x >= L->pad_left + L->in_w) {
+        fputc('0', g->f);
+        return;
+    }
+    uint64_t xi = ((uint64_t)c * L->in_h + (y - L->pad_top)) * L->in_w + (x - L->pad_left);
+    fprintf(g->f, "%s[%llu]", g->prev, (unsigned long long)xi);
+}
+
 static const nr_op ops[ZKB_OP_MAX + 1];
 
 /* ReLU right after a division is taken there (div_<i> returns max(q, 0)). */
@@ -304,6 +319,7 @@ static const nr_op ops[ZKB_OP_MAX + 1] = {
     [ZKB_OP_MAXPOOL2D] = {maxp_helpers, maxp_fn, maxp_call, 0},
     [ZKB_OP_RELU] = {relu_helpers, NULL, relu_call, 0},
     [ZKB_OP_FLATTEN] = {NULL, NULL, NULL, 0},
+    [ZKB_OP_PAD2D] = {NULL, NULL, pad_call, 0},
 };
 
 /* ---- the program ---- */

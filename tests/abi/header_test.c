@@ -25,7 +25,10 @@
 ABI_ASSERT(ZKB_VERSION_NUMBER == ZKB_VERSION_MAJOR * 10000 + ZKB_VERSION_MINOR * 100 + ZKB_VERSION_PATCH,
            "version number");
 ABI_ASSERT(ZKB_OK == 0, "ZKB_OK is 0");
-ABI_ASSERT(ZKB_OP_MAX == ZKB_OP_FLATTEN, "ZKB_OP_MAX names the last operator");
+ABI_ASSERT(ZKB_OP_MAX == ZKB_OP_PAD2D, "ZKB_OP_MAX names the last operator");
+ABI_ASSERT(ZKB_OP_PAD2D == 7, "operator values are fixed");
+ABI_ASSERT(ZKB_OUTPUT_FN_MAX == ZKB_OUTPUT_SIGMOID && ZKB_OUTPUT_LOGITS == 0,
+           "ZKB_OUTPUT_FN_MAX names the last output function; 0 is none");
 ABI_ASSERT(sizeof(zkb_quant) == 4 * sizeof(uint32_t), "zkb_quant has no padding");
 
 int zkb_abi_check_common(void);
@@ -56,13 +59,15 @@ int zkb_abi_check_host(void)
         zkb_model_eval_fixed;
     zkb_status (*ra)(zkb_run *, const char *, const char *, const char *, size_t *) =
         zkb_run_add_cell;
+    uint32_t (*of)(const zkb_model *) = zkb_model_output_fn;
+    const char *(*on)(uint32_t) = zkb_output_fn_name;
     zkb_log_fn lf = ABI_NULL;
     zkb_progress_fn pf = ABI_NULL;
     zkb_backend_ref *b = ABI_NULL;
     (void)b;
     return (vs != ABI_NULL) + (vn != ABI_NULL) + (ss != ABI_NULL) + (cn != ABI_NULL) +
            (cf != ABI_NULL) + (ml != ABI_NULL) + (ef != ABI_NULL) + (ex != ABI_NULL) +
-           (ra != ABI_NULL) + (lf == ABI_NULL) + (pf == ABI_NULL);
+           (ra != ABI_NULL) + (of != ABI_NULL) + (on != ABI_NULL) + (lf == ABI_NULL) + (pf == ABI_NULL);
 }
 #endif
 

@@ -19,11 +19,14 @@
     ZKB_LAYOUT_MEMBER(X, zkb_layer_desc, n_weights)                              \
     ZKB_LAYOUT_MEMBER(X, zkb_layer_desc, bias)                                   \
     ZKB_LAYOUT_MEMBER(X, zkb_layer_desc, n_bias)                                 \
+    ZKB_LAYOUT_MEMBER(X, zkb_layer_desc, pad_top)                                \
+    ZKB_LAYOUT_MEMBER(X, zkb_layer_desc, pad_right)                              \
     ZKB_LAYOUT_STRUCT(X, zkb_model_desc)                                         \
     ZKB_LAYOUT_MEMBER(X, zkb_model_desc, name)                                   \
     ZKB_LAYOUT_MEMBER(X, zkb_model_desc, in_c)                                   \
     ZKB_LAYOUT_MEMBER(X, zkb_model_desc, n_params)                               \
     ZKB_LAYOUT_MEMBER(X, zkb_model_desc, layers)                                 \
+    ZKB_LAYOUT_MEMBER(X, zkb_model_desc, output_fn)                              \
     ZKB_LAYOUT_STRUCT(X, zkb_qlayer_desc)                                        \
     ZKB_LAYOUT_MEMBER(X, zkb_qlayer_desc, weights)                               \
     ZKB_LAYOUT_MEMBER(X, zkb_qlayer_desc, pool_divisor)                          \
@@ -62,7 +65,8 @@
     X("ZKB_BACKEND_MIN_SIZE_V1", ZKB_BACKEND_MIN_SIZE_V1)                          \
     X("ZKB_OPTION_DECL_SIZE_V1_2", ZKB_OPTION_DECL_SIZE_V1_2)                      \
     X("enum zkb_status", sizeof(zkb_status))                                     \
-    X("enum zkb_op", sizeof(zkb_op))
+    X("enum zkb_op", sizeof(zkb_op))                                             \
+    X("enum zkb_output_fn", sizeof(zkb_output_fn))
 
 typedef struct zkb_layout_entry {
     const char *what;

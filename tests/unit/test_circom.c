@@ -1,6 +1,7 @@
 /* The circom backend end to end through the runner (groth16, plonk, fflonk on
  * a micro model: the runner checks the proof's public outputs against the
- * reference evaluator, so "ok" means equal outputs), and soundness: witnesses
+ * reference evaluator, so "ok" means equal outputs; pad2d and what it costs),
+ * and soundness: witnesses
  * that cheat (a changed output, a wrong remainder, a flipped ReLU sign) are
  * rejected by `snarkjs wtns check`, and a proof made from one does not
  * verify. Skips when node/snarkjs are missing (scripts/setup-node.sh). */
@@ -137,6 +138,32 @@ static void test_hashed_weights(void **state)
     j = run_cell(ZKB_SOURCE_DIR "/models/tiny/tiny_cnn.json", "weights=hashed", "1", "ok");
     assert_string_equal(zkbt_info(j, "weights_commitment"), zkbt_info(j, "weights_commitment_expected"));
     cJSON_Delete(j);
+}
+
+/* pad2d before conv2d, avgpool2d and maxpool2d proves with outputs equal to
+ * the reference; and a pad2d costs no constraint: its copies and zeros are
+ * linear constraints that --O2 removes, so a conv after one costs what the
+ * same conv on the input padded by hand does. */
+static void test_pad2d(void **state)
+{
+    (void)state;
+    ZKBT_NEED_BACKEND(g);
+    static const char *const names[] = {"tiny_pad.json", "pad_conv.json", "conv_5x5.json"};
+    static const char *const text[] = {ZKBT_PAD_MODEL, ZKBT_PAD_CONV_MODEL("[1,3,3]", ZKBT_PAD_1),
+                                       ZKBT_PAD_CONV_MODEL("[1,5,5]", "")};
+    double constraints[3];
+    for (int i = 0; i < 3; i++) {
+        char path[400];
+        zkbt_fmt(path, sizeof path, "%s/%s", g->dir, names[i]);
+        zkbt_write_file(path, text[i], strlen(text[i]));
+        cJSON *j = run_cell(path, "", "1", "ok");
+        constraints[i] = zkbt_metric(j, "constraints");
+        cJSON_Delete(j);
+    }
+    printf("circom constraints: tiny_pad %.0f, pad2d + conv2d %.0f, conv2d on the padded input %.0f\n",
+           constraints[0], constraints[1], constraints[2]);
+    assert_true(constraints[1] > 0);
+    assert_true(constraints[1] == constraints[2]);
 }
 
 /* The recomputation's library against circomlibjs's published test vector,
@@ -377,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_fflonk),
         cmocka_unit_test(test_private_weights),
         cmocka_unit_test(test_hashed_weights),
+        cmocka_unit_test(test_pad2d),
         cmocka_unit_test(test_commitment_script),
         cmocka_unit_test(test_unavailable_tools),
     };

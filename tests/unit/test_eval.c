@@ -1,6 +1,7 @@
 /* Float and fixed-point reference evaluators against hand-computed values;
  * rounding of negatives; overflow detection; the pow10 scheme; exact
- * quantization; the quantized model view; thread safety. */
+ * quantization; the quantized model view; thread safety; pad2d in every
+ * evaluator; the float output functions. */
 #include "zkbt.h"
 
 #include <math.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "eval/eval_int.h"
+#include "zkmlbench/zkb_eval.h"
 #include "zkmlbench/zkmlbench.h"
 
 #define TINY(name) ZKB_SOURCE_DIR "/models/tiny/" name ".json"
@@ -523,6 +525,287 @@ static void test_threads(void **state)
     zkbi_qmodel_free(qm);
 }
 
+
+/* ---- pad2d ------------------------------------------------------------------------- */
+
+/* [1,3,3] -> pad2d 1 all round -> avgpool 2x2 -> flatten: the windows take
+ * the zeros in (count_include_pad), so the corner is x[0][0] / 4. */
+#define PAD_AVG ZKBT_MODEL_HDR("[1,3,3]", 4) "{\"op\":\"pad2d\",\"pads\":[1,1,1,1]}," \
+    "{\"op\":\"avgpool2d\",\"pool\":[2,2]},{\"op\":\"flatten\"}]}"
+
+static void test_pad2d_avgpool_golden(void **state)
+{
+    (void)state;
+    zkb_model *m = zkbt_model(PAD_AVG);
+    /* padded 5x5: windows {0,0,0,1}, {0,0,2,3}, {0,4,0,7}, {5,6,8,9} */
+    float x[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9}, y[4];
+    assert_int_equal(zkb_model_eval_float(m, x, 9, y, 4), ZKB_OK);
+    assert_true(y[0] == 0.25f && y[1] == 1.25f && y[2] == 2.75f && y[3] == 7.0f);
+    zkb_quant q = zkbt_quant(ZKB_QUANT_POW2, 2, ZKB_ROUND_HALF_UP), qf = q; /* S = 4 */
+    qf.rounding = ZKB_ROUND_FLOOR;
+    int64_t xq[9], yq[4];
+    assert_int_equal(zkb_quantize_input(&q, x, 9, xq), ZKB_OK);
+    assert_int_equal(zkb_model_eval_fixed(m, &q, xq, 9, yq, 4), ZKB_OK);
+    assert_true(yq[0] == 1 && yq[1] == 5 && yq[2] == 11 && yq[3] == 28);
+    /* halved: x_q = 2, 4, .., 18; window sums 2, 10, 22, 56 over 4 */
+    for (int i = 0; i < 9; i++)
+        x[i] *= 0.5f;
+    assert_int_equal(zkb_model_eval_float(m, x, 9, y, 4), ZKB_OK);
+    assert_true(y[0] == 0.125f && y[1] == 0.625f && y[2] == 1.375f && y[3] == 3.5f);
+    assert_int_equal(zkb_quantize_input(&q, x, 9, xq), ZKB_OK);
+    assert_int_equal(zkb_model_eval_fixed(m, &q, xq, 9, yq, 4), ZKB_OK);
+    assert_true(yq[0] == 1 && yq[1] == 3 && yq[2] == 6 && yq[3] == 14);
+    assert_int_equal(zkb_model_eval_fixed(m, &qf, xq, 9, yq, 4), ZKB_OK);
+    assert_true(yq[0] == 0 && yq[1] == 2 && yq[2] == 5 && yq[3] == 14);
+    /* the quantized view: no weights, no divisions */
+    zkbi_qmodel *qm = NULL;
+    assert_int_equal(zkbi_qmodel_new(m, &q, &qm, NULL, 0), ZKB_OK);
+    const zkb_qlayer_desc *Q = zkbi_qmodel_desc(qm)->layers[0];
+    assert_int_equal(Q->op, ZKB_OP_PAD2D);
+    assert_int_equal(Q->struct_size, sizeof *Q);
+    assert_null(Q->weights);
+    assert_null(Q->bias);
+    assert_int_equal(Q->n_weights + Q->n_bias, 0);
+    assert_int_equal(Q->rescale_divisor, 0);
+    assert_int_equal(Q->pool_divisor, 0);
+    assert_int_equal(zkbi_qmodel_desc(qm)->layers[1]->pool_divisor, 4);
+    zkbi_qmodel_free(qm);
+    zkb_model_free(m);
+}
+
+static uint64_t pad_rng = 0x9e3779b97f4a7c15u;
+
+/* n numbers in [-a, a], comma-separated */
+static void pad_numbers(zkbt_str *b, size_t n, double a)
+{
+    for (size_t i = 0; i < n; i++)
+        zkbt_str_add(b, "%s%.4f", i ? "," : "", (2 * zkbt_rand_unit(&pad_rng) - 1) * a);
+}
+
+/* [C,H,W] (pre_pad: the first pad2d [1,0,2,1] given; else the input is
+ * already padded: [2,7,6]) -> conv2d 3x3x3 -> relu -> pad2d 1 -> avgpool
+ * 2x2 stride 1 -> pad2d [0,1,1,0] -> maxpool 2x2 -> flatten -> dense 3.
+ * Weights from a fixed stream, so both variants get the same ones. */
+static zkb_model *pad_chain(int pre_pad)
+{
+    zkbt_str b = {0};
+    pad_rng = 0x9e3779b97f4a7c15u;
+    zkbt_str_add(&b, ZKBT_MODEL_HDR("%s", 3), pre_pad ? "[2,4,5]" : "[2,7,6]");
+    if (pre_pad)
+        zkbt_str_add(&b, "{\"op\":\"pad2d\",\"pads\":[1,0,2,1]},");
+    zkbt_str_add(&b, "{\"op\":\"conv2d\",\"filters\":3,\"kernel\":[3,3],\"weights\":[");
+    pad_numbers(&b, 3 * 2 * 9, 0.6);
+    zkbt_str_add(&b, "],\"bias\":[");
+    pad_numbers(&b, 3, 0.3);
+    zkbt_str_add(&b, "]},{\"op\":\"relu\"},{\"op\":\"pad2d\",\"pads\":[1,1,1,1]},"
+                     "{\"op\":\"avgpool2d\",\"pool\":[2,2],\"stride\":[1,1]},"
+                     "{\"op\":\"pad2d\",\"pads\":[0,1,1,0]},{\"op\":\"maxpool2d\",\"pool\":[2,2]},"
+                     "{\"op\":\"flatten\"},{\"op\":\"dense\",\"units\":3,\"weights\":[");
+    pad_numbers(&b, 3 * 27, 0.4);
+    zkbt_str_add(&b, "],\"bias\":[");
+    pad_numbers(&b, 3, 0.2);
+    zkbt_str_add(&b, "]}]}");
+    zkb_model *m = zkbt_model(b.s);
+    free(b.s);
+    return m;
+}
+
+/* Every fixed-point evaluator of m under q on x agrees with the reference:
+ * the public zkb_model_eval_fixed, range.c's instrumented pass, and the fast
+ * evaluator on every instruction set and lane type it proves safe (from the
+ * floats and from x_q). The reference's outputs go to want. */
+static void expect_fixed_evaluators_agree(zkb_model *m, const zkb_quant *q, const float *x, int64_t *want)
+{
+    size_t n = (size_t)zkb_model_input_size(m), k = zkb_model_classes(m);
+    zkbi_qmodel *qm = NULL;
+    char err[ZKBI_ERR_LEN];
+    assert_int_equal(zkbi_qmodel_new(m, q, &qm, err, sizeof err), ZKB_OK);
+    int64_t *xq = malloc(n * sizeof *xq), *got = malloc(k * sizeof *got);
+    int64_t *buf = malloc(2 * qm->max_act * sizeof *buf);
+    uint64_t *amax = calloc(qm->n_layers, sizeof *amax), *omax = calloc(qm->n_layers, sizeof *omax);
+    assert_true(xq && got && buf && amax && omax);
+    assert_int_equal(zkb_quantize_input(q, x, n, xq), ZKB_OK);
+    assert_int_equal(zkbi_qmodel_eval(qm, xq, n, want, k, err, sizeof err), ZKB_OK);
+    assert_int_equal(zkb_model_eval_fixed(m, q, xq, n, got, k), ZKB_OK);
+    assert_memory_equal(got, want, k * sizeof *got);
+    memset(got, 0x5a, k * sizeof *got);
+    assert_int_equal(zkbi_range_eval(qm, xq, buf, got, amax, omax), 0);
+    assert_memory_equal(got, want, k * sizeof *got);
+    uint64_t bound = 0;
+    for (size_t i = 0; i < n; i++)
+        bound = (uint64_t)llabs(xq[i]) > bound ? (uint64_t)llabs(xq[i]) : bound;
+    int fast_runs = 0;
+    for (int isa = ZKBI_FAST_ISA_GENERIC; isa <= ZKBI_FAST_ISA_AVX512; isa++)
+        for (int path = ZKBI_FAST_I64; path <= ZKBI_FAST_I32; path++) {
+            zkbi_fast *f = NULL;
+            assert_int_equal(zkbi_fast_new(qm, bound, path, isa, &f), ZKB_OK);
+            if (zkbi_fast_path(f) != ZKBI_FAST_NONE) {
+                fast_runs++;
+                memset(got, 0x5a, k * sizeof *got);
+                assert_int_equal(zkbi_fast_eval(f, NULL, xq, 1, got, 1), ZKB_OK);
+                assert_memory_equal(got, want, k * sizeof *got);
+                memset(got, 0x5a, k * sizeof *got);
+                assert_int_equal(zkbi_fast_eval(f, x, NULL, 1, got, 1), ZKB_OK);
+                assert_memory_equal(got, want, k * sizeof *got);
+            }
+            zkbi_fast_free(f);
+        }
+    assert_true(fast_runs > 0);
+    free(xq);
+    free(got);
+    free(buf);
+    free(amax);
+    free(omax);
+    zkbi_qmodel_free(qm);
+}
+
+/* conv2d, avgpool2d and maxpool2d after pad2d: the fixed-point evaluators
+ * agree; the float pass tracks them at a fine scale; and a model whose
+ * input is padded by hand instead of by its first pad2d gives the same
+ * bits, float and fixed. Inputs of both signs: maxpool after pad2d sees the
+ * zeros. */
+static void test_pad2d_evaluators_agree(void **state)
+{
+    (void)state;
+    zkb_model *m = pad_chain(1), *pre = pad_chain(0);
+    const zkb_quant qs[] = {zkbt_quant(ZKB_QUANT_POW2, 8, ZKB_ROUND_HALF_UP),
+                            zkbt_quant(ZKB_QUANT_POW2, 16, ZKB_ROUND_FLOOR),
+                            zkbt_quant(ZKB_QUANT_POW10, 3, ZKB_ROUND_HALF_UP)};
+    uint64_t s = 77;
+    for (int sample = 0; sample < 6; sample++) {
+        float x[2 * 4 * 5], xp[2 * 7 * 6] = {0}, y[3], yp[3];
+        for (int i = 0; i < 40; i++)
+            x[i] = (float)(2 * zkbt_rand_unit(&s) - 1);
+        for (int c = 0; c < 2; c++) /* pads [1,0,2,1]: row 1.., column 0.. */
+            for (int r = 0; r < 4; r++)
+                memcpy(&xp[(c * 7 + 1 + r) * 6], &x[(c * 4 + r) * 5], 5 * sizeof *x);
+        assert_int_equal(zkb_model_eval_float(m, x, 40, y, 3), ZKB_OK);
+        assert_int_equal(zkb_model_eval_float(pre, xp, 84, yp, 3), ZKB_OK);
+        assert_memory_equal(y, yp, sizeof y);
+        for (size_t qi = 0; qi < sizeof qs / sizeof *qs; qi++) {
+            int64_t want[3], want_pre[3];
+            expect_fixed_evaluators_agree(m, &qs[qi], x, want);
+            expect_fixed_evaluators_agree(pre, &qs[qi], xp, want_pre);
+            assert_memory_equal(want, want_pre, sizeof want);
+            if (qi == 1)
+                for (int c = 0; c < 3; c++)
+                    if (fabs((double)want[c] / 65536.0 - y[c]) > 1e-3)
+                        fail_msg("sample %d, logit %d: fixed %f, float %f", sample, c,
+                                 (double)want[c] / 65536.0, (double)y[c]);
+        }
+    }
+    zkb_model_free(m);
+    zkb_model_free(pre);
+}
+
+/* The range analysis sees pad2d's zeros: its accumulator and output bound is
+ * its input's, empirical and analytic. */
+static void test_pad2d_ranges(void **state)
+{
+    (void)state;
+    zkb_model *m = zkbt_model(PAD_AVG);
+    float x[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    int32_t label = 0;
+    zkb_dataset *ds = NULL;
+    char err[ZKBI_ERR_LEN];
+    assert_int_equal(zkbi_dataset_from_arrays("synth", NULL, x, &label, 1, 1, 3, 3, 4, &ds, err, sizeof err),
+                     ZKB_OK);
+    zkb_quant q = zkbt_quant(ZKB_QUANT_POW2, 2, ZKB_ROUND_HALF_UP);
+    zkb_ranges *r = NULL;
+    assert_int_equal(zkb_range_analysis(m, &q, ds, 0, 9.0, 1, &r), ZKB_OK);
+    zkb_layer_range L = {.struct_size = sizeof L};
+    assert_int_equal(zkb_ranges_layer(r, 0, &L), ZKB_OK);
+    assert_int_equal(L.op, ZKB_OP_PAD2D);
+    assert_int_equal(L.emp_acc_max, 36);
+    assert_int_equal(L.emp_out_max, 36);
+    assert_int_equal(L.ana_acc_max, 36);
+    assert_int_equal(L.ana_out_max, 36);
+    assert_int_equal(zkb_ranges_layer(r, 1, &L), ZKB_OK); /* window sums 4 .. 112, bound 4 x 36 */
+    assert_int_equal(L.emp_acc_max, 112);
+    assert_int_equal(L.emp_out_max, 28);
+    assert_int_equal(L.ana_acc_max, 144);
+    zkb_ranges_free(r);
+    zkb_dataset_free(ds);
+    zkb_model_free(m);
+}
+
+/* ---- output functions --------------------------------------------------------------- */
+
+/* [1,1,3] -> flatten -> dense 3 (identity): the logits are the input */
+#define IDENTITY(fn) ZKBT_MODEL_HDR("[1,1,3]", 3) "{\"op\":\"flatten\"},{\"op\":\"dense\",\"units\":3," \
+    "\"weights\":[1,0,0,0,1,0,0,0,1],\"bias\":[0,0,0]}]" fn "}"
+
+static void expect_outputs(zkb_model *m, const float *x, const double *want)
+{
+    float y[3];
+    assert_int_equal(zkb_model_eval_float(m, x, 3, y, 3), ZKB_OK);
+    for (int i = 0; i < 3; i++)
+        if (!(fabs((double)y[i] - want[i]) <= 1.5e-7 * fmax(1.0, fabs(want[i]))))
+            fail_msg("output %d: %.9g, want %.9g", i, (double)y[i], want[i]);
+}
+
+static void test_output_fn_golden(void **state)
+{
+    (void)state;
+    const float x[3] = {1, 2, 3}, big[3] = {1000, 0, -1000};
+    static const double golden[4][3] = {
+        {1, 2, 3},
+        {0.09003057317038046, 0.24472847105479764, 0.6652409557748219},
+        {-2.4076059644443806, -1.4076059644443806, -0.4076059644443806},
+        {0.7310585786300049, 0.8807970779778823, 0.9525741268224334},
+    };
+    static const double golden_big[4][3] = {{1000, 0, -1000}, {1, 0, 0}, {0, -1000, -2000}, {1, 0.5, 0}};
+    static const char *const member[4] = {"", ",\"output_fn\":\"softmax\"", ",\"output_fn\":\"log_softmax\"",
+                                          ",\"output_fn\":\"sigmoid\""};
+    zkb_quant q = zkbt_quant(ZKB_QUANT_POW2, 8, ZKB_ROUND_HALF_UP);
+    int64_t xq[3], logits_q[3], yq[3];
+    assert_int_equal(zkb_quantize_input(&q, x, 3, xq), ZKB_OK);
+    for (int fn = 0; fn <= ZKB_OUTPUT_FN_MAX; fn++) {
+        char json[512];
+        zkbt_fmt(json, sizeof json, IDENTITY("%s"), member[fn]);
+        zkb_model *m = zkbt_model(json);
+        assert_int_equal(zkb_model_output_fn(m), (uint32_t)fn);
+        expect_outputs(m, x, golden[fn]);
+        expect_outputs(m, big, golden_big[fn]); /* stable: no inf, no NaN */
+        /* the fixed-point evaluator and the internal float pass give logits */
+        assert_int_equal(zkb_model_eval_fixed(m, &q, xq, 3, yq, 3), ZKB_OK);
+        if (fn == 0)
+            memcpy(logits_q, yq, sizeof yq);
+        assert_memory_equal(yq, logits_q, sizeof yq);
+        assert_true(yq[0] == 256 && yq[1] == 512 && yq[2] == 768);
+        float logits[3];
+        assert_int_equal(zkbi_model_eval_float(m, x, 3, logits, 3, NULL, 0), ZKB_OK);
+        assert_true(logits[0] == 1 && logits[1] == 2 && logits[2] == 3);
+        zkb_model_free(m);
+    }
+}
+
+/* Sigmoid rounds 20 and 30 both to 1.0f: accuracy takes the argmax of the
+ * logits, never of the output function's values. */
+static void test_output_fn_keeps_argmax(void **state)
+{
+    (void)state;
+    zkb_model *m = zkbt_model(IDENTITY(",\"output_fn\":\"sigmoid\""));
+    const float x[3] = {20, 30, 0};
+    float y[3];
+    assert_int_equal(zkb_model_eval_float(m, x, 3, y, 3), ZKB_OK);
+    assert_true(y[0] == 1.0f && y[1] == 1.0f);
+    int32_t label = 1;
+    zkb_dataset *ds = NULL;
+    char err[ZKBI_ERR_LEN];
+    assert_int_equal(zkbi_dataset_from_arrays("synth", NULL, x, &label, 1, 1, 1, 3, 3, &ds, err, sizeof err),
+                     ZKB_OK);
+    zkb_quant q = zkbt_quant(ZKB_QUANT_POW2, 8, ZKB_ROUND_HALF_UP);
+    zkb_accuracy acc = {.struct_size = sizeof acc};
+    assert_int_equal(zkb_eval_accuracy(m, &q, ds, 0, 1, &acc), ZKB_OK);
+    assert_int_equal(acc.samples, 1);
+    assert_int_equal(acc.float_correct, 1);
+    assert_int_equal(acc.fixed_correct, 1);
+    assert_int_equal(acc.differ, 0);
+    zkb_dataset_free(ds);
+    zkb_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -538,6 +821,11 @@ int main(void)
         cmocka_unit_test(test_overflow),
         cmocka_unit_test(test_tiny_fixed_vs_float),
         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_pad2d_avgpool_golden),
+        cmocka_unit_test(test_pad2d_evaluators_agree),
+        cmocka_unit_test(test_pad2d_ranges),
+        cmocka_unit_test(test_output_fn_golden),
+        cmocka_unit_test(test_output_fn_keeps_argmax),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /* The fast batched evaluator (lib/eval/fast/) against the reference
  * fixed-point evaluator (zkbi_qmodel_eval): random small models of every op,
- * both roundings, pow2 and pow10 scales, the int32 and int64 lane types,
+ * pad2d included, both roundings, pow2 and pow10 scales, the int32 and int64 lane types,
  * every kernel family the CPU has, odd batch sizes, 1 and several threads. */
 #include "zkbt.h"
 
@@ -32,8 +32,20 @@ static void params(zkbt_str *b, uint64_t nw, uint64_t nb, double wscale)
 
 /* A random sequential model: some conv2d / relu / pool stages on a small
  * image, then flatten and 1..2 dense layers (relu between). Pools are 2x2 or
- * 3x3 (a divisor that is not a power of two), strides 1..2. */
-static zkb_model *random_model(double wscale)
+ * 3x3 (a divisor that is not a power of two), strides 1..2. With pads, a
+ * pad2d of 0..2 on each side may come before each conv2d and pool. */
+static void maybe_pad(zkbt_str *b, int pads, int *first, uint32_t *h, uint32_t *w)
+{
+    if (!pads || next() % 3 == 0)
+        return;
+    uint32_t t = pick(0, 2), l = pick(0, 2), bo = pick(0, 2), r = pick(0, 2);
+    zkbt_str_add(b, "%s{\"op\":\"pad2d\",\"pads\":[%u,%u,%u,%u]}", *first ? "" : ",", t, l, bo, r);
+    *first = 0;
+    *h += t + bo;
+    *w += l + r;
+}
+
+static zkb_model *random_model(double wscale, int pads)
 {
     zkbt_str b = {0};
     uint32_t c = pick(1, 3), h = pick(6, 11), w = pick(6, 11);
@@ -43,6 +55,7 @@ static zkb_model *random_model(double wscale)
     int first = 1;
     uint32_t stages = pick(0, 2);
     for (uint32_t s = 0; s < stages; s++) {
+        maybe_pad(&b, pads, &first, &h, &w);
         uint32_t k = pick(1, 3), st = pick(1, 2);
         if (h < k || w < k)
             break;
@@ -56,6 +69,7 @@ static zkb_model *random_model(double wscale)
         c = f;
         if (next() & 1)
             zkbt_str_add(&b, ",{\"op\":\"relu\"}");
+        maybe_pad(&b, pads, &first, &h, &w);
         uint32_t p = pick(2, 3);
         if (h >= p && w >= p && (next() % 3)) {
             uint32_t ps = pick(1, p);
@@ -101,8 +115,8 @@ static void test_matches_reference(void **state)
     static const double wscales[] = {0.5, 4.0, 40.0, 3000.0};
     static const size_t sizes[] = {1, 5, 31, 33, 70};
     uint64_t by_path[3] = {0, 0, 0}, by_isa[4] = {0, 0, 0, 0}, n_wide = 0, n_pairs = 0;
-    for (int mi = 0; mi < 24; mi++) {
-        zkb_model *m = random_model(wscales[mi % 4]);
+    for (int mi = 0; mi < 32; mi++) {
+        zkb_model *m = random_model(wscales[mi % 4], mi >= 24);
         uint64_t n_in = zkb_model_input_size(m), n_out = zkb_model_classes(m);
         for (uint32_t scheme = 1; scheme <= 2; scheme++)
             for (uint32_t scale = 0; scale <= (scheme == 1 ? 16u : 5u);
@@ -193,7 +207,7 @@ static void test_matches_reference(void **state)
 static void test_block_edges(void **state)
 {
     (void)state;
-    zkb_model *m = random_model(1.0);
+    zkb_model *m = random_model(1.0, 0);
     zkb_quant q;
     zkb_quant_default(&q);
     q.scale = 8;

@@ -33,6 +33,7 @@
     "decomp_base=128,decomp_legs=4,calibration_samples=8"
 
 static zkbt_backend *g;
+static char g_pad[400]; /* ZKBT_PAD_MODEL, written into g->dir */
 
 static int group_setup(void **state)
 {
@@ -42,6 +43,8 @@ static int group_setup(void **state)
         return -1;
     unsetenv("ZKB_EZKL_PYTHON");
     unsetenv("ZKB_EZKL_DRIVER");
+    zkbt_fmt(g_pad, sizeof g_pad, "%s/tiny_pad.json", g->dir);
+    zkbt_write_file(g_pad, ZKBT_PAD_MODEL, strlen(ZKBT_PAD_MODEL));
     return zkbt_backend_open(g, EZKL, "run scripts/setup-python.sh (or zkbench setup ezkl)");
 }
 
@@ -133,19 +136,23 @@ static void test_tiny_dense_end_to_end(void **state)
     cJSON_Delete(j);
 }
 
-/* The CNN (conv2d, relu, avgpool, dense) through every phase: ok means the
- * proof's outputs equal the evaluator's ezkl scheme exactly. */
+/* The CNN (conv2d, relu, avgpool, dense), and tiny_pad (pad2d before conv2d,
+ * avgpool2d and maxpool2d: exported as ONNX Pad nodes), through every phase:
+ * ok means the proof's outputs equal the evaluator's ezkl scheme exactly. */
 static void test_tiny_cnn_exact(void **state)
 {
     (void)state;
     ZKBT_NEED_BACKEND(g);
-    cJSON *j = run_cell(CNN, FAST_OPTS, "1");
-    const char *st = zkbt_json_str(j, "status", NULL);
-    printf("ezkl tiny_cnn: status %s %s\n", st, zkbt_json_str(j, "reason", NULL));
-    if (strcmp(st, "ok") != 0)
-        fail_msg("ezkl tiny_cnn: status %s: %s", st, zkbt_json_str(j, "reason", NULL));
-    assert_string_equal(zkbt_json_str(j, "infos", "output_check"), "exact, against the evaluator's ezkl scheme");
-    cJSON_Delete(j);
+    const char *models[] = {CNN, g_pad};
+    for (int i = 0; i < 2; i++) {
+        cJSON *j = run_cell(models[i], FAST_OPTS, "1");
+        const char *st = zkbt_json_str(j, "status", NULL);
+        printf("ezkl %s: status %s %s\n", zkbt_json_str(j, "model", "name"), st, zkbt_json_str(j, "reason", NULL));
+        if (strcmp(st, "ok") != 0)
+            fail_msg("ezkl %s: status %s: %s", models[i], st, zkbt_json_str(j, "reason", NULL));
+        assert_string_equal(zkbt_json_str(j, "infos", "output_check"), "exact, against the evaluator's ezkl scheme");
+        cJSON_Delete(j);
+    }
 }
 
 /* The accuracy pass (zkb_backend.eval_batch) on real data when
@@ -254,6 +261,10 @@ static void test_driver_export_and_tampered_proof(void **state)
     assert_non_null(strstr(ops, "Conv"));
     assert_non_null(strstr(ops, "AveragePool"));
     assert_non_null(strstr(ops, "Gemm"));
+    cJSON_Delete(j);
+    j = drive(w, (const char *const[]){"export", "--model", g_pad, "--out", "pad.onnx", NULL});
+    expect_ok(j);
+    assert_non_null(strstr(zkbt_json_str(j, "infos", "onnx_ops"), "Pad"));
     cJSON_Delete(j);
 
     const char *steps[][24] = {
@@ -385,19 +396,19 @@ static int ez_read_batch_for_test(const char *path, uint64_t n, int64_t *out, ui
 }
 
 /* ezkl's witness outputs (witness_batch, no proof) equal the evaluator's
- * ezkl scheme on every tiny model at input 7 / param 9 / multiplier 2 (some
- * layers not rebased, biases at other scales), and on tiny_maxpool at 8/8/1
- * (the other two are proved at 8/8/1 above). */
+ * ezkl scheme on every tiny model and tiny_pad at input 7 / param 9 /
+ * multiplier 2 (some layers not rebased, biases at other scales), and on
+ * tiny_maxpool at 8/8/1 (the others are proved at 8/8/1 above). */
 static void test_witness_batch_matches_scheme(void **state)
 {
     (void)state;
     ZKBT_NEED_BACKEND(g);
-    static const char *const models[] = {DENSE, CNN, MAXPOOL};
+    const char *const models[] = {DENSE, CNN, MAXPOOL, g_pad};
     static const int cfg[][3] = {{8, 8, 1}, {7, 9, 2}};
-    for (size_t mi = 0; mi < 3; mi++)
+    for (size_t mi = 0; mi < 4; mi++)
         for (size_t ci = 0; ci < 2; ci++) {
             if (ci == 0 && mi != 2)
-                continue; /* 8/8/1: tiny_dense and tiny_cnn are proved above */
+                continue; /* 8/8/1: tiny_dense, tiny_cnn and tiny_pad are proved above */
             char w[300], is[8], ps[8], rm[8];
             zkbt_fmt(w, sizeof w, "%s/wb%zu_%zu", g->dir, mi, ci);
             assert_int_equal(mkdir(w, 0777), 0);

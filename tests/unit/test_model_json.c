@@ -1,6 +1,7 @@
 /* The JSON model loader: tiny models load with the right shapes; every class
- * of fault is rejected with the JSON path in the message; the fingerprint is
- * stable, ignores name and metadata, and follows the documented encoding. */
+ * of fault is rejected with the JSON path in the message; pad2d and
+ * output_fn load, save and load again; the fingerprint is stable, ignores
+ * name and metadata, and follows the documented encoding. */
 #include "zkbt.h"
 
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include <xxhash.h>
 
 #include "eval/eval_int.h"
+#include "train/train_int.h"
 #include "zkmlbench/zkmlbench.h"
 
 #define TINY(name) ZKB_SOURCE_DIR "/models/tiny/" name ".json"
@@ -124,7 +126,8 @@ static void test_tiny_models_load(void **state)
     zkb_model_free(NULL);
     assert_string_equal(zkb_op_name(ZKB_OP_CONV2D), "conv2d");
     assert_null(zkb_op_name(0));
-    assert_null(zkb_op_name(7));
+    assert_string_equal(zkb_op_name(ZKB_OP_PAD2D), "pad2d");
+    assert_null(zkb_op_name(ZKB_OP_MAX + 1));
 }
 
 /* LeNet-like: 28x28, conv 5x5 -> 24x24 -> avgpool 2 -> 12x12 -> ... */
@@ -352,7 +355,7 @@ static void test_layer_errors(void **state)
     /* op */
     expect_fail(ctx, ZKBT_MODEL_HDR("[1,2,2]", 4) "{\"op\":\"conv3d\"}]}", ZKB_ERR_PARSE,
                 "$.layers[0].op: unknown op \"conv3d\" (known: dense, conv2d, avgpool2d, maxpool2d, "
-                "relu, flatten)",
+                "relu, flatten, pad2d)",
                 NULL);
     expect_fail(ctx, ZKBT_MODEL_HDR("[1,2,2]", 4) "{\"op\":\"\\n\\u0007x\"}]}", ZKB_ERR_PARSE,
                 "unknown op \"??x\"", NULL);
@@ -552,6 +555,155 @@ static void test_mutations(void **state)
     (void)ok;
 }
 
+
+/* ---- pad2d and output_fn ------------------------------------------------------------ */
+
+/* [2,3,4] -> pad2d [1,2,0,3] -> [2,4,9] -> avgpool 2x3 -> [2,2,3] -> flatten -> dense 2 */
+#define PADDED(pads, out_fn)                                                                       \
+    "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"padded\",\"input\":{\"shape\":[2,3,4]}," \
+    "\"classes\":2," out_fn "\"layers\":[{\"op\":\"pad2d\",\"pads\":" pads "},"                         \
+    "{\"op\":\"avgpool2d\",\"pool\":[2,3]},{\"op\":\"flatten\"},{\"op\":\"dense\",\"units\":2,"        \
+    "\"weights\":[1,2,3,4,5,6,7,8,9,10,11,12,-1,-2,-3,-4,-5,-6,-7,-8,-9,-10,-11,-12.5],"             \
+    "\"bias\":[0.5,-0.5]}]}"
+
+static void test_pad2d_load(void **state)
+{
+    zkb_model *m = load_ok(*state, PADDED("[1,2,0,3]", ""));
+    const zkb_model_desc *d = zkbi_model_desc(m);
+    const zkb_layer_desc *L = d->layers[0];
+    assert_string_equal(zkb_model_layer_op(m, 0), "pad2d");
+    assert_int_equal(L->op, ZKB_OP_PAD2D);
+    assert_int_equal(L->in_c, 2);
+    assert_int_equal(L->in_h, 3);
+    assert_int_equal(L->in_w, 4);
+    assert_int_equal(L->out_c, 2);
+    assert_int_equal(L->out_h, 1 + 3 + 0);
+    assert_int_equal(L->out_w, 2 + 4 + 3);
+    assert_int_equal(L->pad_top, 1);
+    assert_int_equal(L->pad_left, 2);
+    assert_int_equal(L->pad_bottom, 0);
+    assert_int_equal(L->pad_right, 3);
+    assert_int_equal(L->kernel_h + L->kernel_w + L->stride_h + L->stride_w, 0);
+    assert_int_equal(L->n_weights + L->n_bias, 0);
+    assert_null(L->weights);
+    L = d->layers[1]; /* (4-2)/2+1 = 2, (9-3)/3+1 = 3; pads are 0 on every other layer */
+    assert_int_equal(L->out_h, 2);
+    assert_int_equal(L->out_w, 3);
+    assert_int_equal(L->pad_top + L->pad_left + L->pad_bottom + L->pad_right, 0);
+    assert_int_equal(d->layers[3]->in_w, 12);
+    assert_int_equal(d->output_fn, ZKB_OUTPUT_LOGITS);
+    assert_int_equal(zkb_model_param_count(m), 26);
+    zkb_model_free(m);
+    /* all four 0: allowed, the identity */
+    m = load_ok(*state, ZKBT_MODEL_HDR("[1,2,2]", 4) "{\"op\":\"pad2d\",\"pads\":[0,0,0,0]},{\"op\":\"flatten\"}]}");
+    assert_int_equal(zkbi_model_desc(m)->layers[0]->out_h, 2);
+    zkb_model_free(m);
+}
+
+static void test_pad2d_errors(void **state)
+{
+    zkb_ctx *ctx = *state;
+#define PAD(shape, classes, pads) ZKBT_MODEL_HDR(shape, classes) "{\"op\":\"pad2d\"" pads "},{\"op\":\"flatten\"}]}"
+    expect_fail(ctx, PAD("[1,2,2]", 4, ""), ZKB_ERR_PARSE,
+                "<json>: $.layers[0].pads: missing (an array of 4 integers [top, left, bottom, right])", NULL);
+    expect_fail(ctx, PAD("[1,2,2]", 4, ",\"pads\":1"), ZKB_ERR_PARSE,
+                "$.layers[0].pads: expected an array of 4 integers [top, left, bottom, right], got a number",
+                NULL);
+    expect_fail(ctx, PAD("[1,2,2]", 4, ",\"pads\":[1,1,1]"), ZKB_ERR_PARSE,
+                "$.layers[0].pads: expected an array of 4 integers", "got 3 values");
+    expect_fail(ctx, PAD("[1,2,2]", 4, ",\"pads\":[1,1,1,1,1]"), ZKB_ERR_PARSE,
+                "$.layers[0].pads: expected an array of 4 integers", "got 5 values");
+    expect_fail(ctx, PAD("[1,2,2]", 4, ",\"pads\":[0,0,-1,0]"), ZKB_ERR_PARSE,
+                "$.layers[0].pads[2]: -1 is not in 0..1048576", NULL);
+    expect_fail(ctx, PAD("[1,2,2]", 4, ",\"pads\":[0,1048577,0,0]"), ZKB_ERR_PARSE,
+                "$.layers[0].pads[1]: 1048577 is not in 0..1048576", NULL);
+    expect_fail(ctx, PAD("[1,2,2]", 4, ",\"pads\":[0,\"1\",0,0]"), ZKB_ERR_PARSE,
+                "$.layers[0].pads[1]: expected an integer in 0..1048576, got a string", NULL);
+    expect_fail(ctx, PAD("[1,2,2]", 4, ",\"pads\":[null,0,0,0]"), ZKB_ERR_PARSE,
+                "$.layers[0].pads[0]: expected an integer", "got null");
+    expect_fail(ctx, PAD("[1,2,2]", 4, ",\"pads\":[0,0,0,1.5]"), ZKB_ERR_PARSE,
+                "$.layers[0].pads[3]: 1.5 is not an integer", NULL);
+    expect_fail(ctx, PAD("[1,2,2]", 4, ",\"pads\":[1,1,1,1],\"padding\":\"valid\""), ZKB_ERR_PARSE,
+                "$.layers[0]: unknown member \"padding\" (allowed: op, pads)", NULL);
+    /* the padded side within the dimension limit, the output within the activation limit */
+    expect_fail(ctx, PAD("[1,1048000,1]", 1, ",\"pads\":[600,0,0,0]"), ZKB_ERR_PARSE,
+                "$.layers[0]: pad2d: the padded input [1][1048600][1] has a side longer than 1048576", NULL);
+    expect_fail(ctx, PAD("[1,16384,16384]", 1, ",\"pads\":[0,0,1,0]"), ZKB_ERR_OVERFLOW,
+                "$.layers[0]: pad2d output [1][16385][16384] has more than 268435456 values", NULL);
+#undef PAD
+    expect_fail(ctx, ZKBT_MODEL_HDR("[1,2,2]", 4) "{\"op\":\"flatten\"},{\"op\":\"pad2d\",\"pads\":[1,1,1,1]}]}",
+                ZKB_ERR_PARSE, "$.layers[1]: pad2d needs a [C][H][W] input, but its input is a flat vector [4]",
+                NULL);
+    expect_fail(ctx, PADDED("[1,2,0,3]", "") "x", ZKB_ERR_PARSE, "unexpected data", NULL);
+    expect_fail(ctx, PADDED("[1,2,2,3]", ""), ZKB_ERR_PARSE,
+                "$.layers[3].weights: expected 36 numbers [units 2][inputs 18], got 24", NULL);
+}
+
+static void test_output_fn(void **state)
+{
+    zkb_ctx *ctx = *state;
+    static const char *const names[] = {"logits", "softmax", "log_softmax", "sigmoid"};
+    static const char *const json[] = {
+        PADDED("[1,2,0,3]", "\"output_fn\":\"logits\","), PADDED("[1,2,0,3]", "\"output_fn\":\"softmax\","),
+        PADDED("[1,2,0,3]", "\"output_fn\":\"log_softmax\","), PADDED("[1,2,0,3]", "\"output_fn\":\"sigmoid\","),
+    };
+    for (uint32_t fn = 0; fn <= ZKB_OUTPUT_FN_MAX; fn++) {
+        zkb_model *m = load_ok(ctx, json[fn]);
+        assert_int_equal(zkb_model_output_fn(m), fn);
+        assert_int_equal(zkbi_model_desc(m)->output_fn, fn);
+        if (fn)
+            assert_string_equal(zkb_output_fn_name(fn), names[fn]);
+        zkb_model_free(m);
+    }
+    assert_null(zkb_output_fn_name(ZKB_OUTPUT_LOGITS));
+    assert_null(zkb_output_fn_name(ZKB_OUTPUT_FN_MAX + 1));
+    assert_int_equal(zkb_model_output_fn(NULL), ZKB_OUTPUT_LOGITS);
+    expect_fail(ctx, PADDED("[1,2,0,3]", "\"output_fn\":\"tanh\","), ZKB_ERR_PARSE,
+                "<json>: $.output_fn: unknown output function \"tanh\" (known: logits, softmax, log_softmax, sigmoid)",
+                NULL);
+    expect_fail(ctx, PADDED("[1,2,0,3]", "\"output_fn\":\"Softmax\","), ZKB_ERR_PARSE,
+                "$.output_fn: unknown output function \"Softmax\"", NULL);
+    expect_fail(ctx, PADDED("[1,2,0,3]", "\"output_fn\":1,"), ZKB_ERR_PARSE,
+                "$.output_fn: expected a string (one of: logits, softmax, log_softmax, sigmoid), got a number",
+                NULL);
+    expect_fail(ctx, PADDED("[1,2,0,3]", "\"output_fn\":null,"), ZKB_ERR_PARSE, "$.output_fn: expected a string",
+                "got null");
+    expect_fail(ctx, PADDED("[1,2,0,3]", "\"output_fn\":\"softmax\",\"output_fn\":\"softmax\","), ZKB_ERR_PARSE,
+                "$: duplicate member \"output_fn\"", NULL);
+}
+
+/* load -> zkbi_model_to_json -> load: same fingerprint, same text again */
+static void expect_round_trip(zkb_ctx *ctx, const char *json, const char *has, const char *lacks)
+{
+    zkb_model *m = load_ok(ctx, json);
+    char *text = NULL, *again = NULL, err[256];
+    assert_int_equal(zkbi_model_to_json(m, &text, NULL, err, sizeof err), ZKB_OK);
+    if (has && !strstr(text, has))
+        fail_msg("saved text lacks '%s':\n%s", has, text);
+    if (lacks && strstr(text, lacks))
+        fail_msg("saved text has '%s':\n%s", lacks, text);
+    zkb_model *back = load_ok(ctx, text);
+    assert_string_equal(zkb_model_fingerprint(back), zkb_model_fingerprint(m));
+    assert_int_equal(zkb_model_output_fn(back), zkb_model_output_fn(m));
+    assert_int_equal(zkbi_model_to_json(back, &again, NULL, err, sizeof err), ZKB_OK);
+    assert_string_equal(again, text);
+    free(text);
+    free(again);
+    zkb_model_free(back);
+    zkb_model_free(m);
+}
+
+static void test_pad2d_output_fn_round_trip(void **state)
+{
+    zkb_ctx *ctx = *state;
+    expect_round_trip(ctx, PADDED("[1,2,0,3]", ""), "{\"op\": \"pad2d\", \"pads\": [1, 2, 0, 3]}", "output_fn");
+    expect_round_trip(ctx, PADDED("[1,2,0,3]", "\"output_fn\":\"logits\","), NULL, "output_fn");
+    expect_round_trip(ctx, PADDED("[0,0,2,7]", "\"output_fn\":\"softmax\","), "\"output_fn\": \"softmax\"", NULL);
+    expect_round_trip(ctx, PADDED("[1,2,0,3]", "\"output_fn\":\"log_softmax\","), "\"output_fn\": \"log_softmax\"",
+                      NULL);
+    expect_round_trip(ctx, PADDED("[1,2,0,3]", "\"output_fn\":\"sigmoid\","), "\"output_fn\": \"sigmoid\"", NULL);
+}
+
 /* ---- fingerprint ------------------------------------------------------------------ */
 
 static void test_fingerprint_stable(void **state)
@@ -583,6 +735,22 @@ static void test_fingerprint_stable(void **state)
                                 "\"input\":{\"shape\":[1,2,2]},\"classes\":4,"
                                 "\"layers\":[{\"op\":\"flatten\"},{\"op\":\"relu\"}]}");
     assert_string_not_equal(zkb_model_fingerprint(f), zkb_model_fingerprint(g));
+    /* pads and the output function count; "logits" is the same as none */
+    const char *padded[] = {PADDED("[1,2,0,3]", ""), PADDED("[1,3,0,2]", ""), PADDED("[0,2,1,3]", ""),
+                            PADDED("[1,2,0,3]", "\"output_fn\":\"softmax\","),
+                            PADDED("[1,2,0,3]", "\"output_fn\":\"log_softmax\","),
+                            PADDED("[1,2,0,3]", "\"output_fn\":\"sigmoid\",")};
+    char fps[6][33];
+    for (int i = 0; i < 6; i++) {
+        zkb_model *p = load_ok(ctx, padded[i]);
+        snprintf(fps[i], sizeof fps[i], "%s", zkb_model_fingerprint(p));
+        zkb_model_free(p);
+        for (int k = 0; k < i; k++)
+            assert_string_not_equal(fps[i], fps[k]);
+    }
+    zkb_model *p = load_ok(ctx, PADDED("[1,2,0,3]", "\"output_fn\":\"logits\","));
+    assert_string_equal(zkb_model_fingerprint(p), fps[0]);
+    zkb_model_free(p);
     zkb_model_free(a);
     zkb_model_free(b);
     zkb_model_free(c);
@@ -650,6 +818,37 @@ static void test_fingerprint_encoding(void **state)
     zkb_model_free(m);
 }
 
+/* pad2d's four pads follow its kernel and stride; a non-zero output_fn ends
+ * the string. */
+static void test_fingerprint_encoding_pad2d_output_fn(void **state)
+{
+    zkb_model *m = load_ok(*state, "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"x\","
+                                   "\"input\":{\"shape\":[1,1,1]},\"classes\":12,\"output_fn\":\"sigmoid\","
+                                   "\"layers\":[{\"op\":\"pad2d\",\"pads\":[1,0,0,5]},{\"op\":\"flatten\"}]}");
+    unsigned char buf[512];
+    size_t n = 16;
+    memcpy(buf, "zkmlbench-model", 16);
+    uint32_t head[6] = {1, 1, 1, 1, 12, 2}; /* version, C, H, W, classes, layers */
+    for (int i = 0; i < 6; i++)
+        n += put32(buf + n, head[i]);
+    uint32_t pad[15] = {ZKB_OP_PAD2D, 1, 1, 1, 1, 2, 6, 0, 0, 0, 0, 1, 0, 0, 5};
+    for (int i = 0; i < 15; i++)
+        n += put32(buf + n, pad[i]);
+    n += put64(buf + n, 0);
+    n += put64(buf + n, 0);
+    uint32_t flat[11] = {ZKB_OP_FLATTEN, 1, 2, 6, 1, 1, 12, 0, 0, 0, 0};
+    for (int i = 0; i < 11; i++)
+        n += put32(buf + n, flat[i]);
+    n += put64(buf + n, 0);
+    n += put64(buf + n, 0);
+    n += put32(buf + n, ZKB_OUTPUT_SIGMOID);
+    XXH128_hash_t h = XXH3_128bits(buf, n);
+    char want[33];
+    snprintf(want, sizeof want, "%016" PRIx64 "%016" PRIx64, (uint64_t)h.high64, (uint64_t)h.low64);
+    assert_string_equal(zkb_model_fingerprint(m), want);
+    zkb_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -665,6 +864,11 @@ int main(void)
         cmocka_unit_test(test_mutations),
         cmocka_unit_test(test_fingerprint_stable),
         cmocka_unit_test(test_fingerprint_encoding),
+        cmocka_unit_test(test_pad2d_load),
+        cmocka_unit_test(test_pad2d_errors),
+        cmocka_unit_test(test_output_fn),
+        cmocka_unit_test(test_pad2d_output_fn_round_trip),
+        cmocka_unit_test(test_fingerprint_encoding_pad2d_output_fn),
     };
     return cmocka_run_group_tests(tests, setup_ctx, teardown_ctx);
 }

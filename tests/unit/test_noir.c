@@ -1,4 +1,5 @@
-/* The Noir backend end to end through the runner (tiny_dense and tiny_cnn:
+/* The Noir backend end to end through the runner (tiny_dense, tiny_cnn and a
+ * model with pad2d:
  * compile with noir_wasm, witness with noir_js, UltraHonk prove and verify
  * with bb.js; the runner checks the proof's public outputs against the
  * reference evaluator, so "ok" means equal outputs), and soundness, with the
@@ -122,6 +123,35 @@ static void test_tiny_cnn(void **state)
     cJSON_Delete(j);
 }
 
+/* pad2d before conv2d, avgpool2d and maxpool2d proves with outputs equal to
+ * the reference; and a pad2d costs no gate: main builds its output as an
+ * array literal of input values and constant zeros, so a conv after one
+ * costs no more than the same conv on the input padded by hand (less: the
+ * products with the constant zeros fold away). */
+static void test_pad2d(void **state)
+{
+    (void)state;
+    ZKBT_NEED_BACKEND(g);
+    if (over_budget("test_pad2d", 45))
+        skip();
+    static const char *const names[] = {"tiny_pad.json", "pad_conv.json", "conv_5x5.json"};
+    static const char *const text[] = {ZKBT_PAD_MODEL, ZKBT_PAD_CONV_MODEL("[1,3,3]", ZKBT_PAD_1),
+                                       ZKBT_PAD_CONV_MODEL("[1,5,5]", "")};
+    double gates[3];
+    for (int i = 0; i < 3; i++) {
+        char path[400];
+        zkbt_fmt(path, sizeof path, "%s/%s", g->dir, names[i]);
+        zkbt_write_file(path, text[i], strlen(text[i]));
+        cJSON *j = run_cell(path, "", "ok", 0);
+        gates[i] = zkbt_metric(j, "gates");
+        cJSON_Delete(j);
+    }
+    printf("noir gates: tiny_pad %.0f, pad2d + conv2d %.0f, conv2d on the padded input %.0f\n", gates[0],
+           gates[1], gates[2]);
+    assert_true(gates[1] > 0);
+    assert_true(gates[1] <= gates[2]);
+}
+
 /* weights=hashed: the proof's Poseidon2 commitment (a public output) must
  * equal the one verify recomputes from the published weights with bb.js. */
 static void test_hashed_weights(void **state)
@@ -227,6 +257,7 @@ int main(void)
         cmocka_unit_test(test_tiny_dense),
         cmocka_unit_test(test_soundness),
         cmocka_unit_test(test_tiny_cnn),
+        cmocka_unit_test(test_pad2d),
         cmocka_unit_test(test_hashed_weights),
         cmocka_unit_test(test_unavailable_tools),
     };

@@ -13,6 +13,7 @@
 
 #include "zkmlbench/zkmlbench.h"
 #include "zkmlbench/zkb_eval.h"
+#include "zkmlbench/zkb_onnx.h"
 
 #define TP(name) ZKB_TEST_PLUGIN_DIR "/" name ".so"
 #define REF ZKB_BUILD_PLUGIN_DIR "/zkb_reference.so"
@@ -48,7 +49,7 @@ static int setup(void **state)
     zkb_ctx_set(f->ctx, "cache_dir", cache);
     const char *plugins[] = {REF, TP("bad_segv_prove"), TP("bad_hang_witness"), TP("bad_alloc_cap"),
                              TP("bad_verify_mismatch"), TP("bad_verify_fail"), TP("rt_spawn_opts"),
-                             TP("rt_noop"), TP("rt_unavailable")};
+                             TP("rt_noop"), TP("rt_unavailable"), TP("rt_abi_1_3")};
     for (size_t i = 0; i < sizeof plugins / sizeof *plugins; i++)
         if (zkb_ctx_load_plugin(f->ctx, plugins[i]) != ZKB_OK) {
             fprintf(stderr, "cannot load %s: %s\n", plugins[i], zkb_ctx_last_error(f->ctx));
@@ -498,6 +499,37 @@ static void test_unavailable_and_bad_model(void **state)
     zkb_run_free(run);
 }
 
+/* A backend that declares ABI 1.3 cannot know pad2d (1.4): a model with one
+ * is unsupported there, whatever its op_support says, and never reaches it;
+ * the same model runs on a 1.4 backend, and the 1.3 one runs the others. */
+static void test_op_newer_than_backend_abi(void **state)
+{
+    fx *f = *state;
+    char pad[400];
+    zkbt_fmt(pad, sizeof pad, "%s/tiny_pad.json", f->out);
+    zkbt_write_file(pad, ZKBT_PAD_MODEL, strlen(ZKBT_PAD_MODEL));
+    zkb_backend_ref *old = zkb_backend_find(f->ctx, "rt_abi_1_3"), *ref = zkb_backend_find(f->ctx, "reference");
+    assert_int_equal(zkb_backend_op_support(old, ZKB_OP_PAD2D), ZKB_SUPPORT_NONE);
+    assert_int_equal(zkb_backend_op_support(old, ZKB_OP_CONV2D), ZKB_SUPPORT_NATIVE);
+    assert_int_equal(zkb_backend_op_support(ref, ZKB_OP_PAD2D), ZKB_SUPPORT_NATIVE);
+    zkb_run *run = new_run(f, NULL);
+    zkbt_run_add(run, pad, "rt_abi_1_3", NULL);
+    zkbt_run_add(run, CNN, "rt_abi_1_3", NULL);
+    zkbt_run_add(run, pad, "reference", NULL);
+    assert_int_equal(zkb_run_execute(run), ZKB_OK);
+    expect(run, 0, "failed",
+           "failed: unsupported: layer 0 (pad2d) needs plugin ABI 1.4; backend 'rt_abi_1_3' declares ABI 1.3 "
+           "(rebuild it against this zkmlbench)");
+    cJSON *j = record(run, 0);
+    assert_int_equal((int)NUM(j, "error_code"), ZKB_ERR_UNSUPPORTED);
+    /* no session was started */
+    assert_null(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "phases"), "load"));
+    cJSON_Delete(j);
+    expect(run, 1, "ok", NULL);
+    expect(run, 2, "ok", NULL);
+    zkb_run_free(run);
+}
+
 static size_t entries(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -611,6 +643,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_options_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spawned_child_measured, setup, teardown),
         cmocka_unit_test_setup_teardown(test_timeout_inside_spawned_program, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_op_newer_than_backend_abi, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unavailable_and_bad_model, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scratch_removed_unless_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_relative_out_gives_absolute_scratch, setup, teardown),

@@ -159,6 +159,32 @@ static void test_grad_relu_flatten(void **state)
     gradcheck(desc(ZKB_OP_FLATTEN), 2, 3, 4, 0);
 }
 
+/* pad2d: forward copies into the middle, backward crops the gradient */
+static void test_grad_pad2d(void **state)
+{
+    (void)state;
+    zkb_layer_desc d = desc(ZKB_OP_PAD2D);
+    d.pad_top = 1;
+    d.pad_left = 2;
+    d.pad_right = 1;
+    gradcheck(d, 2, 3, 4, 0);
+    float x[6] = {1, 2, 3, 4, 5, 6}, y[2 * 3 * 7], dy[2 * 3 * 7], dx[6];
+    d = desc(ZKB_OP_PAD2D);
+    d.pad_left = d.pad_bottom = 1;
+    zkbi_shape sh = {2, 1, 3, 0};
+    uint64_t macs;
+    assert_int_equal(zkbi_layer_infer(&d, &sh, &macs, NULL, 0), ZKB_OK);
+    assert_true(sh.h == 2 && sh.w == 4);
+    zkbi_tl_forward(&d, NULL, NULL, x, y, NULL);
+    const float want[16] = {0, 1, 2, 3, 0, 0, 0, 0, 0, 4, 5, 6, 0, 0, 0, 0};
+    assert_memory_equal(y, want, sizeof want);
+    for (int i = 0; i < 16; i++)
+        dy[i] = (float)(i + 1);
+    zkbi_tl_backward(&d, NULL, x, y, dy, dx, NULL, NULL, NULL);
+    const float want_dx[6] = {2, 3, 4, 10, 11, 12};
+    assert_memory_equal(dx, want_dx, sizeof want_dx);
+}
+
 static void test_grad_softmax(void **state)
 {
     (void)state;
@@ -397,6 +423,38 @@ static void test_json_roundtrip(void **state)
     assert_null(js2);
     free(js);
     free(js2);
+    zkb_model_free(m);
+    zkb_model_free(back);
+    free_synth(&s);
+}
+
+/* A spec with pad2d ("same" padding for the 3x3 conv) trains, and its model
+ * saves and loads with the pads. */
+static void test_pad2d_spec(void **state)
+{
+    (void)state;
+    synth s;
+    make_images(&s, 30, 5);
+    zkbi_train_spec sp;
+    tiny_cnn_spec(&sp);
+    sp.n_layers = 6;
+    memmove(&sp.layers[1], &sp.layers[0], 5 * sizeof sp.layers[0]);
+    sp.layers[0] = (zkbi_train_layer){ZKB_OP_PAD2D, 0, 1, 1};
+    sp.epochs = 2;
+    zkb_model *m = NULL, *back = NULL;
+    char err[512];
+    assert_int_equal(zkbi_train_arrays(&sp, &s.d, &s.d, &m, NULL, err, sizeof err), ZKB_OK);
+    const zkb_layer_desc *d = zkbi_model_desc(m)->layers[0];
+    assert_true(d->op == ZKB_OP_PAD2D && d->out_h == 8 && d->out_w == 8);
+    assert_int_equal(zkb_model_param_count(m), 2 * 9 + 2 + 18 * 3 + 3); /* conv [2,6,6], pool [2,3,3] */
+    assert_non_null(strstr(zkbi_model_metadata(m), "[1,6,6] -> pad2d 1,1,1,1 -> conv2d 2x3x3"));
+    char *js = NULL;
+    assert_int_equal(zkbi_model_to_json(m, &js, NULL, err, sizeof err), ZKB_OK);
+    assert_non_null(strstr(js, "{\"op\": \"pad2d\", \"pads\": [1, 1, 1, 1]}"));
+    if (zkbi_model_parse_json(js, strlen(js), "<trained>", &back, err, sizeof err) != ZKB_OK)
+        fail_msg("%s", err);
+    assert_string_equal(zkb_model_fingerprint(m), zkb_model_fingerprint(back));
+    free(js);
     zkb_model_free(m);
     zkb_model_free(back);
     free_synth(&s);
@@ -649,6 +707,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_grad_pools),
         cmocka_unit_test(test_grad_relu_flatten),
         cmocka_unit_test(test_grad_softmax),
+        cmocka_unit_test(test_grad_pad2d),
+        cmocka_unit_test(test_pad2d_spec),
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_learns_cnn),
         cmocka_unit_test(test_separable),

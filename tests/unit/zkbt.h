@@ -84,6 +84,31 @@ void zkbt_ctx_tmpdir_free(zkb_ctx *ctx, const char *dir);
     "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"t\",\"input\":{\"shape\":" shape \
     "},\"classes\":" #classes ",\"layers\":["
 
+/* tiny_pad: [1,3,3] -> pad2d 1 -> conv2d 2x3x3 -> relu -> pad2d [0,0,1,1] ->
+ * avgpool2d 2x2 -> pad2d [1,0,0,0] -> maxpool2d 2x2 stride 1 -> flatten ->
+ * dense 2: pad2d before each windowed operator (the runner's and the
+ * framework backends' tests). */
+#define ZKBT_PAD_MODEL                                                                               \
+    "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"tiny_pad\",\"input\":{\"shape\":[1,3,3]}," \
+    "\"classes\":2,\"layers\":[{\"op\":\"pad2d\",\"pads\":[1,1,1,1]},"                                \
+    "{\"op\":\"conv2d\",\"filters\":2,\"kernel\":[3,3],\"weights\":[0.3,-0.2,0.1,0.4,0.5,-0.3,-0.1,0.2,"  \
+    "0.25,-0.35,0.15,0.2,0.3,-0.4,0.1,0.2,0.05,-0.25],\"bias\":[0.1,-0.05]},{\"op\":\"relu\"},"            \
+    "{\"op\":\"pad2d\",\"pads\":[0,0,1,1]},{\"op\":\"avgpool2d\",\"pool\":[2,2]},"                     \
+    "{\"op\":\"pad2d\",\"pads\":[1,0,0,0]},{\"op\":\"maxpool2d\",\"pool\":[2,2],\"stride\":[1,1]},"  \
+    "{\"op\":\"flatten\"},{\"op\":\"dense\",\"units\":2,\"weights\":[0.6,-0.4,0.3,0.5,-0.2,0.7,-0.5,0.1]," \
+    "\"bias\":[0.05,-0.1]}]}"
+
+/* One conv2d 2x3x3 (tiny_pad's) -> flatten, on [1,3,3] after pad2d 1
+ * (pad: ZKBT_PAD_1) or on the [1,5,5] input that padding would give (pad:
+ * ""): the same conv, so a backend's cost of the two differs by what the
+ * pad2d costs (the framework backends' tests). */
+#define ZKBT_PAD_1 "{\"op\":\"pad2d\",\"pads\":[1,1,1,1]},"
+#define ZKBT_PAD_CONV_MODEL(shape, pad)                                                              \
+    "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"pad_conv\",\"input\":{\"shape\":" shape "}," \
+    "\"classes\":18,\"layers\":[" pad "{\"op\":\"conv2d\",\"filters\":2,\"kernel\":[3,3],"              \
+    "\"weights\":[0.3,-0.2,0.1,0.4,0.5,-0.3,-0.1,0.2,0.25,-0.35,0.15,0.2,0.3,-0.4,0.1,0.2,0.05,-0.25],"    \
+    "\"bias\":[0.1,-0.05]},{\"op\":\"flatten\"}]}"
+
 /* A model from JSON text that must load. */
 zkb_model *zkbt_model(const char *json);
 

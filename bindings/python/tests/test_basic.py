@@ -120,6 +120,23 @@ def test_eval_float_numpy(tiny_dense):
     assert tiny_dense.eval_fixed(np.array(xq)) == tiny_dense.eval_fixed(xq)
 
 
+def test_output_fn_and_pad2d(ctx):
+    layers = ('[{"op":"pad2d","pads":[0,1,0,1]},{"op":"flatten"},'
+              '{"op":"dense","units":2,"weights":[1,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0],"bias":[0,0]}]')
+    text = ('{"format":"zkmlbench-model","version":1,"name":"p","input":{"shape":[1,2,2]},'
+            '"classes":2,%s"layers":%s}')
+    logits = ctx.load_model_json(text % ("", layers))
+    soft = ctx.load_model_json(text % ('"output_fn":"softmax",', layers))
+    assert logits.output_fn is None and soft.output_fn == "softmax"
+    assert logits.layers[0] == "pad2d"
+    # padded [[0,a,b,0],[0,c,d,0]]: output 0 is the pad, output 1 is a
+    assert logits.eval_float([3.0, 4.0, 5.0, 6.0]) == [0.0, 3.0]
+    p = soft.eval_float([3.0, 4.0, 5.0, 6.0])
+    assert abs(sum(p) - 1.0) < 1e-6 and p[1] > p[0]
+    assert soft.eval_fixed(soft.quantize_input([3.0, 4.0, 5.0, 6.0])) == [0, 3 * 256]
+    assert soft.fingerprint != logits.fingerprint
+
+
 def test_eval_wrong_size(tiny_dense):
     with pytest.raises(ZkbError) as ei:
         tiny_dense.eval_float([0.0] * 5)

@@ -80,8 +80,8 @@ static fe_u128 div_mag(fe_u128 A, uint64_t d, uint32_t rnd)
 }
 
 /* Per layer, the analytic bounds of range.c (|b| + sum |w| bound(x), divided
- * as the evaluator divides; relu and pools keep or divide their input's
- * bound): acc[i] bounds every partial sum of layer i, out[i] its outputs.
+ * as the evaluator divides; relu, pad2d and pools keep or divide their
+ * input's bound): acc[i] bounds every partial sum of layer i, out[i] its outputs.
  * Returns 0, or -1 when out of memory. */
 static int layer_bounds(const zkbi_qmodel *qm, uint64_t in_bound, fe_u128 *acc, fe_u128 *out)
 {
@@ -130,6 +130,12 @@ static int layer_bounds(const zkbi_qmodel *qm, uint64_t in_bound, fe_u128 *acc, 
                         a_mx = A > a_mx ? A : a_mx;
                         o_mx = v > o_mx ? v : o_mx;
                     }
+        } else if (s->op == ZKB_OP_PAD2D) { /* the bound is kept; the border is exactly 0 */
+            uint64_t n = (uint64_t)s->in_c * s->in_h * s->in_w;
+            for (uint64_t k = 0; k < n; k++)
+                a_mx = cur[k] > a_mx ? cur[k] : a_mx;
+            o_mx = a_mx;
+            zkbi_pad2d_forward(s, cur, nxt, sizeof *cur);
         } else { /* relu, flatten */
             uint64_t n = (uint64_t)s->in_c * s->in_h * s->in_w;
             for (uint64_t k = 0; k < n; k++)
@@ -202,7 +208,8 @@ zkb_status zkbi_fast_new(const zkbi_qmodel *qm, uint64_t in_bound, int max_path,
             params32 = fits32(Q->b[k]);
         acts32 &= outb[i] <= INT32_MAX;
         f->L[i].wide = (acc[i] > INT32_MAX || !params32) && Q->shape.op != ZKB_OP_MAXPOOL2D &&
-                       Q->shape.op != ZKB_OP_RELU && Q->shape.op != ZKB_OP_FLATTEN;
+                       Q->shape.op != ZKB_OP_RELU && Q->shape.op != ZKB_OP_FLATTEN &&
+                       Q->shape.op != ZKB_OP_PAD2D;
     }
     free(acc);
     free(outb);

@@ -578,6 +578,9 @@ static int FE_FN(first_pairs)(const zkbi_fast *f, const float *xf, size_t n, voi
             case ZKB_OP_MAXPOOL2D:                                                              \
                 FE_FN(pool_##TS)(L, cur, nxt, f->rnd, L->s.op == ZKB_OP_MAXPOOL2D);             \
                 break;                                                                          \
+            case ZKB_OP_PAD2D: /* a row of zero lanes around the image's rows */                \
+                zkbi_pad2d_forward(&L->s, cur, nxt, sizeof *cur);                               \
+                break;                                                                          \
             case ZKB_OP_RELU: {                                                                 \
                 uint64_t k = (uint64_t)L->s.in_c * L->s.in_h * L->s.in_w;                       \
                 for (uint64_t i = 0; i < k; i++)                                                \

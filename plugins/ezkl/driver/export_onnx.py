@@ -4,10 +4,12 @@
     python export_onnx.py MODEL.json OUT.onnx
 
 The graph is what the model says, operator by operator, NCHW, batch 1:
-Conv / Relu / AveragePool / MaxPool / Flatten / Gemm with the weights as real
-initializers and one graph input `input` [1, C, H, W]. Nothing is
-constant-folded: a convolution stays a Conv reading the graph input (the
-reference study's CNN exports had been folded into one Gemm on a constant).
+Conv / Relu / AveragePool / MaxPool / Flatten / Gemm / Pad (mode constant,
+value 0, H and W only) with the weights as real initializers and one graph
+input `input` [1, C, H, W]. Nothing is constant-folded: a convolution stays a
+Conv reading the graph input (the reference study's CNN exports had been
+folded into one Gemm on a constant). The model's `output_fn` is not exported:
+ezkl proves the logits, as every backend does.
 
 Only `onnx` (onnx.helper) and numpy are needed.
 """
@@ -67,6 +69,17 @@ def export(model, out_path):
             nodes.append(helper.make_node(kind, [cur], [out], kernel_shape=[kh, kw],
                                           strides=[sh, sw], pads=[0, 0, 0, 0], name="pool%d" % i))
             shape = [shape[0], (shape[1] - kh) // sh + 1, (shape[2] - kw) // sw + 1]
+        elif op == "pad2d":
+            if flat:
+                raise ValueError("layer %d: pad2d needs a [C,H,W] input" % i)
+            top, left, bottom, right = (int(v) for v in layer["pads"])
+            # NCHW: begins then ends of every axis; zeros on N and C
+            pads = np.asarray([0, 0, top, left, 0, 0, bottom, right], dtype=np.int64)
+            inits.append(numpy_helper.from_array(pads, "l%d_pads" % i))
+            inits.append(numpy_helper.from_array(np.zeros((), dtype=np.float32), "l%d_value" % i))
+            nodes.append(helper.make_node("Pad", [cur, "l%d_pads" % i, "l%d_value" % i], [out],
+                                          mode="constant", name="pad%d" % i))
+            shape = [shape[0], top + shape[1] + bottom, left + shape[2] + right]
         elif op == "relu":
             nodes.append(helper.make_node("Relu", [cur], [out], name="relu%d" % i))
         elif op == "flatten":

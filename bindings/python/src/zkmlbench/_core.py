@@ -538,12 +538,20 @@ class Model(_Handle):
         return [_text(L.zkb_model_layer_op(h, i)) for i in range(L.zkb_model_layer_count(h))]
 
     @property
+    def output_fn(self):
+        """What eval_float applies to the logits: "softmax", "log_softmax",
+        "sigmoid", or None (the outputs are the logits). Proofs, eval_fixed
+        and accuracy always use the logits."""
+        return _text(lib().zkb_output_fn_name(lib().zkb_model_output_fn(self._handle())))
+
+    @property
     def default_dataset(self):
         """The dataset the model is meant for, or None (zkb_eval_default_dataset)."""
         return _text(lib().zkb_eval_default_dataset(self._handle()))
 
     def eval_float(self, x):
-        """Float forward pass: input_size numbers -> classes logits (floats)."""
+        """Float forward pass: input_size numbers -> classes floats: the logits,
+        or output_fn of them when the model has one."""
         arr, n = _float_array(x)
         k = self.classes
         out = (c_float * max(k, 1))()
