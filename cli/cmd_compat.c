@@ -20,8 +20,10 @@ static const char *support_text(zkb_backend_ref *b, const row *r)
 {
     if (r->map == ZKB_ONNX_MAP_NONE)
         return "unsupported (importer)";
-    if (r->map == ZKB_ONNX_MAP_ABSORBED)
+    if (r->map == ZKB_ONNX_MAP_ABSORBED || r->map == ZKB_ONNX_MAP_FOLDED)
         return "supported";
+    if (r->map == ZKB_ONNX_MAP_OUTPUT)
+        return "not proven";
     if (!zkb_backend_declares_op_support(b))
         return "unknown";
     switch (zkb_backend_op_support(b, r->ir_op)) {
@@ -49,6 +51,8 @@ static void print_table(zkb_ctx *ctx, const row *rows, size_t n, int onnx, int i
         if (onnx)
             printf("  %-12s", rows[i].map == ZKB_ONNX_MAP_LAYER      ? zkb_op_name(rows[i].ir_op)
                               : rows[i].map == ZKB_ONNX_MAP_ABSORBED ? "(absorbed)"
+                              : rows[i].map == ZKB_ONNX_MAP_FOLDED   ? "(folded)"
+                              : rows[i].map == ZKB_ONNX_MAP_OUTPUT   ? "(left out)"
                                                                      : "-");
         for (size_t k = 0; k < nb; k++)
             printf(k + 1 < nb ? "  %-22s" : "  %s", support_text(zkb_backend_at(ctx, k), &rows[i]));

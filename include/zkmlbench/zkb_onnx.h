@@ -48,10 +48,17 @@ ZKB_API size_t zkb_onnx_ops_total_nodes(const zkb_onnx_ops *ops);
 ZKB_API int64_t zkb_onnx_ops_opset(const zkb_onnx_ops *ops);
 
 /* How the importer maps an ONNX operator type (as returned by
- * zkb_onnx_ops_type). */
+ * zkb_onnx_ops_type: "Conv", "ai.onnx.ml:LinearClassifier"). */
 #define ZKB_ONNX_MAP_NONE 0u     /* the importer cannot map it */
 #define ZKB_ONNX_MAP_LAYER 1u    /* becomes (part of) a layer: *ir_op is its zkb_op */
-#define ZKB_ONNX_MAP_ABSORBED 2u /* no layer: Identity, Dropout, Transpose, Constant */
+#define ZKB_ONNX_MAP_ABSORBED 2u /* no layer of its own: Identity, Dropout, Transpose,
+                                    Constant, Cast; Sub, Mul, Div, BatchNormalization and
+                                    Scaler folded into a dense or conv2d layer */
+#define ZKB_ONNX_MAP_FOLDED 3u   /* computed at import time (Shape, Gather, Concat, ...) when
+                                    its inputs are known then */
+#define ZKB_ONNX_MAP_OUTPUT 4u   /* not proven: a final Softmax, LogSoftmax or Sigmoid (applied
+                                    by the float evaluator), or what only reformats the
+                                    output (ZipMap, Normalizer, a label's ArgMax) */
 /* Returns a ZKB_ONNX_MAP_* value; *ir_op (may be NULL) is the zkb_op for
  * ZKB_ONNX_MAP_LAYER, else 0. */
 ZKB_API uint32_t zkb_onnx_op_mapping(const char *op_type, uint32_t *ir_op);

@@ -130,6 +130,11 @@ ZKB_API const char *zkb_op_name(uint32_t op);
  * the outputs are the logits), and its name ("softmax", "log_softmax",
  * "sigmoid"; NULL for ZKB_OUTPUT_LOGITS or an unknown value). */
 ZKB_API uint32_t zkb_model_output_fn(const zkb_model *m);
+/* The model's metadata as compact JSON text (owned by the model), or NULL
+ * when it has none. An ONNX import's holds "source": "onnx", the producer
+ * and opset, and "import_steps": what the import folded, fused and left out
+ * (docs/onnx.md). */
+ZKB_API const char *zkb_model_metadata(const zkb_model *m);
 ZKB_API const char *zkb_output_fn_name(uint32_t fn);
 
 /* Float forward pass. n_in must equal the input size, n_out the class count. */

@@ -404,6 +404,11 @@ const char *zkbi_model_metadata(const zkb_model *m)
     return m ? m->metadata : NULL;
 }
 
+const char *zkb_model_metadata(const zkb_model *m)
+{
+    return zkbi_model_metadata(m);
+}
+
 uint64_t zkbi_model_macs(const zkb_model *m)
 {
     return m ? m->n_macs : 0;

@@ -157,6 +157,11 @@ static void add_context(cJSON *rec, const zkbi_record_in *r)
         cJSON_AddNumberToObject(m, "layers", zkb_model_layer_count(r->model));
         cJSON_AddNumberToObject(m, "input_size", (double)zkb_model_input_size(r->model));
         cJSON_AddNumberToObject(m, "classes", zkb_model_classes(r->model));
+        const char *fn = zkb_output_fn_name(zkb_model_output_fn(r->model));
+        if (fn) { /* a final Softmax etc.: the float evaluator applies it, no proof covers it */
+            cJSON_AddStringToObject(m, "output_fn", fn);
+            cJSON_AddBoolToObject(m, "output_fn_proven", 0);
+        }
     }
     cJSON_AddNumberToObject(rec, "samples", run->set.samples);
     cJSON_AddNumberToObject(rec, "repeats", run->set.repeats);

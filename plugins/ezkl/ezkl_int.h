@@ -41,7 +41,7 @@ typedef struct ez_state {
      * ezkl's output scale, and whether the host checks outputs under it */
     uint32_t *ops;
     uint32_t n_layers;
-    int onnx_user;  /* the user's ONNX: the scheme models our export only */
+    int onnx_user;  /* imported from the user's ONNX (exported back from the IR) */
     int use_scheme; /* host->set_quant accepted the ezkl scheme: verify returns raw outputs */
     int64_t acc_samples; /* option accuracy_samples (read by the host) */
     double acc_max_s;    /* option accuracy_max_s */
@@ -82,5 +82,8 @@ double ez_metric(const cJSON *j, const char *key, double dflt);
  * verify. */
 zkb_status ez_setup(void *state);
 zkb_status ez_srs_path(ez_state *s, char *out, size_t cap);
+
+/* The model IR as a zkmlbench JSON model file (model_json.c); 0 or -1. */
+int ez_write_model_json(const zkb_model_desc *m, const char *path);
 
 #endif /* ZKB_EZKL_INT_H */

@@ -247,19 +247,22 @@ static zkb_status ez_load_model(void *state, const zkb_model_desc *m)
     if (m->source_path && *m->source_path && !realpath(m->source_path, src))
         return zkbp_fail(s->h, ZKB_ERR_IO, "ezkl: cannot resolve %s", m->source_path);
     if (m->source_path && ends_with(src, ".onnx")) {
-        /* The user's ONNX, as is. */
-        if (zkbp_copy_file(src, s->onnx) != 0)
-            return zkbp_fail(s->h, ZKB_ERR_IO, "ezkl: cannot copy %s", m->source_path);
-        zkbp_host->info(s->h, "onnx_source", "user");
+        /* The imported model, not the user's file: see model_json.c. */
+        if (zkbp_fmt(src, sizeof src, "%s/imported_model.json", s->wdir) < 0 ||
+            ez_write_model_json(m, src) != 0)
+            return zkbp_fail(s->h, ZKB_ERR_IO, "ezkl: cannot write the imported model of %s",
+                             m->source_path);
         s->onnx_user = 1;
-        return ZKB_OK;
     }
     if (!m->source_path || !*m->source_path)
         return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "ezkl: the model has no source file to export");
     const char *args[] = {"--model", src, "--out", s->onnx, NULL};
     zkb_status st = ez_run(s, "export", args);
     if (st == ZKB_OK)
-        zkbp_host->info(s->h, "onnx_source", "exported by plugins/ezkl/driver/export_onnx.py");
+        zkbp_host->info(s->h, "onnx_source",
+                        s->onnx_user ? "the user's ONNX as zkmlbench imported it (normalized), "
+                                       "exported by plugins/ezkl/driver/export_onnx.py"
+                                     : "exported by plugins/ezkl/driver/export_onnx.py");
     return st;
 }
 

@@ -81,9 +81,7 @@ static zkb_status use_ezkl_scheme(ez_state *s, const cJSON *j)
     if (!why[0]) {
         s->use_scheme = 1;
         zkbp_host->info(s->h, "output_check",
-                        s->onnx_user ? "exact, against the evaluator's ezkl scheme (modelled on our "
-                                     "own ONNX export: a user's graph may differ)"
-                                   : "exact, against the evaluator's ezkl scheme");
+                        "exact, against the evaluator's ezkl scheme");
         return ZKB_OK;
     }
     char msg[600];

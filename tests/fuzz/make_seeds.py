@@ -4,8 +4,9 @@
 Usage: tests/fuzz/make_seeds.py OUT_DIR
 
 Creates OUT_DIR/<target>/ for fuzz_model_json, fuzz_idx, fuzz_heart_csv and
-fuzz_onnx. Everything is synthetic and deterministic: the repository's tiny
-models (models/tiny/*.json, *.onnx), small variants of them, small IDX files
+fuzz_onnx. Everything is deterministic: the repository's tiny
+models (models/tiny/*.json, *.onnx) and exporters' ONNX files
+(tests/onnx/fixtures/*.onnx), small variants of them, small IDX files
 and a few heart.csv-shaped rows made up here. No dataset file is read or
 copied. Python 3 stdlib only.
 """
@@ -193,11 +194,13 @@ def onnx_model(nodes, inits, inp, out, name="g", opset=13):
 
 
 def onnx_seeds(d):
-    tiny = os.path.join(ROOT, "models", "tiny")
-    for f in sorted(os.listdir(tiny)) if os.path.isdir(tiny) else []:
-        if f.endswith(".onnx"):
-            with open(os.path.join(tiny, f), "rb") as src:
-                write(d, f, src.read())
+    # the tiny models, and what the real exporters wrote (tests/onnx/fixtures)
+    for sub in (("models", "tiny"), ("tests", "onnx", "fixtures")):
+        src_dir = os.path.join(ROOT, *sub)
+        for f in sorted(os.listdir(src_dir)) if os.path.isdir(src_dir) else []:
+            if f.endswith(".onnx"):
+                with open(os.path.join(src_dir, f), "rb") as src:
+                    write(d, f, src.read())
     gemm = onnx_model(
         [node("Flatten", ["x"], ["f"], [attr_int("axis", 1)]),
          node("Gemm", ["f", "W", "B"], ["h"], [attr_int("transB", 1)]),

@@ -145,31 +145,78 @@ static const zkbi_onnx_opinfo op_table[] = {
     {"GlobalMaxPool", ZKB_ONNX_MAP_LAYER, ZKB_OP_MAXPOOL2D},
     {"Flatten", ZKB_ONNX_MAP_LAYER, ZKB_OP_FLATTEN},
     {"Reshape", ZKB_ONNX_MAP_LAYER, ZKB_OP_FLATTEN},
+    {"Pad", ZKB_ONNX_MAP_LAYER, ZKB_OP_PAD2D},
     {"Transpose", ZKB_ONNX_MAP_ABSORBED, 0},
     {"Identity", ZKB_ONNX_MAP_ABSORBED, 0},
     {"Dropout", ZKB_ONNX_MAP_ABSORBED, 0},
     {"Constant", ZKB_ONNX_MAP_ABSORBED, 0},
+    {"Cast", ZKB_ONNX_MAP_ABSORBED, 0},
+    {"Sub", ZKB_ONNX_MAP_ABSORBED, 0},
+    {"Mul", ZKB_ONNX_MAP_ABSORBED, 0},
+    {"Div", ZKB_ONNX_MAP_ABSORBED, 0},
+    {"BatchNormalization", ZKB_ONNX_MAP_ABSORBED, 0},
+    {"Shape", ZKB_ONNX_MAP_FOLDED, 0},
+    {"Size", ZKB_ONNX_MAP_FOLDED, 0},
+    {"Gather", ZKB_ONNX_MAP_FOLDED, 0},
+    {"Unsqueeze", ZKB_ONNX_MAP_FOLDED, 0},
+    {"Squeeze", ZKB_ONNX_MAP_FOLDED, 0},
+    {"Concat", ZKB_ONNX_MAP_FOLDED, 0},
+    {"Slice", ZKB_ONNX_MAP_FOLDED, 0},
+    {"ConstantOfShape", ZKB_ONNX_MAP_FOLDED, 0},
+    {"Neg", ZKB_ONNX_MAP_FOLDED, 0},
+    {"Sqrt", ZKB_ONNX_MAP_FOLDED, 0},
+    {"Reciprocal", ZKB_ONNX_MAP_FOLDED, 0},
+    {"Softmax", ZKB_ONNX_MAP_OUTPUT, 0},
+    {"LogSoftmax", ZKB_ONNX_MAP_OUTPUT, 0},
+    {"Sigmoid", ZKB_ONNX_MAP_OUTPUT, 0},
+    {"ArgMax", ZKB_ONNX_MAP_OUTPUT, 0},
+};
+
+/* scikit-learn's operators (skl2onnx) */
+static const zkbi_onnx_opinfo ml_table[] = {
+    {"LinearClassifier", ZKB_ONNX_MAP_LAYER, ZKB_OP_DENSE},
+    {"Scaler", ZKB_ONNX_MAP_ABSORBED, 0},
+    {"Normalizer", ZKB_ONNX_MAP_OUTPUT, 0},
+    {"ZipMap", ZKB_ONNX_MAP_OUTPUT, 0},
+    {"ArrayFeatureExtractor", ZKB_ONNX_MAP_OUTPUT, 0},
 };
 
 const zkbi_onnx_opinfo *zkbi_onnx_opinfo_find(const char *domain, const char *op_type)
 {
-    if (!op_type || !zkbi_onnx_default_domain(domain))
+    const zkbi_onnx_opinfo *t = op_table;
+    size_t n = sizeof op_table / sizeof op_table[0];
+    if (!op_type)
         return NULL;
-    for (size_t i = 0; i < sizeof op_table / sizeof op_table[0]; i++)
-        if (strcmp(op_type, op_table[i].type) == 0)
-            return &op_table[i];
+    if (domain && strcmp(domain, "ai.onnx.ml") == 0) {
+        t = ml_table;
+        n = sizeof ml_table / sizeof ml_table[0];
+    } else if (!zkbi_onnx_default_domain(domain)) {
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(op_type, t[i].type) == 0)
+            return &t[i];
     return NULL;
 }
 
 const char *zkbi_onnx_op_list(void)
 {
     return "Gemm, MatMul, Add, Conv, Relu, AveragePool, MaxPool, GlobalAveragePool, "
-           "GlobalMaxPool, Flatten, Reshape, Transpose, Identity, Dropout, Constant";
+           "GlobalMaxPool, Flatten, Reshape, Pad, Transpose, Identity, Dropout, Constant, Cast, "
+           "Sub, Mul, Div, BatchNormalization, Softmax, LogSoftmax, Sigmoid (at the end), "
+           "shape arithmetic on constants (Shape, Gather, Unsqueeze, Squeeze, Concat, Slice, "
+           "ConstantOfShape, ...), ai.onnx.ml LinearClassifier, Scaler, Normalizer, ZipMap";
 }
 
 uint32_t zkb_onnx_op_mapping(const char *op_type, uint32_t *ir_op)
 {
-    const zkbi_onnx_opinfo *info = zkbi_onnx_opinfo_find(NULL, op_type);
+    const zkbi_onnx_opinfo *info = NULL;
+    const char *colon = op_type ? strrchr(op_type, ':') : NULL;
+    if (colon && (size_t)(colon - op_type) == strlen("ai.onnx.ml") &&
+        strncmp(op_type, "ai.onnx.ml", (size_t)(colon - op_type)) == 0)
+        info = zkbi_onnx_opinfo_find("ai.onnx.ml", colon + 1);
+    else if (!colon)
+        info = zkbi_onnx_opinfo_find(NULL, op_type);
     if (ir_op)
         *ir_op = info ? info->ir_op : 0;
     return info ? info->map : ZKB_ONNX_MAP_NONE;

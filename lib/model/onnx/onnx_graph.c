@@ -23,7 +23,8 @@ int zkbi_onnx_is_constant(const Onnx__NodeProto *n)
 /* Initializers and Constant nodes' outputs, sorted by name, names unique. */
 static zkb_status collect_consts(zkbi_onnx_imp *im)
 {
-    static const char *const const_attrs[] = {"value", NULL};
+    static const char *const const_attrs[] = {"value", "value_float", "value_floats",
+                                              "value_int", "value_ints", NULL};
     const Onnx__GraphProto *g = im->g;
     char b[72];
     size_t n = g->n_initializer;
@@ -33,6 +34,7 @@ static zkb_status collect_consts(zkbi_onnx_imp *im)
         return ZKB_OK;
     if (!(im->consts = calloc(n, sizeof *im->consts)))
         return zkbi_onnx_fail(im, ZKB_ERR_NOMEM, "out of memory");
+    im->cap_consts = n;
     for (size_t i = 0; i < g->n_initializer; i++) {
         const Onnx__TensorProto *t = g->initializer[i];
         if (!t || !t->name || !t->name[0])
@@ -49,11 +51,10 @@ static zkb_status collect_consts(zkbi_onnx_imp *im)
         if (st != ZKB_OK)
             return st;
         const Onnx__AttributeProto *a = zkbi_onnx_attr(nd, "value");
-        if (!a || !a->t)
-            return zkbi_onnx_fail(im, ZKB_ERR_PARSE,
-                                  "only a Constant with a 'value' tensor is supported");
         if (nd->n_input != 0 || nd->n_output != 1 || !nd->output[0] || !nd->output[0][0])
             return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "expected no input and one named output");
+        if (!a || !a->t)
+            continue; /* value_float(s), value_int(s): folded in the walk */
         im->consts[im->n_consts++] = (zkbi_onnx_const){nd->output[0], a->t};
     }
     im->node = NULL;
@@ -64,6 +65,31 @@ static zkb_status collect_consts(zkbi_onnx_imp *im)
                                   "two initializers or Constant outputs are named '%s'",
                                   zkbi_printable(im->consts[i].name, b, 64));
     return ZKB_OK;
+}
+
+/* The constant `shape` is [N, d3, d1, d2] for the input [N, d1, d2, d3]. */
+static int reshape_to_nchw(const zkbi_onnx_imp *im, const char *shape, const int64_t *d)
+{
+    const Onnx__TensorProto *t = zkbi_onnx_const_find(im, shape);
+    if (!t || t->n_dims != 1 || t->dims[0] != 4 || !t->has_data_type ||
+        t->data_type != ONNX__TENSOR_PROTO__DATA_TYPE__INT64)
+        return 0;
+    int64_t v[4];
+    int raw = t->has_raw_data && t->raw_data.len == 32;
+    if (!raw && t->n_int64_data != 4)
+        return 0;
+    for (int k = 0; k < 4; k++) {
+        if (raw) {
+            uint64_t u = 0;
+            for (int b = 7; b >= 0; b--)
+                u = u << 8 | t->raw_data.data[8 * k + b];
+            memcpy(&v[k], &u, sizeof u);
+        } else {
+            v[k] = t->int64_data[k];
+        }
+    }
+    return (v[0] == -1 || v[0] == 0 || v[0] == 1 || v[0] == d[0]) && v[1] == d[3] &&
+           v[2] == d[1] && v[3] == d[2];
 }
 
 /* The single graph input that is not an initializer: its shape becomes the
@@ -140,17 +166,22 @@ static zkb_status graph_input(zkbi_onnx_imp *im, uint32_t dims[3], int *rank)
         dims[2] = (uint32_t)d[1];
         return ZKB_OK;
     }
-    /* NHWC input: the first node (Constants aside) is Transpose perm [0,3,1,2]. */
+    /* NHWC input: the first node (Constants aside) is Transpose perm [0,3,1,2],
+     * or, with one channel, a Reshape to [N, 1, H, W] (tf2onnx). */
     static const int64_t to_nchw[] = {0, 3, 1, 2};
     for (size_t i = 0; i < g->n_node; i++) {
         const Onnx__NodeProto *n = g->node[i];
         if (zkbi_onnx_is_constant(n))
             continue;
         const Onnx__AttributeProto *p = zkbi_onnx_attr(n, "perm");
-        if (n && n->op_type && strcmp(n->op_type, "Transpose") == 0 &&
-            zkbi_onnx_default_domain(n->domain) && n->n_input >= 1 && n->input[0] &&
-            strcmp(n->input[0], in->name) == 0 && p && p->n_ints == 4 &&
-            memcmp(p->ints, to_nchw, sizeof to_nchw) == 0) {
+        int first_reads_input = n && n->op_type && zkbi_onnx_default_domain(n->domain) &&
+                                n->n_input >= 1 && n->input[0] &&
+                                strcmp(n->input[0], in->name) == 0;
+        int transpose = first_reads_input && strcmp(n->op_type, "Transpose") == 0 && p &&
+                        p->n_ints == 4 && memcmp(p->ints, to_nchw, sizeof to_nchw) == 0;
+        int reshape = first_reads_input && d[3] == 1 && strcmp(n->op_type, "Reshape") == 0 &&
+                      n->n_input == 2 && reshape_to_nchw(im, n->input[1], d);
+        if (transpose || reshape) {
             im->nhwc = 1;
             dims[0] = (uint32_t)d[3];
             dims[1] = (uint32_t)d[1];
@@ -165,24 +196,20 @@ static zkb_status graph_input(zkbi_onnx_imp *im, uint32_t dims[3], int *rank)
     return ZKB_OK;
 }
 
-/* The graph's single output must be the end of the chain; its declared
- * size per sample, when fully known, must match. */
+/* The chosen output must be the end of the chain; its declared size per
+ * sample, when fully known, must match. */
 static zkb_status graph_output(zkbi_onnx_imp *im, uint64_t classes)
 {
-    const Onnx__GraphProto *g = im->g;
     char b[72], b2[72];
-    if (g->n_output != 1 || !g->output[0] || !g->output[0]->name)
+    zkbi_printable(im->score, b, 64);
+    if (strcmp(im->score, im->cur) != 0)
         return zkbi_onnx_fail(im, ZKB_ERR_PARSE,
-                              "the graph has %zu outputs; exactly one is supported", g->n_output);
-    const Onnx__ValueInfoProto *o = g->output[0];
-    zkbi_printable(o->name, b, 64);
-    if (strcmp(o->name, im->cur) != 0)
-        return zkbi_onnx_fail(im, ZKB_ERR_PARSE,
-                              "the graph output '%s' is not the end of the chain of nodes ('%s'); "
+                              "the output '%s' is not the end of the chain of nodes ('%s'); "
                               "only a single chain is supported",
                               b, zkbi_printable(im->cur, b2, 64));
+    const Onnx__ValueInfoProto *o = im->score_info;
     const Onnx__TensorShapeProto *sh =
-        o->type && o->type->value_case == ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE &&
+        o && o->type && o->type->value_case == ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE &&
                 o->type->tensor_type
             ? o->type->tensor_type->shape
             : NULL;
@@ -206,27 +233,46 @@ static zkb_status graph_output(zkbi_onnx_imp *im, uint64_t classes)
 static zkb_status walk(zkbi_onnx_imp *im)
 {
     const Onnx__GraphProto *g = im->g;
+    zkb_status st;
+    if ((st = zkbi_onnx_note_shape(im, im->cur)) != ZKB_OK)
+        return st;
     for (size_t i = 0; i < g->n_node; i++) {
         const Onnx__NodeProto *n = g->node[i];
         im->node_i = i;
         im->node = n;
         if (!n || !n->op_type)
             return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "node without an operator type");
+        if (zkbi_onnx_is_constant(n) && n->n_output == 1 && zkbi_onnx_const_find(im, n->output[0]))
+            continue; /* collected before the walk */
+        if (!im->live[i])
+            continue; /* only an output left out needs it */
+        if (zkbi_onnx_fold(im, &st)) {
+            if (st != ZKB_OK)
+                return st;
+            continue;
+        }
         const zkbi_onnx_opinfo *info = zkbi_onnx_opinfo_find(n->domain, n->op_type);
         if (!info)
             return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "unsupported operator; supported: %s",
                                   zkbi_onnx_op_list());
-        if (zkbi_onnx_is_constant(n))
-            continue;
-        if (n->n_output < 1 || !n->output[0] || !n->output[0][0])
-            return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "no output");
-        zkb_status st = zkbi_onnx_node(im, info);
+        im->out_index = 0;
+        if (!zkbi_onnx_fuse(im, &st))
+            st = zkbi_onnx_node(im, info);
         if (st != ZKB_OK)
             return st;
-        im->cur = n->output[0];
+        if (n->n_output <= im->out_index || !n->output[im->out_index] ||
+            !n->output[im->out_index][0])
+            return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "no output %zu", im->out_index);
+        im->cur = n->output[im->out_index];
         im->cur_from = (long)i;
+        if ((st = zkbi_onnx_note_shape(im, im->cur)) != ZKB_OK)
+            return st;
     }
     im->node = NULL;
+    if (im->pre.a)
+        return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "the input normalization (Sub, Div, Mul, Add, "
+                              "Scaler or BatchNormalization on the input) is not followed by a "
+                              "Gemm, MatMul or Conv to fold it into");
     return ZKB_OK;
 }
 
@@ -248,7 +294,7 @@ static char *model_name(const char *graph_name, const char *src)
     return strdup(buf[0] ? buf : "onnx_model");
 }
 
-static char *model_metadata(const Onnx__ModelProto *mp)
+static char *model_metadata(const zkbi_onnx_imp *im, const Onnx__ModelProto *mp)
 {
     char b[72];
     cJSON *o = cJSON_CreateObject();
@@ -262,6 +308,10 @@ static char *model_metadata(const Onnx__ModelProto *mp)
     if (mp->has_ir_version)
         cJSON_AddNumberToObject(o, "ir_version", (double)mp->ir_version);
     cJSON_AddNumberToObject(o, "opset", (double)zkbi_onnx_opset(mp));
+    if (zkbi_onnx_steps_json(im, o) != 0) {
+        cJSON_Delete(o);
+        return NULL;
+    }
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return s;
@@ -305,9 +355,10 @@ static zkb_status import(zkbi_onnx_imp *im, const Onnx__ModelProto *mp, zkb_mode
         return zkbi_onnx_fail(im, ZKB_ERR_UNSUPPORTED, "opset %" PRId64 " is not supported: the "
                               "importer knows opsets %d to %d (ONNX 1.23)", opset,
                               ZKBI_ONNX_OPSET_MIN, ZKBI_ONNX_OPSET_MAX);
+    im->opset = opset;
     if ((st = check_graph_name(im)) != ZKB_OK || (st = collect_consts(im)) != ZKB_OK ||
         (st = graph_input(im, dims, &rank)) != ZKB_OK ||
-        (st = zkbi_onnx_check_names(im)) != ZKB_OK)
+        (st = zkbi_onnx_check_names(im)) != ZKB_OK || (st = zkbi_onnx_choose_output(im)) != ZKB_OK)
         return st;
     im->s = (zkbi_shape){dims[0], dims[1], dims[2], 0};
     if (rank == 2) { /* the IR input is [1][1][F], never flat */
@@ -349,7 +400,8 @@ static zkb_status import(zkbi_onnx_imp *im, const Onnx__ModelProto *mp, zkb_mode
     m->in_w = dims[2];
     m->classes = (uint32_t)classes;
     char why[512];
-    if (!(m->name = model_name(im->g->name, im->src)) || !(m->metadata = model_metadata(mp)))
+    m->output_fn = im->output_fn;
+    if (!(m->name = model_name(im->g->name, im->src)) || !(m->metadata = model_metadata(im, mp)))
         st = zkbi_onnx_fail(im, ZKB_ERR_NOMEM, "out of memory");
     else if ((st = zkbi_model_finish(m, why, sizeof why)) != ZKB_OK)
         st = zkbi_onnx_fail(im, st, "%s", why);
@@ -390,6 +442,14 @@ zkb_status zkbi_onnx_parse(const uint8_t *buf, size_t len, const char *src, zkb_
     }
     free(im.layers);
     free(im.consts);
+    for (size_t i = 0; i < im.n_owned; i++)
+        free(im.owned[i]);
+    free(im.owned);
+    free(im.act_shapes);
+    free(im.live);
+    free(im.pre.a);
+    free(im.pre.b);
+    zkbi_onnx_steps_free(&im);
     zkbi_onnx_file_free(&f);
     return st;
 }

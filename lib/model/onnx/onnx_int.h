@@ -72,6 +72,29 @@ typedef struct zkbi_onnx_const {
     const Onnx__TensorProto *t;
 } zkbi_onnx_const;
 
+/* What the import did to the graph besides mapping nodes onto layers, for
+ * `zkbench model` and the model's metadata ("import_steps"). */
+typedef enum zkbi_onnx_step_kind {
+    ZKBI_ONNX_FOLDED = 0, /* computed at import time (constants, shapes) */
+    ZKBI_ONNX_FUSED = 1,  /* merged into a layer (Pad, BatchNormalization, ...) */
+    ZKBI_ONNX_LEFT_OUT = 2 /* not part of the proven computation */
+} zkbi_onnx_step_kind;
+
+typedef struct zkbi_onnx_step {
+    uint32_t kind;  /* zkbi_onnx_step_kind */
+    char *what;     /* "Pad (node 3 'pad0') into pad2d before the AveragePool", ... */
+    uint32_t count; /* how many times the same text happened */
+} zkbi_onnx_step;
+
+/* Pending per-value affine map y = a*x + b of the IR input (in the IR's
+ * channel-major order), from input normalization nodes (Sub, Div, Mul,
+ * Add, Scaler, a BatchNormalization before any layer) that the first dense
+ * or conv2d layer absorbs. */
+typedef struct zkbi_onnx_affine {
+    float *a, *b; /* n values each; NULL while the map is the identity */
+    uint64_t n;
+} zkbi_onnx_affine;
+
 /* State of the import. The current activation is the IR shape s; its ONNX
  * tensor is [N, s.c, s.h, s.w] (nhwc: [N, s.h, s.w, s.c]) or, when s.flat,
  * [N, s.w] -- in the IR's channel-major order, or (perm_c != 0) in the HWC
@@ -96,12 +119,43 @@ typedef struct zkbi_onnx_imp {
     int64_t batch;    /* static batch size, or -1 when dynamic */
     const char *cur;  /* name of the current activation */
     long cur_from;    /* index of the node that made it, -1: the graph input */
-    uint32_t bias_open; /* 1 + index of the layer whose bias a following Add may set, or 0 */
+    int64_t opset;    /* of the default domain */
+    size_t out_index; /* which output of the current node continues the chain */
 
     zkbi_layer *layers;
     uint32_t n_layers, cap_layers;
     uint64_t params;
+
+    size_t cap_consts;
+    uint64_t folded; /* values computed by folding so far (a budget) */
+    void **owned; /* folded tensors and their arrays, freed at the end */
+    size_t n_owned, cap_owned;
+    /* ONNX shapes ([1, ...]: the batch taken as 1, or the static batch) of
+     * the activations so far, for Shape nodes */
+    struct zkbi_onnx_act_shape *act_shapes;
+    size_t n_act_shapes, cap_act_shapes;
+    uint8_t *live;      /* per node: 1 when the score output depends on it */
+    const char *score;  /* name of the output the model computes */
+    const Onnx__ValueInfoProto *score_info; /* its declaration, when a graph output */
+    long score_node;    /* the node making it (-1: none yet) */
+
+    uint32_t affine_open; /* 1 + index of the dense/conv2d layer whose output is the
+                             current activation: Add/Sub/Mul/Div by a constant and
+                             BatchNormalization fold into it */
+    int nonneg;           /* the current activation is >= 0 (after Relu) */
+    zkbi_onnx_affine pre; /* input normalization not yet absorbed */
+    uint32_t output_fn;   /* zkb_output_fn of a trailing Softmax/LogSoftmax/Sigmoid */
+    const char *output_fn_node; /* its operator, for messages */
+
+    zkbi_onnx_step *steps;
+    size_t n_steps, cap_steps;
 } zkbi_onnx_imp;
+
+typedef struct zkbi_onnx_act_shape {
+    const char *name;
+    size_t rank;
+    int64_t dims[4];
+} zkbi_onnx_act_shape;
 
 /* "<src>: node <i> '<name>' (<op>): <message>" (or "<src>: <message>" when
  * no node is being imported). Returns st. */
@@ -151,7 +205,94 @@ zkb_status zkbi_onnx_check_names(zkbi_onnx_imp *im);
 /* Append a layer: d holds op and its parameters; shape inference moves
  * im->s on. Weights and bias are allocated zeroed (n_weights, n_bias). */
 zkb_status zkbi_onnx_push(zkbi_onnx_imp *im, zkb_layer_desc *d, zkbi_layer **out);
+/* The node's input idx must be the current activation (a single chain). */
+zkb_status zkbi_onnx_chain_input(zkbi_onnx_imp *im, size_t idx);
+static inline int64_t zkbi_onnx_opset_of(const zkbi_onnx_imp *im) { return im->opset; }
 /* Import the current node (im->node) of a supported type. */
 zkb_status zkbi_onnx_node(zkbi_onnx_imp *im, const zkbi_onnx_opinfo *info);
+
+/* ---- normalization (onnx_fold.c, onnx_fuse.c, onnx_outputs.c, onnx_steps.c) ---- */
+
+/* A value constant folding computes with (onnx_value.c): FLOAT values in f,
+ * or INT64/INT32/BOOL values in i; DOUBLE constants are read as FLOAT. */
+#define ZKBI_ONNX_RANK_MAX 8
+typedef struct zkbi_onnx_val {
+    int32_t dt;
+    size_t rank;
+    int64_t dims[ZKBI_ONNX_RANK_MAX];
+    uint64_t n;
+    float *f;
+    int64_t *i;
+} zkbi_onnx_val;
+
+static inline int zkbi_onnx_is_int(int32_t dt)
+{
+    return dt == ONNX__TENSOR_PROTO__DATA_TYPE__INT64 ||
+           dt == ONNX__TENSOR_PROTO__DATA_TYPE__INT32 || dt == ONNX__TENSOR_PROTO__DATA_TYPE__BOOL;
+}
+static inline double zkbi_onnx_val_get(const zkbi_onnx_val *v, uint64_t k)
+{
+    return v->f ? (double)v->f[k] : (double)v->i[k];
+}
+void zkbi_onnx_val_free(zkbi_onnx_val *v);
+/* Zeroed values of type dt and shape dims; every folded value of an import
+ * together may hold at most 2^20 + 2 * (file size) elements. */
+zkb_status zkbi_onnx_val_alloc(zkbi_onnx_imp *im, zkbi_onnx_val *v, int32_t dt, size_t rank,
+                               const int64_t *dims);
+/* The values of a constant tensor. */
+zkb_status zkbi_onnx_val_from(zkbi_onnx_imp *im, const Onnx__TensorProto *t, zkbi_onnx_val *v);
+/* v becomes the constant `name` (its arrays move into the tensor). */
+zkb_status zkbi_onnx_val_publish(zkbi_onnx_imp *im, const char *name, zkbi_onnx_val *v);
+/* The ONNX shape noted for activation name, or NULL. */
+const zkbi_onnx_act_shape *zkbi_onnx_act_shape_of(const zkbi_onnx_imp *im, const char *name);
+
+/* Memory freed with the import (NULL p: out of memory, fails). */
+zkb_status zkbi_onnx_own(zkbi_onnx_imp *im, void *p);
+/* Register t (owned by the import) as the constant named name. */
+zkb_status zkbi_onnx_const_add(zkbi_onnx_imp *im, const char *name, Onnx__TensorProto *t);
+/* Note the ONNX shape of activation name (the current one). */
+zkb_status zkbi_onnx_note_shape(zkbi_onnx_imp *im, const char *name);
+
+/* 1 when the current node computes a value known at import time (every
+ * input a constant, or the shape of an activation); then *st is the result
+ * of computing it and registering its outputs as constants. */
+int zkbi_onnx_fold(zkbi_onnx_imp *im, zkb_status *st);
+
+/* The normalizing operators: Pad, BatchNormalization, Sub/Mul/Div (and Add
+ * that is not a bias), Softmax/LogSoftmax/Sigmoid at the end, and the
+ * ai.onnx.ml operators. 1 when n is one of them (*st the result). */
+int zkbi_onnx_fuse(zkbi_onnx_imp *im, zkb_status *st);
+/* Before a layer of operator op is pushed: absorb or refuse pending state
+ * (input normalization; a trailing activation already seen). */
+zkb_status zkbi_onnx_before_layer(zkbi_onnx_imp *im, uint32_t op);
+/* Fold y = s*x + c (per value of the activation, IR order) into the layer
+ * whose output x is, or into the pending input normalization (onnx_fuse.c). */
+zkb_status zkbi_onnx_apply_affine(zkbi_onnx_imp *im, float *s, float *c, const char *what);
+/* scikit-learn's Scaler, LinearClassifier, Normalizer (onnx_ml.c). */
+zkb_status zkbi_onnx_ml_scaler(zkbi_onnx_imp *im);
+zkb_status zkbi_onnx_ml_linear_classifier(zkbi_onnx_imp *im);
+zkb_status zkbi_onnx_ml_normalizer(zkbi_onnx_imp *im);
+/* After a dense/conv2d layer L is complete: fold the pending input
+ * normalization into it. */
+zkb_status zkbi_onnx_absorb_input_affine(zkbi_onnx_imp *im, zkbi_layer *L);
+/* The padding of a Conv/AveragePool/MaxPool node (pads, auto_pad) as a pad2d
+ * layer before it; in[] is the input's H and W, k and s the window. */
+zkb_status zkbi_onnx_window_pads(zkbi_onnx_imp *im, uint32_t op, uint32_t kh, uint32_t kw,
+                                 uint32_t sh, uint32_t sw);
+
+/* Choose the output the model computes (a graph output, or the scores a
+ * ZipMap reformats) and mark the nodes it depends on (im->live); the other
+ * outputs are left out, with a step each. */
+zkb_status zkbi_onnx_choose_output(zkbi_onnx_imp *im);
+
+/* Record a step (printf-style text). Same text again: its count grows. */
+zkb_status zkbi_onnx_step_add(zkbi_onnx_imp *im, uint32_t kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* "import_steps" of the metadata: [{"kind": "folded", "what": ..., "count": n}, ...] */
+struct cJSON;
+int zkbi_onnx_steps_json(const zkbi_onnx_imp *im, struct cJSON *meta);
+void zkbi_onnx_steps_free(zkbi_onnx_imp *im);
+/* "node 3 'pad0' (Pad)" for step texts. */
+const char *zkbi_onnx_node_label(const zkbi_onnx_imp *im, char *buf, size_t n);
 
 #endif

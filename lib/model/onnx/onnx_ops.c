@@ -1,7 +1,10 @@
 /* ONNX import: one node at a time, onto the model IR (docs/onnx.md). */
 #include "onnx_int.h"
 
+#include "zkmlbench/zkb_onnx.h"
+
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,8 @@ zkb_status zkbi_onnx_push(zkbi_onnx_imp *im, zkb_layer_desc *d, zkbi_layer **out
     char why[512];
     uint64_t macs = 0;
     zkb_status st;
+    if ((st = zkbi_onnx_before_layer(im, d->op)) != ZKB_OK)
+        return st;
     if (im->n_layers >= ZKBI_LAYERS_MAX)
         return zkbi_onnx_fail(im, ZKB_ERR_OVERFLOW, "the model would have more than %u layers",
                               ZKBI_LAYERS_MAX);
@@ -36,6 +41,9 @@ zkb_status zkbi_onnx_push(zkbi_onnx_imp *im, zkb_layer_desc *d, zkbi_layer **out
     L->d = *d;
     L->d.struct_size = sizeof L->d;
     im->n_layers++; /* from here on the layer's arrays are freed with the others */
+    int weighted = d->op == ZKB_OP_DENSE || d->op == ZKB_OP_CONV2D;
+    im->affine_open = weighted ? im->n_layers : 0;
+    im->nonneg = d->op == ZKB_OP_RELU ? 1 : weighted ? 0 : im->nonneg;
     if ((d->n_weights && !(L->w = calloc(d->n_weights, sizeof *L->w))) ||
         (d->n_bias && !(L->b = calloc(d->n_bias, sizeof *L->b))))
         return zkbi_onnx_fail(im, ZKB_ERR_NOMEM, "out of memory");
@@ -99,27 +107,13 @@ static void ints_str(const int64_t *v, size_t n, char *buf, size_t len)
 
 /* ---- windows: pads, auto_pad, dilations, strides, kernel_shape ----------------------- */
 
-static zkb_status no_padding(zkbi_onnx_imp *im)
+/* Dilated windows are not supported; padding becomes a pad2d layer. */
+static zkb_status no_dilation(zkbi_onnx_imp *im)
 {
-    char ap[32], b[128];
+    char b[128];
     const int64_t *v;
     size_t n;
     zkb_status st;
-    if ((st = zkbi_onnx_attr_str(im, "auto_pad", "NOTSET", ap, sizeof ap)) != ZKB_OK)
-        return st;
-    if (strcmp(ap, "NOTSET") && strcmp(ap, "VALID") && ap[0])
-        return zkbi_onnx_fail(im, ZKB_ERR_PARSE,
-                              "auto_pad %s is not supported: only valid windows (no padding: "
-                              "auto_pad NOTSET with zero pads, or VALID)",
-                              ap);
-    if ((st = zkbi_onnx_attr_ints(im, "pads", &v, &n)) != ZKB_OK)
-        return st;
-    for (size_t i = 0; i < n; i++)
-        if (v[i] != 0) {
-            ints_str(v, n, b, sizeof b);
-            return zkbi_onnx_fail(im, ZKB_ERR_PARSE,
-                                  "pads %s are not supported: only valid windows (no padding)", b);
-        }
     if ((st = zkbi_onnx_attr_ints(im, "dilations", &v, &n)) != ZKB_OK)
         return st;
     for (size_t i = 0; i < n; i++)
@@ -222,7 +216,7 @@ static zkb_status dense(zkbi_onnx_imp *im, int transB, zkbi_layer **out)
     free(bt);
     im->perm_c = im->perm_h = im->perm_w = 0;
     *out = L;
-    return ZKB_OK;
+    return zkbi_onnx_absorb_input_affine(im, L);
 }
 
 /* Bias of layer L (dense: act [N, M]; conv2d: [N, M, H, W]) from constant t,
@@ -252,9 +246,14 @@ static zkb_status bias_from(zkbi_onnx_imp *im, zkbi_layer *L, const Onnx__Tensor
     float *v;
     if ((st = zkbi_onnx_tensor_floats(im, t, numel, &v)) != ZKB_OK)
         return st;
-    for (uint32_t k = 0; k < M; k++)
-        L->b[k] = v[numel == 1 ? 0 : k];
+    for (uint32_t k = 0; k < M; k++) /* += : an input normalization may be folded in already */
+        L->b[k] += v[numel == 1 ? 0 : k];
     free(v);
+    for (uint32_t k = 0; k < M; k++)
+        if (!isfinite(L->b[k]))
+            return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "%s '%s' added to the folded bias overflows "
+                                  "float32 (output %" PRIu32 ")", what,
+                                  zkbi_printable(t->name, nb, 64), k);
     return ZKB_OK;
 }
 
@@ -288,10 +287,8 @@ static zkb_status op_gemm(zkbi_onnx_imp *im)
         return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "beta=%g is not supported (only 1)", beta);
     if ((st = dense(im, (int)tb, &L)) != ZKB_OK)
         return st;
-    if (!has_c) {
-        im->bias_open = im->n_layers;
+    if (!has_c)
         return ZKB_OK;
-    }
     const Onnx__TensorProto *C;
     if ((st = zkbi_onnx_const_input(im, 2, "bias C", &C)) != ZKB_OK)
         return st;
@@ -304,25 +301,7 @@ static zkb_status op_matmul(zkbi_onnx_imp *im)
     zkb_status st = zkbi_onnx_attr_check(im, no_attrs);
     if (st == ZKB_OK)
         st = dense(im, 0, &L);
-    if (st == ZKB_OK)
-        im->bias_open = im->n_layers;
     return st;
-}
-
-static zkb_status op_add(zkbi_onnx_imp *im, uint32_t open, size_t other)
-{
-    const Onnx__TensorProto *t;
-    zkb_status st = zkbi_onnx_attr_check(im, no_attrs);
-    if (st != ZKB_OK)
-        return st;
-    if (!open)
-        return zkbi_onnx_fail(im, ZKB_ERR_PARSE,
-                              "Add is supported only as the bias of the MatMul, Gemm or Conv "
-                              "right before it, when that has no bias of its own");
-    if ((st = zkbi_onnx_const_input(im, other, "bias", &t)) != ZKB_OK)
-        return st;
-    zkbi_layer *L = &im->layers[open - 1];
-    return bias_from(im, L, t, "bias", L->d.op == ZKB_OP_CONV2D ? 4 : 2);
 }
 
 /* ---- conv and pools ------------------------------------------------------------------------ */
@@ -338,7 +317,7 @@ static zkb_status op_conv(zkbi_onnx_imp *im)
     char ds[128], nb[72], b2[128];
     zkb_status st;
     if ((st = zkbi_onnx_attr_check(im, attrs)) != ZKB_OK || (st = need_nchw(im)) != ZKB_OK ||
-        (st = no_padding(im)) != ZKB_OK ||
+        (st = no_dilation(im)) != ZKB_OK ||
         (st = zkbi_onnx_attr_int(im, "group", 1, &group)) != ZKB_OK)
         return st;
     if (group != 1)
@@ -379,7 +358,9 @@ static zkb_status op_conv(zkbi_onnx_imp *im)
     d.out_c = (uint32_t)W->dims[0];
     d.kernel_h = (uint32_t)W->dims[2];
     d.kernel_w = (uint32_t)W->dims[3];
-    if ((st = pair(im, "strides", 1, &d.stride_h, &d.stride_w)) != ZKB_OK)
+    if ((st = pair(im, "strides", 1, &d.stride_h, &d.stride_w)) != ZKB_OK ||
+        (st = zkbi_onnx_window_pads(im, ZKB_OP_CONV2D, d.kernel_h, d.kernel_w, d.stride_h,
+                                    d.stride_w)) != ZKB_OK)
         return st;
     zkbi_layer *L = NULL;
     float *w;
@@ -388,10 +369,10 @@ static zkb_status op_conv(zkbi_onnx_imp *im)
         return st;
     free(L->w); /* [M][C][kH][kW] is the IR's layout */
     L->w = w;
-    if (!has_input(im->node, 2)) {
-        im->bias_open = im->n_layers;
+    if ((st = zkbi_onnx_absorb_input_affine(im, L)) != ZKB_OK)
+        return st;
+    if (!has_input(im->node, 2))
         return ZKB_OK;
-    }
     if ((st = zkbi_onnx_const_input(im, 2, "bias B", &B)) != ZKB_OK)
         return st;
     if (B->n_dims != 1 || B->dims[0] != W->dims[0]) {
@@ -424,10 +405,12 @@ static zkb_status op_pool(zkbi_onnx_imp *im, uint32_t op, int global)
         return zkbi_onnx_push(im, &d, &L);
     }
     int64_t ceil_mode;
-    if ((st = no_padding(im)) != ZKB_OK ||
+    if ((st = no_dilation(im)) != ZKB_OK ||
         (st = pair(im, "kernel_shape", 0, &d.kernel_h, &d.kernel_w)) != ZKB_OK ||
         (st = pair(im, "strides", 1, &d.stride_h, &d.stride_w)) != ZKB_OK ||
-        (st = zkbi_onnx_attr_int(im, "ceil_mode", 0, &ceil_mode)) != ZKB_OK)
+        (st = zkbi_onnx_attr_int(im, "ceil_mode", 0, &ceil_mode)) != ZKB_OK ||
+        (st = zkbi_onnx_window_pads(im, op, d.kernel_h, d.kernel_w, d.stride_h, d.stride_w)) !=
+            ZKB_OK)
         return st;
     if (ceil_mode != 0 && d.kernel_h <= im->s.h && d.kernel_w <= im->s.w &&
         ((im->s.h - d.kernel_h) % d.stride_h || (im->s.w - d.kernel_w) % d.stride_w))
@@ -472,6 +455,39 @@ static zkb_status op_flatten(zkbi_onnx_imp *im)
     return flatten(im);
 }
 
+/* A 4-D Reshape that keeps the values in place: to the same shape, or
+ * between NCHW and NHWC where one channel (or one position) makes the two
+ * orders the same (tf2onnx writes Reshape instead of Transpose then). */
+static int reshape_4d(zkbi_onnx_imp *im, const int64_t *v)
+{
+    int64_t c = im->s.c, h = im->s.h, w = im->s.w;
+    int64_t have[3] = {im->nhwc ? h : c, im->nhwc ? w : h, im->nhwc ? c : w};
+    int batch_ok = v[0] == 0 || v[0] == -1 || (v[0] == 1 && im->batch <= 1) ||
+                   (im->batch > 0 && v[0] == im->batch);
+    if (!batch_ok)
+        return 0;
+    int same = 1, nchw = 1, nhwc = 1;
+    for (int k = 0; k < 3; k++) {
+        int64_t t = v[k + 1] == 0 ? have[k] : v[k + 1];
+        same = same && t == have[k];
+    }
+    nchw = v[1] == c && v[2] == h && v[3] == w;
+    nhwc = v[1] == h && v[2] == w && v[3] == c;
+    if (same)
+        return 1;
+    if (c != 1 && h * w != 1)
+        return 0;
+    if (im->nhwc && nchw) {
+        im->nhwc = 0;
+        return 1;
+    }
+    if (!im->nhwc && nhwc) {
+        im->nhwc = 1;
+        return 1;
+    }
+    return 0;
+}
+
 static zkb_status op_reshape(zkbi_onnx_imp *im)
 {
     static const char *const attrs[] = {"allowzero", NULL};
@@ -486,6 +502,8 @@ static zkb_status op_reshape(zkbi_onnx_imp *im)
         (st = zkbi_onnx_tensor_int64s(im, t, v, 8, &n)) != ZKB_OK)
         return st;
     uint64_t total = (uint64_t)im->s.c * im->s.h * im->s.w;
+    if (n == 4 && !im->s.flat && !allowzero && reshape_4d(im, v))
+        return ZKB_OK;
     /* ONNX dims of the input after the batch */
     int64_t d1 = im->s.flat ? im->s.w : im->nhwc ? im->s.h : im->s.c;
     int ok = n == 2 && !(allowzero && (v[0] == 0 || v[1] == 0));
@@ -577,35 +595,44 @@ static int is(const zkbi_onnx_opinfo *info, const char *type)
     return strcmp(info->type, type) == 0;
 }
 
+zkb_status zkbi_onnx_chain_input(zkbi_onnx_imp *im, size_t idx)
+{
+    const Onnx__NodeProto *n = im->node;
+    if (!has_input(n, idx))
+        return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "input %zu is missing", idx);
+    if (strcmp(n->input[idx], im->cur) != 0)
+        return chain_error(im, n->input[idx]);
+    return ZKB_OK;
+}
+
 zkb_status zkbi_onnx_node(zkbi_onnx_imp *im, const zkbi_onnx_opinfo *info)
 {
     const Onnx__NodeProto *n = im->node;
-    size_t data = 0, max_in = 1;
-    if (is(info, "Add")) {
-        max_in = 2;
-        if (has_input(n, 1) && strcmp(n->input[1], im->cur) == 0)
-            data = 1;
-    } else if (is(info, "Gemm") || is(info, "Conv") || is(info, "Dropout")) {
+    size_t max_in = 1;
+    char b[72];
+    if (info->map == ZKB_ONNX_MAP_FOLDED || info->map == ZKB_ONNX_MAP_OUTPUT)
+        return zkbi_onnx_fail(im, ZKB_ERR_PARSE,
+                              "%s of a value computed from the input (known only when the model "
+                              "runs) is not supported; it is taken only where it can be computed "
+                              "at import time%s",
+                              zkbi_printable(info->type, b, 64),
+                              info->map == ZKB_ONNX_MAP_OUTPUT ? " or leaves an output out" : "");
+    if (is(info, "Gemm") || is(info, "Conv") || is(info, "Dropout"))
         max_in = 3;
-    } else if (is(info, "MatMul") || is(info, "Reshape")) {
+    else if (is(info, "MatMul") || is(info, "Reshape"))
         max_in = 2;
-    }
     if (n->n_input > max_in)
         return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "%zu inputs (at most %zu expected)", n->n_input,
                               max_in);
-    if (!has_input(n, data))
-        return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "input %zu is missing", data);
-    if (strcmp(n->input[data], im->cur) != 0)
-        return chain_error(im, n->input[data]);
+    zkb_status st = zkbi_onnx_chain_input(im, 0);
+    if (st != ZKB_OK)
+        return st;
 
-    uint32_t open = im->bias_open;
-    im->bias_open = 0;
+    uint32_t open = im->affine_open;
     if (is(info, "Gemm"))
         return op_gemm(im);
     if (is(info, "MatMul"))
         return op_matmul(im);
-    if (is(info, "Add"))
-        return op_add(im, open, 1 - data);
     if (is(info, "Conv"))
         return op_conv(im);
     if (is(info, "AveragePool") || is(info, "GlobalAveragePool"))
@@ -619,10 +646,10 @@ zkb_status zkbi_onnx_node(zkbi_onnx_imp *im, const zkbi_onnx_opinfo *info)
     if (is(info, "Transpose"))
         return op_transpose(im);
     if (is(info, "Relu")) {
-        zkb_status st = zkbi_onnx_attr_check(im, no_attrs);
+        st = zkbi_onnx_attr_check(im, no_attrs);
         return st == ZKB_OK ? push_plain(im, ZKB_OP_RELU) : st;
     }
-    im->bias_open = open; /* Identity, Dropout: no layer, the bias may still follow */
+    im->affine_open = open; /* Identity, Dropout: no layer; a bias may still follow */
     if (is(info, "Dropout"))
         return op_dropout(im);
     return zkbi_onnx_attr_check(im, no_attrs); /* Identity */
