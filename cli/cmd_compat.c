@@ -40,14 +40,17 @@ static void print_table(zkb_ctx *ctx, const row *rows, size_t n, int onnx, int i
 {
     size_t nb = zkb_backend_count(ctx);
     /* columns: operator, count, [becomes,] one per backend (the last unpadded) */
-    printf("\n%-22s %5s", "operator", "count");
+    int wn = 22; /* the operator column: as wide as the longest name */
+    for (size_t i = 0; i < n; i++)
+        wn = (int)strlen(rows[i].name) > wn ? (int)strlen(rows[i].name) : wn;
+    printf("\n%-*s %5s", wn, "operator", "count");
     if (onnx)
         printf("  %-12s", "becomes");
     for (size_t k = 0; k < nb; k++)
         printf(k + 1 < nb ? "  %-22s" : "  %s", zkb_backend_name(zkb_backend_at(ctx, k)));
     printf("\n");
     for (size_t i = 0; i < n; i++) {
-        printf("%-22s %5zu", rows[i].name, rows[i].count);
+        printf("%-*s %5zu", wn, rows[i].name, rows[i].count);
         if (onnx)
             printf("  %-12s", rows[i].map == ZKB_ONNX_MAP_LAYER      ? zkb_op_name(rows[i].ir_op)
                               : rows[i].map == ZKB_ONNX_MAP_ABSORBED ? "(absorbed)"
@@ -86,6 +89,28 @@ static void print_table(zkb_ctx *ctx, const row *rows, size_t n, int onnx, int i
     }
 }
 
+/* Layers the import made that no ONNX operator type of the file maps to (a
+ * pad2d from the pads of a Conv or a pool, the flatten of a 2-D input): one
+ * row per operator, so the backends' support of them counts too. */
+static size_t add_import_rows(row *rows, size_t n, const zkb_model *m)
+{
+    for (uint32_t l = 0; l < zkb_model_layer_count(m); l++) {
+        const char *op = zkb_model_layer_op(m, l);
+        uint32_t code = 0;
+        for (uint32_t o = 1; o <= ZKB_OP_MAX; o++)
+            if (strcmp(zkb_op_name(o), op) == 0)
+                code = o;
+        size_t i = 0;
+        while (i < n && !(rows[i].map == ZKB_ONNX_MAP_LAYER && rows[i].ir_op == code))
+            i++;
+        if (i == n)
+            rows[n++] = (row){"(added by import)", 0, ZKB_ONNX_MAP_LAYER, code};
+        if (!strcmp(rows[i].name, "(added by import)"))
+            rows[i].count++;
+    }
+    return n;
+}
+
 static int compat_onnx(zkb_ctx *ctx, const char *path)
 {
     zkb_onnx_ops *ops = NULL;
@@ -95,7 +120,7 @@ static int compat_onnx(zkb_ctx *ctx, const char *path)
         return cli_exit_for(st, CLI_INPUT);
     }
     size_t n = zkb_onnx_ops_count(ops);
-    row *rows = calloc(n ? n : 1, sizeof *rows);
+    row *rows = calloc(n + ZKB_OP_MAX, sizeof *rows);
     if (!rows) {
         zkb_onnx_ops_free(ops);
         cli_error("out of memory");
@@ -110,10 +135,11 @@ static int compat_onnx(zkb_ctx *ctx, const char *path)
            zkb_onnx_ops_total_nodes(ops));
     zkb_model *m = NULL;
     int imported = zkb_model_load_onnx(ctx, path, &m) == ZKB_OK;
-    if (imported)
+    if (imported) {
         printf("import: ok, %u layers, %u classes, fingerprint %s\n", zkb_model_layer_count(m),
                zkb_model_classes(m), zkb_model_fingerprint(m));
-    else
+        n = add_import_rows(rows, n, m);
+    } else
         printf("import: failed: %s\n", zkb_ctx_last_error(ctx));
     print_table(ctx, rows, n, 1, imported);
     zkb_model_free(m);

@@ -48,6 +48,17 @@ expect_text "list shows the reference baseline" "reference .* none .*available.*
 
 check "model info" 0 "$zkbench" model "$src/models/tiny/tiny_cnn.json"
 expect_text "model fingerprint" "fingerprint  [0-9a-f]\{32\}"
+check "model --json" 0 "$zkbench" model --json "$src/models/tiny/tiny_cnn.json"
+cp "$tmp/out" "$tmp/model.json"
+check "model --json is one JSON array" 0 python3 -c \
+    'import json,sys; m=json.load(open(sys.argv[1])); assert m[0]["layers"][0] == "conv2d", m' "$tmp/model.json"
+check "model --json without a file is a usage error" 2 "$zkbench" model --json
+fx=$src/tests/onnx/fixtures
+check "model of a PyTorch export" 0 "$zkbench" model "$fx/torch_ts13_mlp14_view_softmax_dyn.onnx"
+expect_text "the Softmax is not proven" "output fn    softmax (applied by the float evaluator; not proven"
+expect_text "the shape subgraph was folded" "import       .*folded: Shape of an activation"
+check "compat of an export with window pads" 0 "$zkbench" compat "$fx/torch_dynamo_cnn14_bn_pads_dyn.onnx"
+expect_text "compat counts the pad2d the import adds" "(added by import) .* pad2d .* supported"
 printf '{"format":"zkmlbench-model","version":1,"name":"x"}' >"$tmp/bad.json"
 check "malformed model" 3 "$zkbench" model "$tmp/bad.json"
 expect_text "malformed model names the JSON path" "bad.json: \$\."

@@ -5,7 +5,7 @@
 # ezkl; every cell ok (each backend's outputs checked against the
 # evaluator's). Then a Keras export ending in a Softmax on the reference
 # backend: its records say the Softmax is not proven, and `zkbench model`
-# lists the import's steps.
+# lists the import's steps; every fixture that imports runs on reference.
 #   test_onnx_exporters.sh ZKBENCH SOURCE_DIR
 set -euo pipefail
 zkbench=$1
@@ -44,4 +44,18 @@ for l in open(sys.argv[2]):
     assert r["status"] == "ok", r["status"]
     assert r["model"]["output_fn"] == "softmax" and r["model"]["output_fn_proven"] is False, r["model"]
 PY
-echo "ok: a PyTorch export on 4 backends, a Keras export's Softmax marked as not proven"
+# Every fixture that imports runs through the fixed-point pipeline on the
+# reference backend (exports with identical weights share a fingerprint,
+# hence one cell).
+models=()
+for f in "$fx"/*.onnx; do
+    [[ $(basename "$f") == refuse_* ]] || models+=(-m "$f")
+done
+"$zkbench" run "${models[@]}" -b reference -n 4 --out "$out/all" > /dev/null || fail "reference on every fixture"
+python3 - "$out/all/results.jsonl" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+bad = [(r["model"]["path"], r["status"]) for r in recs if r["status"] != "ok"]
+assert not bad and len(recs) >= 15, (len(recs), bad)
+PY
+echo "ok: a PyTorch export on 4 backends, a Keras export's Softmax marked as not proven, every fixture on reference"

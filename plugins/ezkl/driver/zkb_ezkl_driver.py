@@ -233,8 +233,17 @@ def ph_srs(a):
     tmp = "%s.tmp.%d" % (a.srs, os.getpid())
     # Local random SRS: for testing only (never get_srs, which downloads).
     _, dt = timed(ezkl.gen_srs, srs_path=tmp, logrows=a.logrows)
-    os.replace(tmp, a.srs)
-    return {"call_s": dt, "cached": False, "metrics": {"srs_size": [fsize(a.srs), "bytes"]}}
+    # The first SRS of this size stays: a cell running at the same time that
+    # made its own must not replace the one another cell's keys were made
+    # with (its proofs would then fail to verify).
+    try:
+        os.link(tmp, a.srs)
+        cached = False
+    except FileExistsError:
+        cached = True
+    finally:
+        os.unlink(tmp)
+    return {"call_s": dt, "cached": cached, "metrics": {"srs_size": [fsize(a.srs), "bytes"]}}
 
 
 def ph_setup(a):
