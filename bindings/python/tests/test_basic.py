@@ -137,6 +137,20 @@ def test_output_fn_and_pad2d(ctx):
     assert soft.fingerprint != logits.fingerprint
 
 
+def test_onnx_export_metadata(ctx):
+    # a PyTorch export ending in a Softmax (tests/onnx/fixtures)
+    path = os.path.join(REPO, "tests", "onnx", "fixtures", "torch_ts13_mlp14_view_softmax_dyn.onnx")
+    m = ctx.load_model(path)
+    assert m.output_fn == "softmax" and m.layers == ["flatten", "dense", "relu", "dense"]
+    meta = m.metadata
+    assert meta["source"] == "onnx" and meta["opset"] == 13
+    kinds = {s["kind"] for s in meta["import_steps"]}
+    assert kinds == {"folded", "left_out"}
+    p = m.eval_float([0.5] * 196)
+    assert abs(sum(p) - 1.0) < 1e-5
+    assert "import_steps" not in ctx.load_model(model_path("tiny", "tiny_cnn.json")).metadata
+
+
 def test_eval_wrong_size(tiny_dense):
     with pytest.raises(ZkbError) as ei:
         tiny_dense.eval_float([0.0] * 5)

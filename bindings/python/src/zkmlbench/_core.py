@@ -545,6 +545,14 @@ class Model(_Handle):
         return _text(lib().zkb_output_fn_name(lib().zkb_model_output_fn(self._handle())))
 
     @property
+    def metadata(self):
+        """The model's metadata as a dict ({} when it has none). For an ONNX
+        import: "source", "producer", "opset", and "import_steps", what the
+        import folded, fused and left out (docs/onnx.md)."""
+        text = _text(lib().zkb_model_metadata(self._handle()))
+        return json.loads(text) if text else {}
+
+    @property
     def default_dataset(self):
         """The dataset the model is meant for, or None (zkb_eval_default_dataset)."""
         return _text(lib().zkb_eval_default_dataset(self._handle()))

@@ -93,6 +93,7 @@ _PROTOS = {
     "zkb_model_classes": (c_uint32, [_h]),
     "zkb_model_layer_op": (c_char_p, [_h, c_uint32]),
     "zkb_model_output_fn": (c_uint32, [_h]),
+    "zkb_model_metadata": (c_char_p, [_h]),
     "zkb_output_fn_name": (c_char_p, [c_uint32]),
     "zkb_model_eval_float": (_st, [_h, POINTER(c_float), c_size_t, POINTER(c_float), c_size_t]),
     "zkb_quantize_input": (_st, [POINTER(Quant), POINTER(c_float), c_size_t, POINTER(c_int64)]),
