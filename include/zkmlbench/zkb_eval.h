@@ -63,9 +63,10 @@ ZKB_API zkb_status zkb_eval_accuracy_multi(zkb_model *m, const zkb_quant *q, siz
 
 /* The dataset a model is meant for (static string), or NULL when it cannot
  * tell: the metadata's "dataset" string, else its "train_set"."name" (what
- * the trainer records), else by input shape: 1x28x28 -> "mnist",
- * 1x14x14 -> "mnist14", 18 inputs -> "heart". Only names zkb_dataset_open
- * knows are returned. */
+ * the trainer records), else by input shape: one-channel 28x28 images
+ * ([1][28][28], [28][28][1] or 784 flat values) -> "mnist", the same at 14x14
+ * -> "mnist14", 18 inputs -> "heart". Only names zkb_dataset_open knows are
+ * returned. */
 ZKB_API const char *zkb_eval_default_dataset(const zkb_model *m);
 
 /* ---- range analysis --------------------------------------------------------- */

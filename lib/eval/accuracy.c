@@ -382,11 +382,17 @@ const char *zkb_eval_default_dataset(const zkb_model *m)
     }
     if (found)
         return found;
-    if (m->in_c == 1 && m->in_h == 28 && m->in_w == 28)
+    /* one-channel images in the orders exporters leave them: [1][H][W], an
+     * NHWC input kept as [H][W][1], or flat pixels [1][1][H*W]; each lists
+     * the pixels row by row, as the dataset does */
+    uint64_t n = (uint64_t)m->in_c * m->in_h * m->in_w;
+    int one_channel = (m->in_c == 1 && m->in_h == m->in_w) ||
+                      (m->in_w == 1 && m->in_c == m->in_h) || (m->in_c == 1 && m->in_h == 1);
+    if (one_channel && n == 28 * 28)
         return "mnist";
-    if (m->in_c == 1 && m->in_h == 14 && m->in_w == 14)
+    if (one_channel && n == 14 * 14)
         return "mnist14";
-    if ((uint64_t)m->in_c * m->in_h * m->in_w == 18)
+    if (n == 18)
         return "heart";
     return NULL;
 }

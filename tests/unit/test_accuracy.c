@@ -465,6 +465,10 @@ static void test_default_dataset(void **state)
     } t[] = {
         {"[1,28,28]", 784, 10, NULL, "mnist"},
         {"[1,14,14]", 196, 10, NULL, "mnist14"},
+        {"[28,28,1]", 784, 10, NULL, "mnist"},   /* an NHWC input imported as it is */
+        {"[1,1,196]", 196, 10, NULL, "mnist14"}, /* flat pixels (scikit-learn) */
+        {"[14,1,14]", 196, 10, NULL, NULL},      /* not an image's row order */
+        {"[2,14,14]", 392, 10, NULL, NULL},
         {"[1,1,18]", 18, 2, NULL, "heart"},
         {"[1,18,1]", 18, 2, NULL, "heart"},
         {"[1,1,18]", 18, 2, "{\"dataset\":\"heart_std\"}", "heart_std"},
