@@ -34,7 +34,6 @@ static zkb_status collect_consts(zkbi_onnx_imp *im)
         return ZKB_OK;
     if (!(im->consts = calloc(n, sizeof *im->consts)))
         return zkbi_onnx_fail(im, ZKB_ERR_NOMEM, "out of memory");
-    im->cap_consts = n;
     for (size_t i = 0; i < g->n_initializer; i++) {
         const Onnx__TensorProto *t = g->initializer[i];
         if (!t || !t->name || !t->name[0])
@@ -442,6 +441,7 @@ zkb_status zkbi_onnx_parse(const uint8_t *buf, size_t len, const char *src, zkb_
     }
     free(im.layers);
     free(im.consts);
+    free(im.folded_consts);
     for (size_t i = 0; i < im.n_owned; i++)
         free(im.owned[i]);
     free(im.owned);

@@ -126,7 +126,8 @@ typedef struct zkbi_onnx_imp {
     uint32_t n_layers, cap_layers;
     uint64_t params;
 
-    size_t cap_consts;
+    zkbi_onnx_const *folded_consts; /* values folded in the walk: a hash table */
+    size_t n_folded, cap_folded;    /* cap_folded a power of two (or 0) */
     uint64_t folded; /* values computed by folding so far (a budget) */
     void **owned; /* folded tensors and their arrays, freed at the end */
     size_t n_owned, cap_owned;
@@ -248,6 +249,9 @@ const zkbi_onnx_act_shape *zkbi_onnx_act_shape_of(const zkbi_onnx_imp *im, const
 
 /* Memory freed with the import (NULL p: out of memory, fails). */
 zkb_status zkbi_onnx_own(zkbi_onnx_imp *im, void *p);
+/* A constant folded in the walk, or NULL (zkbi_onnx_const_find looks here
+ * after the initializers). */
+const Onnx__TensorProto *zkbi_onnx_folded_find(const zkbi_onnx_imp *im, const char *name);
 /* Register t (owned by the import) as the constant named name. */
 zkb_status zkbi_onnx_const_add(zkbi_onnx_imp *im, const char *name, Onnx__TensorProto *t);
 /* Note the ONNX shape of activation name (the current one). */

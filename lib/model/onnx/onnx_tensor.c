@@ -175,7 +175,7 @@ const Onnx__TensorProto *zkbi_onnx_const_find(const zkbi_onnx_imp *im, const cha
         else
             lo = mid + 1;
     }
-    return NULL;
+    return zkbi_onnx_folded_find(im, name);
 }
 
 zkb_status zkbi_onnx_const_input(zkbi_onnx_imp *im, size_t idx, const char *what,

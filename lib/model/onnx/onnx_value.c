@@ -158,26 +158,56 @@ zkb_status zkbi_onnx_own(zkbi_onnx_imp *im, void *p)
     return ZKB_OK;
 }
 
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 1099511628211u;
+    return h;
+}
+
+/* Folded constants live in a hash table (the initializers stay sorted): a
+ * graph of many foldable nodes costs linear time. */
+const Onnx__TensorProto *zkbi_onnx_folded_find(const zkbi_onnx_imp *im, const char *name)
+{
+    if (!im->cap_folded)
+        return NULL;
+    for (size_t k = name_hash(name) & (im->cap_folded - 1);; k = (k + 1) & (im->cap_folded - 1)) {
+        if (!im->folded_consts[k].name)
+            return NULL;
+        if (strcmp(im->folded_consts[k].name, name) == 0)
+            return im->folded_consts[k].t;
+    }
+}
+
+static void folded_put(zkbi_onnx_const *tab, size_t cap, zkbi_onnx_const c)
+{
+    size_t k = name_hash(c.name) & (cap - 1);
+    while (tab[k].name)
+        k = (k + 1) & (cap - 1);
+    tab[k] = c;
+}
+
 zkb_status zkbi_onnx_const_add(zkbi_onnx_imp *im, const char *name, Onnx__TensorProto *t)
 {
     char b[72];
     if (zkbi_onnx_const_find(im, name))
         return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "'%s' is assigned twice",
                               zkbi_printable(name, b, 64));
-    if (im->n_consts == im->cap_consts) {
-        size_t cap = im->cap_consts ? im->cap_consts * 2 : 64;
-        zkbi_onnx_const *c = realloc(im->consts, cap * sizeof *c);
-        if (!c)
+    if (2 * (im->n_folded + 1) > im->cap_folded) { /* load factor at most 1/2 */
+        size_t cap = im->cap_folded ? im->cap_folded * 2 : 64;
+        zkbi_onnx_const *tab = calloc(cap, sizeof *tab);
+        if (!tab)
             return zkbi_onnx_fail(im, ZKB_ERR_NOMEM, "out of memory");
-        im->consts = c;
-        im->cap_consts = cap;
+        for (size_t k = 0; k < im->cap_folded; k++)
+            if (im->folded_consts[k].name)
+                folded_put(tab, cap, im->folded_consts[k]);
+        free(im->folded_consts);
+        im->folded_consts = tab;
+        im->cap_folded = cap;
     }
-    size_t k = 0;
-    while (k < im->n_consts && strcmp(im->consts[k].name, name) < 0)
-        k++;
-    memmove(&im->consts[k + 1], &im->consts[k], (im->n_consts - k) * sizeof *im->consts);
-    im->consts[k] = (zkbi_onnx_const){name, t};
-    im->n_consts++;
+    folded_put(im->folded_consts, im->cap_folded, (zkbi_onnx_const){name, t});
+    im->n_folded++;
     return ZKB_OK;
 }
 
