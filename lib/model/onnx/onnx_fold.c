@@ -415,9 +415,11 @@ static zkb_status fold_slice(zkbi_onnx_imp *im, zkbi_onnx_val *out)
             if ((st = input_val(im, (size_t)k + 1, &p[k], &have[k])) != ZKB_OK)
                 goto out;
         if (!have[0] || !have[1] || p[0].n != p[1].n || p[0].n > ZKBI_ONNX_RANK_MAX ||
-            (have[2] && p[2].n != p[0].n) || (have[3] && p[3].n != p[0].n) || !zkbi_onnx_is_int(p[0].dt)) {
-            st = zkbi_onnx_fail(im, ZKB_ERR_PARSE, "Slice needs starts and ends of one length "
-                                "(and axes, steps of that length)");
+            (have[2] && p[2].n != p[0].n) || (have[3] && p[3].n != p[0].n) ||
+            !zkbi_onnx_is_int(p[0].dt) || !zkbi_onnx_is_int(p[1].dt) ||
+            (have[2] && !zkbi_onnx_is_int(p[2].dt)) || (have[3] && !zkbi_onnx_is_int(p[3].dt))) {
+            st = zkbi_onnx_fail(im, ZKB_ERR_PARSE, "Slice needs integer starts and ends of one "
+                                "length (and axes, steps of that length)");
             goto out;
         }
         ns = (size_t)p[0].n;
