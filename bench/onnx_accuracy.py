@@ -107,6 +107,18 @@ def strip_stack_traces(path):
     onnx.save(m, path)
 
 
+def mnist_splits(a, side, cache, layout=lambda x: x):
+    """(x_train, y_train, x_test, y_test) of MNIST at side x side, cut to the
+    --train-subset/--test-subset sizes, images in `layout`; loaded once per side."""
+    import zkb_data
+    if side not in cache:
+        xtr, ytr = zkb_data.mnist("train", side, a.data_dir)
+        xte, yte = zkb_data.mnist("test", side, a.data_dir)
+        cache[side] = (layout(xtr[:a.train_subset or None]), ytr[:a.train_subset or None],
+                       layout(xte[:a.test_subset or None]), yte[:a.test_subset or None])
+    return cache[side]
+
+
 def worker_torch(a):
     import logging
     import warnings
@@ -114,7 +126,6 @@ def worker_torch(a):
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
-    import zkb_data
     warnings.filterwarnings("ignore")
     logging.disable(logging.WARNING)
     torch.set_num_threads(2)
@@ -140,12 +151,7 @@ def worker_torch(a):
     data = {}
     for name in a.models:
         side, layers = ZOO[name]
-        if side not in data:
-            xtr, ytr = zkb_data.mnist("train", side, a.data_dir)
-            xte, yte = zkb_data.mnist("test", side, a.data_dir)
-            data[side] = (xtr[:a.train_subset or None], ytr[:a.train_subset or None],
-                          xte[:a.test_subset or None], yte[:a.test_subset or None])
-        xtr, ytr, xte, yte = data[side]
+        xtr, ytr, xte, yte = mnist_splits(a, side, data)
         torch.manual_seed(a.seed)
         mods, c, h = [], 1, side
         flat = None
@@ -224,7 +230,6 @@ def worker_tf(a):
     import numpy as np
     import tensorflow as tf
     import tf2onnx
-    import zkb_data
     logging.getLogger("tf2onnx").setLevel(logging.ERROR)
     tf.get_logger().setLevel(logging.ERROR)
     tf.config.threading.set_intra_op_parallelism_threads(2)
@@ -232,15 +237,10 @@ def worker_tf(a):
     K = tf.keras.layers
     records = []
     data = {}
+    nhwc = lambda x: np.ascontiguousarray(np.transpose(x, (0, 2, 3, 1)))
     for name in a.models:
         side, layers = ZOO[name]
-        if side not in data:
-            xtr, ytr = zkb_data.mnist("train", side, a.data_dir)
-            xte, yte = zkb_data.mnist("test", side, a.data_dir)
-            nhwc = lambda x: np.ascontiguousarray(np.transpose(x, (0, 2, 3, 1)))
-            data[side] = (nhwc(xtr[:a.train_subset or None]), ytr[:a.train_subset or None],
-                          nhwc(xte[:a.test_subset or None]), yte[:a.test_subset or None])
-        xtr, ytr, xte, yte = data[side]
+        xtr, ytr, xte, yte = mnist_splits(a, side, data, nhwc)
         tf.keras.utils.set_random_seed(a.seed)
         mods = [K.Input((side, side, 1), name="x")]
         dense = [i for i, L in enumerate(layers) if L[0] == "D"]

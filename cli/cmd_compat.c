@@ -89,23 +89,30 @@ static void print_table(zkb_ctx *ctx, const row *rows, size_t n, int onnx, int i
     }
 }
 
+/* The zkb_op of an IR operator name (0 if unknown). */
+static uint32_t op_code(const char *name)
+{
+    for (uint32_t o = 1; o <= ZKB_OP_MAX; o++)
+        if (strcmp(zkb_op_name(o), name) == 0)
+            return o;
+    return 0;
+}
+
+static const char added_by_import[] = "(added by import)";
+
 /* Layers the import made that no ONNX operator type of the file maps to (a
  * pad2d from the pads of a Conv or a pool, the flatten of a 2-D input): one
  * row per operator, so the backends' support of them counts too. */
 static size_t add_import_rows(row *rows, size_t n, const zkb_model *m)
 {
     for (uint32_t l = 0; l < zkb_model_layer_count(m); l++) {
-        const char *op = zkb_model_layer_op(m, l);
-        uint32_t code = 0;
-        for (uint32_t o = 1; o <= ZKB_OP_MAX; o++)
-            if (strcmp(zkb_op_name(o), op) == 0)
-                code = o;
+        uint32_t code = op_code(zkb_model_layer_op(m, l));
         size_t i = 0;
         while (i < n && !(rows[i].map == ZKB_ONNX_MAP_LAYER && rows[i].ir_op == code))
             i++;
         if (i == n)
-            rows[n++] = (row){"(added by import)", 0, ZKB_ONNX_MAP_LAYER, code};
-        if (!strcmp(rows[i].name, "(added by import)"))
+            rows[n++] = (row){added_by_import, 0, ZKB_ONNX_MAP_LAYER, code};
+        if (rows[i].name == added_by_import)
             rows[i].count++;
     }
     return n;
@@ -164,13 +171,8 @@ static int compat_ir(zkb_ctx *ctx, const char *path)
         size_t i = 0;
         while (i < n && strcmp(rows[i].name, op) != 0)
             i++;
-        if (i == n) {
-            uint32_t code = 0;
-            for (uint32_t o = 1; o <= ZKB_OP_MAX; o++)
-                if (strcmp(zkb_op_name(o), op) == 0)
-                    code = o;
-            rows[n++] = (row){op, 0, ZKB_ONNX_MAP_LAYER, code};
-        }
+        if (i == n)
+            rows[n++] = (row){op, 0, ZKB_ONNX_MAP_LAYER, op_code(op)};
         rows[i].count++;
     }
     printf("%s: zkmlbench model, %u layers, fingerprint %s\n", path, nl, zkb_model_fingerprint(m));

@@ -206,8 +206,7 @@ zkb_status zkbi_onnx_apply_affine(zkbi_onnx_imp *im, float *s, float *c, const c
                           what, im->n_layers ? zkb_op_name(im->layers[im->n_layers - 1].d.op) : "?");
 }
 
-/* The scale and offset arrays of an affine map over the activation. */
-static zkb_status affine_arrays(zkbi_onnx_imp *im, float **s, float **c)
+zkb_status zkbi_onnx_affine_arrays(zkbi_onnx_imp *im, float **s, float **c)
 {
     uint64_t n = act_size(im);
     *s = malloc(n * sizeof **s);
@@ -238,7 +237,7 @@ static zkb_status op_arith(zkbi_onnx_imp *im, size_t data)
     if ((st = broadcast(im, t, &v)) != ZKB_OK)
         return st;
     uint64_t N = act_size(im);
-    if ((st = affine_arrays(im, &s, &c)) != ZKB_OK)
+    if ((st = zkbi_onnx_affine_arrays(im, &s, &c)) != ZKB_OK)
         goto out;
     for (uint64_t i = 0; i < N; i++) {
         s[i] = 1.0f;
@@ -319,7 +318,7 @@ static zkb_status op_batchnorm(zkbi_onnx_imp *im)
         if ((st = bn_param(im, (size_t)k + 1, names[k], C, &p[k])) != ZKB_OK)
             goto out;
     uint64_t N = act_size(im), per = N / C;
-    if ((st = affine_arrays(im, &s, &c)) != ZKB_OK)
+    if ((st = zkbi_onnx_affine_arrays(im, &s, &c)) != ZKB_OK)
         goto out;
     for (uint64_t i = 0; i < N; i++) {
         uint64_t ch = i / per;
@@ -509,7 +508,7 @@ zkb_status zkbi_onnx_window_pads(zkbi_onnx_imp *im, uint32_t op, uint32_t kh, ui
 static zkb_status op_output_fn(zkbi_onnx_imp *im, uint32_t fn)
 {
     static const char *const attrs[] = {"axis", NULL};
-    int64_t axis, opset = zkbi_onnx_opset_of(im);
+    int64_t axis, opset = im->opset;
     char a[96];
     zkb_status st = zkbi_onnx_attr_check(im, fn == ZKB_OUTPUT_SIGMOID ? no_attrs : attrs);
     if (st != ZKB_OK || (st = zkbi_onnx_attr_int(im, "axis", opset >= 13 ? -1 : 1, &axis)) != ZKB_OK)

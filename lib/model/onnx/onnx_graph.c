@@ -67,26 +67,14 @@ static zkb_status collect_consts(zkbi_onnx_imp *im)
 }
 
 /* The constant `shape` is [N, d3, d1, d2] for the input [N, d1, d2, d3]. */
-static int reshape_to_nchw(const zkbi_onnx_imp *im, const char *shape, const int64_t *d)
+static int reshape_to_nchw(zkbi_onnx_imp *im, const char *shape, const int64_t *d)
 {
     const Onnx__TensorProto *t = zkbi_onnx_const_find(im, shape);
-    if (!t || t->n_dims != 1 || t->dims[0] != 4 || !t->has_data_type ||
-        t->data_type != ONNX__TENSOR_PROTO__DATA_TYPE__INT64)
-        return 0;
     int64_t v[4];
-    int raw = t->has_raw_data && t->raw_data.len == 32;
-    if (!raw && t->n_int64_data != 4)
+    size_t n;
+    if (!t || t->n_dims != 1 || t->dims[0] != 4 ||
+        zkbi_onnx_tensor_int64s(im, t, v, 4, &n) != ZKB_OK) /* not the pattern: no error */
         return 0;
-    for (int k = 0; k < 4; k++) {
-        if (raw) {
-            uint64_t u = 0;
-            for (int b = 7; b >= 0; b--)
-                u = u << 8 | t->raw_data.data[8 * k + b];
-            memcpy(&v[k], &u, sizeof u);
-        } else {
-            v[k] = t->int64_data[k];
-        }
-    }
     return (v[0] == -1 || v[0] == 0 || v[0] == 1 || v[0] == d[0]) && v[1] == d[3] &&
            v[2] == d[1] && v[3] == d[2];
 }
@@ -441,11 +429,11 @@ zkb_status zkbi_onnx_parse(const uint8_t *buf, size_t len, const char *src, zkb_
     }
     free(im.layers);
     free(im.consts);
-    free(im.folded_consts);
+    zkbi_onnx_map_free(&im.folded);
+    zkbi_onnx_map_free(&im.shapes);
     for (size_t i = 0; i < im.n_owned; i++)
         free(im.owned[i]);
     free(im.owned);
-    free(im.act_shapes);
     free(im.live);
     free(im.pre.a);
     free(im.pre.b);

@@ -72,6 +72,15 @@ typedef struct zkbi_onnx_const {
     const Onnx__TensorProto *t;
 } zkbi_onnx_const;
 
+/* Tensor name -> pointer, open addressing (onnx_map.c); names are not copied. */
+typedef struct zkbi_onnx_map {
+    struct zkbi_onnx_map_slot {
+        const char *name;
+        const void *value;
+    } *slot;
+    size_t n, cap; /* cap: 0 or a power of two */
+} zkbi_onnx_map;
+
 /* What the import did to the graph besides mapping nodes onto layers, for
  * `zkbench model` and the model's metadata ("import_steps"). */
 typedef enum zkbi_onnx_step_kind {
@@ -126,19 +135,16 @@ typedef struct zkbi_onnx_imp {
     uint32_t n_layers, cap_layers;
     uint64_t params;
 
-    zkbi_onnx_const *folded_consts; /* values folded in the walk: a hash table */
-    size_t n_folded, cap_folded;    /* cap_folded a power of two (or 0) */
-    uint64_t folded; /* values computed by folding so far (a budget) */
+    zkbi_onnx_map folded; /* name -> Onnx__TensorProto: values folded in the walk */
+    zkbi_onnx_map shapes; /* name -> zkbi_onnx_act_shape: the activations' ONNX shapes
+                             ([1, ...]: the batch taken as 1, or the static batch),
+                             which Shape nodes read */
+    uint64_t folded_values; /* values computed by folding so far (a budget) */
     void **owned; /* folded tensors and their arrays, freed at the end */
     size_t n_owned, cap_owned;
-    /* ONNX shapes ([1, ...]: the batch taken as 1, or the static batch) of
-     * the activations so far, for Shape nodes */
-    struct zkbi_onnx_act_shape *act_shapes;
-    size_t n_act_shapes, cap_act_shapes;
     uint8_t *live;      /* per node: 1 when the score output depends on it */
     const char *score;  /* name of the output the model computes */
     const Onnx__ValueInfoProto *score_info; /* its declaration, when a graph output */
-    long score_node;    /* the node making it (-1: none yet) */
 
     uint32_t affine_open; /* 1 + index of the dense/conv2d layer whose output is the
                              current activation: Add/Sub/Mul/Div by a constant and
@@ -194,6 +200,8 @@ zkb_status zkbi_onnx_tensor_floats(zkbi_onnx_imp *im, const Onnx__TensorProto *t
 /* The values of an INT64 tensor of at most max elements. */
 zkb_status zkbi_onnx_tensor_int64s(zkbi_onnx_imp *im, const Onnx__TensorProto *t, int64_t *v,
                                    size_t max, size_t *n);
+/* The little-endian unsigned integer of `bytes` bytes (1..8) at p (raw_data). */
+uint64_t zkbi_onnx_le(const uint8_t *p, int bytes);
 /* Value of a BOOL scalar constant (Dropout's training_mode). */
 zkb_status zkbi_onnx_tensor_bool(zkbi_onnx_imp *im, const Onnx__TensorProto *t, int *v);
 
@@ -208,7 +216,6 @@ zkb_status zkbi_onnx_check_names(zkbi_onnx_imp *im);
 zkb_status zkbi_onnx_push(zkbi_onnx_imp *im, zkb_layer_desc *d, zkbi_layer **out);
 /* The node's input idx must be the current activation (a single chain). */
 zkb_status zkbi_onnx_chain_input(zkbi_onnx_imp *im, size_t idx);
-static inline int64_t zkbi_onnx_opset_of(const zkbi_onnx_imp *im) { return im->opset; }
 /* Import the current node (im->node) of a supported type. */
 zkb_status zkbi_onnx_node(zkbi_onnx_imp *im, const zkbi_onnx_opinfo *info);
 
@@ -249,9 +256,12 @@ const zkbi_onnx_act_shape *zkbi_onnx_act_shape_of(const zkbi_onnx_imp *im, const
 
 /* Memory freed with the import (NULL p: out of memory, fails). */
 zkb_status zkbi_onnx_own(zkbi_onnx_imp *im, void *p);
-/* A constant folded in the walk, or NULL (zkbi_onnx_const_find looks here
- * after the initializers). */
-const Onnx__TensorProto *zkbi_onnx_folded_find(const zkbi_onnx_imp *im, const char *name);
+/* The value of name in m, or NULL. */
+const void *zkbi_onnx_map_get(const zkbi_onnx_map *m, const char *name);
+/* Add name (not in m yet) with value. */
+zkb_status zkbi_onnx_map_put(zkbi_onnx_imp *im, zkbi_onnx_map *m, const char *name,
+                             const void *value);
+void zkbi_onnx_map_free(zkbi_onnx_map *m);
 /* Register t (owned by the import) as the constant named name. */
 zkb_status zkbi_onnx_const_add(zkbi_onnx_imp *im, const char *name, Onnx__TensorProto *t);
 /* Note the ONNX shape of activation name (the current one). */
@@ -272,6 +282,9 @@ zkb_status zkbi_onnx_before_layer(zkbi_onnx_imp *im, uint32_t op);
 /* Fold y = s*x + c (per value of the activation, IR order) into the layer
  * whose output x is, or into the pending input normalization (onnx_fuse.c). */
 zkb_status zkbi_onnx_apply_affine(zkbi_onnx_imp *im, float *s, float *c, const char *what);
+/* New scale and offset arrays for such a map, one value per value of the
+ * activation (the caller frees both, also on failure). */
+zkb_status zkbi_onnx_affine_arrays(zkbi_onnx_imp *im, float **s, float **c);
 /* scikit-learn's Scaler, LinearClassifier, Normalizer (onnx_ml.c). */
 zkb_status zkbi_onnx_ml_scaler(zkbi_onnx_imp *im);
 zkb_status zkbi_onnx_ml_linear_classifier(zkbi_onnx_imp *im);

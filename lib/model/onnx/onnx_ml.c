@@ -34,17 +34,14 @@ zkb_status zkbi_onnx_ml_scaler(zkbi_onnx_imp *im)
     if ((no != 0 && no != 1 && no != N) || (ns != 0 && ns != 1 && ns != N))
         return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "offset (%zu values) and scale (%zu values) must "
                               "have one value or one per feature (%" PRIu64 ")", no, ns, N);
-    float *s = malloc(N * sizeof *s), *c = malloc(N * sizeof *c);
-    if (!s || !c) {
-        free(s);
-        free(c);
-        return zkbi_onnx_fail(im, ZKB_ERR_NOMEM, "out of memory");
+    float *s = NULL, *c = NULL;
+    if ((st = zkbi_onnx_affine_arrays(im, &s, &c)) == ZKB_OK) {
+        for (uint64_t i = 0; i < N; i++) { /* y = (x - offset) * scale */
+            s[i] = ns ? sc->floats[ns == 1 ? 0 : i] : 1.0f;
+            c[i] = -(no ? off->floats[no == 1 ? 0 : i] : 0.0f) * s[i];
+        }
+        st = zkbi_onnx_apply_affine(im, s, c, "Scaler");
     }
-    for (uint64_t i = 0; i < N; i++) { /* y = (x - offset) * scale */
-        s[i] = ns ? sc->floats[ns == 1 ? 0 : i] : 1.0f;
-        c[i] = -(no ? off->floats[no == 1 ? 0 : i] : 0.0f) * s[i];
-    }
-    st = zkbi_onnx_apply_affine(im, s, c, "Scaler");
     free(s);
     free(c);
     return st;

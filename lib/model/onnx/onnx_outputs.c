@@ -71,7 +71,18 @@ static zkb_status mark_live(zkbi_onnx_imp *im, const producer *p, size_t np, con
     return ZKB_OK;
 }
 
-/* "ArgMax, ArrayFeatureExtractor, Cast" of the nodes left dead. */
+/* Whether type t is one of the ", "-separated names in list. */
+static int listed(const char *list, const char *t)
+{
+    size_t n = strlen(t);
+    for (const char *p = list; (p = strstr(p, t)); p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
+            return 1;
+    return 0;
+}
+
+/* "ArgMax, ArrayFeatureExtractor, Cast" of the nodes left dead; the list is
+ * bounded by len, so a graph of many dead nodes costs linear time. */
 static void dead_ops(const zkbi_onnx_imp *im, char *buf, size_t len, size_t *count)
 {
     const Onnx__GraphProto *g = im->g;
@@ -85,12 +96,7 @@ static void dead_ops(const zkbi_onnx_imp *im, char *buf, size_t len, size_t *cou
         (*count)++;
         char t[72];
         zkbi_printable(n->op_type ? n->op_type : "?", t, 64);
-        int dup = 0;
-        for (size_t j = 0; j < i && !dup; j++)
-            dup = g->node[j] && !im->live[j] && !zkbi_onnx_is_constant(g->node[j]) &&
-                  g->node[j]->op_type && n->op_type &&
-                  strcmp(g->node[j]->op_type, n->op_type) == 0;
-        if (!dup && off + strlen(t) + 3 < len)
+        if (!listed(buf, t) && off + strlen(t) + 3 < len)
             off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "", t);
     }
 }

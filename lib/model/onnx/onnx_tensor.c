@@ -175,7 +175,7 @@ const Onnx__TensorProto *zkbi_onnx_const_find(const zkbi_onnx_imp *im, const cha
         else
             lo = mid + 1;
     }
-    return zkbi_onnx_folded_find(im, name);
+    return zkbi_onnx_map_get(&im->folded, name);
 }
 
 zkb_status zkbi_onnx_const_input(zkbi_onnx_imp *im, size_t idx, const char *what,
@@ -266,9 +266,12 @@ static zkb_status storage_check(zkbi_onnx_imp *im, const Onnx__TensorProto *t, i
     return ZKB_OK;
 }
 
-static uint32_t le32(const uint8_t *p)
+uint64_t zkbi_onnx_le(const uint8_t *p, int bytes)
 {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    uint64_t u = 0;
+    for (int b = bytes - 1; b >= 0; b--)
+        u = u << 8 | p[b];
+    return u;
 }
 
 zkb_status zkbi_onnx_tensor_floats(zkbi_onnx_imp *im, const Onnx__TensorProto *t, uint64_t n,
@@ -303,7 +306,7 @@ zkb_status zkbi_onnx_tensor_floats(zkbi_onnx_imp *im, const Onnx__TensorProto *t
         return zkbi_onnx_fail(im, ZKB_ERR_NOMEM, "out of memory for %" PRIu64 " values", n);
     for (uint64_t i = 0; i < n; i++) {
         if (raw) {
-            uint32_t u = le32(t->raw_data.data + 4 * i);
+            uint32_t u = (uint32_t)zkbi_onnx_le(t->raw_data.data + 4 * i, 4);
             memcpy(&a[i], &u, sizeof u);
         } else {
             a[i] = t->float_data[i];
@@ -340,7 +343,7 @@ zkb_status zkbi_onnx_tensor_int64s(zkbi_onnx_imp *im, const Onnx__TensorProto *t
     for (uint64_t i = 0; i < numel; i++) {
         if (raw) {
             const uint8_t *p = t->raw_data.data + 8 * i;
-            uint64_t u = (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+            uint64_t u = zkbi_onnx_le(p, 8);
             memcpy(&v[i], &u, sizeof u);
         } else {
             v[i] = t->int64_data[i];

@@ -46,10 +46,10 @@ zkb_status zkbi_onnx_val_alloc(zkbi_onnx_imp *im, zkbi_onnx_val *v, int32_t dt, 
                                   PRIu64 " elements", fold_budget(im));
         v->dims[k] = dims[k];
     }
-    if (n > fold_budget(im) - im->folded)
+    if (n > fold_budget(im) - im->folded_values)
         return zkbi_onnx_fail(im, ZKB_ERR_OVERFLOW, "folding would compute more than %" PRIu64
                               " values in all", fold_budget(im));
-    im->folded += n;
+    im->folded_values += n;
     v->dt = dt;
     v->rank = rank;
     v->n = n;
@@ -57,14 +57,6 @@ zkb_status zkbi_onnx_val_alloc(zkbi_onnx_imp *im, zkbi_onnx_val *v, int32_t dt, 
     if (zkbi_onnx_is_int(dt) ? !(v->i = calloc(bytes, sizeof *v->i)) : !(v->f = calloc(bytes, sizeof *v->f)))
         return zkbi_onnx_fail(im, ZKB_ERR_NOMEM, "out of memory");
     return ZKB_OK;
-}
-
-static uint64_t rd_le(const uint8_t *p, int bytes)
-{
-    uint64_t u = 0;
-    for (int b = bytes - 1; b >= 0; b--)
-        u = u << 8 | p[b];
-    return u;
 }
 
 /* A constant tensor's values. */
@@ -114,7 +106,7 @@ zkb_status zkbi_onnx_val_from(zkbi_onnx_imp *im, const Onnx__TensorProto *t, zkb
         if (dt == DT_DOUBLE) {
             double d;
             if (raw) {
-                uint64_t u = rd_le(t->raw_data.data + 8 * k, 8);
+                uint64_t u = zkbi_onnx_le(t->raw_data.data + 8 * k, 8);
                 memcpy(&d, &u, sizeof d);
             } else {
                 d = t->double_data[k];
@@ -126,7 +118,7 @@ zkb_status zkbi_onnx_val_from(zkbi_onnx_imp *im, const Onnx__TensorProto *t, zkb
             }
             v->f[k] = (float)d;
         } else if (raw) {
-            uint64_t u = rd_le(t->raw_data.data + (uint64_t)bytes * k, bytes);
+            uint64_t u = zkbi_onnx_le(t->raw_data.data + (uint64_t)bytes * k, bytes);
             v->i[k] = bytes == 8 ? (int64_t)u : bytes == 4 ? (int64_t)(int32_t)(uint32_t)u
                                                            : (int64_t)(u != 0);
         } else {
@@ -158,57 +150,13 @@ zkb_status zkbi_onnx_own(zkbi_onnx_imp *im, void *p)
     return ZKB_OK;
 }
 
-static uint64_t name_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603u; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 1099511628211u;
-    return h;
-}
-
-/* Folded constants live in a hash table (the initializers stay sorted): a
- * graph of many foldable nodes costs linear time. */
-const Onnx__TensorProto *zkbi_onnx_folded_find(const zkbi_onnx_imp *im, const char *name)
-{
-    if (!im->cap_folded)
-        return NULL;
-    for (size_t k = name_hash(name) & (im->cap_folded - 1);; k = (k + 1) & (im->cap_folded - 1)) {
-        if (!im->folded_consts[k].name)
-            return NULL;
-        if (strcmp(im->folded_consts[k].name, name) == 0)
-            return im->folded_consts[k].t;
-    }
-}
-
-static void folded_put(zkbi_onnx_const *tab, size_t cap, zkbi_onnx_const c)
-{
-    size_t k = name_hash(c.name) & (cap - 1);
-    while (tab[k].name)
-        k = (k + 1) & (cap - 1);
-    tab[k] = c;
-}
-
 zkb_status zkbi_onnx_const_add(zkbi_onnx_imp *im, const char *name, Onnx__TensorProto *t)
 {
     char b[72];
     if (zkbi_onnx_const_find(im, name))
         return zkbi_onnx_fail(im, ZKB_ERR_PARSE, "'%s' is assigned twice",
                               zkbi_printable(name, b, 64));
-    if (2 * (im->n_folded + 1) > im->cap_folded) { /* load factor at most 1/2 */
-        size_t cap = im->cap_folded ? im->cap_folded * 2 : 64;
-        zkbi_onnx_const *tab = calloc(cap, sizeof *tab);
-        if (!tab)
-            return zkbi_onnx_fail(im, ZKB_ERR_NOMEM, "out of memory");
-        for (size_t k = 0; k < im->cap_folded; k++)
-            if (im->folded_consts[k].name)
-                folded_put(tab, cap, im->folded_consts[k]);
-        free(im->folded_consts);
-        im->folded_consts = tab;
-        im->cap_folded = cap;
-    }
-    folded_put(im->folded_consts, im->cap_folded, (zkbi_onnx_const){name, t});
-    im->n_folded++;
-    return ZKB_OK;
+    return zkbi_onnx_map_put(im, &im->folded, name, t);
 }
 
 /* v becomes the constant `name` (v's arrays move into the tensor). */
@@ -257,15 +205,10 @@ zkb_status zkbi_onnx_val_publish(zkbi_onnx_imp *im, const char *name, zkbi_onnx_
 
 zkb_status zkbi_onnx_note_shape(zkbi_onnx_imp *im, const char *name)
 {
-    if (im->n_act_shapes == im->cap_act_shapes) {
-        size_t cap = im->cap_act_shapes ? im->cap_act_shapes * 2 : 32;
-        zkbi_onnx_act_shape *a = realloc(im->act_shapes, cap * sizeof *a);
-        if (!a)
-            return zkbi_onnx_fail(im, ZKB_ERR_NOMEM, "out of memory");
-        im->act_shapes = a;
-        im->cap_act_shapes = cap;
-    }
-    zkbi_onnx_act_shape *a = &im->act_shapes[im->n_act_shapes++];
+    zkb_status st;
+    zkbi_onnx_act_shape *a = malloc(sizeof *a);
+    if ((st = zkbi_onnx_own(im, a)) != ZKB_OK)
+        return st;
     int64_t n = im->batch > 0 ? im->batch : 1;
     a->name = name;
     if (im->s.flat) {
@@ -279,16 +222,10 @@ zkb_status zkbi_onnx_note_shape(zkbi_onnx_imp *im, const char *name)
         a->dims[2] = im->nhwc ? im->s.w : im->s.h;
         a->dims[3] = im->nhwc ? im->s.c : im->s.w;
     }
-    return ZKB_OK;
+    return zkbi_onnx_map_put(im, &im->shapes, name, a);
 }
 
 const zkbi_onnx_act_shape *zkbi_onnx_act_shape_of(const zkbi_onnx_imp *im, const char *name)
 {
-    for (size_t k = im->n_act_shapes; k-- > 0;)
-        if (strcmp(im->act_shapes[k].name, name) == 0)
-            return &im->act_shapes[k];
-    return NULL;
+    return zkbi_onnx_map_get(&im->shapes, name);
 }
-
-/* ---- the operators ---------------------------------------------------------------------- */
-
