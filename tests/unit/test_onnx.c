@@ -1155,6 +1155,15 @@ static void test_err_structure(void **state)
     assert_non_null(strstr(zkbi_model_metadata(m), "no output of the model needs"));
     zkb_model_free(m);
     ob_free(b);
+    /* unused nodes, one without an operator type, are listed as left out */
+    b = base();
+    ob_node(b, "", "nameless", IN("x"), IN("d0"));
+    ob_node(b, "Relu", "unused", IN("x"), IN("d1"));
+    ob_output(b, "i2", INTS(1, 2, 3, 3));
+    m = ob_load(b);
+    assert_non_null(strstr(zkbi_model_metadata(m), "2 nodes no output of the model needs (?, Relu)"));
+    zkb_model_free(m);
+    ob_free(b);
     /* two outputs of scores */
     b = base();
     ob_output(b, "i2", INTS(1, 2, 3, 3));

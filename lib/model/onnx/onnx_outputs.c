@@ -75,7 +75,7 @@ static zkb_status mark_live(zkbi_onnx_imp *im, const producer *p, size_t np, con
 static int listed(const char *list, const char *t)
 {
     size_t n = strlen(t);
-    for (const char *p = list; (p = strstr(p, t)); p += n)
+    for (const char *p = list; (p = strstr(p, t)); p += n ? n : 1)
         if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
             return 1;
     return 0;
@@ -95,7 +95,7 @@ static void dead_ops(const zkbi_onnx_imp *im, char *buf, size_t len, size_t *cou
             continue;
         (*count)++;
         char t[72];
-        zkbi_printable(n->op_type ? n->op_type : "?", t, 64);
+        zkbi_printable(n->op_type && n->op_type[0] ? n->op_type : "?", t, 64);
         if (!listed(buf, t) && off + strlen(t) + 3 < len)
             off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "", t);
     }
