@@ -8,7 +8,8 @@ static void list_help(void)
     printf("usage: zkbench list [--options]\n\n"
            "Lists every backend found in $ZKB_PLUGIN_PATH and the install directory:\n"
            "name, version, proof system, and 'available' or 'unavailable: <reason>'.\n"
-           "Plugins the loader rejected are listed with the reason.\n\n"
+           "Plugins the loader rejected are listed with the reason. A last line says\n"
+           "whether the EVM step (docs/evm.md) can run.\n\n"
            "  --options   also print each backend's options\n");
 }
 
@@ -57,6 +58,9 @@ int cmd_list(int argc, char **argv)
     }
     for (size_t i = 0; i < zkb_ctx_rejected_count(ctx); i++)
         printf("rejected     %s: %s\n", zkb_ctx_rejected_path(ctx, i), zkb_ctx_rejected_reason(ctx, i));
+    char evm[1200];
+    zkb_status st = zkb_evm_probe(ctx, evm, sizeof evm);
+    printf("%-12s %s%s\n", "(evm step)", st == ZKB_OK ? "" : "unavailable: ", evm);
     zkb_ctx_free(ctx);
     return EXIT_OK;
 }

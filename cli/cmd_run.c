@@ -43,6 +43,9 @@ static void run_help(void)
            "      --scale N          scale exponent (default 8)\n"
            "      --rounding R       half_up (default) or floor\n"
            "      --keep-scratch     keep each cell's scratch directory\n"
+           "      --no-evm           skip the EVM step (on by default where its toolchain is\n"
+           "                         installed: docs/evm.md)\n"
+           "      --evm-optimizer-runs N  solc optimizer runs for EVM verifiers (200; 0: off)\n"
            "      --shard K/N        run only shard K of N of the cells (a deterministic slice;\n"
            "                         see docs/scaling-out.md); combine with 'zkbench merge'\n"
            "  -q, --quiet            no progress output\n\n"
@@ -182,10 +185,10 @@ static void cell_label(const zkb_run *run, size_t cell, char *out, size_t cap)
 
 static int is_phase(const char *p)
 {
-    static const char *const phases[] = {"load", "quantize", "setup", "witness", "prove", "verify"};
+    static const char *const phases[] = {"load", "quantize", "setup", "witness", "prove", "verify", "evm"};
     for (size_t i = 0; i < sizeof phases / sizeof *phases; i++)
         if (strcmp(p, phases[i]) == 0)
-            return 1 + (i >= 3); /* 1: once per cell, 2: per sample */
+            return 1 + (i >= 3 && i <= 5); /* 1: once per cell, 2: per sample */
     return 0;
 }
 
@@ -258,7 +261,7 @@ static int set_run(zkb_run *run, const char *key, const char *value)
 }
 
 enum { OPT_MEMCAP = 1000, OPT_OUT, OPT_FORCE, OPT_DATASET, OPT_DATADIR, OPT_SEED, OPT_SCHEME,
-       OPT_SCALE, OPT_ROUNDING, OPT_KEEP, OPT_SHARD };
+       OPT_SCALE, OPT_ROUNDING, OPT_KEEP, OPT_SHARD, OPT_NO_EVM, OPT_EVM_RUNS };
 
 typedef struct run_args {
     str_list models, backends, opts;
@@ -311,6 +314,20 @@ static int check_values(const run_args *a)
     return EXIT_OK;
 }
 
+/* A setting given again replaces the earlier one: the last one counts. */
+static void add_setting(run_args *a, const char *key, const char *value)
+{
+    size_t i = 0;
+    while (i < a->n_settings && strcmp(a->settings[i][0], key) != 0)
+        i++;
+    if (i == sizeof a->settings / sizeof a->settings[0])
+        return;
+    a->settings[i][0] = key;
+    a->settings[i][1] = value;
+    if (i == a->n_settings)
+        a->n_settings++;
+}
+
 static int parse_args(int argc, char **argv, run_args *a)
 {
     static const struct option longopts[] = {
@@ -322,11 +339,12 @@ static int parse_args(int argc, char **argv, run_args *a)
         {"data-dir", required_argument, 0, OPT_DATADIR}, {"seed", required_argument, 0, OPT_SEED},
         {"scheme", required_argument, 0, OPT_SCHEME}, {"scale", required_argument, 0, OPT_SCALE},
         {"rounding", required_argument, 0, OPT_ROUNDING}, {"keep-scratch", no_argument, 0, OPT_KEEP},
+        {"no-evm", no_argument, 0, OPT_NO_EVM}, {"evm-optimizer-runs", required_argument, 0, OPT_EVM_RUNS},
         {"shard", required_argument, 0, OPT_SHARD}, {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     static const struct { int opt; const char *key; } keys[] = {
         {'n', "samples"}, {'r', "repeats"}, {'t', "timeout"}, {OPT_MEMCAP, "memory_cap"},
         {OPT_DATASET, "dataset"}, {OPT_SEED, "seed"}, {OPT_SCHEME, "quant.scheme"},
-        {OPT_SCALE, "quant.scale"}, {OPT_ROUNDING, "quant.rounding"}};
+        {OPT_SCALE, "quant.scale"}, {OPT_ROUNDING, "quant.rounding"}, {OPT_EVM_RUNS, "evm.optimizer_runs"}};
     optind = 1;
     int c, rc;
     while ((c = getopt_long(argc, argv, "m:b:o:n:r:t:qh", longopts, NULL)) != -1) {
@@ -352,8 +370,9 @@ static int parse_args(int argc, char **argv, run_args *a)
                 return EXIT_USAGE;
             }
             break;
-        case OPT_FORCE: a->settings[a->n_settings][0] = "force"; a->settings[a->n_settings++][1] = "1"; break;
-        case OPT_KEEP: a->settings[a->n_settings][0] = "keep_scratch"; a->settings[a->n_settings++][1] = "1"; break;
+        case OPT_FORCE: add_setting(a, "force", "1"); break;
+        case OPT_KEEP: add_setting(a, "keep_scratch", "1"); break;
+        case OPT_NO_EVM: add_setting(a, "evm", "0"); break;
         case '?': return EXIT_USAGE;
         default:
             if (c == OPT_SCHEME)
@@ -361,10 +380,8 @@ static int parse_args(int argc, char **argv, run_args *a)
             if (c == OPT_SCALE)
                 a->scale = optarg;
             for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-                if (keys[k].opt == c && a->n_settings < 16) {
-                    a->settings[a->n_settings][0] = keys[k].key;
-                    a->settings[a->n_settings++][1] = optarg;
-                }
+                if (keys[k].opt == c)
+                    add_setting(a, keys[k].key, optarg);
         }
     }
     if (optind < argc) {

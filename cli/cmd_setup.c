@@ -14,12 +14,13 @@ static void setup_help(void)
 {
     printf("usage: zkbench setup [--list] [BACKEND...]\n\n"
            "Installs the toolchains the framework backends drive (the npm packages of\n"
-           "circom and noir, a Python virtual environment with ezkl), pinned by the lock\n"
-           "files installed with each backend (its data directory), into the toolchain\n"
-           "directory, one folder per backend:\n"
+           "circom and noir, a Python virtual environment with ezkl) and the EVM step's\n"
+           "(`evm`: solc and @ethereumjs/vm from npm, docs/evm.md), pinned by the lock\n"
+           "files installed with each (its data directory), into the toolchain\n"
+           "directory, one folder each:\n"
            "  $ZKB_TOOLCHAIN_DIR, else $XDG_DATA_HOME/zkmlbench/toolchains,\n"
            "  else ~/.local/share/zkmlbench/toolchains\n"
-           "Without BACKEND, every backend that has a toolchain to install. Needs node\n"
+           "Without BACKEND, every backend that has a toolchain to install, and evm. Needs node\n"
            "and npm (circom, noir) or python3 with venv (ezkl); downloads from the npm\n"
            "registry and PyPI. Running it again checks and returns at once when nothing\n"
            "changed. Then it probes each backend and says whether it is available.\n\n"
@@ -89,6 +90,8 @@ int cmd_setup(int argc, char **argv)
     const char *root = zkb_ctx_get(ctx, "toolchain_dir");
     char script[PATH_MAX + 16];
     for (int i = first; i < argc; i++) {
+        if (strcmp(argv[i], "evm") == 0)
+            continue;
         zkb_backend_ref *b = zkb_backend_find(ctx, argv[i]);
         if (!b) {
             cli_error("setup: no backend '%s' (zkbench list shows those found)", argv[i]);
@@ -105,6 +108,10 @@ int cmd_setup(int argc, char **argv)
     }
 
     int failed = 0, done = 0;
+    char evm_data[PATH_MAX], evm_script[PATH_MAX + 16];
+    int want_evm = wanted("evm", argc, argv, first) &&
+                   zkb_evm_data_dir(ctx, evm_data, sizeof evm_data) == ZKB_OK &&
+                   (size_t)snprintf(evm_script, sizeof evm_script, "%s/setup.sh", evm_data) < sizeof evm_script;
     for (size_t i = 0; i < zkb_backend_count(ctx); i++) {
         zkb_backend_ref *b = zkb_backend_at(ctx, i);
         const char *name = zkb_backend_name(b);
@@ -125,6 +132,23 @@ int cmd_setup(int argc, char **argv)
             failed++;
         }
     }
+    if (want_evm) {
+        char dest[PATH_MAX];
+        if ((size_t)snprintf(dest, sizeof dest, "%s/evm", root) >= sizeof dest) {
+            cli_error("setup: toolchain directory too long: %s", root);
+            zkb_ctx_free(ctx);
+            return EXIT_INTERNAL;
+        }
+        done++;
+        printf("evm: sh %s %s\n", evm_script, dest);
+        if (!list_only && run_script(evm_script, dest) != 0) {
+            printf("evm: setup FAILED (see the messages above)\n");
+            failed++;
+        }
+    } else if (first < argc && wanted("evm", argc, argv, first)) {
+        cli_error("setup: the EVM step's data directory (share/zkmlbench/evm) is missing: reinstall zkmlbench");
+        failed++;
+    }
     if (done == 0)
         printf("no backend has a toolchain to install (zkbench list shows the backends found)\n");
     zkb_ctx_free(ctx);
@@ -142,6 +166,12 @@ int cmd_setup(int argc, char **argv)
         zkb_status st = zkb_backend_probe(b);
         printf("%-12s %s%s\n", zkb_backend_name(b), st == ZKB_OK ? "" : "unavailable: ",
                zkb_backend_probe_detail(b));
+        failed += st != ZKB_OK;
+    }
+    if (want_evm) {
+        char detail[1200];
+        zkb_status st = zkb_evm_probe(ctx, detail, sizeof detail);
+        printf("%-12s %s%s\n", "evm", st == ZKB_OK ? "" : "unavailable: ", detail);
         failed += st != ZKB_OK;
     }
     zkb_ctx_free(ctx);

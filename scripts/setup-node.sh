@@ -4,8 +4,10 @@
 # tools/node/package-lock.json) into tools/node/node_modules and of the Noir
 # backend (@noir-lang/noir_wasm and @noir-lang/noir_js 1.0.0-beta.3,
 # @aztec/bb.js 0.82.2; pinned by tools/noir/package-lock.json) into
-# tools/noir/node_modules, with `npm ci`, through the backends' own
-# plugins/<name>/setup.sh (what `zkbench setup` runs for an installed zkbench).
+# tools/noir/node_modules, and of the EVM step (solc 0.8.37, @ethereumjs/vm
+# 10.1.3; pinned by tools/evm/package-lock.json) into tools/evm/node_modules,
+# with `npm ci`, through the backends' own plugins/<name>/setup.sh and
+# lib/evm/script/setup.sh (what `zkbench setup` runs for an installed zkbench).
 # Idempotent and quiet: a node_modules that matches its lock file is left alone.
 # The build tree links them into its data directories (plugins/CMakeLists.txt).
 #
@@ -31,3 +33,4 @@ fi
 export ZKB_SETUP_QUIET=1
 sh "$root/plugins/circom/setup.sh" "$root/tools/node" "$root/tools/node"
 sh "$root/plugins/noir/setup.sh" "$root/tools/noir" "$root/tools/noir"
+sh "$root/lib/evm/script/setup.sh" "$root/tools/evm" "$root/tools/evm"

@@ -1,4 +1,4 @@
-/* zkb_plugin.h - the zkb_backend plugin ABI, version 1 (minor 4).
+/* zkb_plugin.h - the zkb_backend plugin ABI, version 1 (minor 5).
  *
  * A backend is a shared object that exports one symbol, ZKB_PLUGIN_ENTRY_NAME.
  * The host calls it once after dlopen with its table of services; the plugin
@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 #define ZKB_PLUGIN_ABI_MAJOR 1
-#define ZKB_PLUGIN_ABI_MINOR 4
+#define ZKB_PLUGIN_ABI_MINOR 5
 #define ZKB_PLUGIN_ENTRY zkb_plugin_init
 #define ZKB_PLUGIN_ENTRY_NAME "zkb_plugin_init"
 
@@ -237,6 +237,28 @@ typedef struct zkb_host_api {
 
 #define ZKB_LAYER_INPUT 0xFFFFFFFFu
 
+/* ---- the on-chain check of a proof (ABI 1.5) --------------------------- */
+
+/* What the host needs to verify the last verified proof on an EVM: the
+ * verifier contract the framework's own tool generated and the call that
+ * checks this proof with it. The host compiles, deploys and calls it
+ * (docs/evm.md); a backend never runs an EVM itself. Strings are owned by
+ * the plugin and stay valid until its next call on the session. */
+typedef struct zkb_evm_proof {
+    uint32_t struct_size; /* set by the host; fill in only what fits in it */
+    uint32_t n_public;    /* public inputs the verifier takes (all of them) */
+    const char *verifier_path; /* Solidity source; the same file for every proof of a session */
+    const char *contract;      /* contract to deploy from it; NULL or "": the largest one */
+    const char *calldata_path; /* the whole call: 4-byte selector and ABI-encoded arguments */
+    /* Where to tamper, for the soundness check: the proof's bytes within
+     * the calldata (a byte flipped there must be rejected), and a 32-byte
+     * big-endian word holding one of the public outputs (+1 there must be
+     * rejected). */
+    uint64_t proof_offset, proof_len;
+    uint64_t output_offset;
+    const char *generator; /* how the verifier was made, e.g. "snarkjs 0.7.6 zkey export solidityverifier" */
+} zkb_evm_proof;
+
 /* ---- the backend table a plugin exports ------------------------------- */
 
 typedef struct zkb_backend {
@@ -300,6 +322,16 @@ typedef struct zkb_backend {
      * own metrics; the time counts toward the cell's limit. */
     zkb_status (*eval_batch)(void *state, const float *x, uint64_t n, uint64_t n_in,
                              int64_t *outputs, uint64_t n_outputs, uint64_t *n_done);
+
+    /* ---- ABI 1.5 ---- */
+
+    /* Optional (NULL: the backend has no EVM verifier). Called after a
+     * sample's first verify returned ZKB_OK: the verifier contract and the
+     * calldata of that proof (zkb_evm_proof). ZKB_ERR_UNSUPPORTED (with the
+     * reason through set_error) when this session's proof system or options
+     * have no EVM verifier; the host then records no EVM figures. Not timed
+     * as a phase: the host's EVM step is. */
+    zkb_status (*evm_proof)(void *state, zkb_evm_proof *out);
     /* New members are appended here; the host reads none past struct_size. */
 } zkb_backend;
 

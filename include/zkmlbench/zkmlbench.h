@@ -100,6 +100,18 @@ ZKB_API const char *zkb_backend_probe_detail(const zkb_backend_ref *b);
 ZKB_API size_t zkb_backend_option_count(const zkb_backend_ref *b);
 ZKB_API const char *zkb_backend_option_field(const zkb_backend_ref *b, size_t i, const char *field);
 
+/* ---- the EVM step (docs/evm.md) ----------------------------------------- */
+
+/* Whether the EVM step can run: node, and the pinned Solidity compiler and
+ * in-process EVM (`zkbench setup evm`). ZKB_OK, or ZKB_ERR_UNAVAILABLE; detail
+ * (may be NULL) receives the versions and the toolchain's place, or the
+ * reason. */
+ZKB_API zkb_status zkb_evm_probe(zkb_ctx *ctx, char *detail, size_t cap);
+/* The EVM step's data directory (its script, the lock files of its
+ * toolchain and the `setup.sh` that installs it: share/zkmlbench/evm as
+ * installed) into out. ZKB_OK, or ZKB_ERR_NOT_FOUND. */
+ZKB_API zkb_status zkb_evm_data_dir(zkb_ctx *ctx, char *out, size_t cap);
+
 /* ---- models ------------------------------------------------------------ */
 
 typedef struct zkb_model zkb_model;
@@ -169,7 +181,10 @@ ZKB_API const char *zkb_run_last_error(const zkb_run *run);
  *   "memory_cap" bytes with optional K/M/G suffix (20G), "force" (0|1),
  *   "dataset" ("synthetic" or a dataset name), "seed" (1),
  *   "quant.scheme" (pow2|pow10), "quant.scale" (8), "quant.rounding" (half_up|floor),
- *   "keep_scratch" (0|1). */
+ *   "keep_scratch" (0|1),
+ *   "evm" (0|1, 1: the EVM step runs where its toolchain is found and the
+ *   backend has an EVM verifier; docs/evm.md), "evm.optimizer_runs" (solc's
+ *   optimizer runs, 200; 0 turns the optimizer off). */
 ZKB_API zkb_status zkb_run_set(zkb_run *run, const char *key, const char *value);
 
 /* Add a cell: a model file, a backend name and its options as

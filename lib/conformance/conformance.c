@@ -413,12 +413,38 @@ static double phase_n(const cJSON *rec, const char *phase)
     return cJSON_IsNumber(n) ? n->valuedouble : 0;
 }
 
+static const char *info_of(const cJSON *rec, const char *key)
+{
+    const cJSON *v = get(get(rec, "infos"), key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* The EVM step of the run's cell (docs/evm.md), for a backend with evm_proof. */
+static void check_evm(reporter *r, const cJSON *rec, const char *stat, const char *why)
+{
+    const cJSON *gas = get(get(get(rec, "metrics"), "evm_verify_gas"), "value");
+    const char *evm = info_of(rec, "evm");
+    if (strcmp(stat, "ok") != 0) {
+        if (strstr(why, " in evm"))
+            report(r, "run.evm", ZKB_CHECK_FAIL, "%s", why);
+        else
+            report(r, "run.evm", ZKB_CHECK_SKIP, "not reached: the run stopped earlier");
+    } else if (cJSON_IsNumber(gas)) {
+        const cJSON *n = get(get(get(rec, "metrics"), "evm_proofs_verified"), "value");
+        report(r, "run.evm", ZKB_CHECK_PASS,
+               "the EVM verifier %s accepted %g proofs (median %.0f gas) and rejected both tampered ones",
+               info_of(rec, "evm_contract"), cJSON_IsNumber(n) ? n->valuedouble : 0, gas->valuedouble);
+    } else {
+        report(r, "run.evm", ZKB_CHECK_SKIP, "%s", evm[0] ? evm : "the backend has no EVM verifier");
+    }
+}
+
 static void check_run(zkbi_conf *c, reporter *r)
 {
     char out[PATH_MAX + 16];
     snprintf(out, sizeof out, "%s/run", c->work);
     zkb_run *run = NULL;
-    const char *const names[] = {"run", "run.verify", "run.outputs", NULL};
+    const char *const names[] = {"run", "run.verify", "run.outputs", "run.evm", NULL};
     if (zkb_run_new(c->ctx, out, &run) != ZKB_OK) {
         skip_all(r, names, zkb_ctx_last_error(c->ctx));
         return;
@@ -466,6 +492,10 @@ static void check_run(zkbi_conf *c, reporter *r)
         report(r, "run.verify", ZKB_CHECK_PASS, "all %d proofs verified%s", per,
                zkb_backend_is_baseline(c->b) ? " (a baseline: verify only returns outputs)" : "");
         report(r, "run.outputs", ZKB_CHECK_PASS, "the verified outputs equal the reference evaluator's exactly");
+    } else if (strstr(why, " in evm")) { /* after every sample's verify */
+        report(r, "run", ZKB_CHECK_FAIL, "%s", why);
+        report(r, "run.verify", ZKB_CHECK_PASS, "all %d proofs verified (the cell failed later, in the EVM step)", per);
+        report(r, "run.outputs", ZKB_CHECK_PASS, "the verified outputs equal the reference evaluator's exactly");
     } else {
         report(r, "run", ZKB_CHECK_FAIL, "%s%s", why[0] ? "" : stat, why);
         if (ec == ZKB_ERR_VERIFY)
@@ -477,6 +507,7 @@ static void check_run(zkbi_conf *c, reporter *r)
         else
             report(r, "run.outputs", ZKB_CHECK_SKIP, "not reached: the run stopped earlier");
     }
+    check_evm(r, rec, stat, why);
     cJSON_Delete(rec);
     zkb_run_free(run);
 }
@@ -645,7 +676,7 @@ zkb_status zkb_conformance_run(zkb_ctx *ctx, const char *plugin_path, const char
 
     reporter r = {.fn = fn, .user = user};
     static const char *const load_checks[] = {"load", "table", "options.declared", "options.unknown.host", NULL};
-    static const char *const later[] = {"probe", "run", "run.verify", "run.outputs", NULL};
+    static const char *const later[] = {"probe", "run", "run.verify", "run.outputs", "run.evm", NULL};
     const char *ran = "the load";
     int sessions = 0;
     run_isolated(c, &r, load_checks, body_load, NULL);

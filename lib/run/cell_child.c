@@ -22,6 +22,7 @@ typedef struct child {
      * under it (replacing job->qm and job->in->ref_q); NULL if never set */
     zkbi_qmodel *own_qm;
     int64_t *own_ref;
+    zkbi_cell_evm evm;
 } child;
 
 static int g_fd = -1;
@@ -149,6 +150,7 @@ static _Noreturn void finish(child *c, int ok)
         c->vt->destroy(c->state);
     }
     free(c->out);
+    zkbi_cell_evm_free(&c->evm);
     free(c->own_ref);
     zkbi_qmodel_free(c->own_qm);
     if (ok)
@@ -255,6 +257,7 @@ static void run_phases(child *c)
     int64_t *out = c->out = malloc((in->n_out ? in->n_out : 1) * sizeof *out);
     if (!out)
         fail(c, ZKBI_PH_SETUP, -1, ZKB_ERR_NOMEM, "out of memory");
+    zkbi_cell_evm_begin(&c->evm, job, c->vt, c->h);
     for (size_t s = 0; s < in->n_samples; s++) {
         zkb_sample sample = {.struct_size = sizeof sample, .index = (uint32_t)s, .n = in->n_in,
                              .x = in->x + s * in->n_in, .x_q = in->x_q + s * in->n_in};
@@ -268,10 +271,19 @@ static void run_phases(child *c)
             start(c, &m, ZKBI_PH_VERIFY, (int64_t)s, r);
             stop(c, &m, c->vt->verify(c->state, out, in->n_out));
             check_outputs(c, s, r, out);
-            if (r == 0)
-                send_or_die(&(zkbi_event){.type = ZKBI_EV_CLASS, .sample = (int64_t)s,
-                                          .cls = (int32_t)zkbi_argmax_i(out, in->n_out)});
+            if (r > 0)
+                continue;
+            send_or_die(&(zkbi_event){.type = ZKBI_EV_CLASS, .sample = (int64_t)s,
+                                      .cls = (int32_t)zkbi_argmax_i(out, in->n_out)});
+            char why[1400];
+            st = zkbi_cell_evm_collect(&c->evm, c->vt, c->state, c->h, s, why, sizeof why);
+            if (st != ZKB_OK)
+                fail(c, ZKBI_PH_EVM, (int64_t)s, st, why);
         }
+    }
+    if (zkbi_cell_evm_ready(&c->evm)) {
+        start(c, &m, ZKBI_PH_EVM, -1, 0);
+        stop(c, &m, zkbi_evm_run(c->h, &c->evm.tools, &c->evm.job));
     }
     zkbi_zk_accuracy_pass(job, c->vt, c->state, c->own_qm ? c->own_qm : job->qm, c->h);
 }

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const phase_names[ZKBI_N_PHASES] = {"load", "quantize", "setup",
-                                                       "witness", "prove", "verify"};
+static const char *const phase_names[ZKBI_N_PHASES] = {"load", "quantize", "setup", "witness",
+                                                       "prove", "verify", "evm"};
 
 const char *zkbi_phase_name(uint32_t phase)
 {

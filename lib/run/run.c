@@ -74,6 +74,8 @@ zkb_status zkb_run_new(zkb_ctx *ctx, const char *out_dir, zkb_run **out)
     zkbi_random_hex(run->run_id, sizeof run->run_id);
     zkbi_settings *s = &run->set;
     s->samples = 1;
+    s->evm = 1;
+    s->evm_optimizer_runs = ZKBI_EVM_OPTIMIZER_RUNS;
     s->repeats = 1;
     s->timeout_s = 600;
     s->memory_cap = ZKBI_DEFAULT_MEMORY_CAP;
@@ -130,7 +132,7 @@ static int parse_flag(const char *v, int *out)
 }
 
 #define RUN_KEYS "samples, repeats, timeout, memory_cap, force, dataset, seed, quant.scheme, " \
-                 "quant.scale, quant.rounding, keep_scratch"
+                 "quant.scale, quant.rounding, keep_scratch, evm, evm.optimizer_runs"
 
 zkb_status zkb_run_set(zkb_run *run, const char *key, const char *value)
 {
@@ -154,6 +156,13 @@ zkb_status zkb_run_set(zkb_run *run, const char *key, const char *value)
         if (zkbi_parse_bytes(value, &s->memory_cap) != 0)
             return run_fail(run, ZKB_ERR_INVALID_ARG,
                             "memory_cap: '%s' is not a size in bytes (e.g. 512M, 20G; 0 for none)", value);
+    } else if (!strcmp(key, "evm.optimizer_runs")) {
+        if (parse_u64(value, 1000000000, &u) != 0)
+            return run_fail(run, ZKB_ERR_INVALID_ARG, "evm.optimizer_runs: '%s' is not an integer in 0..10^9", value);
+        s->evm_optimizer_runs = (uint32_t)u;
+    } else if (!strcmp(key, "evm")) {
+        if (parse_flag(value, &s->evm) != 0)
+            return run_fail(run, ZKB_ERR_INVALID_ARG, "evm: '%s' is not 0 or 1", value);
     } else if (!strcmp(key, "force") || !strcmp(key, "keep_scratch")) {
         if (parse_flag(value, key[0] == 'f' ? &s->force : &s->keep_scratch) != 0)
             return run_fail(run, ZKB_ERR_INVALID_ARG, "%s: '%s' is not 0 or 1", key, value);

@@ -61,7 +61,8 @@ static void isolate(cell_run *cr)
     zkbi_cell_job job = {.ctx = run->ctx, .b = cr->c->b, .model = cr->model, .qm = cr->qm, .ranges = cr->ranges,
                          .opts = cr->c->opts, .n_opts = cr->c->n_opts, .repeats = run->set.repeats,
                          .in = &cr->in, .scratch = scratch, .log_path = log_path,
-                         .deadline_ns = deadline, .parent = getpid(), .fd = fds[1], .host_fd = run->lock_fd};
+                         .deadline_ns = deadline, .evm = run->set.evm,
+                         .evm_optimizer_runs = run->set.evm_optimizer_runs, .parent = getpid(), .fd = fds[1], .host_fd = run->lock_fd};
     fflush(NULL); /* or the child would flush the host's buffered output again */
     pid_t pid = fork();
     if (pid == 0) {

@@ -12,6 +12,7 @@
 
 #include "core/core_int.h"
 #include "eval/eval_int.h"
+#include "evm/evm_int.h"
 #include "model/model_int.h"
 #include "plugin/plugin_int.h"
 
@@ -29,6 +30,7 @@ typedef enum zkbi_phase {
     ZKBI_PH_WITNESS,
     ZKBI_PH_PROVE,
     ZKBI_PH_VERIFY,
+    ZKBI_PH_EVM, /* once, after the last sample: the EVM step (lib/evm) */
     ZKBI_N_PHASES,
     /* not measured; where a failure can still happen */
     ZKBI_PH_START = 100,
@@ -78,6 +80,8 @@ typedef struct zkbi_settings {
     uint64_t memory_cap; /* bytes, 0: none */
     int force;
     int keep_scratch;
+    int evm;                 /* run the EVM step where it can run */
+    uint32_t evm_optimizer_runs;
     char dataset[64];
     uint64_t seed;
     zkb_quant quant;
@@ -176,6 +180,8 @@ typedef struct zkbi_cell_job {
     const char *scratch;
     const char *log_path; /* stdout and stderr of the cell */
     uint64_t deadline_ns;
+    int evm;                 /* settings evm and evm.optimizer_runs */
+    uint32_t evm_optimizer_runs;
     pid_t parent;
     int fd;         /* event pipe, write end */
     int host_fd;    /* a descriptor of the host the cell must not hold (the lock), or -1 */
@@ -321,6 +327,27 @@ int zkbi_event_fill(zkbi_event_reader *r, int fd);
  * 0 none yet, -1 a malformed frame. */
 int zkbi_event_next(zkbi_event_reader *r, zkbi_event *e);
 void zkbi_event_reader_free(zkbi_event_reader *r);
+
+/* ---- the EVM step of a cell (cell_evm.c) ------------------------------------------- */
+
+typedef struct zkbi_cell_evm {
+    int enabled;
+    zkbi_evm_tools tools;
+    zkbi_evm_job job;
+} zkbi_cell_evm;
+
+/* Decides whether the cell runs the EVM step (the run setting, the
+ * backend's evm_proof, the toolchain) and records info "evm" when it does not. */
+void zkbi_cell_evm_begin(zkbi_cell_evm *e, const zkbi_cell_job *job, const zkb_backend *vt, zkb_host_ctx *h);
+/* After sample's first verify: the backend's verifier and calldata, copied
+ * into the scratch directory. A backend that answers ZKB_ERR_UNSUPPORTED for
+ * the first sample turns the step off (info "evm"); any other error is the
+ * cell's, with why. */
+zkb_status zkbi_cell_evm_collect(zkbi_cell_evm *e, const zkb_backend *vt, void *state, zkb_host_ctx *h,
+                                 size_t sample, char *why, size_t why_len);
+/* Non-zero when there are proofs to send. */
+int zkbi_cell_evm_ready(const zkbi_cell_evm *e);
+void zkbi_cell_evm_free(zkbi_cell_evm *e);
 
 /* ---- the zk accuracy pass of a cell (cell_zk_accuracy.c) -------------------------- */
 

@@ -209,6 +209,28 @@ static void test_verify_rejects(void **state)
     expect(&r, "run.outputs", "SKIP");
 }
 
+/* The EVM step of a backend with evm_proof (docs/evm.md): passes with a
+ * sound verifier, fails with one that accepts a tampered proof; skips with
+ * the reason where the toolchain is missing. */
+static void test_evm_step(void **state)
+{
+    (void)state;
+    results r;
+    zkb_ctx *ctx = NULL;
+    assert_int_equal(zkb_ctx_new(&ctx), ZKB_OK);
+    char why[1024];
+    int have = zkb_evm_probe(ctx, why, sizeof why) == ZKB_OK;
+    zkb_ctx_free(ctx);
+    assert_true(run(TP("rt_evm"), NULL, 60, &r) > 0);
+    expect(&r, "run", "PASS");
+    expect(&r, "run.evm", have ? "PASS the EVM verifier FixtureVerifier accepted 2 proofs" : "SKIP unavailable: ");
+    if (!have)
+        return;
+    assert_true(run(TP("rt_evm_unsound"), NULL, 60, &r) > 0);
+    expect(&r, "run.verify", "PASS");
+    expect(&r, "run.evm", "FAIL failed: proof did not verify in evm: unsound on chain");
+}
+
 /* The fixture's verify returns ok without a proof: a contract breach. */
 static void test_verify_without_proof(void **state)
 {
@@ -279,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_probe_crash),         cmocka_unit_test(test_unavailable_with_reason),
         cmocka_unit_test(test_segv_in_prove),       cmocka_unit_test(test_wrong_outputs),
         cmocka_unit_test(test_verify_rejects),      cmocka_unit_test(test_verify_without_proof),
+        cmocka_unit_test(test_evm_step),
         cmocka_unit_test(test_hang),                cmocka_unit_test(test_memory_cap),
         cmocka_unit_test(test_stdout_and_bad_keys), cmocka_unit_test(test_bad_arguments),
     };
