@@ -8,20 +8,25 @@
 #include <string.h>
 
 const zkbr_bar_metric zkbr_bar_metrics[] = {
-    {"prove_time", "prove.wall_s", "Proving time", "prove wall time per proof", ZKBR_UNIT_S, 0},
-    {"verify_time", "verify.wall_s", "Verification time", "verify wall time per proof", ZKBR_UNIT_S, 0},
-    {"witness_time", "witness.wall_s", "Witness time", "witness wall time per sample", ZKBR_UNIT_S, 0},
-    {"setup_time", "setup.wall_s", "Setup time", "setup wall time (once per cell)", ZKBR_UNIT_S, 0},
-    {"peak_memory", "peak_rss_bytes", "Peak memory", "peak RSS over the phases, incl. child processes", ZKBR_UNIT_BYTES, 0},
-    {"proof_size", "proof_size_bytes", "Proof size", "proof size", ZKBR_UNIT_BYTES, 1},
+    {"prove_time", "prove.wall_s", "Proving time", "prove wall time per proof", ZKBR_UNIT_S, 0, 0, 0, NULL},
+    {"verify_time", "verify.wall_s", "Verification time", "verify wall time per proof", ZKBR_UNIT_S, 0, 0, 0, NULL},
+    {"witness_time", "witness.wall_s", "Witness time", "witness wall time per sample", ZKBR_UNIT_S, 0, 0, 0, NULL},
+    {"setup_time", "setup.wall_s", "Setup time", "setup wall time (once per cell)", ZKBR_UNIT_S, 0, 0, 0, NULL},
+    {"peak_memory", "peak_rss_bytes", "Peak memory", "peak RSS over the phases, incl. child processes", ZKBR_UNIT_BYTES, 0, 0, 0, NULL},
+    {"proof_size", "proof_size_bytes", "Proof size", "proof size", ZKBR_UNIT_BYTES, 1, 0, 0, NULL},
     {"accuracy_loss", "accuracy_loss", "Accuracy loss",
-     "accuracy loss: float - proved accuracy (labelled data), else % of samples whose class differs", ZKBR_UNIT_POINTS, 0},
+     "accuracy loss: float - proved accuracy (labelled data), else % of samples whose class differs", ZKBR_UNIT_POINTS, 0, 0, 0, NULL},
+    {"evm_verify_gas", "evm_verify_gas", "On-chain verification gas",
+     "gas of the verifying transaction (osaka), median over samples", ZKBR_UNIT_GAS, 1, 1, 0, NULL},
+    {"evm_bytecode", "evm_runtime_bytes", "EVM verifier bytecode size", "runtime code of the verifier contract",
+     ZKBR_UNIT_BYTES, 1, 1, ZKBR_EIP170_LIMIT, "EIP-170 limit (24,576 B)"},
 };
 const size_t zkbr_n_bar_metrics = sizeof zkbr_bar_metrics / sizeof zkbr_bar_metrics[0];
 
 static const char *unit_name(int unit)
 {
-    return unit == ZKBR_UNIT_S ? "seconds" : unit == ZKBR_UNIT_BYTES ? "bytes" : unit == ZKBR_UNIT_POINTS ? "points or %" : "count";
+    return unit == ZKBR_UNIT_S ? "seconds" : unit == ZKBR_UNIT_BYTES ? "bytes" : unit == ZKBR_UNIT_POINTS ? "points or %"
+           : unit == ZKBR_UNIT_GAS ? "gas" : "count";
 }
 
 /* -1: no row; 0: a bar (value in s); 1: a text row (failure, not reported). */
@@ -31,10 +36,10 @@ static int row_kind(const zkb_report *r, size_t i, const zkbr_bar_metric *m, zkb
     if (m->skip_baseline && e->baseline)
         return -1;
     if (e->n_ok == 0)
-        return 1;
+        return m->skip_absent ? -1 : 1;
     double med, lo, hi;
     if (zkb_report_entry_value(r, i, m->figure, &med, &lo, &hi) != ZKB_OK)
-        return e->baseline ? -1 : 1;
+        return e->baseline || m->skip_absent ? -1 : 1;
     *s = (zkbr_stat){1, med, lo, hi};
     return 0;
 }
@@ -75,6 +80,10 @@ int zkbr_chart_bar(const zkb_report *r, const zkbr_bar_metric *m, zkbr_buf *b)
         heads += any;
     }
     label_w = fmin(label_w, 320);
+    if (m->limit > 0 && isfinite(hi)) {
+        lo = fmin(lo, m->limit);
+        hi = fmax(hi, m->limit);
+    }
     int log = lo > 0 && hi / lo >= 30;
     zkbr_axis ax;
     zkbr_axis_make(&ax, isfinite(lo) ? lo : 0, isfinite(hi) ? hi : 1, log, m->unit);
@@ -108,6 +117,11 @@ int zkbr_chart_bar(const zkb_report *r, const zkbr_bar_metric *m, zkbr_buf *b)
     snprintf(axis_title, sizeof axis_title, "%s (%s%s)", m->axis, unit_name(m->unit), log ? ", log scale" : "");
     zkbr_svg_text(b, (x0 + x1) / 2, top + plot_h + 34, 12.5, "middle", "#222222", "font-weight=\"bold\"", axis_title);
 
+    if (m->limit > 0) {
+        double xl = x0 + (x1 - x0) * zkbr_axis_pos(&ax, m->limit);
+        zkbr_svg_line(b, xl, top - 8, xl, top + plot_h, "#b22222", 1.2, "stroke-dasharray=\"5,4\"");
+        zkbr_svg_text(b, xl, top + plot_h + 48, 10.5, "middle", "#b22222", NULL, m->limit_label);
+    }
     double zero = x0 + (x1 - x0) * zkbr_axis_pos(&ax, log ? ax.lo : 0);
     for (size_t mi = 0; mi < r->n_models; mi++) {
         int head = 0;

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 /* "<v> <unit>": three significant digits, no exponent below 10^6. */
 static void num_unit(double v, const char *unit, char *out, size_t cap)
@@ -65,6 +66,11 @@ void zkbr_fmt(double v, int unit, char *out, size_t cap)
     case ZKBR_UNIT_S: fmt_seconds(v, out, cap); break;
     case ZKBR_UNIT_BYTES: fmt_bytes(v, out, cap); break;
     case ZKBR_UNIT_POINTS: snprintf(out, cap, "%.3g pts", v); break;
+    case ZKBR_UNIT_GAS:
+        fmt_count(v, out, cap);
+        if (strlen(out) + 5 < cap)
+            strcat(out, " gas");
+        break;
     default: fmt_count(v, out, cap); break;
     }
 }

@@ -189,6 +189,28 @@ static zkbr_stat get_acc(const zkbr_rec *x, int kind, const char **n)
     return (zkbr_stat){kind && x->acc_kind == kind, x->acc_loss, x->acc_loss, x->acc_loss};
 }
 
+const char *const zkbr_evm_keys[ZKBR_N_EVM] = {"evm_verify_gas", "evm_deploy_gas", "evm_runtime_bytes",
+                                               "evm_calldata_bytes", "evm_public_inputs", "evm_exceeds_eip170"};
+
+/* The verify gas's spread comes from its own min and max metrics (the
+ * metric itself is the median over the cell's samples). */
+static zkbr_stat get_evm(const zkbr_rec *x, int k, const char **n)
+{
+    (void)n;
+    const zkbr_metric *m = zkbr_rec_metric(x, zkbr_evm_keys[k]);
+    if (!m)
+        return (zkbr_stat){0, 0, 0, 0};
+    zkbr_stat s = {1, m->value, m->min, m->max};
+    if (k == ZKBR_EVM_VERIFY_GAS) {
+        const zkbr_metric *lo = zkbr_rec_metric(x, "evm_verify_gas_min"), *hi = zkbr_rec_metric(x, "evm_verify_gas_max");
+        if (lo && lo->value <= s.med)
+            s.min = lo->value;
+        if (hi && hi->value >= s.med)
+            s.max = hi->value;
+    }
+    return s;
+}
+
 /* Over the entry's ok records (a failure is never averaged in): the median
  * of the records' medians, the min of their mins, the max of their maxes. */
 static zkbr_stat combine(const zkb_report *r, const zkbr_entry *e, getter g, int arg,
@@ -253,6 +275,8 @@ static int fill_entry(zkb_report *r, zkbr_entry *e)
     e->circuit = combine(r, e, get_circuit, 0, &e->circuit_metric, tmp);
     e->acc_kind = kind;
     e->acc = combine(r, e, get_acc, kind, NULL, tmp);
+    for (int k = 0; k < ZKBR_N_EVM; k++)
+        e->evm[k] = combine(r, e, get_evm, k, NULL, tmp);
     free(tmp);
     return 0;
 }

@@ -258,6 +258,9 @@ static const zkbr_stat *figure(const zkb_report *r, const zkbr_entry *x, const c
         return &x->circuit;
     if (strcmp(name, "accuracy_loss") == 0)
         return &x->acc;
+    for (int k = 0; k < ZKBR_N_EVM; k++)
+        if (strcmp(name, zkbr_evm_keys[k]) == 0)
+            return &x->evm[k];
     if (strcmp(name, "params") == 0) {
         double p = r->models[x->model].params;
         *tmp = (zkbr_stat){p >= 0, p, p, p};

@@ -41,6 +41,13 @@ extern const char *const zkbr_phase_names[ZKBR_N_PHASES];
 
 enum { ZKBR_ACC_NONE = 0, ZKBR_ACC_LABELLED = 1, ZKBR_ACC_DIFFERS = 2 };
 
+/* The EVM step's figures (docs/evm.md), by the metric behind each; each is
+ * also a zkb_report_entry_value figure of that name. */
+enum { ZKBR_EVM_VERIFY_GAS, ZKBR_EVM_DEPLOY_GAS, ZKBR_EVM_RUNTIME_BYTES, ZKBR_EVM_CALLDATA_BYTES,
+       ZKBR_EVM_PUBLIC_INPUTS, ZKBR_EVM_EXCEEDS_EIP170, ZKBR_N_EVM };
+extern const char *const zkbr_evm_keys[ZKBR_N_EVM];
+#define ZKBR_EIP170_LIMIT 24576
+
 /* ---- one parsed record (read.c) --------------------------------------------- */
 
 typedef struct zkbr_metric {
@@ -112,6 +119,7 @@ typedef struct zkbr_entry {
     const char *other_failure; /* ok entry: the last failed record's reason, or NULL */
     zkbr_stat wall[ZKBR_N_PHASES], cpu[ZKBR_N_PHASES], rss[ZKBR_N_PHASES];
     zkbr_stat peak, proof_size, circuit, acc;
+    zkbr_stat evm[ZKBR_N_EVM]; /* have = 0 where the EVM step did not run */
     const char *circuit_metric; /* "" when none */
     int acc_kind;
     double samples;            /* proved samples over the ok records */
@@ -175,7 +183,7 @@ zkb_status zkbr_save(zkb_report *r, zkbr_buf *b, const char *path);
 /* ---- formatting (fmt.c) ------------------------------------------------------- */
 
 /* Human-readable value with unit: seconds (ns..s, min), bytes (B..GiB), counts. */
-enum { ZKBR_UNIT_S, ZKBR_UNIT_BYTES, ZKBR_UNIT_COUNT, ZKBR_UNIT_POINTS };
+enum { ZKBR_UNIT_S, ZKBR_UNIT_BYTES, ZKBR_UNIT_COUNT, ZKBR_UNIT_POINTS, ZKBR_UNIT_GAS };
 void zkbr_fmt(double v, int unit, char *out, size_t cap);
 /* Machine description line of a record's machine object. */
 
@@ -234,6 +242,9 @@ typedef struct zkbr_bar_metric {
     const char *axis;     /* axis label without unit */
     int unit;
     int skip_baseline;    /* baseline entries are left out (no proof) */
+    int skip_absent;      /* entries without the figure (failed ones too) are left out */
+    double limit;         /* > 0: a dashed line there, labelled limit_label */
+    const char *limit_label;
 } zkbr_bar_metric;
 extern const zkbr_bar_metric zkbr_bar_metrics[];
 extern const size_t zkbr_n_bar_metrics;

@@ -55,7 +55,10 @@ zkb_status zkb_report_write_csv(zkb_report *r, const char *path)
                         phase_cols[p]);
     zkbr_buf_puts(&b, ",prove_cpu_s_median,peak_rss_bytes_median,peak_rss_bytes_min,peak_rss_bytes_max,"
                       "proof_size_bytes,circuit_metric,circuit_size,accuracy_kind,accuracy_loss,"
-                      "zk_class_differs_pct,float_accuracy,zk_accuracy,framework_version,started_at,finished_at\r\n");
+                      "zk_class_differs_pct,float_accuracy,zk_accuracy,framework_version,started_at,finished_at");
+    for (int k = 0; k < ZKBR_N_EVM; k++)
+        zkbr_buf_printf(&b, ",%s", zkbr_evm_keys[k]);
+    zkbr_buf_puts(&b, "\r\n");
     for (size_t k = 0; k < r->n_kept; k++) {
         const zkbr_rec *x = &r->recs[r->kept[k]];
         int ok = strcmp(x->status, "ok") == 0;
@@ -100,6 +103,10 @@ zkb_status zkb_report_write_csv(zkb_report *r, const char *path)
         field(&b, x->framework_version, 0);
         field(&b, x->started_at, 0);
         field(&b, x->finished_at, 0);
+        for (int k = 0; k < ZKBR_N_EVM; k++) {
+            const zkbr_metric *em = zkbr_rec_metric(x, zkbr_evm_keys[k]);
+            number(&b, ok && em, em ? em->value : 0);
+        }
         zkbr_buf_puts(&b, "\r\n");
     }
     zkb_status st = zkbr_save(r, &b, path);

@@ -66,6 +66,14 @@ static cJSON *entry_json(const zkb_report *r, const zkbr_entry *e)
     } else {
         cJSON_AddNullToObject(o, "accuracy_loss");
     }
+    if (e->evm[ZKBR_EVM_VERIFY_GAS].have) {
+        cJSON *ev = cJSON_AddObjectToObject(o, "evm");
+        for (int k = 0; k < ZKBR_N_EVM; k++)
+            if (e->evm[k].have)
+                add_stat(ev, zkbr_evm_keys[k] + 4, &e->evm[k]); /* without "evm_" */
+    } else {
+        cJSON_AddNullToObject(o, "evm");
+    }
     cJSON *sc = cJSON_AddObjectToObject(o, "scores");
     for (uint32_t a = 0; a < ZKB_REPORT_AXIS_COUNT; a++) {
         if (e->has_score[a])

@@ -70,6 +70,54 @@ static void md_code(zkbr_buf *b, const char *s)
 }
 
 /* "1.2 s (1.1–1.4)" or "–" */
+/* 1234567 -> "1,234,567" */
+static void grouped(zkbr_buf *b, double v)
+{
+    char d[32];
+    snprintf(d, sizeof d, "%.0f", v);
+    size_t n = strlen(d), lead = n % 3 ? n % 3 : 3;
+    zkbr_buf_put(b, d, lead);
+    for (size_t i = lead; i < n; i += 3) {
+        zkbr_buf_puts(b, ",");
+        zkbr_buf_put(b, d + i, 3);
+    }
+}
+
+/* The model's on-chain verification (docs/evm.md), when any cell measured it. */
+static void evm_table(zkbr_buf *b, const zkb_report *r, size_t m)
+{
+    int any = 0;
+    for (size_t i = 0; i < r->n_entries && !any; i++)
+        any = r->entries[i].model == m && r->entries[i].evm[ZKBR_EVM_VERIFY_GAS].have;
+    if (!any)
+        return;
+    zkbr_buf_puts(b, "On-chain verification (the framework's Solidity verifier, solc 0.8.37, EVM at osaka; "
+                     "docs/evm.md):\n\n"
+                     "| backend | verifier bytecode | EIP-170 | deploy gas | verify gas (median) | calldata | public inputs |\n"
+                     "| --- | ---: | --- | ---: | ---: | ---: | ---: |\n");
+    for (size_t i = 0; i < r->n_entries; i++) {
+        const zkbr_entry *e = &r->entries[i];
+        if (e->model != m || !e->evm[ZKBR_EVM_VERIFY_GAS].have)
+            continue;
+        zkbr_buf_puts(b, "| ");
+        md_text(b, e->label);
+        zkbr_buf_puts(b, " | ");
+        grouped(b, e->evm[ZKBR_EVM_RUNTIME_BYTES].med);
+        zkbr_buf_puts(b, e->evm[ZKBR_EVM_EXCEEDS_EIP170].have && e->evm[ZKBR_EVM_EXCEEDS_EIP170].max > 0
+                             ? " B | **exceeds**: not deployable on mainnet as is | "
+                             : " B | fits | ");
+        grouped(b, e->evm[ZKBR_EVM_DEPLOY_GAS].med);
+        zkbr_buf_puts(b, " | ");
+        grouped(b, e->evm[ZKBR_EVM_VERIFY_GAS].med);
+        zkbr_buf_puts(b, " | ");
+        grouped(b, e->evm[ZKBR_EVM_CALLDATA_BYTES].med);
+        zkbr_buf_puts(b, " B | ");
+        grouped(b, e->evm[ZKBR_EVM_PUBLIC_INPUTS].med);
+        zkbr_buf_puts(b, " |\n");
+    }
+    zkbr_buf_puts(b, "\n");
+}
+
 static void stat_cell(zkbr_buf *b, const zkbr_stat *s, int unit)
 {
     if (!s->have) {
@@ -223,6 +271,7 @@ zkb_status zkb_report_write_markdown(zkb_report *r, const char *path)
             zkbr_buf_puts(&b, " |\n");
         }
         zkbr_buf_puts(&b, "\n");
+        evm_table(&b, r, m);
     }
 
     /* scaling */

@@ -1112,6 +1112,89 @@ static void test_write_all(void **state)
     zkb_report_free(r);
 }
 
+/* The EVM step's figures (docs/evm.md): entry values, the Markdown table,
+ * CSV columns, summary.json, the two bar charts (only entries that have
+ * them, the EIP-170 line), and nothing made up for entries without them. */
+static void test_evm_figures(void **state)
+{
+    (void)state;
+    const fx v[] = {
+        {"1", "alpha", "groth16", 0, "m", 10, "ok", "", 0, {1, 0.5, 2}, 0.1, 1e6, 256, 20, 0, NULL},
+        {"2", "beta", "halo2", 0, "m", 10, "ok", "", 0, {2, 1, 3}, 0.1, 1e6, 900, 0, 0, NULL},
+        {"3", "gamma", "plonk", 0, "m", 10, "ok", "", 0, {3, 1, 3}, 0.1, 1e6, 900, 0, 0, NULL},
+    };
+    char *a = record(&v[0]), *b = record(&v[1]), *c = record(&v[2]);
+    char *a2 = replace(a, "\"metrics\":{",
+                       "\"metrics\":{\"evm_verify_gas\":{\"value\":337492,\"unit\":\"gas\",\"n\":1,\"min\":337492,\"max\":337492},"
+                       "\"evm_verify_gas_min\":{\"value\":337480,\"unit\":\"gas\",\"n\":1,\"min\":337480,\"max\":337480},"
+                       "\"evm_verify_gas_max\":{\"value\":337510,\"unit\":\"gas\",\"n\":1,\"min\":337510,\"max\":337510},"
+                       "\"evm_deploy_gas\":{\"value\":711177,\"unit\":\"gas\",\"n\":1,\"min\":711177,\"max\":711177},"
+                       "\"evm_runtime_bytes\":{\"value\":3045,\"unit\":\"bytes\",\"n\":1,\"min\":3045,\"max\":3045},"
+                       "\"evm_calldata_bytes\":{\"value\":868,\"unit\":\"bytes\",\"n\":1,\"min\":868,\"max\":868},"
+                       "\"evm_public_inputs\":{\"value\":19,\"unit\":\"count\",\"n\":1,\"min\":19,\"max\":19},"
+                       "\"evm_exceeds_eip170\":{\"value\":0,\"unit\":\"flag\",\"n\":1,\"min\":0,\"max\":0},");
+    char *b2 = replace(b, "\"metrics\":{",
+                       "\"metrics\":{\"evm_verify_gas\":{\"value\":546839,\"unit\":\"gas\",\"n\":1,\"min\":546839,\"max\":546839},"
+                       "\"evm_deploy_gas\":{\"value\":6957315,\"unit\":\"gas\",\"n\":1,\"min\":6957315,\"max\":6957315},"
+                       "\"evm_runtime_bytes\":{\"value\":31431,\"unit\":\"bytes\",\"n\":1,\"min\":31431,\"max\":31431},"
+                       "\"evm_calldata_bytes\":{\"value\":3844,\"unit\":\"bytes\",\"n\":1,\"min\":3844,\"max\":3844},"
+                       "\"evm_public_inputs\":{\"value\":20,\"unit\":\"count\",\"n\":1,\"min\":20,\"max\":20},"
+                       "\"evm_exceeds_eip170\":{\"value\":1,\"unit\":\"flag\",\"n\":1,\"min\":1,\"max\":1},");
+    zkbr_buf t = {0};
+    zkbr_buf_printf(&t, "%s\n%s\n%s\n", a2, b2, c);
+    zkb_report *r = report_text("evm.jsonl", t.p);
+    zkbr_buf_free(&t);
+    free(a), free(b), free(c), free(a2), free(b2);
+
+    size_t ea = entry(r, "m", "alpha/groth16"), eg = entry(r, "m", "gamma/plonk");
+    double med = 0, lo = 0, hi = 0;
+    assert_int_equal(zkb_report_entry_value(r, ea, "evm_verify_gas", &med, &lo, &hi), ZKB_OK);
+    assert_true(med == 337492 && lo == 337480 && hi == 337510);
+    assert_int_equal(zkb_report_entry_value(r, eg, "evm_verify_gas", &med, &lo, &hi), ZKB_ERR_NOT_FOUND);
+
+    char dir[] = "/tmp/zkb-report-evm-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(zkb_report_write(r, dir), ZKB_OK);
+    char path[512];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    char *md = zkbt_read_file(path, NULL);
+    assert_non_null(strstr(md, "| alpha/groth16 | 3,045 B | fits | 711,177 | 337,492 | 868 B | 19 |"));
+    assert_non_null(strstr(md, "| beta/halo2 | 31,431 B | **exceeds**: not deployable on mainnet as is | 6,957,315 | 546,839 | 3,844 B | 20 |"));
+    assert_null(strstr(md, "| gamma/plonk | 0")); /* no row of zeros for an entry without figures */
+    assert_non_null(strstr(md, "charts/bar_evm_verify_gas.svg"));
+    free(md);
+    snprintf(path, sizeof path, "%s/charts/bar_evm_bytecode.svg", dir);
+    char *svg = zkbt_read_file(path, NULL);
+    assert_non_null(strstr(svg, "EIP-170 limit"));
+    assert_null(strstr(svg, ">gamma/plonk<"));
+    assert_null(xml_check(svg));
+    free(svg);
+    snprintf(path, sizeof path, "%s/results.csv", dir);
+    char *csv = zkbt_read_file(path, NULL);
+    assert_non_null(strstr(csv, ",evm_verify_gas,evm_deploy_gas,evm_runtime_bytes,evm_calldata_bytes,evm_public_inputs,evm_exceeds_eip170\r\n"));
+    assert_non_null(strstr(csv, ",337492,711177,3045,868,19,0\r\n"));
+    free(csv);
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    char *js = zkbt_read_file(path, NULL);
+    cJSON *j = cJSON_Parse(js);
+    free(js);
+    const cJSON *es = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "models"), 0), "entries");
+    int seen = 0;
+    for (const cJSON *e = es ? es->child : NULL; e; e = e->next) {
+        const cJSON *ev = cJSON_GetObjectItem(e, "evm");
+        if (strcmp(cJSON_GetObjectItem(e, "label")->valuestring, "gamma/plonk") == 0) {
+            assert_true(cJSON_IsNull(ev));
+        } else {
+            seen++;
+            assert_true(cJSON_IsNumber(cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "verify_gas"), "median")));
+        }
+    }
+    assert_int_equal(seen, 2);
+    cJSON_Delete(j);
+    remove_written(r, dir);
+    zkb_report_free(r);
+}
+
 static void test_empty_and_args(void **state)
 {
     (void)state;
@@ -1147,6 +1230,7 @@ int main(void)
         cmocka_unit_test(test_radar_file_per_model),
         cmocka_unit_test(test_markdown_is_inert),
         cmocka_unit_test(test_write_all),
+        cmocka_unit_test(test_evm_figures),
         cmocka_unit_test(test_empty_and_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
