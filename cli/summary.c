@@ -113,7 +113,13 @@ size_t cli_print_summary(const zkb_run *run, FILE *out)
             fprintf(out, "  %s%s\n", unsaved, text ? text : "?");
             free(text);
         } else {
-            fprintf(out, "  %s%.1f\n", unsaved, peak / (1024.0 * 1024.0));
+            const cJSON *gas = cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rec, "metrics"), "evm_verify_gas"),
+                "value");
+            fprintf(out, "  %s%.1f", unsaved, peak / (1024.0 * 1024.0));
+            if (cJSON_IsNumber(gas))
+                fprintf(out, "  (on chain: %.0f gas to verify)", gas->valuedouble);
+            fputc('\n', out);
         }
         cJSON_Delete(rec);
     }
