@@ -172,3 +172,15 @@ def test_second_writer_locked(ctx, tmp_path):
     e = seen[0]
     assert e is not None and e.status == zkmlbench.Status.LOCKED
     assert "pid %d on host " % os.getpid() in e.message
+
+
+def test_evm_probe_and_setting(ctx, tmp_path):
+    ok, detail = ctx.evm_probe()
+    assert isinstance(ok, bool) and detail
+    if ok:
+        assert "solc" in detail and "osaka" in detail
+    run = ctx.run(str(tmp_path), samples=1, dataset="synthetic", evm=False)
+    run.set("evm.optimizer_runs", 0)
+    with pytest.raises(ZkbError):
+        run.set("evm", "maybe")
+    run.close()

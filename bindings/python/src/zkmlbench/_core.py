@@ -12,7 +12,7 @@ import re
 import sys
 import weakref
 from ctypes import (POINTER, byref, c_char_p, c_float, c_int32, c_int64, c_size_t, c_uint32,
-                    c_uint64, c_void_p, sizeof)
+                    c_uint64, c_void_p, create_string_buffer, sizeof)
 
 from . import _lib
 from ._lib import CHECK_FN, PROGRESS_FN, Accuracy, Quant, lib
@@ -337,6 +337,13 @@ class Context(_Handle):
     def backends(self):
         h, L = self._handle(), lib()
         return [Backend(self, L.zkb_backend_at(h, i)) for i in range(L.zkb_backend_count(h))]
+
+    def evm_probe(self):
+        """Whether the EVM step (docs/evm.md) can run: (True, versions) or
+        (False, reason). Turn it off for a run with run(..., evm=False)."""
+        buf = create_string_buffer(2048)
+        st = lib().zkb_evm_probe(self._handle(), buf, len(buf))
+        return st == Status.OK, _text(buf.value) or ""
 
     def backend(self, name):
         """The backend called name; ZkbError NOT_FOUND if none is loaded."""

@@ -79,6 +79,8 @@ _PROTOS = {
     "zkb_backend_probe_detail": (c_char_p, [_h]),
     "zkb_backend_option_count": (c_size_t, [_h]),
     "zkb_backend_option_field": (c_char_p, [_h, c_size_t, c_char_p]),
+    # the EVM step
+    "zkb_evm_probe": (_st, [_h, c_char_p, c_size_t]),
     # models
     "zkb_model_load_file": (_st, [_h, c_char_p, POINTER(c_void_p)]),
     "zkb_model_load_json": (_st, [_h, c_char_p, c_size_t, POINTER(c_void_p)]),
