@@ -45,6 +45,10 @@ typedef struct ez_state {
     int use_scheme; /* host->set_quant accepted the ezkl scheme: verify returns raw outputs */
     int64_t acc_samples; /* option accuracy_samples (read by the host) */
     double acc_max_s;    /* option accuracy_max_s */
+    /* evm.c: the verifier (rendered once per session) and the last calldata */
+    int evm_sol_done;
+    char evm_sol[ZKBP_PATH], evm_calldata[ZKBP_PATH];
+    char evm_generator[96];
 } ez_state;
 
 /* tools.c: where the Python interpreter and the driver are (option, env, build-time
@@ -56,7 +60,9 @@ zkb_status ez_find_python(const char *opt, char *python, size_t pcap, char *driv
  * host->spawn. On success *out is the parsed JSON result (free with
  * ez_json_free); its metrics and infos are forwarded to the host with the
  * given prefix, its call_s recorded as metric ezkl_<what>_s and its
- * startup_s as startup_<what>_s, the child's peak RSS as peak_rss_<what>. */
+ * startup_s as startup_<what>_s, the child's peak RSS as peak_rss_<what>.
+ * When the driver answered but failed, *out is that answer ("error"); the
+ * caller frees *out in every case. */
 zkb_status ez_drive(zkb_host_ctx *h, const char *python, const char *driver, const char *wdir,
                     const char *what, const char *const *args, cJSON **out);
 void ez_json_free(cJSON *j);
@@ -82,6 +88,9 @@ double ez_metric(const cJSON *j, const char *key, double dflt);
  * verify. */
 zkb_status ez_setup(void *state);
 zkb_status ez_srs_path(ez_state *s, char *out, size_t cap);
+
+/* evm.c: zkb_backend.evm_proof. */
+zkb_status ez_evm_proof(void *state, zkb_evm_proof *out);
 
 /* The model IR as a zkmlbench JSON model file (model_json.c); 0 or -1. */
 int ez_write_model_json(const zkb_model_desc *m, const char *path);

@@ -472,6 +472,7 @@ static const zkb_backend ezkl_backend = {
     .verify = ez_verify,
     .op_support = zkbp_supports_every_op,
     .eval_batch = ez_eval_batch,
+    .evm_proof = ez_evm_proof,
 };
 
 ZKB_PLUGIN_EXPORT zkb_status zkb_plugin_init(const zkb_host_api *h, uint32_t host_abi_major,

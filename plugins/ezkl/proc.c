@@ -125,7 +125,7 @@ zkb_status ez_drive(zkb_host_ctx *h, const char *python, const char *driver, con
         const char *msg = ez_str(j, "error");
         zkb_status fst = ez_bool(j, "verify_failed") ? ZKB_ERR_VERIFY : ZKB_ERR_CHILD;
         zkbp_fail(h, fst, "ezkl %s: %s", what, msg ? msg : "failed");
-        cJSON_Delete(j);
+        *out = j; /* the caller may quote its error */
         return fst;
     }
     forward(h, j, what);

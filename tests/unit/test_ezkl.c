@@ -2,8 +2,10 @@
  * gen_settings, calibrate_settings, compile_circuit, gen_srs, setup,
  * gen_witness, prove and verify, one driver process per call, through the
  * runner, ok only when the proofs' outputs equal the evaluator's ezkl scheme
- * exactly; then the driver alone (export, a tampered proof that must not
- * verify, witness_batch against the scheme on every tiny model). Skips with a
+ * exactly, with ezkl's Solidity verifier accepting each proof on the host's
+ * EVM and rejecting tampered copies; then the driver alone (export, the EVM
+ * verifier and calldata, a tampered proof that must not verify,
+ * witness_batch against the scheme on every tiny model). Skips with a
  * message when .venv has no ezkl (scripts/setup-python.sh installs it; the
  * test suite runs that script first). */
 #include "zkbt.h"
@@ -86,6 +88,25 @@ static void expect_phases(const cJSON *j)
     }
 }
 
+/* The EVM step (docs/ezkl.md, "On-chain verification"): ezkl's verifier,
+ * compiled and deployed by the host, accepted every proof's calldata and
+ * rejected both tampered copies (a proof byte, a public output). */
+static void expect_evm(const cJSON *j, double samples, double n_public)
+{
+    const char *gen = zkbt_info(j, "evm_generator");
+    if (!strstr(gen, "create_evm_verifier"))
+        fail_msg("no EVM step: evm %s, generator %s", zkbt_info(j, "evm"), gen);
+    assert_true(strncmp(gen, "ezkl 23.", 8) == 0);
+    assert_string_equal(zkbt_info(j, "evm_contract"), "Halo2Verifier");
+    assert_true(zkbt_metric(j, "evm_proofs_verified") == samples);
+    assert_true(zkbt_metric(j, "evm_tampered_rejected") == 2);
+    assert_true(zkbt_metric(j, "evm_public_inputs") == n_public);
+    double rt = zkbt_metric(j, "evm_runtime_bytes");
+    assert_true(rt > 5000 && rt <= 24576);
+    assert_true(zkbt_metric(j, "evm_verify_gas") > 100000);
+    assert_non_null(strstr(zkbt_info(j, "evm_verifier_ezkl"), "create_evm_verifier wrote Halo2Verifier.sol"));
+}
+
 static void test_tiny_dense_end_to_end(void **state)
 {
     (void)state;
@@ -127,6 +148,7 @@ static void test_tiny_dense_end_to_end(void **state)
     assert_non_null(strstr(zkbt_json_str(j, "infos", "srs"), "TESTING ONLY"));
     assert_non_null(strstr(zkbt_json_str(j, "infos", "framework_version"), "ezkl 23."));
     assert_string_equal(zkbt_json_str(j, "infos", "srs_cache"), "miss");
+    expect_evm(j, 2, 19); /* 16 public inputs, 3 outputs */
     cJSON_Delete(j);
 
     /* again: the SRS of that logrows now comes from the cache */
@@ -138,12 +160,14 @@ static void test_tiny_dense_end_to_end(void **state)
 
 /* The CNN (conv2d, relu, avgpool, dense), and tiny_pad (pad2d before conv2d,
  * avgpool2d and maxpool2d: exported as ONNX Pad nodes), through every phase:
- * ok means the proof's outputs equal the evaluator's ezkl scheme exactly. */
+ * ok means the proof's outputs equal the evaluator's ezkl scheme exactly;
+ * and on the EVM. */
 static void test_tiny_cnn_exact(void **state)
 {
     (void)state;
     ZKBT_NEED_BACKEND(g);
     const char *models[] = {CNN, g_pad};
+    const double n_public[] = {36 + 3, 9 + 2}; /* public inputs and outputs */
     for (int i = 0; i < 2; i++) {
         cJSON *j = run_cell(models[i], FAST_OPTS, "1");
         const char *st = zkbt_json_str(j, "status", NULL);
@@ -151,6 +175,7 @@ static void test_tiny_cnn_exact(void **state)
         if (strcmp(st, "ok") != 0)
             fail_msg("ezkl %s: status %s: %s", models[i], st, zkbt_json_str(j, "reason", NULL));
         assert_string_equal(zkbt_json_str(j, "infos", "output_check"), "exact, against the evaluator's ezkl scheme");
+        expect_evm(j, 1, n_public[i]);
         cJSON_Delete(j);
     }
 }
@@ -236,6 +261,14 @@ static cJSON *drive(const char *wdir, const char *const *args)
     return answer(out);
 }
 
+static double answer_num(const cJSON *j, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+    if (!cJSON_IsNumber(v))
+        fail_msg("driver answer has no number %s", key);
+    return v->valuedouble;
+}
+
 static void expect_ok(cJSON *j)
 {
     const cJSON *ok = cJSON_GetObjectItemCaseSensitive(j, "ok");
@@ -243,6 +276,71 @@ static void expect_ok(cJSON *j)
         char *t = cJSON_PrintUnformatted(j);
         fail_msg("driver: %s", t);
     }
+}
+
+static uint64_t be64_tail(const unsigned char *word) /* the low 8 bytes of a 32-byte word */
+{
+    uint64_t v = 0;
+    for (int i = 24; i < 32; i++)
+        v = v << 8 | word[i];
+    return v;
+}
+
+/* The driver's evm_export on the dense model's proof (p.json, w.json):
+ * Halo2Verifier.sol whole, the calldata verifyProof(bytes, uint256[]) with
+ * the proof's bytes and its last instances equal to the witness outputs
+ * where the answer says; without a verifying key, no verifier and an
+ * error that says so. */
+static void expect_evm_export(const char *w, const char *srs)
+{
+    cJSON *j = drive(w, (const char *const[]){"evm_export", "--sol", "V.sol", "--abi", "V.abi", "--vk", "vk",
+                                              "--settings", "d.json", "--srs", srs, "--proof", "p.json",
+                                              "--witness", "w.json", "--out", "cd.bin", NULL});
+    expect_ok(j);
+    assert_string_equal(zkbt_json_str(j, "contract", NULL), "Halo2Verifier");
+    double po = answer_num(j, "proof_offset"), pl = answer_num(j, "proof_len");
+    double oo = answer_num(j, "output_offset"), np = answer_num(j, "n_public");
+    assert_true(np == 16 + 3);
+    cJSON_Delete(j);
+    const char *sol = zkbt_file_text(zkbt_path(w, "V.sol"));
+    assert_non_null(strstr(sol, "contract Halo2Verifier {"));
+    assert_non_null(strstr(sol, "function verifyProof("));
+    size_t len = 0;
+    unsigned char *cd = (unsigned char *)zkbt_read_file(zkbt_path(w, "cd.bin"), &len);
+    assert_true(len > 4 + 64 && memcmp(cd, "\x1e\x8e\x1e\x13", 4) == 0); /* verifyProof(bytes,uint256[]) */
+    assert_true(po == 4 + 64 + 32 && be64_tail(cd + 4) == 64 && be64_tail(cd + 4 + 64) == (uint64_t)pl);
+    cJSON *proof = cJSON_Parse(zkbt_file_text(zkbt_path(w, "p.json")));
+    const char *hex = zkbt_json_str(proof, "hex_proof", NULL);
+    assert_true(strlen(hex) == 2 + 2 * (size_t)pl);
+    for (size_t i = 0; i < (size_t)pl; i++) {
+        unsigned b = 0;
+        assert_int_equal(sscanf(hex + 2 + 2 * i, "%2x", &b), 1);
+        if (cd[(size_t)po + i] != b)
+            fail_msg("calldata byte %zu differs from the proof's", (size_t)po + i);
+    }
+    cJSON_Delete(proof);
+    /* instances: length word, then 16 inputs and 3 outputs; ezkl appends one
+     * zero word (an empty vka list) that verifyProof never reads */
+    size_t inst = 4 + (size_t)be64_tail(cd + 4 + 32);
+    assert_true(be64_tail(cd + inst) == 19 && oo == inst + 32 + 16 * 32);
+    assert_int_equal(len, inst + 32 + 19 * 32 + 32);
+    cJSON *wit = cJSON_Parse(zkbt_file_text(zkbt_path(w, "w.json")));
+    const cJSON *outs = cJSON_GetObjectItemCaseSensitive(wit, "outputs"), *row = cJSON_GetArrayItem(outs, 0);
+    const char *first = cJSON_GetArrayItem(row, 0)->valuestring; /* little-endian hex */
+    for (int i = 0; i < 32; i++) {
+        unsigned b = 0;
+        assert_int_equal(sscanf(first + 2 * i, "%2x", &b), 1);
+        assert_int_equal(cd[(size_t)oo + 31 - i], b);
+    }
+    cJSON_Delete(wit);
+    free(cd);
+
+    j = drive(w, (const char *const[]){"evm_export", "--sol", "none.sol", "--abi", "none.abi", "--vk", "no-such-vk",
+                                       "--settings", "d.json", "--srs", srs, "--proof", "p.json", "--witness",
+                                       "w.json", "--out", "cd2.bin", NULL});
+    assert_false(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "ok")));
+    assert_non_null(strstr(zkbt_json_str(j, "error", NULL), "wrote no complete none.sol"));
+    cJSON_Delete(j);
 }
 
 /* The CNN exported with a real Conv reading the graph input (not folded),
@@ -328,6 +426,8 @@ static void test_driver_export_and_tampered_proof(void **state)
         }
         cJSON_Delete(j);
     }
+
+    expect_evm_export(w, srs);
 
     /* Change the claimed first output in the proof's public instances. */
     char pp[400];

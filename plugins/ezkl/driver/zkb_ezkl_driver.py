@@ -17,7 +17,8 @@ or on failure (exit status 1)
 ezkl's own chatter (calibration tables, logs) goes to stderr.
 
 Never calls ezkl.get_srs (it downloads): the SRS is made with gen_srs,
-locally, which is for testing only.
+locally, which is for testing only. Nor lets create_evm_verifier download
+a solc (keep_svm_local).
 """
 import time
 
@@ -371,10 +372,135 @@ def ph_verify(a):
     return res
 
 
+# ---- the EVM verifier (docs/ezkl.md, "On-chain verification (EVM)") -----
+
+# ezkl's create_evm_verifier writes the whole Solidity source, then, only to
+# write the ABI file, compiles it with a solc 0.8.20 that foundry-compilers
+# finds in svm's directory or downloads (unpinned, from
+# binaries.soliditylang.org). zkmlbench compiles the source with its own
+# pinned solc, so that step is kept off the network and out of the user's
+# home: HOME and XDG_DATA_HOME point into the work directory and every proxy
+# variable at a closed local port.
+NO_DOWNLOAD_PROXY = "http://127.0.0.1:9"
+EVM_CONTRACT = "Halo2Verifier"  # what create_evm_verifier renders (not reusable)
+
+
+def keep_svm_local(workdir):
+    home = os.path.join(workdir, "evm_home")
+    os.makedirs(home, exist_ok=True)
+    os.environ["HOME"] = home
+    os.environ["XDG_DATA_HOME"] = os.path.join(home, "share")
+    for k in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        os.environ[k] = NO_DOWNLOAD_PROXY
+    for k in ("NO_PROXY", "no_proxy"):
+        os.environ.pop(k, None)
+
+
+def sol_complete(path, contract):
+    """The rendered verifier is all there: the contract, balanced braces,
+    ending with the contract's closing brace."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            t = f.read()
+    except (OSError, UnicodeDecodeError):
+        return False
+    if "contract %s {" % contract not in t or not t.rstrip().endswith("}"):
+        return False
+    depth = 0
+    for c in t:
+        depth += (c == "{") - (c == "}")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def make_evm_verifier(a):
+    """create_evm_verifier into a.sol; returns (seconds, what happened to
+    ezkl's own solc step)."""
+    keep_svm_local(os.getcwd())
+    for p in (a.sol, a.abi):
+        if os.path.exists(p):
+            os.unlink(p)
+
+    import asyncio
+
+    async def call():  # the binding wants a running event loop
+        return await ezkl.create_evm_verifier(vk_path=a.vk, settings_path=a.settings, sol_code_path=a.sol,
+                                              abi_path=a.abi, srs_path=a.srs, reusable=False)
+
+    t = time.perf_counter()
+    err = None
+    try:
+        asyncio.run(call())
+    except Exception as e:  # the solc step, or anything before the source was written
+        err = "%s: %s" % (type(e).__name__, e)
+    dt = time.perf_counter() - t
+    if not sol_complete(a.sol, EVM_CONTRACT):
+        raise Fail("ezkl create_evm_verifier wrote no complete %s (%s)" %
+                   (a.sol, err or "it returned without error"))
+    if err is None:
+        return dt, "ezkl compiled it with an svm solc already installed under %s" % os.environ["HOME"]
+    return dt, "ezkl's own solc step (ABI file only) did not run: %s" % err[:300]
+
+
+def be_word(b, at):
+    if at + 32 > len(b):
+        raise Fail("calldata of %d bytes has no word at %d" % (len(b), at))
+    return int.from_bytes(b[at:at + 32], "big")
+
+
+def ph_evm_export(a):
+    """The verifier (once per session: --sol given) and this proof's
+    calldata with where its proof bytes and public outputs lie."""
+    need_ezkl()
+    res = {"contract": EVM_CONTRACT, "ezkl_version": getattr(ezkl, "__version__", "unknown"),
+           "metrics": {}, "infos": {}}
+    dt = 0.0
+    if a.sol:
+        dt, solc_step = make_evm_verifier(a)
+        res["infos"]["evm_verifier_ezkl"] = "create_evm_verifier wrote %s (%d bytes); %s" % (
+            a.sol, fsize(a.sol), solc_step)
+        res["metrics"]["ezkl_create_evm_verifier_s"] = [dt, "s"]
+    _, dt_enc = timed(ezkl.encode_evm_calldata, proof=a.proof, calldata=a.out)
+    res["call_s"] = dt + dt_enc
+    with open(a.out, "rb") as f:
+        cd = f.read()
+    # verifyProof(bytes proof, uint256[] instances): selector, two offsets,
+    # then each argument's length and data. ezkl appends one more word (the
+    # length of an empty vka list, for its reusable verifier), which this
+    # function's ABI never reads.
+    proof_at = 4 + be_word(cd, 4) + 32
+    proof_len = be_word(cd, 4 + be_word(cd, 4))
+    inst_len_at = 4 + be_word(cd, 36)
+    n_inst = be_word(cd, inst_len_at)
+    inst_at = inst_len_at + 32
+    p = load_json(a.proof)
+    inst = flat(p.get("instances") or [])
+    hexp = p.get("hex_proof") or ""
+    if hexp.startswith("0x") and cd[proof_at:proof_at + proof_len] != bytes.fromhex(hexp[2:]):
+        raise Fail("calldata: the proof bytes at %d differ from the proof's hex_proof" % proof_at)
+    if n_inst != len(inst) or inst_at + 32 * n_inst > len(cd):
+        raise Fail("calldata: %d instances at %d, the proof has %d" % (n_inst, inst_at, len(inst)))
+    for i, h in enumerate(inst):  # proof.json holds little-endian hex
+        if be_word(cd, inst_at + 32 * i) != int.from_bytes(bytes.fromhex(h), "little"):
+            raise Fail("calldata: instance %d differs from the proof's" % i)
+    # The outputs are the last instances (public outputs come after the
+    # hashes and public inputs: ezkl's prepare_public_inputs).
+    outs = flat(load_json(a.witness).get("outputs") or [])
+    n_out = len(outs)
+    if a.output_visibility != "public" or not 0 < n_out <= n_inst or inst[-n_out:] != outs:
+        raise Fail("the last %d of the proof's %d instances are not its public outputs (output "
+                   "visibility %s)" % (n_out, n_inst, a.output_visibility))
+    res.update({"calldata_bytes": len(cd), "proof_offset": proof_at, "proof_len": proof_len,
+                "n_public": n_inst, "output_offset": inst_at + 32 * (n_inst - n_out),
+                "n_outputs": n_out, "trailing_bytes": len(cd) - (inst_at + 32 * n_inst)})
+    return res
+
+
 PHASES = {"probe": ph_probe, "export": ph_export, "settings": ph_settings,
           "calibrate": ph_calibrate, "compile": ph_compile, "srs": ph_srs, "setup": ph_setup,
           "witness": ph_witness, "witness_batch": ph_witness_batch, "prove": ph_prove,
-          "verify": ph_verify}
+          "verify": ph_verify, "evm_export": ph_evm_export}
 
 
 def parse(argv):
@@ -382,7 +508,7 @@ def parse(argv):
     ap.add_argument("phase", choices=sorted(PHASES))
     ap.add_argument("--workdir", default=".")
     for k in ("model", "out", "onnx", "settings", "compiled", "srs", "vk", "pk", "data",
-              "input", "witness", "proof", "scales"):
+              "input", "witness", "proof", "scales", "sol", "abi"):
         ap.add_argument("--" + k)
     ap.add_argument("--input-visibility", dest="input_visibility", default="public")
     ap.add_argument("--param-visibility", dest="param_visibility", default="fixed")
