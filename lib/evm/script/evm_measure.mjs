@@ -160,8 +160,10 @@ if (req.tamper && req.calls.length) {
   }
   if (c.output_offset + 32 <= data.length) {
     const changed = new Uint8Array(data);
-    let i = c.output_offset + 31; // + 1 to the big-endian word, with carry
-    while (i >= c.output_offset && ++changed[i] === 0) i--;
+    for (let i = c.output_offset + 31; i >= c.output_offset; i--) { // + 1 to the big-endian word
+      changed[i] += 1; // a Uint8Array element wraps 0xff to 0: then carry on
+      if (changed[i] !== 0) break;
+    }
     result.tampered.push({ what: `public output word at ${c.output_offset} plus 1`, ...(await call(changed)) });
   }
 }
