@@ -12,8 +12,11 @@
 /* Seed of the local testing-only CRS (tau derives from it: TESTING ONLY). */
 #define NR_DEFAULT_SEED "zkmlbench-noir"
 
+/* Each enum in the order of its option's choices. */
 enum nr_weights { NR_W_FIXED = 0, NR_W_HASHED = 1 };
+enum nr_input { NR_IN_PUBLIC = 0, NR_IN_HASHED = 1 };
 enum nr_crs { NR_CRS_LOCAL = 0, NR_CRS_BB_CACHE = 1 };
+enum nr_transcript { NR_T_KECCAK = 0, NR_T_POSEIDON2 = 1 };
 
 /* Where the tools are and which versions they have. */
 typedef struct nr_tools {
@@ -37,7 +40,9 @@ typedef struct nr_state {
     zkb_host_ctx *h;
     /* options */
     int weights;
+    int input;
     int crs;
+    int transcript;
     int64_t threads;
     char *srs_seed; /* NULL: NR_DEFAULT_SEED */
     char *crs_dir_opt;
@@ -59,7 +64,18 @@ typedef struct nr_state {
     char wcommit_expect[100]; /* weights=hashed: the published weights' commitment (signed decimal) */
     uint64_t gates, circuit_size, n_public;
     int setup_done, have_witness, have_proof;
+    /* evm_proof (evm.c) */
+    char verifier[ZKBP_PATH]; /* <pdir>/HonkVerifier.sol once made */
+    char calldata[ZKBP_PATH];
+    char evm_generator[192];
+    uint64_t n_calldata; /* calldata files written: each sample gets its own */
 } nr_state;
+
+/* Public inputs of the proof, in order: the input x (input=public), the
+ * logits, the weights' commitment (weights=hashed), the input's commitment
+ * (input=hashed). */
+uint64_t nr_outputs_at(const nr_state *s);
+uint64_t nr_public_count(const nr_state *s);
 
 /* A phase's config for the driver: a JSON object of paths and numbers that
  * starts with the tools directory. */
@@ -104,6 +120,15 @@ zkb_status nr_setup(void *state);
 zkb_status nr_crs_prepare(nr_state *s, uint64_t points);
 /* Identity of the CRS choice for cache keys (before the size is known). */
 void nr_crs_id(nr_state *s, char *out, size_t cap);
+
+/* ---- evm.c ---- */
+/* zkb_backend.evm_proof: the Solidity verifier (made once per program and
+ * key, cached beside them) and the last verified proof's calldata. */
+zkb_status nr_evm_proof(void *state, zkb_evm_proof *out);
+
+/* ---- plugin.c ---- */
+/* The transcript option's value, as the driver's cfg.transcript takes it. */
+const char *nr_transcript_name(const nr_state *s);
 
 /* ---- gen_program.c ---- */
 /* Write the Noir project (Nargo.toml, src/main.nr) for s->m / s->qm into dir. */

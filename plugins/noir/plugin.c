@@ -1,9 +1,11 @@
 /* The Noir backend: a Noir program generated from the model
  * (gen_program.c), compiled with noir_wasm, executed with noir_js (the
- * witness), proved and verified with Barretenberg's UltraHonk through bb.js.
- * Each phase is one node child (driver/noir_driver.mjs) started through
- * host->spawn, so its time and peak memory are measured; the driver reports
- * the library call's own time apart from start-up. See docs/noir.md. */
+ * witness), proved and verified with Barretenberg's UltraHonk through bb.js
+ * (keccak transcript by default, so that bb.js's Solidity verifier checks
+ * the same proof: evm.c). Each phase is one node child
+ * (driver/noir_driver.mjs) started through host->spawn, so its time and
+ * peak memory are measured; the driver reports the library call's own time
+ * apart from start-up. See docs/noir.md. */
 #include "noir_int.h"
 
 #include <stdio.h>
@@ -15,6 +17,12 @@ static const zkb_option_decl nr_options[] = {
     {"weights", ZKB_OPT_STRING, "fixed", "fixed|hashed",
      "fixed: program constants (bound by the verification key); hashed: private inputs with a "
      "Poseidon2 commitment as a public output"},
+    {"input", ZKB_OPT_STRING, "public", "public|hashed",
+     "public: the input is a public input of the proof; hashed: a private input with a Poseidon2 commitment "
+     "as a public output, which verify checks against the sample"},
+    {"transcript", ZKB_OPT_STRING, "keccak", "keccak|poseidon2",
+     "Fiat-Shamir hash of the UltraHonk proof: keccak (UltraKeccakHonk, checked by bb.js's Solidity verifier: "
+     "evm_proof) or poseidon2 (no EVM verifier)"},
     {"crs", ZKB_OPT_STRING, "local", "local|bb-cache",
      "local: a testing-only CRS from a known tau, written natively (as `zkbench srs bb`) and cached; bb-cache: "
      "Aztec's CRS in ~/.bb-crs (never downloaded)"},
@@ -27,6 +35,11 @@ static const zkb_option_decl nr_options[] = {
      "directory with node_modules/{@noir-lang/noir_wasm,@noir-lang/noir_js,@aztec/bb.js} (default "
      "$ZKB_NOIR_TOOLS, else the toolchain of `zkbench setup noir`)"},
 };
+
+const char *nr_transcript_name(const nr_state *s)
+{
+    return s->transcript == NR_T_KECCAK ? "keccak" : "poseidon2";
+}
 
 static zkb_status nr_probe(zkb_host_ctx *h)
 {
@@ -72,9 +85,13 @@ static void nr_destroy(void *state)
 static zkb_status nr_set_option(void *state, const char *key, const zkb_option_value *v)
 {
     nr_state *s = state;
-    /* the choices' order is that of enum nr_weights and enum nr_crs */
+    /* the choices' order is that of the enums in noir_int.h */
     if (strcmp(key, "weights") == 0)
         return zkbp_opt_choice(s->h, key, v, &s->weights);
+    if (strcmp(key, "input") == 0)
+        return zkbp_opt_choice(s->h, key, v, &s->input);
+    if (strcmp(key, "transcript") == 0)
+        return zkbp_opt_choice(s->h, key, v, &s->transcript);
     if (strcmp(key, "crs") == 0)
         return zkbp_opt_choice(s->h, key, v, &s->crs);
     if (strcmp(key, "threads") == 0) {
@@ -115,8 +132,9 @@ static zkb_status nr_load_model(void *state, const zkb_model_desc *m)
         zkbp_host->info(s->h, "native_tools", n);
     }
     zkbp_host->info(s->h, "proof_system", "ultrahonk");
+    zkbp_host->info(s->h, "transcript", s->transcript == NR_T_KECCAK ? "keccak (UltraKeccakHonk)" : "poseidon2");
     zkbp_host->info(s->h, "weights", s->weights == NR_W_HASHED ? "hashed" : "fixed");
-    zkbp_host->info(s->h, "input_visibility", "public");
+    zkbp_host->info(s->h, "input_visibility", s->input == NR_IN_HASHED ? "hashed" : "public");
     zkbp_host->info(s->h, "weights_binding", s->weights == NR_W_HASHED ? "poseidon2_commitment" : "verifying_key");
     zkbp_host->metric(s->h, "params", (double)m->n_params, "count");
     return ZKB_OK;
@@ -158,6 +176,20 @@ static void record_startup(nr_state *s, const nr_result *r, const char *phase)
     nr_result_metric(s, r, "init_s", k, "s");
 }
 
+static zkb_status write_input_values(nr_state *s, const zkb_sample *x)
+{
+    char p[ZKBP_PATH];
+    zkbp_fmt(p, sizeof p, "%s/input_values.txt", s->wdir);
+    FILE *f = fopen(p, "w");
+    if (!f)
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", p);
+    for (uint64_t i = 0; i < x->n; i++)
+        fprintf(f, "%lld\n", (long long)x->x_q[i]);
+    if (fclose(f) != 0)
+        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", p);
+    return ZKB_OK;
+}
+
 static zkb_status nr_witness(void *state, const zkb_sample *x)
 {
     nr_state *s = state;
@@ -173,6 +205,10 @@ static zkb_status nr_witness(void *state, const zkb_sample *x)
     /* weights=hashed: the weights are private inputs */
     if (zkbp_write_input_json(in, "x", x->x_q, x->n, s->weights == NR_W_HASHED ? s->qm : NULL) != 0)
         return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", in);
+    /* input=hashed: the verifier's own copy of the input, for verify to
+     * hash (the sample is handed to witness only) */
+    if (s->input == NR_IN_HASHED && (st = write_input_values(s, x)) != ZKB_OK)
+        return st;
     unlink(wt);
     nr_cfg cfg;
     nr_cfg_start(&cfg, s);
@@ -206,6 +242,7 @@ static zkb_status nr_prove(void *state)
     nr_cfg_path(&cfg, "witness", wt);
     nr_cfg_path(&cfg, "proof_out", pf);
     nr_cfg_path(&cfg, "crs_path", s->crs_path);
+    nr_cfg_path(&cfg, "transcript", nr_transcript_name(s));
     nr_cfg_int(&cfg, "circuit_size", (long long)s->circuit_size);
     nr_cfg_int(&cfg, "threads", s->threads);
     nr_result r;
@@ -229,6 +266,23 @@ static zkb_status nr_prove(void *state)
     return st;
 }
 
+/* The commitment the proof makes public at index `at`, recorded as `what`,
+ * must equal expect: the verifier's own Poseidon2 hash of `of`. */
+static zkb_status check_commitment(nr_state *s, const nr_result *r, uint64_t at, const char *what,
+                                   const char *expect, const char *of)
+{
+    char key[48], val[128] = "";
+    zkbp_fmt(key, sizeof key, "public_inputs.%llu", (unsigned long long)at);
+    nr_result_str(r, key, val, sizeof val);
+    zkbp_host->info(s->h, what, val);
+    if (!expect[0])
+        return zkbp_fail(s->h, ZKB_ERR_STATE, "no %s was recomputed to check the proof's against", what);
+    if (strcmp(val, expect) != 0)
+        return zkbp_fail(s->h, ZKB_ERR_VERIFY, "the proof's %s %s is not the Poseidon2 commitment of %s (%s)", what,
+                         val[0] ? val : "(missing)", of, expect);
+    return ZKB_OK;
+}
+
 static zkb_status nr_verify(void *state, int64_t *outputs, uint64_t n_outputs)
 {
     nr_state *s = state;
@@ -244,7 +298,13 @@ static zkb_status nr_verify(void *state, int64_t *outputs, uint64_t n_outputs)
     nr_cfg_path(&cfg, "proof", pf);
     nr_cfg_path(&cfg, "vk", s->vk);
     nr_cfg_path(&cfg, "crs_path", s->crs_path);
+    nr_cfg_path(&cfg, "transcript", nr_transcript_name(s));
     nr_cfg_int(&cfg, "num_public_inputs", (long long)s->n_public);
+    char xv[ZKBP_PATH];
+    if (s->input == NR_IN_HASHED) {
+        zkbp_fmt(xv, sizeof xv, "%s/input_values.txt", s->wdir);
+        nr_cfg_path(&cfg, "input_values", xv);
+    }
     nr_cfg_int(&cfg, "threads", s->threads);
     nr_result r;
     st = nr_driver(s, "verify", &cfg, &r);
@@ -264,33 +324,30 @@ static zkb_status nr_verify(void *state, int64_t *outputs, uint64_t n_outputs)
         return zkbp_fail(s->h, ZKB_ERR_VERIFY, "the verify phase exited 0 without accepting the proof");
     }
     record_startup(s, &r, "verify");
-    /* public inputs of the verified proof: x, then the outputs (then the
-     * weights' commitment) */
+    /* public inputs of the verified proof (nr_public_count): x unless
+     * hashed, the outputs, then the commitments */
+    uint64_t at = nr_outputs_at(s);
     for (uint64_t k = 0; k < n_outputs; k++) {
         char key[48], val[128];
-        zkbp_fmt(key, sizeof key, "public_inputs.%llu", (unsigned long long)(s->n_in + k));
+        zkbp_fmt(key, sizeof key, "public_inputs.%llu", (unsigned long long)(at + k));
         char *end = NULL;
         if (!nr_result_str(&r, key, val, sizeof val) || ((outputs[k] = strtoll(val, &end, 10)), *end != '\0')) {
             nr_result_free(&r);
             return zkbp_fail(s->h, ZKB_ERR_PARSE, "public input %llu of the proof is not an int64 logit",
-                             (unsigned long long)(s->n_in + k));
+                             (unsigned long long)(at + k));
         }
     }
-    if (s->weights == NR_W_HASHED) {
-        char key[48], val[128] = "";
-        zkbp_fmt(key, sizeof key, "public_inputs.%llu", (unsigned long long)(s->n_in + s->n_out));
-        nr_result_str(&r, key, val, sizeof val);
-        zkbp_host->info(s->h, "weights_commitment", val);
-        if (strcmp(val, s->wcommit_expect) != 0) {
-            nr_result_free(&r);
-            return zkbp_fail(s->h, ZKB_ERR_VERIFY,
-                             "the proof's weights commitment %s is not the Poseidon2 commitment of the "
-                             "published weights (%s)",
-                             val[0] ? val : "(missing)", s->wcommit_expect);
-        }
+    at += s->n_out;
+    if (s->weights == NR_W_HASHED)
+        st = check_commitment(s, &r, at++, "weights_commitment", s->wcommit_expect, "the published weights");
+    char xc[100] = "";
+    if (st == ZKB_OK && s->input == NR_IN_HASHED) {
+        nr_result_str(&r, "input_commitment_expected", xc, sizeof xc);
+        zkbp_host->info(s->h, "input_commitment_expected", xc);
+        st = check_commitment(s, &r, at++, "input_commitment", xc, "the sample's quantized input");
     }
     nr_result_free(&r);
-    return ZKB_OK;
+    return st;
 }
 
 static const zkb_backend noir_backend = {
@@ -316,6 +373,7 @@ static const zkb_backend noir_backend = {
     .prove = nr_prove,
     .verify = nr_verify,
     .op_support = zkbp_supports_every_op,
+    .evm_proof = nr_evm_proof,
 };
 
 ZKB_PLUGIN_EXPORT zkb_status zkb_plugin_init(const zkb_host_api *h, uint32_t host_abi_major,

@@ -50,6 +50,7 @@ static zkb_status build_program(nr_state *s, const char *dir, char *facts, size_
     nr_cfg_path(&cfg, "program", s->program);
     nr_cfg_path(&cfg, "vk_out", s->vk);
     nr_cfg_path(&cfg, "crs_path", s->crs_path);
+    nr_cfg_path(&cfg, "transcript", nr_transcript_name(s));
     nr_cfg_int(&cfg, "circuit_size", (long long)s->circuit_size);
     nr_cfg_int(&cfg, "threads", s->threads);
     zkbp_host->progress(s->h, -1, "verification key");
@@ -90,6 +91,23 @@ static zkb_status build_entry(void *user, const char *dir, char *facts, size_t c
     return build_program(s, dir, facts, cap);
 }
 
+/* What evm_proof's contract will be (evm.c), said before any is made. */
+static void record_evm_verifier(nr_state *s)
+{
+    char v[512];
+    if (s->transcript != NR_T_KECCAK)
+        zkbp_fmt(v, sizeof v, "none: transcript=poseidon2 (bb.js's Solidity verifier checks keccak-transcript proofs)");
+    else
+        zkbp_fmt(v, sizeof v,
+                 "bb.js %s acirHonkSolidityVerifier (UltraKeccakHonk) with the pairing's [x]_2 (Aztec's ignition "
+                 "point in the generated source) set to this CRS's%s",
+                 s->t.bb_js_version,
+                 s->crs_dir_opt || s->crs == NR_CRS_BB_CACHE
+                     ? ""
+                     : ": patched for a TESTING-ONLY CRS, so it accepts proofs forged by anyone who knows the seed");
+    zkbp_host->info(s->h, "evm_verifier", v);
+}
+
 zkb_status nr_setup(void *state)
 {
     nr_state *s = state;
@@ -101,8 +119,8 @@ zkb_status nr_setup(void *state)
         return st;
 
     /* Generate the program in scratch; its text (weights, widths, scale,
-     * options) + tool versions + CRS choice name the cache entry (the
-     * verification key depends on the CRS). */
+     * options) + tool versions + CRS choice + transcript name the cache
+     * entry (the verification key depends on the CRS and the transcript). */
     char proj[ZKBP_PATH], src[ZKBP_PATH];
     zkbp_fmt(proj, sizeof proj, "%s/program", s->wdir);
     if ((st = nr_gen_program(s, proj)) != ZKB_OK)
@@ -111,7 +129,7 @@ zkb_status nr_setup(void *state)
     char extra[2048], crs_id[ZKBP_PATH + 16], v[512];
     nr_crs_id(s, crs_id, sizeof crs_id);
     nr_versions(&s->t, v, sizeof v);
-    zkbp_fmt(extra, sizeof extra, "%s|%s", v, crs_id);
+    zkbp_fmt(extra, sizeof extra, "%s|%s|transcript=%s", v, crs_id, nr_transcript_name(s));
     zkbp_cache_job job = {.kind = "programs", .src = src, .extra = extra, .info_key = "program_cache",
                           .use = set_paths, .build = build_entry, .user = s};
     char facts[256];
@@ -123,7 +141,7 @@ zkb_status nr_setup(void *state)
     s->gates = g;
     s->circuit_size = cs;
     s->n_public = np;
-    uint64_t want = s->n_in + s->n_out + (s->weights == NR_W_HASHED ? 1 : 0);
+    uint64_t want = nr_public_count(s);
     if (s->n_public != want)
         return zkbp_fail(s->h, ZKB_ERR_STATE, "the program has %llu public inputs, expected %llu", np,
                          (unsigned long long)want);
@@ -131,6 +149,7 @@ zkb_status nr_setup(void *state)
         return st;
     zkbp_host->info(s->h, "srs", s->crs_desc);
     zkbp_host->info(s->h, "crs_path", s->crs_path);
+    record_evm_verifier(s);
     zkbp_host->metric(s->h, "gates", (double)s->gates, "count");
     zkbp_host->metric(s->h, "circuit_size", (double)s->circuit_size, "count");
     zkbp_host->metric(s->h, "logrows", zkbp_ceil_log2(s->circuit_size), "log2");

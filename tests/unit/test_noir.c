@@ -2,13 +2,16 @@
  * model with pad2d:
  * compile with noir_wasm, witness with noir_js, UltraHonk prove and verify
  * with bb.js; the runner checks the proof's public outputs against the
- * reference evaluator, so "ok" means equal outputs), and soundness, with the
- * driver run directly on tiny_dense's kept artifacts: its honest proof with
+ * reference evaluator, so "ok" means equal outputs; the run's EVM step
+ * checks that bb.js's Solidity verifier, patched for the testing CRS,
+ * accepts each proof and rejects two tampered copies), and soundness, with
+ * the driver run directly on kept artifacts: tiny_dense's honest proof with
  * a public output changed, and a proof made from a tampered witness, do not
- * verify. Skips when node or the npm packages are missing
- * (scripts/setup-node.sh). The local testing CRS comes from the library's
- * writer built into the plugin; ZKB_NOIR_TEST_CRS_DIR=DIR uses a directory of
- * your own instead. */
+ * verify; with input=hashed, a proof about another input carries another
+ * commitment than verify recomputes. Skips when node or the npm packages are
+ * missing (scripts/setup-node.sh). The local testing CRS comes from the
+ * library's writer built into the plugin; ZKB_NOIR_TEST_CRS_DIR=DIR uses a
+ * directory of your own instead. */
 #include "zkbt.h"
 
 #include <cjson/cJSON.h>
@@ -32,6 +35,7 @@ static char g_program_dir[1024];
 static char g_crs_path[1024];
 static char g_scratch[1024]; /* the kept scratch directory: proof.bin, witness.gz */
 static time_t g_start;
+static int g_evm; /* the run's EVM step can run here (docs/evm.md) */
 
 /* ctest allows 300 s; on a loaded machine a case whose usual duration would
  * push the test past ZKB_NOIR_TEST_BUDGET seconds (default 240) skips with
@@ -58,6 +62,10 @@ static int group_setup(void **state)
     setenv("ZKB_NOIR_TOOLS", TOOLS, 1);
     if (zkbt_backend_open(g, NOIR, "run scripts/setup-node.sh") != 0)
         return -1;
+    char why[1024];
+    g_evm = zkb_evm_probe(g->ctx, why, sizeof why) == ZKB_OK;
+    if (!g_evm)
+        printf("noir: no EVM checks (%s): run scripts/setup-node.sh\n", why);
     const char *crs = getenv("ZKB_NOIR_TEST_CRS_DIR");
     if (crs && *crs)
         zkbt_fmt(g_crs_opt, sizeof g_crs_opt, "crs_dir=%s", crs);
@@ -71,21 +79,49 @@ static int group_teardown(void **state)
     return 0;
 }
 
-/* keep: keep the cell's scratch directory (under g->run_dir) */
-static cJSON *run_cell(const char *model, const char *options, const char *want, int keep)
+enum { KEEP = 1, EVM = 2 };
+
+/* flags: KEEP the cell's scratch directory (under g->run_dir); run the EVM
+ * step (EVM; else evm=0: it costs some 8 s a cell) */
+static cJSON *run_cell(const char *model, const char *options, const char *want, int flags)
 {
     char opts[1200];
     zkbt_fmt(opts, sizeof opts, "%s%s%s", g_crs_opt, g_crs_opt[0] && options[0] ? "," : "", options);
-    const char *settings[] = {"samples", "1", "timeout", "280", "keep_scratch", keep ? "1" : "0", NULL};
+    const char *settings[] = {"samples", "1", "timeout", "280", "keep_scratch", flags & KEEP ? "1" : "0",
+                              "evm", flags & EVM ? "1" : "0", NULL};
     return zkbt_backend_run(g, model, opts, settings, want);
+}
+
+/* The run's EVM step on a one-sample cell: bb.js's HonkVerifier took the
+ * proof (the runner fails the cell otherwise) with all n_public public
+ * inputs, and refused both tampered copies; with the local testing CRS its
+ * [x]_2 was replaced. */
+static void check_evm(const cJSON *j, int n_public)
+{
+    if (!g_evm)
+        return;
+    const char *gen = zkbt_info(j, "evm_generator");
+    assert_non_null(strstr(gen, "acirHonkSolidityVerifier (UltraKeccakHonk)"));
+    if (!g_crs_opt[0])
+        assert_non_null(strstr(gen, "[x]_2 replaced by the testing CRS's"));
+    assert_int_equal((int)zkbt_metric(j, "evm_proofs_verified"), 1);
+    assert_int_equal((int)zkbt_metric(j, "evm_tampered_rejected"), 2);
+    assert_int_equal((int)zkbt_metric(j, "evm_public_inputs"), n_public);
+    assert_int_equal((int)zkbt_metric(j, "evm_exceeds_eip170"), 0);
+    assert_true(zkbt_metric(j, "evm_verify_gas") > 21000);
+    /* selector, 2 offsets, 2 lengths, the 14,080-byte proof, the inputs */
+    assert_int_equal((int)zkbt_metric(j, "evm_calldata_bytes"), 4 + 4 * 32 + 14080 + 32 * n_public);
 }
 
 static void test_tiny_dense(void **state)
 {
     (void)state;
     ZKBT_NEED_BACKEND(g);
-    cJSON *j = run_cell(ZKB_SOURCE_DIR "/models/tiny/tiny_dense.json", "", "ok", 1);
+    cJSON *j = run_cell(ZKB_SOURCE_DIR "/models/tiny/tiny_dense.json", "", "ok", KEEP | EVM);
     assert_string_equal(zkbt_info(j, "proof_system"), "ultrahonk");
+    assert_string_equal(zkbt_info(j, "transcript"), "keccak (UltraKeccakHonk)");
+    assert_string_equal(zkbt_info(j, "input_visibility"), "public");
+    check_evm(j, 16 + 3);
     assert_string_equal(zkbt_info(j, "weights_binding"), "verifying_key");
     assert_non_null(strstr(zkbt_info(j, "framework_version"), "bb.js 0.82.2"));
     if (!g_crs_opt[0])
@@ -142,8 +178,15 @@ static void test_pad2d(void **state)
         char path[400];
         zkbt_fmt(path, sizeof path, "%s/%s", g->dir, names[i]);
         zkbt_write_file(path, text[i], strlen(text[i]));
-        cJSON *j = run_cell(path, "", "ok", 0);
+        /* the first with UltraHonk's own transcript: it proves and verifies,
+         * and has no EVM verifier */
+        cJSON *j = run_cell(path, i == 0 ? "transcript=poseidon2" : "", "ok", i == 0 ? EVM : 0);
         gates[i] = zkbt_metric(j, "gates");
+        if (i == 0) {
+            assert_string_equal(zkbt_info(j, "transcript"), "poseidon2");
+            if (g_evm)
+                assert_non_null(strstr(zkbt_info(j, "evm"), "unsupported: transcript=poseidon2"));
+        }
         cJSON_Delete(j);
     }
     printf("noir gates: tiny_pad %.0f, pad2d + conv2d %.0f, conv2d on the padded input %.0f\n", gates[0],
@@ -152,21 +195,43 @@ static void test_pad2d(void **state)
     assert_true(gates[1] <= gates[2]);
 }
 
-/* weights=hashed: the proof's Poseidon2 commitment (a public output) must
- * equal the one verify recomputes from the published weights with bb.js. */
-static void test_hashed_weights(void **state)
+/* weights=hashed and input=hashed: the proof's Poseidon2 commitments
+ * (public outputs after the logits; the input is private) must equal the
+ * ones verify recomputes with bb.js from the published weights and from the
+ * sample; the EVM verifier takes the logits and both commitments. */
+static char g_hashed_scratch[1024]; /* that cell's kept scratch, for test_hashed_input_refused */
+static char g_hashed_program[1024];
+
+static void test_hashed(void **state)
 {
     (void)state;
     ZKBT_NEED_BACKEND(g);
-    if (over_budget("test_hashed_weights", 60))
+    if (over_budget("test_hashed", 70))
         skip();
-    cJSON *j = run_cell(ZKB_SOURCE_DIR "/models/tiny/tiny_cnn.json", "weights=hashed", "ok", 0);
+    cJSON *j = run_cell(ZKB_SOURCE_DIR "/models/tiny/tiny_cnn.json", "weights=hashed,input=hashed", "ok", KEEP | EVM);
     assert_string_equal(zkbt_info(j, "weights_binding"), "poseidon2_commitment");
+    assert_string_equal(zkbt_info(j, "input_visibility"), "hashed");
     const char *c = zkbt_info(j, "weights_commitment");
     assert_true(strlen(c) > 10);
     assert_string_equal(zkbt_info(j, "weights_commitment_expected"), c);
     assert_non_null(strstr(zkbt_info(j, "weights_commitment_check"), "poseidon2Hash"));
+    c = zkbt_info(j, "input_commitment");
+    assert_true(strlen(c) > 10);
+    assert_string_equal(zkbt_info(j, "input_commitment_expected"), c);
+    /* 3 logits, 2 commitments, no input */
+    assert_int_equal((int)zkbt_metric(j, "public_inputs"), 3 + 2);
+    check_evm(j, 3 + 2);
+    zkbt_fmt(g_hashed_program, sizeof g_hashed_program, "%s", zkbt_info(j, "program_cache"));
     cJSON_Delete(j);
+    char sd[400];
+    zkbt_fmt(sd, sizeof sd, "%s/scratch", g->run_dir);
+    DIR *d = opendir(sd);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strncmp(e->d_name, "noir-tiny_cnn", 13) == 0 && !strstr(e->d_name, ".kept"))
+            zkbt_fmt(g_hashed_scratch, sizeof g_hashed_scratch, "%s/%s", sd, e->d_name);
+    closedir(d);
 }
 
 /* ---- soundness, with the driver run directly on tiny_dense's artifacts ---- */
@@ -240,6 +305,146 @@ static void test_soundness(void **state)
 #undef PROOF_CFG
 }
 
+/* The value of key in a driver result file ("key value" lines); "" when absent. */
+static const char *result_value(const char *path, const char *key, char *out, size_t cap)
+{
+    out[0] = '\0';
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[4096];
+    size_t n = strlen(key);
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, key, n) == 0 && line[n] == ' ') {
+            line[strcspn(line, "\n")] = '\0';
+            zkbt_fmt(out, cap, "%s", line + n + 1);
+            break;
+        }
+    fclose(f);
+    return out;
+}
+
+/* input=hashed: a proof about another input (the sample with its first
+ * value + 1, executed and proved with the cell's program) verifies as a
+ * proof, but the input commitment it publishes is not the one verify
+ * recomputes from the sample, which nr_verify compares and refuses; the
+ * cell's own proof publishes exactly that one. */
+static void test_hashed_input_refused(void **state)
+{
+    (void)state;
+    ZKBT_NEED_BACKEND(g);
+    if (!g_hashed_scratch[0] || !g_hashed_program[0])
+        skip(); /* test_hashed skipped or failed */
+    const char *w = g_hashed_scratch, *p = g_hashed_program, *d = g->dir;
+    char meta[1200], crs[1200];
+    zkbt_fmt(meta, sizeof meta, "%s/meta.txt", p);
+    FILE *f = fopen(meta, "r");
+    assert_non_null(f);
+    unsigned long long gates = 0, size = 0, npub = 0;
+    assert_int_equal(fscanf(f, "gates %llu circuit_size %llu public %llu", &gates, &size, &npub), 3);
+    fclose(f);
+    assert_int_equal((int)npub, 5);
+    /* the CRS directory the cell used: its prove config names it */
+    char pcfg[1200], *text;
+    zkbt_fmt(pcfg, sizeof pcfg, "%s/noir-prove.json", w);
+    assert_non_null(text = zkbt_read_file(pcfg, NULL));
+    cJSON *pj = cJSON_Parse(text);
+    free(text);
+    assert_non_null(pj);
+    zkbt_fmt(crs, sizeof crs, "%s", zkbt_json_str(pj, "crs_path", NULL));
+    cJSON_Delete(pj);
+
+    /* the other input: inputs.json's first x set to 0 (1 when it is 0) */
+    char in[1200], *js;
+    zkbt_fmt(in, sizeof in, "%s/inputs.json", w);
+    assert_non_null(js = zkbt_read_file(in, NULL));
+    cJSON *ij = cJSON_Parse(js);
+    free(js);
+    assert_non_null(ij);
+    cJSON *x = cJSON_GetObjectItemCaseSensitive(ij, "x");
+    assert_true(cJSON_IsArray(x) && cJSON_IsString(cJSON_GetArrayItem(x, 0)));
+    int was0 = strcmp(cJSON_GetArrayItem(x, 0)->valuestring, "0") == 0;
+    cJSON_ReplaceItemInArray(x, 0, cJSON_CreateString(was0 ? "1" : "0"));
+    char *other = cJSON_PrintUnformatted(ij);
+    cJSON_Delete(ij);
+    char other_in[400];
+    zkbt_fmt(other_in, sizeof other_in, "%s/other_inputs.json", d);
+    zkbt_write_file(other_in, other, strlen(other));
+    free(other);
+
+    char cfg[8192], out[400], got[200], want[200];
+    zkbt_fmt(cfg, sizeof cfg,
+             "{\"tools_dir\": \"%s\", \"program\": \"%s/program.json\", \"inputs\": \"%s\", "
+             "\"witness_out\": \"%s/other_w.gz\", \"witness\": \"%s/other_w.gz\", \"proof_out\": "
+             "\"%s/other.bin\", \"crs_path\": \"%s\", \"circuit_size\": %llu}",
+             TOOLS, p, other_in, d, d, d, crs, size);
+    assert_int_equal(driver("execute", cfg), 0);
+    assert_int_equal(driver("prove", cfg), 0);
+    /* verify each proof against the sample's input values */
+    const char *proofs[] = {"%s/proof.bin", "%s/other.bin"};
+    const char *dirs[] = {w, d};
+    for (int k = 0; k < 2; k++) {
+        char pf[1200];
+        zkbt_fmt(pf, sizeof pf, proofs[k], dirs[k]);
+        zkbt_fmt(cfg, sizeof cfg,
+                 "{\"tools_dir\": \"%s\", \"proof\": \"%s\", \"vk\": \"%s/vk.bin\", \"crs_path\": \"%s\", "
+                 "\"num_public_inputs\": 5, \"input_values\": \"%s/input_values.txt\"}",
+                 TOOLS, pf, p, crs, w);
+        assert_int_equal(driver("verify", cfg), 0); /* both are valid proofs */
+        zkbt_fmt(out, sizeof out, "%s/verify.out", d);
+        result_value(out, "input_commitment_expected", want, sizeof want);
+        result_value(out, "public_inputs.4", got, sizeof got); /* after 3 logits, the weights' commitment */
+        assert_true(strlen(want) > 10 && strlen(got) > 10);
+        if (k == 0)
+            assert_string_equal(got, want);
+        else if (strcmp(got, want) == 0)
+            fail_msg("a proof about another input publishes the sample's commitment %s", got);
+    }
+}
+
+/* The [x]_2 substitution of driver/evm_verifier.mjs on stand-in sources: the
+ * CRS's point goes in, in EIP-197 order, where Aztec's was; a source without
+ * Aztec's constants, or with them twice, is refused. */
+static void test_evm_verifier_patch(void **state)
+{
+    (void)state;
+    ZKBT_NEED_BACKEND(g);
+    static const char script[] =
+        "import { evmVerifier } from '" ZKB_SOURCE_DIR "/plugins/noir/driver/evm_verifier.mjs';\n"
+        "const ign = ['0x260e01b251f6f1c7e7ff4e580791dee8ea51d87a358e038b4efe30fac09383c1',\n"
+        "  '0x0118c4d5b837bcc2bc89b5b398b5974e9f5944073b32078b7e231fec938883b0',\n"
+        "  '0x04fc6369f7110fe3d25156c1bb9a72859cf2a04641f99ba4ee413c80da6a5fe4',\n"
+        "  '0x22febda3c0c0632a56475b4214e5615e11e6dd3f96e6cea2854a87d4dacc5e55'];\n"
+        "const head = 'uint256 constant NUMBER_OF_PUBLIC_INPUTS = 7;\\nuint256 constant PROOF_SIZE = 440;\\n' +\n"
+        "  'function verify(bytes calldata proof, bytes32[] calldata publicInputs) public view returns (bool) {}\\n';\n"
+        "const block = ign.map((w) => `uint256(${w})`).join(',\\n    ');\n"
+        "const bbm = { RawBuffer: class { constructor(b) { this.b = b; } } };\n"
+        "const run = (src) => evmVerifier({ acirHonkSolidityVerifier: async () => new TextEncoder().encode(src) },\n"
+        "  bbm, new Uint8Array(1), new Uint8Array(1), g2);\n"
+        "const g2 = Buffer.alloc(128);\n"
+        "for (let i = 0; i < 4; i++) g2[32 * i + 31] = i + 1; /* x.c0 = 1, x.c1 = 2, y.c0 = 3, y.c1 = 4 */\n"
+        "const w = (v) => 'uint256(0x' + v.toString(16).padStart(64, '0') + ')';\n"
+        "const ok = await run(head + 'pairing(' + block + ');');\n"
+        "const want = [2, 1, 4, 3].map(w).join(',\\n            ');\n"
+        "if (ok.error || ok.g2 !== 'replaced' || ok.n_public !== 7 || ok.proof_fields !== 440 ||\n"
+        "    !ok.source.includes(want) || ign.some((c) => ok.source.includes(c)) || !ok.source.includes('testing-only'))\n"
+        "  throw new Error('not patched: ' + JSON.stringify(ok).slice(0, 300));\n"
+        "const none = await run(head + 'pairing();');\n"
+        "if (!none.error || !none.error.includes('0 times')) throw new Error('patched without the constants');\n"
+        "const twice = await run(head + block + ';' + block);\n"
+        "if (!twice.error || !twice.error.includes('2 times')) throw new Error('patched twice');\n"
+        "const nosig = await run(block);\n"
+        "if (!nosig.error) throw new Error('a source without verify(bytes, bytes32[]) passed');\n";
+    char path[400];
+    zkbt_fmt(path, sizeof path, "%s/patch_test.mjs", g->dir);
+    zkbt_write_file(path, script, strlen(script));
+    char out[400];
+    zkbt_fmt(out, sizeof out, "%s/patch_test.out", g->dir);
+    const char *argv[] = {"node", path, NULL};
+    int rc = zkbt_run(NULL, argv, out, 1);
+    if (rc != 0)
+        fail_msg("evm_verifier.mjs: %s", zkbt_file_text(out));
+}
+
 static void test_unavailable_tools(void **state)
 {
     (void)state;
@@ -258,7 +463,9 @@ int main(void)
         cmocka_unit_test(test_soundness),
         cmocka_unit_test(test_tiny_cnn),
         cmocka_unit_test(test_pad2d),
-        cmocka_unit_test(test_hashed_weights),
+        cmocka_unit_test(test_hashed),
+        cmocka_unit_test(test_hashed_input_refused),
+        cmocka_unit_test(test_evm_verifier_patch),
         cmocka_unit_test(test_unavailable_tools),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

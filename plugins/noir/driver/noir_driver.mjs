@@ -4,23 +4,28 @@
 //
 //   node noir_driver.mjs PHASE CONFIG.json RESULT.json
 //
-// PHASE: versions | compile | keygen | execute | prove | verify | commit,
-// and the test hook tamper. commit is the verifier's side of weights=hashed:
-// Barretenberg's Poseidon2 hash of the published weights, computed apart
-// from the program. CONFIG holds paths and options (see each phase). RESULT
-// gets "key value" lines: the library call's own time (`phase_s`, or
+// PHASE: versions | compile | keygen | execute | prove | verify | commit |
+// solidity, and the test hook tamper. commit is the verifier's side of
+// weights=hashed: Barretenberg's Poseidon2 hash of the published weights,
+// computed apart from the program. solidity writes the EVM verifier of a
+// program's key (evm_verifier.mjs). keygen, prove and verify take
+// cfg.transcript: "keccak" (default; UltraKeccakHonk, what the Solidity
+// verifier checks) or "poseidon2" (UltraHonk's own). CONFIG holds paths and
+// options (see each phase). RESULT gets "key value" lines: the library call's own time (`phase_s`, or
 // `compile_s`/`gates_s` for compile), the start-up apart (`import_s`:
 // loading the npm modules; `init_s`: a Barretenberg instance, its
 // WebAssembly and threads, and the CRS read into it) and the phase's facts.
 //
-// Exit status: 0 ok, 3 proof rejected (verify), 4 CRS too small, 2 usage,
-// 1 other errors.
+// Exit status: 0 ok, 3 proof rejected (verify), 4 CRS too small, 5 no EVM
+// verifier can be made (solidity; the reason in `error`), 2 usage, 1 other
+// errors.
 // Nothing here touches the network: the CRS must already be in crs_path
 // (bb.js would otherwise try to download Aztec's; we check first).
-import { readFileSync, writeFileSync, statSync } from 'fs';
+import { readFileSync, writeFileSync, statSync, renameSync } from 'fs';
 import { pathToFileURL } from 'url';
 import { gunzipSync } from 'zlib';
 import { join } from 'path';
+import { evmVerifier } from './evm_verifier.mjs';
 
 const t_start = performance.now();
 const [phase, cfgPath, outPath] = process.argv.slice(2);
@@ -102,6 +107,21 @@ async function newBb(mod, sizeForCrs) {
     return api;
 }
 
+// The bb.js calls of the chosen Fiat-Shamir transcript.
+function honk(api) {
+    const t = cfg.transcript || 'keccak';
+    result.transcript = t;
+    if (t === 'keccak')
+        return { vk: (b) => api.acirWriteVkUltraKeccakHonk(b, false),
+                 prove: (b, w) => api.acirProveUltraKeccakHonk(b, false, w),
+                 verify: (p, vk) => api.acirVerifyUltraKeccakHonk(p, vk) };
+    if (t === 'poseidon2')
+        return { vk: (b) => api.acirWriteVkUltraHonk(b, false),
+                 prove: (b, w) => api.acirProveUltraHonk(b, false, w),
+                 verify: (p, vk) => api.acirVerifyUltraHonk(p, vk) };
+    throw new Error(`transcript ${t}: keccak or poseidon2`);
+}
+
 // BN254 scalar field modulus.
 const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
@@ -117,6 +137,22 @@ function fieldsOf(buf, offset, n) {
         out.push(signed(BigInt('0x' + Buffer.from(b).toString('hex'))));
     }
     return out;
+}
+
+// Barretenberg's Poseidon2 hash (api: a Barretenberg instance, sync or
+// not) of a file of decimal integers, one a line, each taken mod p; as a
+// signed decimal like the public inputs verify reports. result.hash_s: the
+// hash's own time.
+async function poseidon2Of(bbm, api, path) {
+    const vals = readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => new bbm.Fr(((BigInt(l.trim()) % P) + P) % P));
+    if (vals.length === 0) throw new Error(`${path}: no values`);
+    const t0 = performance.now();
+    const h = await api.poseidon2Hash(vals);
+    result.hash_s = sec(t0);
+    return signed(BigInt(h.toString()));
 }
 
 try {
@@ -157,7 +193,7 @@ try {
         const bytecode = bytecodeOf(program);
         const api = await newBb(bbm, cfg.circuit_size);
         const t0 = performance.now();
-        const vk = await api.acirWriteVkUltraHonk(bytecode, false);
+        const vk = await honk(api).vk(bytecode);
         result.phase_s = sec(t0);
         writeFileSync(cfg.vk_out, vk);
         result.vk_size = vk.length;
@@ -186,20 +222,24 @@ try {
         const witness = gunzipSync(readFileSync(cfg.witness));
         const api = await newBb(bbm, cfg.circuit_size);
         const t0 = performance.now();
-        const proof = await api.acirProveUltraHonk(bytecode, false, witness);
+        const proof = await honk(api).prove(bytecode, witness);
         result.phase_s = sec(t0);
         writeFileSync(cfg.proof_out, proof);
         result.proof_with_public_inputs_size = proof.length;
         await api.destroy();
         done(0);
     } else if (phase === 'verify') {
-        // cfg: proof, vk, crs_path, num_public_inputs, public_out
+        // cfg: proof, vk, crs_path, num_public_inputs, and input_values
+        // (input=hashed: the sample's quantized input, one integer a line,
+        // whose Poseidon2 hash the verifier expects as the proof's input
+        // commitment: result.input_commitment_expected)
         const bbm = await load('bb');
         const proof = readFileSync(cfg.proof);
         const vk = readFileSync(cfg.vk);
         const api = await newBb(bbm, 0);
         const t0 = performance.now();
-        const ok = await api.acirVerifyUltraHonk(proof, new bbm.RawBuffer(vk));
+        const ok = await honk(api).verify(proof, new bbm.RawBuffer(vk));
+        if (cfg.input_values) result.input_commitment_expected = await poseidon2Of(bbm, api, cfg.input_values);
         result.phase_s = sec(t0);
         result.verified = !!ok;
         // proof = u32 BE size in fields, public inputs, then the proof proper
@@ -213,16 +253,34 @@ try {
         // program's allw order). result.commitment: the Poseidon2 hash, as a
         // signed decimal like the public inputs verify reports.
         const bbm = await load('bb');
-        const vals = readFileSync(cfg.weights, 'utf8')
-            .split('\n')
-            .filter((l) => l.trim())
-            .map((l) => new bbm.Fr(((BigInt(l.trim()) % P) + P) % P));
-        if (vals.length === 0) throw new Error(`${cfg.weights}: no weights`);
         const api = await bbm.BarretenbergSync.initSingleton();
+        result.commitment = await poseidon2Of(bbm, api, cfg.weights);
+        result.phase_s = result.hash_s;
+        done(0);
+    } else if (phase === 'solidity') {
+        // cfg: program, vk (a keccak-transcript key), crs_path, verifier_out.
+        // The verifier is written to a temporary name and renamed, so a
+        // concurrent cell never reads half of one.
+        const bbm = await load('bb');
+        const program = JSON.parse(readFileSync(cfg.program, 'utf8'));
+        const api = await newBb(bbm, 0);
         const t0 = performance.now();
-        const h = api.poseidon2Hash(vals);
+        const v = await evmVerifier(api, bbm, bytecodeOf(program), readFileSync(cfg.vk),
+                                    readFileSync(join(cfg.crs_path, 'bn254_g2.dat')));
         result.phase_s = sec(t0);
-        result.commitment = signed(BigInt(h.toString()));
+        await api.destroy();
+        if (v.error) {
+            result.error = v.error;
+            process.stderr.write(`noir driver solidity: ${v.error}\n`);
+            done(5);
+        }
+        const tmp = `${cfg.verifier_out}.tmp${process.pid}`;
+        writeFileSync(tmp, v.source);
+        renameSync(tmp, cfg.verifier_out);
+        result.g2 = v.g2;
+        result.number_of_public_inputs = v.n_public;
+        result.proof_fields = v.proof_fields;
+        result.verifier_bytes = v.source.length;
         done(0);
     } else if (phase === 'tamper') {
         // Test hook (tests/unit/test_noir.c): a cheating prover's witness.
