@@ -115,6 +115,9 @@ void zkbi_file_tail(const char *path, char *out, size_t cap);
 void zkbi_fsync_parent_dir(const char *path);
 /* write() all n bytes (EINTR retried); 0, or -1. */
 int zkbi_write_all(int fd, const void *buf, size_t n);
+/* Creates or truncates path (mode 0644 less the umask) and writes buf[0..n)
+ * to it. 0, or -1 (errno set). */
+int zkbi_write_file(const char *path, const void *buf, size_t n);
 /* Reads a small file (e.g. under /proc) whole, NUL-terminated; its length
  * or -1. */
 ssize_t zkbi_read_small(const char *path, char *buf, size_t cap);

@@ -122,6 +122,19 @@ int zkbi_write_all(int fd, const void *buf, size_t n)
     return 0;
 }
 
+int zkbi_write_file(const char *path, const void *buf, size_t n)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    int rc = zkbi_write_all(fd, buf, n);
+    int saved = errno;
+    if (close(fd) != 0 && rc == 0)
+        return -1;
+    errno = saved;
+    return rc;
+}
+
 void zkbi_fsync_parent_dir(const char *path)
 {
     char *copy = strdup(path);

@@ -28,10 +28,7 @@ int zkbi_evm_write_request(const zkbi_evm_tools *t, const zkbi_evm_job *job, con
     }
     char *text = ok ? cJSON_PrintUnformatted(r) : NULL;
     cJSON_Delete(r);
-    FILE *f = text ? fopen(path, "w") : NULL;
-    ok = f && fputs(text, f) >= 0;
-    if (f && fclose(f) != 0)
-        ok = 0;
+    ok = text && zkbi_write_file(path, text, strlen(text)) == 0;
     free(text);
     if (!ok)
         zkbi_errf(why, why_len, "cannot write the EVM request %s", path);

@@ -47,10 +47,7 @@ static int copy_file(const char *from, const char *to, uint64_t *size, char *why
         zkbi_errf(why, why_len, "%s", err);
         return -1;
     }
-    FILE *f = fopen(to, "wb");
-    int ok = f && fwrite(buf, 1, len, f) == len;
-    if (f && fclose(f) != 0)
-        ok = 0;
+    int ok = zkbi_write_file(to, buf, len) == 0;
     free(buf);
     if (!ok)
         zkbi_errf(why, why_len, "cannot write %s", to);
