@@ -12,11 +12,16 @@
 enum cs_psys { CS_GROTH16 = 0, CS_PLONK = 1, CS_FFLONK = 2 };
 extern const char *const cs_psys_name[]; /* by enum cs_psys, as snarkjs names them */
 enum cs_weights { CS_W_FIXED = 0, CS_W_PRIVATE = 1, CS_W_HASHED = 2 };
+/* The input: public signals, private (range-checked) signals, or private with
+ * a Poseidon commitment to it as a public output. */
+enum cs_input { CS_IN_PUBLIC = 0, CS_IN_PRIVATE = 1, CS_IN_HASHED = 2 };
+extern const char *const cs_input_name[]; /* by enum cs_input */
 
 /* Where the tools are and which versions they have. */
 typedef struct cs_tools {
     char tools_dir[ZKBP_PATH];     /* the toolchain's root: node_modules/ is in it */
-    char commit_js[ZKBP_PATH];     /* driver/weights_commit.mjs in the data directory */
+    char commit_js[ZKBP_PATH];     /* driver/poseidon_chain.mjs in the data directory */
+    char calldata_js[ZKBP_PATH];   /* driver/evm_calldata.mjs in the data directory */
     char node[ZKBP_PATH];          /* absolute path of node */
     char snarkjs_js[ZKBP_PATH];    /* snarkjs CLI script, run with node */
     char circom[ZKBP_PATH];        /* native circom binary, or "" */
@@ -33,7 +38,7 @@ typedef struct cs_state {
     /* options */
     int psys;
     int weights;
-    int input_public;
+    int input; /* enum cs_input */
     char *ptau_opt;
     char *tools_opt;
     /* tools */
@@ -56,6 +61,12 @@ typedef struct cs_state {
     int setup_done, have_witness, have_proof;
     int64_t *expect; /* the host's reference outputs of the last sample */
     char wcommit_expect[100]; /* weights=hashed: the published weights' commitment (decimal) */
+    int64_t *x_q;    /* input=hashed: the last sample's quantized input (n_in values) */
+    /* evm_proof: the verifier (generated once per session), this proof's
+     * calldata (one file per proof), what the host reads */
+    char evm_sol[ZKBP_PATH], evm_calldata[ZKBP_PATH];
+    char evm_contract[64], evm_generator[160];
+    unsigned evm_proofs;
     int quiet;       /* do not log the next child's failure */
     const char *cwd; /* working directory of the next children, NULL: scratch */
 } cs_state;
@@ -78,13 +89,20 @@ zkb_status cs_setup(void *state);
 /* weights=hashed: fills s->wcommit_expect with the Poseidon chain of the
  * session's quantized weights, computed apart from the circuit. */
 zkb_status cs_weights_commit(cs_state *s);
+/* input=hashed: the Poseidon chain of s->x_q (the last sample's input),
+ * computed apart from the circuit, into out (decimal). */
+zkb_status cs_input_commit(cs_state *s, char *out, size_t cap);
+
+/* ---- evm.c ---- */
+/* zkb_backend.evm_proof: snarkjs's Solidity verifier of the session's key
+ * (cached beside it) and the last verified proof's calldata. */
+zkb_status cs_evm_proof(void *state, zkb_evm_proof *out);
 
 /* ---- tools.c ---- */
 /* Find node, circom (native or circom2) and snarkjs; fill *t. On failure set
  * why[] and return ZKB_ERR_UNAVAILABLE. h may be used to spawn version probes. */
 zkb_status cs_find_tools(zkb_host_ctx *h, const char *tools_opt, cs_tools *t, char *why,
                          size_t why_len);
-/* driver/weights_commit.mjs (weights=hashed: the verifier's commitment). */
 
 /* ---- binfile.c: snarkjs binary file headers ---- */
 /* r1cs header: constraints, public (outputs + public inputs), wires. */

@@ -13,7 +13,9 @@ static const zkb_option_decl cs_options[] = {
      "fixed: circuit constants (bound by the verifying key); private: free private inputs "
      "(proves nothing about the model, like circomlib-ml); hashed: private + Poseidon commitment "
      "as a public output"},
-    {"input", ZKB_OPT_STRING, "public", "public|private", "visibility of the input"},
+    {"input", ZKB_OPT_STRING, "public", "public|private|hashed",
+     "public: public signals; private: private signals (proves nothing about which input ran); "
+     "hashed: private + Poseidon commitment as a public output, checked against the sample's input"},
     {"ptau", ZKB_OPT_STRING, "", NULL,
      "a .ptau file of your own (e.g. from a public ceremony) instead of a local testing-only one"},
     {"tools_dir", ZKB_OPT_STRING, "", NULL,
@@ -23,6 +25,7 @@ static const zkb_option_decl cs_options[] = {
 
 const char *const cs_psys_name[] = {"groth16", "plonk", "fflonk"};
 static const char *const weights_name[] = {"fixed", "private", "hashed"};
+const char *const cs_input_name[] = {"public", "private", "hashed"};
 
 static zkb_status cs_probe(zkb_host_ctx *h)
 {
@@ -46,7 +49,6 @@ static zkb_status cs_create(zkb_host_ctx *h, void **out)
         return ZKB_ERR_NOMEM;
     memset(s, 0, sizeof *s);
     s->h = h;
-    s->input_public = 1;
     *out = s;
     return ZKB_OK;
 }
@@ -60,6 +62,7 @@ static void cs_destroy(void *state)
     zkbp_host->free(s->tools_opt);
     zkbp_widths_free(&s->bits);
     zkbp_host->free(s->expect);
+    zkbp_host->free(s->x_q);
     zkbp_host->free(s);
 }
 
@@ -70,13 +73,8 @@ static zkb_status cs_set_option(void *state, const char *key, const zkb_option_v
         return zkbp_opt_choice(s->h, key, v, &s->psys);
     if (strcmp(key, "weights") == 0)
         return zkbp_opt_choice(s->h, key, v, &s->weights);
-    if (strcmp(key, "input") == 0) {
-        int i = 0;
-        zkb_status st = zkbp_opt_choice(s->h, key, v, &i);
-        if (st == ZKB_OK)
-            s->input_public = i == 0;
-        return st;
-    }
+    if (strcmp(key, "input") == 0)
+        return zkbp_opt_choice(s->h, key, v, &s->input);
     if (strcmp(key, "ptau") == 0)
         return zkbp_opt_strdup(&s->ptau_opt, v);
     if (strcmp(key, "tools_dir") == 0)
@@ -104,7 +102,11 @@ static zkb_status cs_load_model(void *state, const zkb_model_desc *m)
     zkbp_host->info(s->h, "compiler", s->t.circom[0] ? "circom (native)" : "circom2 (wasm, npm)");
     zkbp_host->info(s->h, "proof_system", cs_psys_name[s->psys]);
     zkbp_host->info(s->h, "weights", weights_name[s->weights]);
-    zkbp_host->info(s->h, "input_visibility", s->input_public ? "public" : "private");
+    zkbp_host->info(s->h, "input_visibility", cs_input_name[s->input]);
+    zkbp_host->info(s->h, "input_binding",
+                    s->input == CS_IN_PUBLIC   ? "public_signals"
+                    : s->input == CS_IN_HASHED ? "poseidon_commitment"
+                                               : "none");
     zkbp_host->info(s->h, "weights_binding",
                     s->weights == CS_W_FIXED    ? "verifying_key"
                     : s->weights == CS_W_HASHED ? "poseidon_commitment"
@@ -162,6 +164,12 @@ static zkb_status cs_witness(void *state, const zkb_sample *x)
     /* the weights are inputs too unless they are the circuit's constants */
     if (zkbp_write_input_json(in, "in", x->x_q, x->n, s->weights != CS_W_FIXED ? s->qm : NULL) != 0)
         return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", in);
+    if (s->input == CS_IN_HASHED) {
+        /* what verify recomputes the input commitment from */
+        if (!s->x_q && !(s->x_q = zkbp_host->alloc(s->n_in * sizeof *s->x_q)))
+            return zkbp_fail(s->h, ZKB_ERR_NOMEM, "out of memory");
+        memcpy(s->x_q, x->x_q, s->n_in * sizeof *s->x_q);
+    }
     unlink(wt);
     const char *args[] = {s->wasm, in, wt, NULL};
     if ((st = cs_node(s, "witness generation (generate_witness.js)", s->wgen, args, NULL)) != ZKB_OK)
@@ -245,6 +253,26 @@ static zkb_status cs_prove(void *state)
     return ZKB_OK;
 }
 
+/* Public signal k of public.json (an array of decimal strings) must be the
+ * commitment want; info <what>_commitment is the proof's. */
+static zkb_status check_commitment(cs_state *s, const char *pj, uint64_t k, const char *what, const char *want)
+{
+    const char *p = strchr(pj, '"');
+    for (uint64_t i = 0; i < k && p; i++)
+        p = (p = strchr(p + 1, '"')) ? strchr(p + 1, '"') : NULL;
+    const char *e = p ? strchr(p + 1, '"') : NULL;
+    char c[100] = "", key[64];
+    if (p && e && e - p < 100)
+        zkbp_fmt(c, sizeof c, "%.*s", (int)(e - p - 1), p + 1);
+    zkbp_fmt(key, sizeof key, "%s_commitment", what);
+    zkbp_host->info(s->h, key, c);
+    if (strcmp(c, want) == 0)
+        return ZKB_OK;
+    return zkbp_fail(s->h, ZKB_ERR_VERIFY, "the proof's %s commitment %s is not the Poseidon commitment of the %s (%s)",
+                     what, c[0] ? c : "(missing)", strcmp(what, "input") == 0 ? "sample's input" : "published weights",
+                     want);
+}
+
 static zkb_status cs_verify(void *state, int64_t *outputs, uint64_t n_outputs)
 {
     cs_state *s = state;
@@ -275,25 +303,23 @@ static zkb_status cs_verify(void *state, int64_t *outputs, uint64_t n_outputs)
         return zkbp_fail(s->h, ZKB_ERR_IO, "cannot read %s", pub);
     char why[256];
     int got = zkbp_parse_field_array(pj, "public.json", outputs, n_outputs, why, sizeof why);
-    if (got == (int)n_outputs && s->weights == CS_W_HASHED) {
-        /* the next public signal is the weights' Poseidon commitment */
-        const char *p = pj;
-        for (uint64_t k = 0; k <= n_outputs * 2 && p; k++)
-            p = strchr(p + 1, '"');
-        const char *e = p ? strchr(p + 1, '"') : NULL;
-        char c[100] = "";
-        if (p && e && e - p < 100)
-            zkbp_fmt(c, sizeof c, "%.*s", (int)(e - p - 1), p + 1);
-        zkbp_host->info(s->h, "weights_commitment", c);
-        if (strcmp(c, s->wcommit_expect) != 0) {
-            zkbp_host->free(pj);
-            return zkbp_fail(s->h, ZKB_ERR_VERIFY,
-                             "the proof's weights commitment %s is not the Poseidon commitment of the "
-                             "published weights (%s)",
-                             c[0] ? c : "(missing)", s->wcommit_expect);
+    /* after the outputs: wcommit (weights=hashed), then incommit (input=hashed) */
+    uint64_t at = n_outputs;
+    if (got == (int)n_outputs && s->weights == CS_W_HASHED)
+        st = check_commitment(s, pj, at++, "weights", s->wcommit_expect);
+    if (got == (int)n_outputs && st == ZKB_OK && s->input == CS_IN_HASHED) {
+        char want[100];
+        uint64_t t0 = zkbp_host->now_ns();
+        st = cs_input_commit(s, want, sizeof want);
+        zkbp_host->metric(s->h, "input_commit_s", (double)(zkbp_host->now_ns() - t0) / 1e9, "s");
+        if (st == ZKB_OK) {
+            zkbp_host->info(s->h, "input_commitment_expected", want);
+            st = check_commitment(s, pj, at, "input", want);
         }
     }
     zkbp_host->free(pj);
+    if (st != ZKB_OK)
+        return st;
     if (got != (int)n_outputs)
         return zkbp_fail(s->h, ZKB_ERR_PARSE, "%s", why);
     return ZKB_OK;
@@ -322,6 +348,7 @@ static const zkb_backend circom_backend = {
     .prove = cs_prove,
     .verify = cs_verify,
     .op_support = zkbp_supports_every_op,
+    .evm_proof = cs_evm_proof,
 };
 
 ZKB_PLUGIN_EXPORT zkb_status zkb_plugin_init(const zkb_host_api *h, uint32_t host_abi_major,

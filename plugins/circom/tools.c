@@ -2,7 +2,7 @@
  * circom2 WebAssembly compiler from the toolchain; snarkjs and circomlib from
  * the toolchain (option tools_dir, else $ZKB_NODE_TOOLS, else the one
  * `zkbench setup circom` installed, found by zkbp_find_toolchain); the
- * commitment script of weights=hashed in the data directory. Versions come
+ * drivers (Poseidon commitments, EVM calldata) in the data directory. Versions come
  * from the packages' package.json and from `node --version` /
  * `circom --version`. */
 #include "circom_int.h"
@@ -26,8 +26,10 @@ zkb_status cs_find_tools(zkb_host_ctx *h, const char *tools_opt, cs_tools *t, ch
     memset(t, 0, sizeof *t);
     const char *env = getenv("ZKB_NODE_TOOLS");
     const char *explicit_dir = tools_opt && *tools_opt ? tools_opt : env;
-    zkb_status st = zkbp_data_file("circom", "weights_commit.mjs", t->commit_js,
+    zkb_status st = zkbp_data_file("circom", "poseidon_chain.mjs", t->commit_js,
                                    sizeof t->commit_js, why, why_len);
+    if (st == ZKB_OK)
+        st = zkbp_data_file("circom", "evm_calldata.mjs", t->calldata_js, sizeof t->calldata_js, why, why_len);
     if (st != ZKB_OK)
         return st;
     if (zkbp_find_on_path("node", t->node, sizeof t->node) != 0) {

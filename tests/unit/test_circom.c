@@ -1,6 +1,8 @@
 /* The circom backend end to end through the runner (groth16, plonk, fflonk on
  * a micro model: the runner checks the proof's public outputs against the
- * reference evaluator, so "ok" means equal outputs; pad2d and what it costs),
+ * reference evaluator, so "ok" means equal outputs, and its EVM step that
+ * snarkjs's Solidity verifier takes the proof and refuses two tampered
+ * copies (more in test_circom_evm); pad2d and what it costs),
  * and soundness: witnesses
  * that cheat (a changed output, a wrong remainder, a flipped ReLU sign) are
  * rejected by `snarkjs wtns check`, and a proof made from one does not
@@ -31,6 +33,7 @@ static const char MICRO[] =
 
 static zkbt_backend *g; /* one fixture for the whole group: the cache is shared */
 static char g_model[320]; /* MICRO, written into g->dir */
+static int g_evm;         /* the run's EVM step can run here (docs/evm.md) */
 
 /* Without node and the npm tools the cases skip (loudly, in group_setup);
  * the test suite installs them, so in CI they run. */
@@ -45,6 +48,7 @@ static int group_setup(void **state)
     if (!f || fputs(MICRO, f) < 0 || fclose(f) != 0)
         return -1;
     setenv("ZKB_NODE_TOOLS", TOOLS, 1);
+    g_evm = zkb_evm_probe(g->ctx, NULL, 0) == ZKB_OK;
     return zkbt_backend_open(g, CIRCOM, "run scripts/setup-node.sh");
 }
 
@@ -62,6 +66,21 @@ static cJSON *run_cell(const char *model, const char *options, const char *sampl
     return zkbt_backend_run(g, model, options, settings, want);
 }
 
+/* The EVM step of a one-sample cell, when it can run here: snarkjs's
+ * verifier for psys took the proof (the runner fails the cell otherwise) and
+ * refused both tampered copies. */
+static void check_evm(const cJSON *j, const char *psys)
+{
+    if (!g_evm)
+        return;
+    char gen[64];
+    zkbt_fmt(gen, sizeof gen, "solidityverifier (%s)", psys);
+    assert_non_null(strstr(zkbt_info(j, "evm_generator"), gen));
+    assert_int_equal((int)zkbt_metric(j, "evm_proofs_verified"), 1);
+    assert_int_equal((int)zkbt_metric(j, "evm_tampered_rejected"), 2);
+    assert_true(zkbt_metric(j, "evm_public_inputs") == zkbt_metric(j, "public_signals"));
+}
+
 /* plonk first: its 2^7 powers of tau then serve groth16 too. */
 static void test_plonk(void **state)
 {
@@ -72,6 +91,7 @@ static void test_plonk(void **state)
     assert_true(zkbt_metric(j, "plonk_gates") > zkbt_metric(j, "constraints"));
     assert_true(zkbt_metric(j, "ptau_power") <= 10);
     assert_int_equal((int)zkbt_metric(j, "proof_size"), 9 * 64 + 6 * 32);
+    check_evm(j, "plonk");
     cJSON_Delete(j);
 }
 
@@ -89,6 +109,7 @@ static void test_groth16(void **state)
     assert_int_equal((int)zkbt_metric(j, "proof_size"), 256);
     assert_true(zkbt_metric(j, "pk_size") > 0 && zkbt_metric(j, "vk_size") > 0);
     assert_true(zkbt_metric(j, "compile_s") > 0);
+    check_evm(j, "groth16");
     cJSON_Delete(j);
     /* the same cell again: compiled circuit and keys come from the cache */
     j = run_cell(g_model, "", "1", "ok");
@@ -103,6 +124,7 @@ static void test_fflonk(void **state)
     cJSON *j = run_cell(g_model, "proof_system=fflonk", "1", "ok");
     assert_string_equal(zkbt_info(j, "proof_system"), "fflonk");
     assert_true(zkbt_metric(j, "ptau_power") <= 10);
+    check_evm(j, "fflonk");
     cJSON_Delete(j);
 }
 
@@ -178,7 +200,7 @@ static void test_commitment_script(void **state)
     assert_non_null(f);
     fputs("1\n2\n", f);
     fclose(f);
-    zkbt_fmt(cmd, sizeof cmd, "node %s %s/node_modules %s", ZKB_SOURCE_DIR "/plugins/circom/driver/weights_commit.mjs",
+    zkbt_fmt(cmd, sizeof cmd, "node %s %s/node_modules %s", ZKB_SOURCE_DIR "/plugins/circom/driver/poseidon_chain.mjs",
         TOOLS, in);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
