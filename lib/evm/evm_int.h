@@ -20,6 +20,10 @@
 #define ZKBI_EVM_OPTIMIZER_RUNS 200
 /* EIP-170: the most runtime code an Ethereum mainnet contract may have. */
 #define ZKBI_EVM_EIP170_LIMIT 24576
+/* EIP-3860: the most initcode a creation may send; EIP-7825 (osaka): the
+ * most gas one transaction may use. */
+#define ZKBI_EVM_EIP3860_LIMIT 49152
+#define ZKBI_EVM_TX_GAS_CAP 16777216
 
 typedef struct zkbi_evm_tools {
     char node[PATH_MAX];
@@ -68,7 +72,10 @@ typedef struct zkbi_evm_call_result {
 typedef struct zkbi_evm_result {
     char solc[96], vm[96], hardfork[32], contract[128];
     double runtime_bytes, initcode_bytes, deploy_gas, deploy_gas_total;
-    int exceeds_eip170;
+    int exceeds_eip170;        /* runtime code over 24,576 bytes */
+    int exceeds_eip3860;       /* initcode over 49,152 bytes */
+    int deploy_exceeds_tx_cap; /* a deployment over 2^24 gas (EIP-7825) */
+    int verify_exceeds_tx_cap; /* a proof's call over 2^24 gas */
     size_t n_libraries;
     zkbi_evm_call_result *calls;
     size_t n_calls;

@@ -100,6 +100,9 @@ zkb_status zkbi_evm_read_result(const char *path, size_t n_calls, zkbi_evm_resul
         r->deploy_gas = num(j, "deploy_gas", &bad);
         r->deploy_gas_total = num(j, "deploy_gas_total", &bad);
         r->exceeds_eip170 = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "exceeds_eip170"));
+        r->exceeds_eip3860 = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "exceeds_eip3860"));
+        r->deploy_exceeds_tx_cap = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "deploy_exceeds_tx_cap"));
+        r->verify_exceeds_tx_cap = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "verify_exceeds_tx_cap"));
         r->n_libraries = (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "libraries"));
         bad |= read_calls(cJSON_GetObjectItemCaseSensitive(j, "calls"), &r->calls, &r->n_calls) != 0;
         const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "tampered");

@@ -25,6 +25,40 @@ static double median(const zkbi_evm_call_result *c, size_t n, size_t field_offse
     return m;
 }
 
+/* Which of Ethereum mainnet's limits the verifier passes, in words. */
+static void mainnet_text(const zkbi_evm_result *r, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = '\0';
+#define SAY(...)                                                                        \
+    do {                                                                                \
+        if (used < cap)                                                                 \
+            used += (size_t)snprintf(out + used, cap - used, "%s", used ? "; " : "");   \
+        if (used < cap)                                                                 \
+            used += (size_t)snprintf(out + used, cap - used, __VA_ARGS__);              \
+    } while (0)
+    if (r->exceeds_eip170)
+        SAY("runtime code %.0f bytes > %d (EIP-170)%s", r->runtime_bytes, ZKBI_EVM_EIP170_LIMIT,
+            r->n_libraries ? ", it or a library" : "");
+    if (r->exceeds_eip3860)
+        SAY("initcode %.0f bytes > %d (EIP-3860)", r->initcode_bytes, ZKBI_EVM_EIP3860_LIMIT);
+    if (r->deploy_exceeds_tx_cap)
+        SAY("a deployment over %d gas per transaction (EIP-7825)", ZKBI_EVM_TX_GAS_CAP);
+    int deployable = used == 0;
+    if (r->verify_exceeds_tx_cap)
+        SAY("a proof's verification over %d gas per transaction (EIP-7825)", ZKBI_EVM_TX_GAS_CAP);
+#undef SAY
+    char why[768];
+    snprintf(why, sizeof why, "%s", out);
+    if (!why[0])
+        snprintf(out, cap, "deployable and verifiable on Ethereum mainnet (osaka) as is: runtime code %.0f "
+                           "bytes <= %d (EIP-170), every transaction under %d gas (EIP-7825)",
+                 r->runtime_bytes, ZKBI_EVM_EIP170_LIMIT, ZKBI_EVM_TX_GAS_CAP);
+    else
+        snprintf(out, cap, "%s on Ethereum mainnet (osaka) as is: %s; measured without these limits",
+                 deployable ? "deployable but not verifiable in one transaction" : "not deployable", why);
+}
+
 static void record(zkb_host_ctx *h, const zkbi_evm_tools *t, const zkbi_evm_job *job,
                    const zkbi_evm_result *r)
 {
@@ -38,6 +72,9 @@ static void record(zkb_host_ctx *h, const zkbi_evm_tools *t, const zkbi_evm_job 
     api->metric(h, "evm_runtime_bytes", r->runtime_bytes, "bytes");
     api->metric(h, "evm_initcode_bytes", r->initcode_bytes, "bytes");
     api->metric(h, "evm_exceeds_eip170", r->exceeds_eip170, "flag");
+    api->metric(h, "evm_exceeds_eip3860", r->exceeds_eip3860, "flag");
+    api->metric(h, "evm_deploy_exceeds_tx_cap", r->deploy_exceeds_tx_cap, "flag");
+    api->metric(h, "evm_verify_exceeds_tx_cap", r->verify_exceeds_tx_cap, "flag");
     api->metric(h, "evm_deploy_gas", r->deploy_gas_total, "gas");
     api->metric(h, "evm_verify_gas", median(r->calls, n, offsetof(zkbi_evm_call_result, gas)), "gas");
     api->metric(h, "evm_verify_gas_min", lo, "gas");
@@ -64,14 +101,7 @@ static void record(zkb_host_ctx *h, const zkbi_evm_tools *t, const zkbi_evm_job 
                          r->hardfork) >= sizeof text)
         snprintf(text, sizeof text, "%s, hardfork %s, in process", r->vm, r->hardfork);
     api->info(h, "evm_vm", text);
-    if (r->exceeds_eip170)
-        snprintf(text, sizeof text,
-                 "exceeds EIP-170: %.0f bytes of runtime code > %d%s; cannot be deployed on Ethereum "
-                 "mainnet as is (gas measured without the limit)",
-                 r->runtime_bytes, ZKBI_EVM_EIP170_LIMIT, r->n_libraries ? " (or one of its libraries)" : "");
-    else
-        snprintf(text, sizeof text, "deployable: %.0f bytes of runtime code <= %d (EIP-170)",
-                 r->runtime_bytes, ZKBI_EVM_EIP170_LIMIT);
+    mainnet_text(r, text, sizeof text);
     api->info(h, "evm_mainnet", text);
     if (job->tamper) {
         size_t used = (size_t)snprintf(text, sizeof text, "rejected:");

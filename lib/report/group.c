@@ -190,7 +190,9 @@ static zkbr_stat get_acc(const zkbr_rec *x, int kind, const char **n)
 }
 
 const char *const zkbr_evm_keys[ZKBR_N_EVM] = {"evm_verify_gas", "evm_deploy_gas", "evm_runtime_bytes",
-                                               "evm_calldata_bytes", "evm_public_inputs", "evm_exceeds_eip170"};
+                                               "evm_calldata_bytes", "evm_public_inputs", "evm_exceeds_eip170",
+                                               "evm_exceeds_eip3860", "evm_deploy_exceeds_tx_cap",
+                                               "evm_verify_exceeds_tx_cap"};
 
 /* The verify gas's spread comes from its own min and max metrics (the
  * metric itself is the median over the cell's samples). */

@@ -44,7 +44,8 @@ enum { ZKBR_ACC_NONE = 0, ZKBR_ACC_LABELLED = 1, ZKBR_ACC_DIFFERS = 2 };
 /* The EVM step's figures (docs/evm.md), by the metric behind each; each is
  * also a zkb_report_entry_value figure of that name. */
 enum { ZKBR_EVM_VERIFY_GAS, ZKBR_EVM_DEPLOY_GAS, ZKBR_EVM_RUNTIME_BYTES, ZKBR_EVM_CALLDATA_BYTES,
-       ZKBR_EVM_PUBLIC_INPUTS, ZKBR_EVM_EXCEEDS_EIP170, ZKBR_N_EVM };
+       ZKBR_EVM_PUBLIC_INPUTS, ZKBR_EVM_EXCEEDS_EIP170, ZKBR_EVM_EXCEEDS_EIP3860, ZKBR_EVM_DEPLOY_EXCEEDS_TX_CAP,
+       ZKBR_EVM_VERIFY_EXCEEDS_TX_CAP, ZKBR_N_EVM };
 extern const char *const zkbr_evm_keys[ZKBR_N_EVM];
 #define ZKBR_EIP170_LIMIT 24576
 

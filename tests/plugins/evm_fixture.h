@@ -4,7 +4,8 @@
  * exercises the host's compile-deploy-call step and its soundness check.
  * A plugin including this defines EVM_VERIFIER_BODY (the body of
  * verifyProof) and EVM_PROOF_TWEAK (added to the first output before
- * hashing: 0 for an honest proof). */
+ * hashing: 0 for an honest proof); EVM_PAD_BYTES (default 0) adds a
+ * constant of that many bytes the verifier reads, to make its code big. */
 #ifndef EVM_FIXTURE_H
 #define EVM_FIXTURE_H
 
@@ -12,6 +13,10 @@
 
 #include <openssl/sha.h>
 #include <stdio.h>
+
+#ifndef EVM_PAD_BYTES
+#define EVM_PAD_BYTES 0
+#endif
 
 /* keccak256("verifyProof(bytes32,int256[])")[0..4], as solc's
  * evm.methodIdentifiers gives it */
@@ -38,8 +43,14 @@ static zkb_status evm_fixture_proof(void *state, zkb_evm_proof *out)
     if (!f)
         return ZKB_ERR_IO;
     fprintf(f, "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.0;\n"
-               "contract FixtureVerifier {\n"
-               "    function verifyProof(bytes32 proof, int256[] calldata outputs) external pure returns (bool) {\n"
+               "contract FixtureVerifier {\n");
+    if (EVM_PAD_BYTES > 0) {
+        fputs("    bytes constant PAD = hex\"", f);
+        for (int i = 0; i < EVM_PAD_BYTES; i++)
+            fputs("ab", f);
+        fputs("\";\n", f);
+    }
+    fprintf(f, "    function verifyProof(bytes32 proof, int256[] calldata outputs) external pure returns (bool) {\n"
                "        %s\n    }\n}\n",
             EVM_VERIFIER_BODY);
     if (fclose(f) != 0)

@@ -26,7 +26,8 @@ static int setup(void **state)
     fx *f = calloc(1, sizeof *f);
     if (!f || zkbt_ctx_tmpdir(&f->ctx, f->out, sizeof f->out, "evm") != 0)
         return -1;
-    const char *plugins[] = {TP("rt_evm"), TP("rt_evm_unsound"), TP("rt_evm_rejects"), TP("rt_evm_unsupported")};
+    const char *plugins[] = {TP("rt_evm"), TP("rt_evm_unsound"), TP("rt_evm_rejects"), TP("rt_evm_unsupported"),
+                             TP("rt_evm_big")};
     for (size_t i = 0; i < sizeof plugins / sizeof *plugins; i++)
         if (zkb_ctx_load_plugin(f->ctx, plugins[i]) != ZKB_OK) {
             fprintf(stderr, "cannot load %s: %s\n", plugins[i], zkb_ctx_last_error(f->ctx));
@@ -90,12 +91,35 @@ static void test_figures_recorded(void **state)
     assert_true(zkbt_metric(rec, "evm_tampered_rejected") == 2);
     assert_non_null(strstr(zkbt_info(rec, "evm_compiler"), "solc 0.8.37"));
     assert_non_null(strstr(zkbt_info(rec, "evm_vm"), "hardfork osaka"));
-    assert_non_null(strstr(zkbt_info(rec, "evm_mainnet"), "deployable"));
+    assert_non_null(strstr(zkbt_info(rec, "evm_mainnet"), "deployable and verifiable on Ethereum mainnet"));
+    assert_true(zkbt_metric(rec, "evm_exceeds_eip3860") == 0);
     assert_non_null(strstr(zkbt_info(rec, "evm_tampered"), "proof byte"));
     assert_string_equal(zkbt_info(rec, "evm_contract"), "FixtureVerifier");
     const cJSON *evm = cJSON_GetObjectItem(cJSON_GetObjectItem(rec, "phases"), "evm");
     assert_non_null(evm);
     assert_int_equal(cJSON_GetObjectItem(evm, "n")->valueint, 1);
+    cJSON_Delete(rec);
+}
+
+/* Over mainnet's code size limits: measured all the same, and flagged. */
+static void test_limits_checked_not_enforced(void **state)
+{
+    fx *f = *state;
+    if (!f->available)
+        skip();
+    cJSON *rec = run_cell(f, "rt_evm_big", NULL);
+    assert_string_equal(status(rec), "ok");
+    assert_true(zkbt_metric(rec, "evm_runtime_bytes") > 52000);
+    assert_true(zkbt_metric(rec, "evm_exceeds_eip170") == 1);
+    assert_true(zkbt_metric(rec, "evm_exceeds_eip3860") == 1);
+    assert_true(zkbt_metric(rec, "evm_deploy_exceeds_tx_cap") == 0);
+    assert_true(zkbt_metric(rec, "evm_verify_exceeds_tx_cap") == 0);
+    assert_true(zkbt_metric(rec, "evm_deploy_gas") > 52000 * 200); /* code deposit: 200 gas a byte */
+    assert_true(zkbt_metric(rec, "evm_tampered_rejected") == 2);
+    const char *m = zkbt_info(rec, "evm_mainnet");
+    assert_non_null(strstr(m, "not deployable on Ethereum mainnet (osaka) as is"));
+    assert_non_null(strstr(m, "(EIP-170)"));
+    assert_non_null(strstr(m, "(EIP-3860)"));
     cJSON_Delete(rec);
 }
 
@@ -170,6 +194,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_figures_recorded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_limits_checked_not_enforced, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unsound_verifier_fails_the_cell, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rejected_proof_fails_the_cell, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unsupported_and_off, setup, teardown),

@@ -1159,7 +1159,7 @@ static void test_evm_figures(void **state)
     snprintf(path, sizeof path, "%s/report.md", dir);
     char *md = zkbt_read_file(path, NULL);
     assert_non_null(strstr(md, "| alpha/groth16 | 3,045 B | fits | 711,177 | 337,492 | 868 B | 19 |"));
-    assert_non_null(strstr(md, "| beta/halo2 | 31,431 B | **exceeds**: not deployable on mainnet as is | 6,957,315 | 546,839 | 3,844 B | 20 |"));
+    assert_non_null(strstr(md, "| beta/halo2 | 31,431 B | **exceeds**: runtime code > 24,576 B (EIP-170) | 6,957,315 | 546,839 | 3,844 B | 20 |"));
     assert_null(strstr(md, "| gamma/plonk | 0")); /* no row of zeros for an entry without figures */
     assert_non_null(strstr(md, "charts/bar_evm_verify_gas.svg"));
     free(md);
@@ -1171,8 +1171,9 @@ static void test_evm_figures(void **state)
     free(svg);
     snprintf(path, sizeof path, "%s/results.csv", dir);
     char *csv = zkbt_read_file(path, NULL);
-    assert_non_null(strstr(csv, ",evm_verify_gas,evm_deploy_gas,evm_runtime_bytes,evm_calldata_bytes,evm_public_inputs,evm_exceeds_eip170\r\n"));
-    assert_non_null(strstr(csv, ",337492,711177,3045,868,19,0\r\n"));
+    assert_non_null(strstr(csv, ",evm_verify_gas,evm_deploy_gas,evm_runtime_bytes,evm_calldata_bytes,evm_public_inputs,"
+                                "evm_exceeds_eip170,evm_exceeds_eip3860,evm_deploy_exceeds_tx_cap,evm_verify_exceeds_tx_cap\r\n"));
+    assert_non_null(strstr(csv, ",337492,711177,3045,868,19,0,,,\r\n"));
     free(csv);
     snprintf(path, sizeof path, "%s/summary.json", dir);
     char *js = zkbt_read_file(path, NULL);

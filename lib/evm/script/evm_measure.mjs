@@ -27,13 +27,18 @@ const need = createRequire(path.join(path.resolve(req.toolchain), 'package.json'
 const solc = need('solc');
 const { createVM, runTx } = need('@ethereumjs/vm');
 const { Common, Mainnet } = need('@ethereumjs/common');
-const { createLegacyTx } = need('@ethereumjs/tx');
+const { createLegacyTx, paramsTx } = need('@ethereumjs/tx');
 const { Account, createAddressFromPrivateKey, hexToBytes, bytesToHex } = need('@ethereumjs/util');
 const version = (pkg) => JSON.parse(fs.readFileSync(
   path.join(path.resolve(req.toolchain), 'node_modules', pkg, 'package.json'), 'utf8')).version;
 
-const EIP170_LIMIT = 24576;
-const TX_GAS_CAP = 16777216n; // EIP-7825 (osaka): the most one transaction may use
+// Mainnet's limits are checked here, not enforced by the EVM, so that a
+// verifier over them still gets its gas measured (on a chain without them).
+const EIP170_LIMIT = 24576; // runtime code of a contract
+const EIP3860_LIMIT = 49152; // initcode of a creation
+const TX_GAS_CAP = 16777216; // EIP-7825 (osaka): the most one transaction may use
+const RELAXED_GAS = 1n << 30n; // deploys and proofs: whatever they need
+const TAMPERED_GAS = BigInt(TX_GAS_CAP); // tampered proofs only need to be refused
 const t0 = performance.now();
 const ms = () => Math.round((performance.now() - t0) * 10) / 10;
 const result = {
@@ -77,13 +82,15 @@ result.contract = name;
 
 // ---- deploy (libraries first, linked)
 const common = new Common({ chain: Mainnet, hardfork: req.hardfork });
-const vm = await createVM({ common, evmOpts: { allowUnlimitedContractSize: true } });
+const vm = await createVM({ common, evmOpts: { allowUnlimitedContractSize: true, allowUnlimitedInitCodeSize: true } });
+const txParams = JSON.parse(JSON.stringify(paramsTx));
+txParams[7825] = { ...(txParams[7825] || {}), maxTransactionGasLimit: Number(RELAXED_GAS) };
 const key = hexToBytes('0x' + '11'.repeat(32));
 await vm.stateManager.putAccount(createAddressFromPrivateKey(key), new Account(0n, 10n ** 30n));
 let nonce = 0n;
-async function send(to, data) {
-  const tx = createLegacyTx({ nonce: nonce++, gasPrice: 10n ** 9n, gasLimit: TX_GAS_CAP, to, data },
-                            { common }).sign(key);
+async function send(to, data, gasLimit = RELAXED_GAS) {
+  const tx = createLegacyTx({ nonce: nonce++, gasPrice: 10n ** 9n, gasLimit, to, data },
+                            { common, params: txParams, allowUnlimitedInitCodeSize: true }).sign(key);
   return runTx(vm, { tx, skipBlockGasLimitValidation: true });
 }
 const calldataGas = (b) => b.reduce((g, x) => g + (x === 0 ? 4 : 16), 0);
@@ -120,16 +127,18 @@ try {
   console.error(String(e.message || e));
   process.exit(1);
 }
-result.exceeds_eip170 = result.runtime_bytes > EIP170_LIMIT ||
-  result.libraries.some((l) => l.runtime_bytes > EIP170_LIMIT);
+const all = [result, ...result.libraries];
+result.exceeds_eip170 = all.some((c) => c.runtime_bytes > EIP170_LIMIT);
+result.exceeds_eip3860 = result.initcode_bytes > EIP3860_LIMIT;
+result.deploy_exceeds_tx_cap = all.some((c) => c.deploy_gas > TX_GAS_CAP);
 result.deploy_gas_total = result.deploy_gas + result.libraries.reduce((g, l) => g + l.deploy_gas, 0);
 result.deploy_ms = ms();
 const target = deployed[name];
 
 // ---- calls
 const isTrue = (ret) => ret.length === 32 && ret[31] === 1 && ret.slice(0, 31).every((x) => x === 0);
-async function call(data) {
-  const res = await send(target, data);
+async function call(data, gasLimit) {
+  const res = await send(target, data, gasLimit);
   const ex = res.execResult.exceptionError;
   const ret = res.execResult.returnValue;
   return {
@@ -143,8 +152,9 @@ async function call(data) {
 result.calls = [];
 for (const c of req.calls) {
   const data = new Uint8Array(fs.readFileSync(c.calldata));
-  result.calls.push(await call(data));
+  result.calls.push(await call(data, RELAXED_GAS));
 }
+result.verify_exceeds_tx_cap = result.calls.some((c) => c.gas > TX_GAS_CAP);
 result.calls_ms = ms();
 
 // ---- tampered copies of the first proof, which the verifier must reject
@@ -156,7 +166,7 @@ if (req.tamper && req.calls.length) {
     const flipped = new Uint8Array(data);
     const at = c.proof_offset + Math.floor(c.proof_len / 2);
     flipped[at] ^= 0x01;
-    result.tampered.push({ what: `proof byte ${at} flipped`, ...(await call(flipped)) });
+    result.tampered.push({ what: `proof byte ${at} flipped`, ...(await call(flipped, TAMPERED_GAS)) });
   }
   if (c.output_offset + 32 <= data.length) {
     const changed = new Uint8Array(data);
@@ -164,7 +174,8 @@ if (req.tamper && req.calls.length) {
       changed[i] += 1; // a Uint8Array element wraps 0xff to 0: then carry on
       if (changed[i] !== 0) break;
     }
-    result.tampered.push({ what: `public output word at ${c.output_offset} plus 1`, ...(await call(changed)) });
+    result.tampered.push({ what: `public output word at ${c.output_offset} plus 1`,
+                          ...(await call(changed, TAMPERED_GAS)) });
   }
 }
 result.total_ms = ms();
