@@ -93,14 +93,9 @@ static void expect_phases(const cJSON *j)
  * rejected both tampered copies (a proof byte, a public output). */
 static void expect_evm(const cJSON *j, double samples, double n_public)
 {
-    const char *gen = zkbt_info(j, "evm_generator");
-    if (!strstr(gen, "create_evm_verifier"))
-        fail_msg("no EVM step: evm %s, generator %s", zkbt_info(j, "evm"), gen);
-    assert_true(strncmp(gen, "ezkl 23.", 8) == 0);
+    zkbt_check_evm(j, "create_evm_verifier", samples, n_public);
+    assert_true(strncmp(zkbt_info(j, "evm_generator"), "ezkl 23.", 8) == 0);
     assert_string_equal(zkbt_info(j, "evm_contract"), "Halo2Verifier");
-    assert_true(zkbt_metric(j, "evm_proofs_verified") == samples);
-    assert_true(zkbt_metric(j, "evm_tampered_rejected") == 2);
-    assert_true(zkbt_metric(j, "evm_public_inputs") == n_public);
     double rt = zkbt_metric(j, "evm_runtime_bytes");
     assert_true(rt > 5000 && rt <= 24576);
     assert_true(zkbt_metric(j, "evm_verify_gas") > 100000);

@@ -15,7 +15,6 @@
 #include "zkbt.h"
 
 #include <cjson/cJSON.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,15 +99,10 @@ static void check_evm(const cJSON *j, int n_public)
 {
     if (!g_evm)
         return;
-    const char *gen = zkbt_info(j, "evm_generator");
-    assert_non_null(strstr(gen, "acirHonkSolidityVerifier (UltraKeccakHonk)"));
+    zkbt_check_evm(j, "acirHonkSolidityVerifier (UltraKeccakHonk)", 1, n_public);
     if (!g_crs_opt[0])
-        assert_non_null(strstr(gen, "[x]_2 replaced by the testing CRS's"));
-    assert_int_equal((int)zkbt_metric(j, "evm_proofs_verified"), 1);
-    assert_int_equal((int)zkbt_metric(j, "evm_tampered_rejected"), 2);
-    assert_int_equal((int)zkbt_metric(j, "evm_public_inputs"), n_public);
+        assert_non_null(strstr(zkbt_info(j, "evm_generator"), "[x]_2 replaced by the testing CRS's"));
     assert_int_equal((int)zkbt_metric(j, "evm_exceeds_eip170"), 0);
-    assert_true(zkbt_metric(j, "evm_verify_gas") > 21000);
     /* selector, 2 offsets, 2 lengths, the 14,080-byte proof, the inputs */
     assert_int_equal((int)zkbt_metric(j, "evm_calldata_bytes"), 4 + 4 * 32 + 14080 + 32 * n_public);
 }
@@ -137,15 +131,7 @@ static void test_tiny_dense(void **state)
     cJSON_Delete(j);
     /* the cell's kept scratch directory (<out>/scratch/noir-tiny_dense-*,
      * beside its marker <dir>.kept) */
-    char sd[400];
-    zkbt_fmt(sd, sizeof sd, "%s/scratch", g->run_dir);
-    DIR *d = opendir(sd);
-    assert_non_null(d);
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strncmp(e->d_name, "noir-tiny_dense", 15) == 0 && !strstr(e->d_name, ".kept"))
-            zkbt_fmt(g_scratch, sizeof g_scratch, "%s/%s", sd, e->d_name);
-    closedir(d);
+    zkbt_kept_scratch(g->run_dir, "noir-tiny_dense", g_scratch, sizeof g_scratch);
 }
 
 static void test_tiny_cnn(void **state)
@@ -223,15 +209,7 @@ static void test_hashed(void **state)
     check_evm(j, 3 + 2);
     zkbt_fmt(g_hashed_program, sizeof g_hashed_program, "%s", zkbt_info(j, "program_cache"));
     cJSON_Delete(j);
-    char sd[400];
-    zkbt_fmt(sd, sizeof sd, "%s/scratch", g->run_dir);
-    DIR *d = opendir(sd);
-    assert_non_null(d);
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strncmp(e->d_name, "noir-tiny_cnn", 13) == 0 && !strstr(e->d_name, ".kept"))
-            zkbt_fmt(g_hashed_scratch, sizeof g_hashed_scratch, "%s/%s", sd, e->d_name);
-    closedir(d);
+    zkbt_kept_scratch(g->run_dir, "noir-tiny_cnn", g_hashed_scratch, sizeof g_hashed_scratch);
 }
 
 /* ---- soundness, with the driver run directly on tiny_dense's artifacts ---- */

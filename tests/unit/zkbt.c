@@ -2,6 +2,7 @@
 #include "zkbt.h"
 
 #include <cjson/cJSON.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -341,4 +342,31 @@ void zkbt_run_add(zkb_run *run, const char *model, const char *backend, const ch
 {
     if (zkb_run_add_cell(run, model, backend, options, NULL) != ZKB_OK)
         fail_msg("add_cell %s: %s", backend, zkb_run_last_error(run));
+}
+
+void zkbt_check_evm(const cJSON *j, const char *generator, double n_proofs, double n_public)
+{
+    const char *gen = zkbt_info(j, "evm_generator");
+    if (!strstr(gen, generator))
+        fail_msg("no EVM step from %s: info evm '%s', generator '%s'", generator, zkbt_info(j, "evm"), gen);
+    assert_true(zkbt_metric(j, "evm_proofs_verified") == n_proofs);
+    assert_true(zkbt_metric(j, "evm_tampered_rejected") == 2);
+    assert_true(zkbt_metric(j, "evm_public_inputs") == n_public);
+    assert_true(zkbt_metric(j, "evm_verify_gas") > 21000);
+}
+
+void zkbt_kept_scratch(const char *run_dir, const char *prefix, char *out, size_t cap)
+{
+    char sd[512];
+    zkbt_fmt(sd, sizeof sd, "%s/scratch", run_dir);
+    DIR *d = opendir(sd);
+    assert_non_null(d);
+    out[0] = '\0';
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 && !strstr(e->d_name, ".kept"))
+            zkbt_fmt(out, cap, "%s/%s", sd, e->d_name);
+    closedir(d);
+    if (!out[0])
+        fail_msg("no kept scratch directory %s* in %s", prefix, sd);
 }

@@ -187,4 +187,14 @@ const char *zkbt_json_str(const struct cJSON *j, const char *key, const char *su
 /* A record's info `key`; "" without one. */
 const char *zkbt_info(const struct cJSON *record, const char *key);
 
+/* A cell that ran the EVM step (docs/evm.md): its verifier came from
+ * `generator` (a part of info evm_generator), took n_proofs proofs with
+ * n_public public inputs each, refused both tampered copies and cost more
+ * than a transaction's 21,000 gas to call. */
+void zkbt_check_evm(const struct cJSON *record, const char *generator, double n_proofs, double n_public);
+
+/* The kept scratch directory (zkb_run keep_scratch) under run_dir/scratch
+ * whose name starts with prefix, into out; fails the test without one. */
+void zkbt_kept_scratch(const char *run_dir, const char *prefix, char *out, size_t cap);
+
 #endif
