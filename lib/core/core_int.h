@@ -126,6 +126,10 @@ ssize_t zkbi_read_small(const char *path, char *buf, size_t cap);
  * shared library, or the program the static library is linked into
  * (*is_shared_lib tells which; may be NULL). 0, or -1 when unknown. */
 int zkbi_self_dir(char *out, size_t cap, int *is_shared_lib);
+/* The installed plugins beside the library (what a context's plugin_dir
+ * starts as; ctx.c); "." when the library cannot find itself. Caller frees;
+ * NULL when out of memory. */
+char *zkbi_default_plugin_dir(void);
 
 /* ---- sizes in bytes (bytes.c) ------------------------------------------------------ */
 

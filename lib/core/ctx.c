@@ -41,7 +41,7 @@ static char *xdg_dir(const char *env, const char *xdg_var, const char *under_xdg
 /* The installed plugins, relative to the library: <libdir>/zkmlbench/plugins
  * beside libzkmlbench.so, or the same from <bindir> for a program linked
  * with the static library. The build tree has the same layout. */
-static char *default_plugin_dir(void)
+char *zkbi_default_plugin_dir(void)
 {
     char dir[PATH_MAX];
     int shared = 0;
@@ -87,7 +87,7 @@ zkb_status zkb_ctx_new(zkb_ctx **out)
     c->cache_dir = xdg_dir("ZKB_CACHE_DIR", "XDG_CACHE_HOME", "zkmlbench", ".cache/zkmlbench",
                            "zkmlbench-cache");
     c->data_dir = default_data_dir();
-    c->plugin_dir = default_plugin_dir();
+    c->plugin_dir = zkbi_default_plugin_dir();
     c->toolchain_dir = xdg_dir("ZKB_TOOLCHAIN_DIR", "XDG_DATA_HOME", "zkmlbench/toolchains",
                                ".local/share/zkmlbench/toolchains", "zkmlbench-toolchains");
     if (!c->cache_dir || !c->data_dir || !c->plugin_dir || !c->toolchain_dir) {

@@ -5,37 +5,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_double(const void *a, const void *b)
+/* Median, min and max over the n >= 1 calls of one of their figures. */
+static zkbi_stats call_stats(const zkbi_evm_call_result *c, size_t n, size_t field_offset)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The median of n >= 1 values (the mean of the middle two for even n). */
-static double median(const zkbi_evm_call_result *c, size_t n, size_t field_offset)
-{
+    zkbi_stats s = {.n = n};
     double *v = malloc(n * sizeof *v);
-    if (!v)
-        return *(const double *)((const char *)&c[0] + field_offset);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; v && i < n; i++)
         v[i] = *(const double *)((const char *)&c[i] + field_offset);
-    qsort(v, n, sizeof *v, cmp_double);
-    double m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    if (!v || zkbi_stats_compute(v, n, &s) != 0) /* out of memory: the first call's */
+        s.median = s.min = s.max = *(const double *)((const char *)&c[0] + field_offset);
     free(v);
-    return m;
+    return s;
 }
 
 /* Which of Ethereum mainnet's limits the verifier passes, in words. */
 static void mainnet_text(const zkbi_evm_result *r, char *out, size_t cap)
 {
+    char why[768];
     size_t used = 0;
-    out[0] = '\0';
-#define SAY(...)                                                                        \
-    do {                                                                                \
-        if (used < cap)                                                                 \
-            used += (size_t)snprintf(out + used, cap - used, "%s", used ? "; " : "");   \
-        if (used < cap)                                                                 \
-            used += (size_t)snprintf(out + used, cap - used, __VA_ARGS__);              \
+    why[0] = '\0';
+#define SAY(...)                                                                                \
+    do {                                                                                        \
+        if (used < sizeof why)                                                                  \
+            used += (size_t)snprintf(why + used, sizeof why - used, "%s", used ? "; " : "");    \
+        if (used < sizeof why)                                                                  \
+            used += (size_t)snprintf(why + used, sizeof why - used, __VA_ARGS__);               \
     } while (0)
     if (r->exceeds_eip170)
         SAY("runtime code %.0f bytes > %d (EIP-170)%s", r->runtime_bytes, ZKBI_EVM_EIP170_LIMIT,
@@ -48,8 +42,6 @@ static void mainnet_text(const zkbi_evm_result *r, char *out, size_t cap)
     if (r->verify_exceeds_tx_cap)
         SAY("a proof's verification over %d gas per transaction (EIP-7825)", ZKBI_EVM_TX_GAS_CAP);
 #undef SAY
-    char why[768];
-    snprintf(why, sizeof why, "%s", out);
     if (!why[0])
         snprintf(out, cap, "deployable and verifiable on Ethereum mainnet (osaka) as is: runtime code %.0f "
                            "bytes <= %d (EIP-170), every transaction under %d gas (EIP-7825)",
@@ -64,11 +56,7 @@ static void record(zkb_host_ctx *h, const zkbi_evm_tools *t, const zkbi_evm_job 
 {
     const zkb_host_api *api = zkbi_host_api();
     size_t n = r->n_calls;
-    double lo = r->calls[0].gas, hi = lo;
-    for (size_t i = 1; i < n; i++) {
-        lo = r->calls[i].gas < lo ? r->calls[i].gas : lo;
-        hi = r->calls[i].gas > hi ? r->calls[i].gas : hi;
-    }
+    zkbi_stats gas = call_stats(r->calls, n, offsetof(zkbi_evm_call_result, gas));
     api->metric(h, "evm_runtime_bytes", r->runtime_bytes, "bytes");
     api->metric(h, "evm_initcode_bytes", r->initcode_bytes, "bytes");
     api->metric(h, "evm_exceeds_eip170", r->exceeds_eip170, "flag");
@@ -76,19 +64,20 @@ static void record(zkb_host_ctx *h, const zkbi_evm_tools *t, const zkbi_evm_job 
     api->metric(h, "evm_deploy_exceeds_tx_cap", r->deploy_exceeds_tx_cap, "flag");
     api->metric(h, "evm_verify_exceeds_tx_cap", r->verify_exceeds_tx_cap, "flag");
     api->metric(h, "evm_deploy_gas", r->deploy_gas_total, "gas");
-    api->metric(h, "evm_verify_gas", median(r->calls, n, offsetof(zkbi_evm_call_result, gas)), "gas");
-    api->metric(h, "evm_verify_gas_min", lo, "gas");
-    api->metric(h, "evm_verify_gas_max", hi, "gas");
-    api->metric(h, "evm_calldata_bytes", median(r->calls, n, offsetof(zkbi_evm_call_result, calldata_bytes)), "bytes");
-    api->metric(h, "evm_calldata_gas", median(r->calls, n, offsetof(zkbi_evm_call_result, calldata_gas)), "gas");
+    api->metric(h, "evm_verify_gas", gas.median, "gas");
+    api->metric(h, "evm_verify_gas_min", gas.min, "gas");
+    api->metric(h, "evm_verify_gas_max", gas.max, "gas");
+    api->metric(h, "evm_calldata_bytes", call_stats(r->calls, n, offsetof(zkbi_evm_call_result, calldata_bytes)).median,
+                "bytes");
+    api->metric(h, "evm_calldata_gas", call_stats(r->calls, n, offsetof(zkbi_evm_call_result, calldata_gas)).median,
+                "gas");
     api->metric(h, "evm_public_inputs", job->n_public, "count");
     api->metric(h, "evm_proofs_verified", (double)n, "count");
     if (job->tamper)
         api->metric(h, "evm_tampered_rejected", (double)r->n_tampered, "count");
 
     char text[1024];
-    snprintf(text, sizeof text, "%s", r->contract);
-    api->info(h, "evm_contract", text);
+    api->info(h, "evm_contract", r->contract);
     if (job->generator[0])
         api->info(h, "evm_generator", job->generator);
     if (job->optimizer_runs)

@@ -6,59 +6,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define MARKER_SOLC "node_modules/solc/package.json"
 #define MARKER_VM "node_modules/@ethereumjs/vm/package.json"
 #define STAMP "node_modules/.zkb-package-lock.json"
 
-static int is_dir(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int real_dir(const char *path, char *out, size_t cap)
-{
-    char real[PATH_MAX];
-    if (!realpath(path, real) || !is_dir(real) || strlen(real) >= cap)
-        return -1;
-    memcpy(out, real, strlen(real) + 1);
-    return 0;
-}
-
 int zkbi_evm_data_dir(const zkb_ctx *ctx, char *out, size_t cap)
 {
-    char self[PATH_MAX], buf[PATH_MAX + 256];
-    int shared = 0;
-    if (zkbi_self_dir(self, sizeof self, &shared) == 0 &&
-        snprintf(buf, sizeof buf, "%s/%s/%s/evm", self, shared ? ZKB_LIB_TO_PLUGINS : ZKB_BIN_TO_PLUGINS,
-                 ZKB_PLUGINS_TO_DATA) < (int)sizeof buf &&
-        real_dir(buf, out, cap) == 0)
-        return 0;
-    const char *plugins = ctx ? zkb_ctx_get(ctx, "plugin_dir") : NULL;
-    if (plugins && snprintf(buf, sizeof buf, "%s/%s/evm", plugins, ZKB_PLUGINS_TO_DATA) < (int)sizeof buf &&
-        real_dir(buf, out, cap) == 0)
-        return 0;
-    out[0] = '\0';
-    return -1;
-}
-
-static int on_path(const char *prog, char *out, size_t cap)
-{
-    const char *path = getenv("PATH");
-    if (!path || !*path)
-        path = "/usr/local/bin:/usr/bin:/bin";
-    while (*path) {
-        size_t n = strcspn(path, ":");
-        if (n > 0 && (size_t)snprintf(out, cap, "%.*s/%s", (int)n, path, prog) < cap &&
-            access(out, X_OK) == 0)
-            return 0;
-        path += n + (path[n] == ':');
+    char *dirs[2] = {zkbi_default_plugin_dir(), NULL};
+    const char *set = ctx ? zkb_ctx_get(ctx, "plugin_dir") : NULL;
+    if (set)
+        dirs[1] = strdup(set);
+    int rc = -1;
+    for (int i = 0; i < 2 && rc != 0; i++) {
+        char *d = dirs[i] ? zkbi_plugin_data_dir(dirs[i], strlen(dirs[i]), "evm") : NULL;
+        if (d && strlen(d) < cap) {
+            memcpy(out, d, strlen(d) + 1);
+            rc = 0;
+        }
+        free(d);
     }
-    out[0] = '\0';
-    return -1;
+    free(dirs[0]);
+    free(dirs[1]);
+    if (rc != 0)
+        out[0] = '\0';
+    return rc;
 }
 
 static void package_version(const char *path, char *out, size_t cap)
@@ -113,7 +86,7 @@ zkb_status zkbi_evm_find(const zkb_ctx *ctx, zkbi_evm_tools *t, char *why, size_
         zkbi_errf(why, why_len, "%s/evm_measure.mjs is missing: reinstall zkmlbench", data);
         return ZKB_ERR_UNAVAILABLE;
     }
-    if (on_path("node", t->node, sizeof t->node) != 0) {
+    if (zkbi_find_program("node", t->node, sizeof t->node) != 0) {
         zkbi_errf(why, why_len, "node not found on PATH: install Node.js (Debian: apt-get install nodejs npm)");
         return ZKB_ERR_UNAVAILABLE;
     }

@@ -115,21 +115,23 @@ static zkb_status check_table(zkb_ctx *ctx, const zkb_backend *vt)
     return ZKB_OK;
 }
 
-/* <dir of the plugin>/<ZKB_PLUGINS_TO_DATA>/<name>, when it is a directory. */
-static char *find_data_dir(const char *plugin_path, const char *name)
+char *zkbi_plugin_data_dir(const char *plugin_dir, size_t dir_len, const char *name)
 {
-    const char *slash = strrchr(plugin_path, '/');
-    if (!slash)
-        return NULL;
     char buf[PATH_MAX + 128];
-    int n = snprintf(buf, sizeof buf, "%.*s/%s/%s", (int)(slash - plugin_path), plugin_path,
-                     ZKB_PLUGINS_TO_DATA, name);
+    int n = snprintf(buf, sizeof buf, "%.*s/%s/%s", (int)dir_len, plugin_dir, ZKB_PLUGINS_TO_DATA, name);
     char real[PATH_MAX];
     struct stat st;
     if (n < 0 || (size_t)n >= sizeof buf || !realpath(buf, real) || stat(real, &st) != 0 ||
         !S_ISDIR(st.st_mode))
         return NULL;
     return strdup(real);
+}
+
+/* <dir of the plugin>/<ZKB_PLUGINS_TO_DATA>/<name>, when it is a directory. */
+static char *find_data_dir(const char *plugin_path, const char *name)
+{
+    const char *slash = strrchr(plugin_path, '/');
+    return slash ? zkbi_plugin_data_dir(plugin_path, (size_t)(slash - plugin_path), name) : NULL;
 }
 
 static zkb_backend_ref *find_by_path(zkb_ctx *ctx, const char *real)

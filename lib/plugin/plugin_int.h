@@ -234,5 +234,13 @@ const char *zkbi_host_ctx_bad_keys(const zkb_host_ctx *h);
 
 /* The spawn service (lib/spawn.c). */
 zkb_status zkbi_host_spawn(zkb_host_ctx *h, const zkb_spawn_opts *opts, zkb_spawn_result *res);
+/* name looked up as spawn (and execvp) does: as given when it has a '/',
+ * else the first executable regular file of that name in $PATH. 0, or -1. */
+int zkbi_find_program(const char *name, char *out, size_t cap);
+
+/* The data directory of `name` beside a plugin directory (its first dir_len
+ * bytes): <plugin_dir>/<ZKB_PLUGINS_TO_DATA>/<name>, real path, when it is a
+ * directory; else NULL. Caller frees (loader.c). */
+char *zkbi_plugin_data_dir(const char *plugin_dir, size_t dir_len, const char *name);
 
 #endif

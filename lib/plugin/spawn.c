@@ -84,6 +84,8 @@ static int resolve(const char *name, const char *const *extra, char *out, size_t
     return -1;
 }
 
+int zkbi_find_program(const char *name, char *out, size_t cap) { return resolve(name, NULL, out, cap); }
+
 /* environ with the extra "KEY=VALUE" entries replacing or adding keys. */
 static char **build_env(const char *const *extra)
 {

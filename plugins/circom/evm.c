@@ -7,7 +7,6 @@
  * generated contract. */
 #include "circom_int.h"
 
-#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,13 +32,6 @@ static zkb_status verifier(cs_state *s)
     }
     return st;
 }
-
-/* Sets out->field when the host's struct has room for it. */
-#define EVM_SET(out, field, value)                                                         \
-    do {                                                                                  \
-        if ((out)->struct_size >= offsetof(zkb_evm_proof, field) + sizeof((out)->field))  \
-            (out)->field = (value);                                                       \
-    } while (0)
 
 zkb_status cs_evm_proof(void *state, zkb_evm_proof *out)
 {
@@ -83,13 +75,10 @@ zkb_status cs_evm_proof(void *state, zkb_evm_proof *out)
              s->t.snarkjs_version, cs_psys_name[s->psys]);
 
     /* the proof's words come first, then the public signals, outputs first */
-    EVM_SET(out, n_public, (uint32_t)public_words);
-    EVM_SET(out, verifier_path, s->evm_sol);
-    EVM_SET(out, contract, s->evm_contract);
-    EVM_SET(out, calldata_path, s->evm_calldata);
-    EVM_SET(out, proof_offset, 4);
-    EVM_SET(out, proof_len, 32 * proof_words);
-    EVM_SET(out, output_offset, 4 + 32 * proof_words);
-    EVM_SET(out, generator, s->evm_generator);
+    zkb_evm_proof p = {.n_public = (uint32_t)public_words, .verifier_path = s->evm_sol,
+                       .contract = s->evm_contract, .calldata_path = s->evm_calldata, .proof_offset = 4,
+                       .proof_len = 32 * proof_words, .output_offset = 4 + 32 * proof_words,
+                       .generator = s->evm_generator};
+    zkbp_evm_proof_give(out, &p);
     return ZKB_OK;
 }

@@ -25,6 +25,11 @@ zkb_status zkbp_init(const zkb_host_api *host, uint32_t host_abi_major, const zk
 #define ZKBP_HOST_HAS(m) \
     (zkbp_host->struct_size >= offsetof(zkb_host_api, m) + sizeof zkbp_host->m && zkbp_host->m)
 
+/* zkb_backend.evm_proof's answer: copies p's members into out, as many as
+ * the host's struct holds (out->struct_size, set by the host; members are
+ * only ever appended). */
+void zkbp_evm_proof_give(zkb_evm_proof *out, const zkb_evm_proof *p);
+
 /* zkb_backend.op_support of a backend that runs every operator natively. */
 uint32_t zkbp_supports_every_op(uint32_t op);
 

@@ -64,24 +64,10 @@ zkb_status ez_evm_proof(void *state, zkb_evm_proof *out)
         zkbp_fmt(s->evm_calldata, sizeof s->evm_calldata, "%s/%s", s->wdir, EZ_CALLDATA) < 0)
         return zkbp_fail(s->h, ZKB_ERR_IO, "ezkl: work directory path too long");
 
-    /* Fill in only what the host's struct holds. */
-#define EZ_FITS(m) (out->struct_size >= offsetof(zkb_evm_proof, m) + sizeof out->m)
-    if (EZ_FITS(n_public))
-        out->n_public = (uint32_t)np;
-    if (EZ_FITS(verifier_path))
-        out->verifier_path = s->evm_sol;
-    if (EZ_FITS(contract))
-        out->contract = "Halo2Verifier";
-    if (EZ_FITS(calldata_path))
-        out->calldata_path = s->evm_calldata;
-    if (EZ_FITS(proof_offset))
-        out->proof_offset = (uint64_t)po;
-    if (EZ_FITS(proof_len))
-        out->proof_len = (uint64_t)pl;
-    if (EZ_FITS(output_offset))
-        out->output_offset = (uint64_t)oo;
-    if (EZ_FITS(generator))
-        out->generator = s->evm_generator;
-#undef EZ_FITS
+    zkb_evm_proof p = {.n_public = (uint32_t)np, .verifier_path = s->evm_sol, .contract = "Halo2Verifier",
+                       .calldata_path = s->evm_calldata, .proof_offset = (uint64_t)po,
+                       .proof_len = (uint64_t)pl, .output_offset = (uint64_t)oo,
+                       .generator = s->evm_generator};
+    zkbp_evm_proof_give(out, &p);
     return ZKB_OK;
 }

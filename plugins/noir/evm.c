@@ -135,8 +135,6 @@ static zkb_status write_calldata(nr_state *s, const verifier_meta *m, uint64_t *
     return ZKB_OK;
 }
 
-#define FITS(out, field) ((out)->struct_size >= offsetof(zkb_evm_proof, field) + sizeof((out)->field))
-
 zkb_status nr_evm_proof(void *state, zkb_evm_proof *out)
 {
     nr_state *s = state;
@@ -154,21 +152,10 @@ zkb_status nr_evm_proof(void *state, zkb_evm_proof *out)
     /* calldata: selector, 2 offsets, the proof's length word, the proof,
      * the array's length word, the public inputs */
     uint64_t proof_at = 4 + 3 * 32, inputs_at = proof_at + plen + 32;
-    if (FITS(out, n_public))
-        out->n_public = (uint32_t)s->n_public;
-    if (FITS(out, verifier_path))
-        out->verifier_path = s->verifier;
-    if (FITS(out, contract))
-        out->contract = "HonkVerifier";
-    if (FITS(out, calldata_path))
-        out->calldata_path = s->calldata;
-    if (FITS(out, proof_offset))
-        out->proof_offset = proof_at;
-    if (FITS(out, proof_len))
-        out->proof_len = plen;
-    if (FITS(out, output_offset))
-        out->output_offset = inputs_at + 32 * nr_outputs_at(s);
-    if (FITS(out, generator))
-        out->generator = s->evm_generator;
+    zkb_evm_proof p = {.n_public = (uint32_t)s->n_public, .verifier_path = s->verifier,
+                       .contract = "HonkVerifier", .calldata_path = s->calldata, .proof_offset = proof_at,
+                       .proof_len = plen, .output_offset = inputs_at + 32 * nr_outputs_at(s),
+                       .generator = s->evm_generator};
+    zkbp_evm_proof_give(out, &p);
     return ZKB_OK;
 }

@@ -95,6 +95,18 @@ static cJSON *run_cell(const char *model, const char *options, const char *want,
  * proof (the runner fails the cell otherwise) with all n_public public
  * inputs, and refused both tampered copies; with the local testing CRS its
  * [x]_2 was replaced. */
+/* The circuit size and public input count a cached program's meta.txt records. */
+static void read_meta(const char *program_dir, unsigned long long *size, unsigned long long *npub)
+{
+    char meta[1200];
+    zkbt_fmt(meta, sizeof meta, "%s/meta.txt", program_dir);
+    FILE *f = fopen(meta, "r");
+    assert_non_null(f);
+    unsigned long long gates = 0;
+    assert_int_equal(fscanf(f, "gates %llu circuit_size %llu public %llu", &gates, size, npub), 3);
+    fclose(f);
+}
+
 static void check_evm(const cJSON *j, int n_public)
 {
     if (!g_evm)
@@ -235,13 +247,8 @@ static void test_soundness(void **state)
         fail_msg("test_tiny_dense did not leave its artifacts");
     char cfg[8192];
     const char *d = g->dir, *p = g_program_dir, *c = g_crs_path, *w = g_scratch;
-    char meta[1200];
-    zkbt_fmt(meta, sizeof meta, "%s/meta.txt", p);
-    FILE *f = fopen(meta, "r");
-    assert_non_null(f);
-    unsigned long long gates = 0, size = 0, npub = 0;
-    assert_int_equal(fscanf(f, "gates %llu circuit_size %llu public %llu", &gates, &size, &npub), 3);
-    fclose(f);
+    unsigned long long size = 0, npub = 0;
+    read_meta(p, &size, &npub);
     assert_int_equal((int)npub, 19);
 #define PROOF_CFG(wdir, wit, pdir, proof)                                                                    \
     zkbt_fmt(cfg, sizeof cfg,                                                                                \
@@ -255,7 +262,7 @@ static void test_soundness(void **state)
     char good[1200], bad[400];
     zkbt_fmt(good, sizeof good, "%s/proof.bin", w);
     zkbt_fmt(bad, sizeof bad, "%s/bad_output.bin", d);
-    f = fopen(good, "rb");
+    FILE *f = fopen(good, "rb");
     assert_non_null(f);
     static unsigned char buf[1 << 16];
     size_t n = fread(buf, 1, sizeof buf, f);
@@ -313,13 +320,9 @@ static void test_hashed_input_refused(void **state)
     if (!g_hashed_scratch[0] || !g_hashed_program[0])
         skip(); /* test_hashed skipped or failed */
     const char *w = g_hashed_scratch, *p = g_hashed_program, *d = g->dir;
-    char meta[1200], crs[1200];
-    zkbt_fmt(meta, sizeof meta, "%s/meta.txt", p);
-    FILE *f = fopen(meta, "r");
-    assert_non_null(f);
-    unsigned long long gates = 0, size = 0, npub = 0;
-    assert_int_equal(fscanf(f, "gates %llu circuit_size %llu public %llu", &gates, &size, &npub), 3);
-    fclose(f);
+    char crs[1200];
+    unsigned long long size = 0, npub = 0;
+    read_meta(p, &size, &npub);
     assert_int_equal((int)npub, 5);
     /* the CRS directory the cell used: its prove config names it */
     char pcfg[1200], *text;
