@@ -33,6 +33,7 @@ scripts/setup-deps.sh
 # instead of skipping (ZKB_REQUIRE_BACKENDS=0 runs the rest without them).
 scripts/setup-node.sh
 scripts/setup-python.sh
+scripts/setup-native.sh
 export ZKB_REQUIRE_BACKENDS=${ZKB_REQUIRE_BACKENDS:-1}
 
 failed=()
