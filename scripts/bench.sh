@@ -8,8 +8,9 @@
 # file, sized to finish in about 15 minutes on 2 cores (cold caches):
 #   1. the zoo (models/) on the reference baseline, SAMPLES x REPEATS each;
 #   2. the zoo minus the two 28x28 CNNs on circom (Groth16, native
-#      testing-only ptau) and on noir (UltraHonk, local testing-only CRS),
-#      FRAMEWORK_SAMPLES each, where they are available;
+#      testing-only ptau), on noir (UltraHonk, local testing-only CRS) and
+#      on gnark (Groth16, testing-only setup), FRAMEWORK_SAMPLES each, where
+#      they are available;
 #   3. the heart models and mnist_196_25_10 on ezkl (with its zk accuracy
 #      pass over 1,000 test samples), where it is available.
 # The whole zoo on every framework is one variable away:
@@ -42,6 +43,7 @@ export BUILD_DIR=${BUILD_DIR:-build}
 scripts/build.sh
 scripts/setup-node.sh || echo "bench: warning: scripts/setup-node.sh failed; circom will be unavailable" >&2
 scripts/setup-python.sh || echo "bench: warning: scripts/setup-python.sh failed; ezkl will be unavailable" >&2
+scripts/setup-native.sh || echo "bench: warning: scripts/setup-native.sh failed; gnark will be unavailable" >&2
 zkbench=$BUILD_DIR/cli/zkbench
 
 out=${OUT:-results}
@@ -90,6 +92,7 @@ else
     }
     fw_run circom "$fw_models" "$@"
     fw_run noir "$fw_models" "$@"
+    fw_run gnark "$fw_models" "$@"
     fw_run ezkl "$ezkl_models" "$@"
 fi
 
