@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "zkbp_error.h"
+#include "zkbp_files.h"
+#include "zkbp_host.h"
 
 const char zkbp_bn254_p[] = "21888242871839275222246405745257275088548364400416034343698204186575808495617";
 
@@ -143,4 +145,17 @@ int zkbp_parse_field_array(const char *json, const char *label, int64_t *out, si
         out[k++] = -v;
     }
     return (int)k;
+}
+
+int zkbp_read_decimal(const char *path, char *out, size_t cap)
+{
+    char *text = zkbp_read_file(path, 4096, NULL);
+    size_t n = text ? strspn(text, "0123456789") : 0;
+    int ok = n > 0 && n < cap;
+    if (ok) {
+        memcpy(out, text, n);
+        out[n] = '\0';
+    }
+    zkbp_host->free(text);
+    return ok ? 0 : -1;
 }

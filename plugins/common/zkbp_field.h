@@ -28,4 +28,9 @@ int zkbp_write_input_json(const char *path, const char *in_key, const int64_t *x
 int zkbp_parse_field_array(const char *json, const char *label, int64_t *out, size_t n, char *why,
                            size_t why_len);
 
+/* The decimal number a file starts with (e.g. what a commitment script
+ * printed) into out; 0, or -1 when the file is missing, starts with no
+ * digit, or the number does not fit in cap. */
+int zkbp_read_decimal(const char *path, char *out, size_t cap);
+
 #endif

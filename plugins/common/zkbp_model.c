@@ -94,3 +94,40 @@ void zkbp_widths_free(zkbp_widths *w)
     zkbp_host->free(w->out);
     w->acc = w->out = NULL;
 }
+
+zkb_status zkbp_quantize_widths(zkb_host_ctx *h, const zkb_model_desc *m, const zkb_qmodel_desc *qm,
+                                uint32_t max_bits, const char *what, zkbp_widths *w)
+{
+    if (!m)
+        return zkbp_fail(h, ZKB_ERR_STATE, "quantize before load_model");
+    if (!zkbp_quant_exact(qm))
+        return zkbp_fail(h, ZKB_ERR_UNSUPPORTED, "only the pow2/pow10 schemes with half_up or floor rounding");
+    if (!ZKBP_HOST_HAS(value_bits))
+        return zkbp_fail(h, ZKB_ERR_UNSUPPORTED, "the host lacks value_bits (ABI 1.1): range checks cannot be sized");
+    if (qm->n_layers != m->n_layers)
+        return zkbp_fail(h, ZKB_ERR_INVALID_ARG, "quantized model has %u layers, model %u", qm->n_layers,
+                         m->n_layers);
+    zkb_status st = zkbp_widths_get(h, qm->n_layers, w);
+    if (st == ZKB_ERR_NOMEM)
+        return zkbp_fail(h, ZKB_ERR_NOMEM, "out of memory");
+    if (st != ZKB_OK)
+        return zkbp_fail(h, ZKB_ERR_UNSUPPORTED, "values too wide for this %s (range analysis: %s)", what,
+                         st == ZKB_ERR_OVERFLOW ? "beyond int64" : "failed");
+    for (uint32_t i = 0; max_bits && i < qm->n_layers; i++)
+        if (w->out[i] > max_bits || w->acc[i] > max_bits)
+            return zkbp_fail(h, ZKB_ERR_UNSUPPORTED, "layer %u: %u-bit values do not fit the field", i,
+                             w->acc[i] > w->out[i] ? w->acc[i] : w->out[i]);
+    return ZKB_OK;
+}
+
+int zkbp_write_int_lines(const char *path, const int64_t *v, uint64_t n)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    int bad = 0;
+    for (uint64_t k = 0; k < n; k++)
+        bad |= fprintf(f, "%" PRId64 "\n", v[k]) < 0;
+    bad |= fclose(f) != 0;
+    return bad ? -1 : 0;
+}

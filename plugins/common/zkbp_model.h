@@ -46,4 +46,19 @@ typedef struct zkbp_widths {
 zkb_status zkbp_widths_get(zkb_host_ctx *h, uint32_t n_layers, zkbp_widths *w);
 void zkbp_widths_free(zkbp_widths *w);
 
+/* What zkb_backend.quantize of a backend whose range checks follow the
+ * range analysis checks first: load_model came before (m not NULL), the
+ * quantization is exact (zkbp_quant_exact), the host has value_bits, qm has
+ * m's layers; then fills w (as zkbp_widths_get). With max_bits > 0, a layer
+ * whose accumulator or output may need more bits is ZKB_ERR_UNSUPPORTED
+ * (a field circuit's values must stay far from the field's size). `what`
+ * names the circuit in messages ("circuit", "program"). Each failure is
+ * reported through zkbp_fail. */
+zkb_status zkbp_quantize_widths(zkb_host_ctx *h, const zkb_model_desc *m, const zkb_qmodel_desc *qm,
+                                uint32_t max_bits, const char *what, zkbp_widths *w);
+
+/* n integers, one a line in decimal, into path (the input of a commitment
+ * recomputed apart from the circuit); 0 or -1. */
+int zkbp_write_int_lines(const char *path, const int64_t *v, uint64_t n);
+
 #endif

@@ -117,31 +117,13 @@ static zkb_status gn_load_model(void *state, const zkb_model_desc *m)
 static zkb_status gn_quantize(void *state, const zkb_qmodel_desc *qm)
 {
     gn_state *s = state;
-    if (!zkbp_quant_exact(qm))
-        return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "only the pow2/pow10 schemes with half_up or floor rounding");
-    if (!ZKBP_HOST_HAS(value_bits))
-        return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED,
-                         "the host lacks value_bits (ABI 1.1): range checks cannot be sized");
-    if (!s->m)
-        return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "quantize called before load_model");
     if (s->qm)
         return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "quantize called twice in one session");
-    if (qm->n_layers != s->m->n_layers)
-        return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "quantized model has %u layers, model %u", qm->n_layers,
-                         s->m->n_layers);
-    zkb_status st = zkbp_widths_get(s->h, qm->n_layers, &s->bits);
-    if (st == ZKB_ERR_NOMEM)
-        return zkbp_fail(s->h, ZKB_ERR_NOMEM, "out of memory");
-    if (st != ZKB_OK)
-        return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "values too wide for this circuit (range analysis: %s)",
-                         st == ZKB_ERR_OVERFLOW ? "beyond int64" : "failed");
     /* a quotient and its remainder must stay far from the field's size */
-    for (uint32_t i = 0; i < qm->n_layers; i++)
-        if (s->bits.out[i] > 200 || s->bits.acc[i] > 200)
-            return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "layer %u: %u-bit values do not fit the field", i,
-                             s->bits.acc[i] > s->bits.out[i] ? s->bits.acc[i] : s->bits.out[i]);
-    s->qm = qm;
-    return ZKB_OK;
+    zkb_status st = zkbp_quantize_widths(s->h, s->m, qm, 200, "circuit", &s->bits);
+    if (st == ZKB_OK)
+        s->qm = qm;
+    return st;
 }
 
 /* ---- witness, prove, verify ---- */
@@ -250,13 +232,7 @@ static zkb_status input_commit(gn_state *s, char *out, size_t cap)
 {
     char ipath[ZKBP_PATH];
     zkbp_fmt(ipath, sizeof ipath, "%s/input.txt", s->wdir);
-    FILE *f = fopen(ipath, "w");
-    int bad = !f;
-    for (uint64_t k = 0; f && k < s->n_in; k++)
-        bad |= fprintf(f, "%" PRId64 "\n", s->x_q[k]) < 0;
-    if (f)
-        bad |= fclose(f) != 0;
-    if (bad)
+    if (zkbp_write_int_lines(ipath, s->x_q, s->n_in) != 0)
         return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write the input for its commitment in %s", s->wdir);
     zkbp_host->info(s->h, "input_commitment_check",
                     "every proof's commitment must equal the MiMC (gnark-crypto, native) of the sample's quantized input");

@@ -107,15 +107,8 @@ zkb_status gn_commit(gn_state *s, const char *name, const char *values, char *ou
     zkb_status st = gn_drive(s, what, "commit", args, res, sizeof res, NULL);
     if (st != ZKB_OK)
         return st;
-    char *text = zkbp_read_file(res, 4096, NULL);
-    size_t n = text ? strspn(text, "0123456789") : 0;
-    if (!text || n == 0 || n >= cap) {
-        zkbp_host->free(text);
+    if (zkbp_read_decimal(res, out, cap) != 0)
         return zkbp_fail(s->h, ZKB_ERR_PARSE, "%s: no commitment in the driver's output", res);
-    }
-    memcpy(out, text, n);
-    out[n] = '\0';
-    zkbp_host->free(text);
     return ZKB_OK;
 }
 

@@ -143,24 +143,10 @@ static zkb_status nr_load_model(void *state, const zkb_model_desc *m)
 static zkb_status nr_quantize(void *state, const zkb_qmodel_desc *qm)
 {
     nr_state *s = state;
-    if (!s->m)
-        return zkbp_fail(s->h, ZKB_ERR_STATE, "quantize before load_model");
-    if (!zkbp_quant_exact(qm))
-        return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "only the pow2/pow10 schemes with half_up or floor rounding");
-    if (!ZKBP_HOST_HAS(value_bits))
-        return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED,
-                       "the host lacks value_bits (ABI 1.1): range checks cannot be sized");
-    if (qm->n_layers != s->m->n_layers)
-        return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "quantized model has %u layers, model %u", qm->n_layers,
-                         s->m->n_layers);
-    s->qm = qm;
-    zkb_status st = zkbp_widths_get(s->h, qm->n_layers, &s->bits);
-    if (st == ZKB_ERR_NOMEM)
-        return st;
-    if (st != ZKB_OK)
-        return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "values too wide for this program (range analysis: %s)",
-                         st == ZKB_ERR_OVERFLOW ? "beyond int64" : "failed");
-    return ZKB_OK;
+    zkb_status st = zkbp_quantize_widths(s->h, s->m, qm, 0, "program", &s->bits);
+    if (st == ZKB_OK)
+        s->qm = qm;
+    return st;
 }
 
 /* ---- witness, prove, verify ---- */
@@ -180,12 +166,7 @@ static zkb_status write_input_values(nr_state *s, const zkb_sample *x)
 {
     char p[ZKBP_PATH];
     zkbp_fmt(p, sizeof p, "%s/input_values.txt", s->wdir);
-    FILE *f = fopen(p, "w");
-    if (!f)
-        return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", p);
-    for (uint64_t i = 0; i < x->n; i++)
-        fprintf(f, "%lld\n", (long long)x->x_q[i]);
-    if (fclose(f) != 0)
+    if (zkbp_write_int_lines(p, x->x_q, x->n) != 0)
         return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write %s", p);
     return ZKB_OK;
 }
