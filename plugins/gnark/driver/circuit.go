@@ -340,50 +340,23 @@ func (c *Circuit) Define(api frontend.API) error {
 				}
 			}
 		case "avgpool2d", "maxpool2d":
-			C, IH, IW := l.In[0], l.In[1], l.In[2]
-			OH, OW := l.Out[1], l.Out[2]
-			KH, KW, SH, SW := l.Kernel[0], l.Kernel[1], l.Stride[0], l.Stride[1]
 			w := width(l.InBits)
-			for ch := 0; ch < C; ch++ {
-				for oy := 0; oy < OH; oy++ {
-					for ox := 0; ox < OW; ox++ {
-						win := make([]frontend.Variable, 0, KH*KW)
-						for ky := 0; ky < KH; ky++ {
-							for kx := 0; kx < KW; kx++ {
-								win = append(win, cur[(ch*IH+oy*SH+ky)*IW+ox*SW+kx])
-							}
-						}
-						var y frontend.Variable
-						if l.Op == "avgpool2d" {
-							y, err = g.div(sum(api, win), l.Divisor, m.rnd(l.Divisor), qb, checkQ)
-						} else {
-							y = win[0]
-							for j := 1; j < len(win) && err == nil; j++ {
-								y, err = g.max(win[j], y, w)
-							}
-						}
-						if err != nil {
-							return err
-						}
-						next[(ch*OH+oy)*OW+ox] = y
-					}
+			err = pool2d(l, cur, next, func(win []frontend.Variable) (frontend.Variable, error) {
+				if l.Op == "avgpool2d" {
+					return g.div(sum(api, win), l.Divisor, m.rnd(l.Divisor), qb, checkQ)
 				}
+				y := win[0]
+				var err error
+				for j := 1; j < len(win) && err == nil; j++ {
+					y, err = g.max(win[j], y, w)
+				}
+				return y, err
+			})
+			if err != nil {
+				return err
 			}
 		case "pad2d":
-			C, IH, IW := l.In[0], l.In[1], l.In[2]
-			OH, OW := l.Out[1], l.Out[2]
-			top, left := l.Pad[0], l.Pad[1]
-			for ch := 0; ch < C; ch++ {
-				for y := 0; y < OH; y++ {
-					for xx := 0; xx < OW; xx++ {
-						var v frontend.Variable = 0
-						if y >= top && y < top+IH && xx >= left && xx < left+IW {
-							v = cur[(ch*IH+y-top)*IW+xx-left]
-						}
-						next[(ch*OH+y)*OW+xx] = v
-					}
-				}
-			}
+			pad2d(l, cur, next, func() frontend.Variable { return 0 })
 		default:
 			return fmt.Errorf("layer %d: unknown op %q", li, l.Op)
 		}

@@ -127,6 +127,28 @@ func loadCCS(dir, system string) (constraint.ConstraintSystem, error) {
 	return ccs, readFrom(filepath.Join(dir, "circuit.ccs"), ccs, "constraint system")
 }
 
+// loadProver reads what proving needs from the setup directory: the
+// constraint system, then the proving key.
+func loadProver(dir, system string) (constraint.ConstraintSystem, provingKey, error) {
+	ccs, err := loadCCS(dir, system)
+	if err != nil {
+		return nil, nil, err
+	}
+	pk, err := loadPK(dir, system)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ccs, pk, nil
+}
+
+// makeDir creates an output directory (and its parents).
+func makeDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating %s: %v", dir, err)
+	}
+	return nil
+}
+
 // provingKey / verifyingKey / proof hold either system's object.
 type provingKey interface {
 	io.WriterTo
@@ -200,6 +222,40 @@ func loadWitness(path, what string) (witness.Witness, error) {
 		return nil, fmt.Errorf("%s %s: %v", what, path, err)
 	}
 	return w, nil
+}
+
+// loadVerifier reads what verify and evm take: the setup info and verifying
+// key from dir, the proof and the public witness.
+func loadVerifier(dir, proofPath, pubPath string) (*SetupInfo, verifyingKey, proofObj, witness.Witness, error) {
+	s, err := loadSetup(dir)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	vk, err := loadVK(dir, s.System)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	p := newProof(s.System)
+	if err := readFrom(proofPath, p, "proof"); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	pub, err := loadWitness(pubPath, "public witness")
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	return s, vk, p, pub, nil
+}
+
+// saveWitness writes a witness (full or public) where loadWitness reads it.
+func saveWitness(path string, w witness.Witness, what string) error {
+	data, err := w.MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("encoding the %s: %v", what, err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return fmt.Errorf("writing %s: %v", what, err)
+	}
+	return nil
 }
 
 func backendID(system string) backend.ID {
@@ -299,8 +355,8 @@ func cmdSetup(args []string, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(*dir, 0o755); err != nil {
-		return fmt.Errorf("creating %s: %v", *dir, err)
+	if err := makeDir(*dir); err != nil {
+		return err
 	}
 	info, err := setup(m, opt, *dir, *srsCache)
 	if err != nil {
@@ -455,6 +511,32 @@ func modelMatches(m *Model, s *SetupInfo) error {
 	return nil
 }
 
+// loadSetupModel reads the setup info in dir and the model at path, which
+// must be the one the setup was made for.
+func loadSetupModel(dir, path string) (*SetupInfo, *Model, error) {
+	s, err := loadSetup(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := loadModel(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := modelMatches(m, s); err != nil {
+		return nil, nil, err
+	}
+	return s, m, nil
+}
+
+// newWitness is the full witness of an assignment.
+func newWitness(a *Circuit) (witness.Witness, error) {
+	w, err := frontend.NewWitness(a, field)
+	if err != nil {
+		return nil, fmt.Errorf("building the witness: %v", err)
+	}
+	return w, nil
+}
+
 type witnessInfo struct {
 	SolveS   float64    `json:"solve_s"`
 	Outputs  []*big.Int `json:"outputs"`
@@ -471,15 +553,8 @@ func cmdWitness(args []string, _ io.Writer) error {
 	if err := f.parse(args, "model", "dir", "x", "out"); err != nil {
 		return err
 	}
-	s, err := loadSetup(*dir)
+	s, m, err := loadSetupModel(*dir, *model)
 	if err != nil {
-		return err
-	}
-	m, err := loadModel(*model)
-	if err != nil {
-		return err
-	}
-	if err := modelMatches(m, s); err != nil {
 		return err
 	}
 	x, err := loadX(*xPath, m)
@@ -490,9 +565,9 @@ func cmdWitness(args []string, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	w, err := frontend.NewWitness(a, field)
+	w, err := newWitness(a)
 	if err != nil {
-		return fmt.Errorf("building the witness: %v", err)
+		return err
 	}
 	ccs, err := loadCCS(*dir, s.System)
 	if err != nil {
@@ -509,15 +584,11 @@ func cmdWitness(args []string, _ io.Writer) error {
 	if ic != nil {
 		info.InCommit = ic.String()
 	}
-	data, err := w.MarshalBinary()
-	if err != nil {
-		return fmt.Errorf("encoding the witness: %v", err)
+	if err := makeDir(*out); err != nil {
+		return err
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return fmt.Errorf("creating %s: %v", *out, err)
-	}
-	if err := os.WriteFile(filepath.Join(*out, "witness.bin"), data, 0o644); err != nil {
-		return fmt.Errorf("writing witness: %v", err)
+	if err := saveWitness(filepath.Join(*out, "witness.bin"), w, "witness"); err != nil {
+		return err
 	}
 	return writeJSON(filepath.Join(*out, "witness.json"), info)
 }
@@ -549,11 +620,7 @@ func cmdProve(args []string, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ccs, err := loadCCS(*dir, s.System)
-	if err != nil {
-		return err
-	}
-	pk, err := loadPK(*dir, s.System)
+	ccs, pk, err := loadProver(*dir, s.System)
 	if err != nil {
 		return err
 	}
@@ -568,22 +635,18 @@ func cmdProve(args []string, _ io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("public witness: %v", err)
 	}
-	pubData, err := pub.MarshalBinary()
-	if err != nil {
-		return fmt.Errorf("encoding the public witness: %v", err)
-	}
 	var raw bytes.Buffer
 	if info.ProofBytes, err = p.WriteRawTo(&raw); err != nil {
 		return fmt.Errorf("encoding the proof: %v", err)
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return fmt.Errorf("creating %s: %v", *out, err)
+	if err := makeDir(*out); err != nil {
+		return err
 	}
 	if info.ProofCompressedBytes, err = writeTo(filepath.Join(*out, "proof.bin"), p); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(*out, "public.bin"), pubData, 0o644); err != nil {
-		return fmt.Errorf("writing public witness: %v", err)
+	if err := saveWitness(filepath.Join(*out, "public.bin"), pub, "public witness"); err != nil {
+		return err
 	}
 	return writeJSON(filepath.Join(*out, "prove.json"), info)
 }
@@ -619,19 +682,7 @@ func cmdVerify(args []string, _ io.Writer) error {
 		return err
 	}
 	t := time.Now()
-	s, err := loadSetup(*dir)
-	if err != nil {
-		return err
-	}
-	vk, err := loadVK(*dir, s.System)
-	if err != nil {
-		return err
-	}
-	p := newProof(s.System)
-	if err := readFrom(*proofPath, p, "proof"); err != nil {
-		return err
-	}
-	pub, err := loadWitness(*pubPath, "public witness")
+	s, vk, p, pub, err := loadVerifier(*dir, *proofPath, *pubPath)
 	if err != nil {
 		return err
 	}
@@ -760,15 +811,8 @@ func cmdCheat(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s, err := loadSetup(*dir)
+	s, m, err := loadSetupModel(*dir, *model)
 	if err != nil {
-		return err
-	}
-	m, err := loadModel(*model)
-	if err != nil {
-		return err
-	}
-	if err := modelMatches(m, s); err != nil {
 		return err
 	}
 	if !hasOp(m, *kind) {
@@ -792,19 +836,15 @@ func cmdCheat(args []string, stdout io.Writer) error {
 		y0 := new(big.Int).Add(a.Y[0].(*big.Int), big.NewInt(1))
 		a.Y[0] = y0.Mod(y0, field)
 	}
-	w, err := frontend.NewWitness(a, field)
+	w, err := newWitness(a)
 	if err != nil {
-		return fmt.Errorf("building the witness: %v", err)
+		return err
 	}
 	pub, err := w.Public()
 	if err != nil {
 		return err
 	}
-	ccs, err := loadCCS(*dir, s.System)
-	if err != nil {
-		return err
-	}
-	pk, err := loadPK(*dir, s.System)
+	ccs, pk, err := loadProver(*dir, s.System)
 	if err != nil {
 		return err
 	}
@@ -845,8 +885,8 @@ func cmdCheat(args []string, stdout io.Writer) error {
 		ok := verify(s.System, hp, vk, pub) == nil
 		info.HonestProofOnCheatPublicVerified = &ok
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return fmt.Errorf("creating %s: %v", *out, err)
+	if err := makeDir(*out); err != nil {
+		return err
 	}
 	if err := writeJSON(filepath.Join(*out, "cheat_"+*kind+".json"), info); err != nil {
 		return err

@@ -91,19 +91,7 @@ func cmdEVM(args []string, stdout io.Writer) error {
 	if err := f.parse(args, "dir", "proof", "public", "sol", "calldata"); err != nil {
 		return err
 	}
-	s, err := loadSetup(*dir)
-	if err != nil {
-		return err
-	}
-	vk, err := loadVK(*dir, s.System)
-	if err != nil {
-		return err
-	}
-	p := newProof(s.System)
-	if err := readFrom(*proofPath, p, "proof"); err != nil {
-		return err
-	}
-	pubW, err := loadWitness(*pubPath, "public witness")
+	s, vk, p, pubW, err := loadVerifier(*dir, *proofPath, *pubPath)
 	if err != nil {
 		return err
 	}
@@ -135,11 +123,6 @@ func cmdEVM(args []string, stdout io.Writer) error {
 		cd = append(selector(sig), proofBytes...)
 		info.Contract = groth16Wrapper
 		info.ProofOffset, info.ProofLen = 4, len(proofBytes)
-		info.OutputOffset = len(cd)
-		for i := range pub {
-			b := pub[i].Bytes()
-			cd = append(cd, b[:]...)
-		}
 	} else {
 		var buf bytes.Buffer
 		if err := vk.ExportSolidity(&buf); err != nil {
@@ -156,12 +139,13 @@ func cmdEVM(args []string, stdout io.Writer) error {
 		cd = append(cd, raw...)
 		cd = append(cd, make([]byte, padded-len(raw))...)
 		cd = append(cd, word(uint64(len(pub)))...)
-		info.OutputOffset = len(cd)
-		for i := range pub {
-			b := pub[i].Bytes()
-			cd = append(cd, b[:]...)
-		}
 		info.Contract = "PlonkVerifier"
+	}
+	// the public inputs, one word each, end the calldata in both layouts
+	info.OutputOffset = len(cd)
+	for i := range pub {
+		b := pub[i].Bytes()
+		cd = append(cd, b[:]...)
 	}
 	info.Function = sig
 	if err := os.WriteFile(*solPath, []byte(sol), 0o644); err != nil {

@@ -89,6 +89,53 @@ func (m *Model) Params() []int64 {
 
 func prod(s []int) int { return s[0] * s[1] * s[2] }
 
+// ---- layer geometry, the same for the native evaluation and the circuit
+
+// pool2d sets each output of a pooling layer (channel, row, column order) to
+// reduce of its window: the inputs under the kernel, row by row.
+func pool2d[T any](l *Layer, cur, next []T, reduce func(win []T) (T, error)) error {
+	C, IH, IW := l.In[0], l.In[1], l.In[2]
+	OH, OW := l.Out[1], l.Out[2]
+	KH, KW, SH, SW := l.Kernel[0], l.Kernel[1], l.Stride[0], l.Stride[1]
+	for ch := 0; ch < C; ch++ {
+		for oy := 0; oy < OH; oy++ {
+			for ox := 0; ox < OW; ox++ {
+				win := make([]T, 0, KH*KW)
+				for ky := 0; ky < KH; ky++ {
+					for kx := 0; kx < KW; kx++ {
+						win = append(win, cur[(ch*IH+oy*SH+ky)*IW+ox*SW+kx])
+					}
+				}
+				y, err := reduce(win)
+				if err != nil {
+					return err
+				}
+				next[(ch*OH+oy)*OW+ox] = y
+			}
+		}
+	}
+	return nil
+}
+
+// pad2d places a pad2d layer's input in its output and fills the border
+// with zero().
+func pad2d[T any](l *Layer, cur, next []T, zero func() T) {
+	C, IH, IW := l.In[0], l.In[1], l.In[2]
+	OH, OW := l.Out[1], l.Out[2]
+	top, left := l.Pad[0], l.Pad[1]
+	for ch := 0; ch < C; ch++ {
+		for y := 0; y < OH; y++ {
+			for xx := 0; xx < OW; xx++ {
+				if y >= top && y < top+IH && xx >= left && xx < left+IW {
+					next[(ch*OH+y)*OW+xx] = cur[(ch*IH+y-top)*IW+xx-left]
+				} else {
+					next[(ch*OH+y)*OW+xx] = zero()
+				}
+			}
+		}
+	}
+}
+
 func loadModel(path string) (*Model, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {

@@ -104,48 +104,23 @@ func evalLie(m *Model, x []*big.Int, lie string) ([]*big.Int, error) {
 				}
 			}
 		case "avgpool2d", "maxpool2d":
-			C, IH, IW := l.In[0], l.In[1], l.In[2]
-			OH, OW := l.Out[1], l.Out[2]
-			KH, KW, SH, SW := l.Kernel[0], l.Kernel[1], l.Stride[0], l.Stride[1]
-			for c := 0; c < C; c++ {
-				for oy := 0; oy < OH; oy++ {
-					for ox := 0; ox < OW; ox++ {
-						var acc *big.Int
-						for ky := 0; ky < KH; ky++ {
-							for kx := 0; kx < KW; kx++ {
-								v := cur[(c*IH+oy*SH+ky)*IW+ox*SW+kx]
-								switch {
-								case acc == nil:
-									acc = new(big.Int).Set(v)
-								case l.Op == "avgpool2d":
-									acc.Add(acc, v)
-								case v.Cmp(acc) > 0:
-									acc.Set(v)
-								}
-							}
-						}
-						if l.Op == "avgpool2d" {
-							acc = div(acc, l.Divisor)
-						}
-						next[(c*OH+oy)*OW+ox] = acc
+			// the window's sum (avgpool2d) or maximum (maxpool2d)
+			_ = pool2d(l, cur, next, func(win []*big.Int) (*big.Int, error) {
+				acc := new(big.Int).Set(win[0])
+				for _, v := range win[1:] {
+					if l.Op == "avgpool2d" {
+						acc.Add(acc, v)
+					} else if v.Cmp(acc) > 0 {
+						acc.Set(v)
 					}
 				}
-			}
+				if l.Op == "avgpool2d" {
+					acc = div(acc, l.Divisor)
+				}
+				return acc, nil
+			})
 		case "pad2d":
-			C, IH, IW := l.In[0], l.In[1], l.In[2]
-			OH, OW := l.Out[1], l.Out[2]
-			top, left := l.Pad[0], l.Pad[1]
-			for c := 0; c < C; c++ {
-				for y := 0; y < OH; y++ {
-					for xx := 0; xx < OW; xx++ {
-						v := new(big.Int)
-						if y >= top && y < top+IH && xx >= left && xx < left+IW {
-							v = cur[(c*IH+y-top)*IW+xx-left]
-						}
-						next[(c*OH+y)*OW+xx] = v
-					}
-				}
-			}
+			pad2d(l, cur, next, func() *big.Int { return new(big.Int) })
 		default:
 			return nil, fmt.Errorf("layer %d: unknown op %q", li, l.Op)
 		}
