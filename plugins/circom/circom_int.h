@@ -17,6 +17,10 @@ enum cs_weights { CS_W_FIXED = 0, CS_W_PRIVATE = 1, CS_W_HASHED = 2 };
 enum cs_input { CS_IN_PUBLIC = 0, CS_IN_PRIVATE = 1, CS_IN_HASHED = 2 };
 extern const char *const cs_input_name[]; /* by enum cs_input */
 
+/* Who proves: snarkjs, or zkb-circom-arkworks (Groth16 only) on the same
+ * key and witness. */
+enum cs_prover { CS_PROVER_SNARKJS = 0, CS_PROVER_ARKWORKS = 1 };
+
 /* Where the tools are and which versions they have. */
 typedef struct cs_tools {
     char tools_dir[ZKBP_PATH];     /* the toolchain's root: node_modules/ is in it */
@@ -41,9 +45,13 @@ typedef struct cs_state {
     int input; /* enum cs_input */
     char *ptau_opt;
     char *tools_opt;
+    int prover;    /* enum cs_prover */
+    char *ark_opt; /* option arkworks: the prover's binary */
     /* tools */
     cs_tools t;
     int have_tools;
+    char ark_bin[ZKBP_PATH];    /* prover=arkworks: zkb-circom-arkworks */
+    char prover_version[160];   /* "snarkjs 0.7.6", or the arkworks binary's `version` line */
     /* model */
     const zkb_model_desc *m;
     const zkb_qmodel_desc *qm;
@@ -55,6 +63,7 @@ typedef struct cs_state {
     char wgen[ZKBP_PATH];  /* model_js/generate_witness.js */
     char r1cs[ZKBP_PATH];
     char zkey[ZKBP_PATH];
+    char ark_key[ZKBP_PATH]; /* prover=arkworks: model.zkey.<version hash>.ark, the zkey converted (setup) */
     char vkey[ZKBP_PATH];
     char wdir[ZKBP_PATH];  /* per-session scratch: input.json, witness, proof */
     uint64_t n_constraints, n_public, n_wires;
@@ -103,6 +112,21 @@ zkb_status cs_evm_proof(void *state, zkb_evm_proof *out);
  * why[] and return ZKB_ERR_UNAVAILABLE. h may be used to spawn version probes. */
 zkb_status cs_find_tools(zkb_host_ctx *h, const char *tools_opt, cs_tools *t, char *why,
                          size_t why_len);
+
+/* ---- prover.c: prover=arkworks ---- */
+/* Find zkb-circom-arkworks (option arkworks, else $ZKB_CIRCOM_ARKWORKS, else
+ * the toolchain folder circom-arkworks) and read its version into
+ * s->prover_version; ZKB_ERR_UNAVAILABLE naming the command that builds it. */
+zkb_status cs_find_arkworks(cs_state *s);
+/* Setup: s->ark_key, the cache entry's model.zkey.<hash of the prover's version>.ark (s->zkey converted by
+ * `zkb-circom-arkworks convert` into the prover's own format, written under
+ * a temporary name and renamed), made when missing, with metric
+ * arkworks_key_convert_s; info arkworks_key_cache hit|made. */
+zkb_status cs_arkworks_key(cs_state *s);
+/* Prove s->ark_key's circuit from the witness file wtns into snarkjs's
+ * proof.json and public.json; metrics prove_load_s, prove_core_s,
+ * threads from its own timings. */
+zkb_status cs_prove_arkworks(cs_state *s, const char *wtns, const char *proof, const char *pub);
 
 /* ---- binfile.c: snarkjs binary file headers ---- */
 /* r1cs header: constraints, public (outputs + public inputs), wires. */

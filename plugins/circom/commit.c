@@ -5,7 +5,6 @@
  * commitment each proof makes public. */
 #include "circom_int.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,15 +31,8 @@ static zkb_status chain(cs_state *s, const char *name, const char *values, char 
     zkb_status st = cs_node(s, what, s->t.commit_js, args, res);
     if (st != ZKB_OK)
         return st;
-    char *text = zkbp_read_file(res, 4096, NULL);
-    size_t n = text ? strspn(text, "0123456789") : 0;
-    if (!text || n == 0 || n >= cap) {
-        zkbp_host->free(text);
+    if (zkbp_read_decimal(res, out, cap) != 0)
         return zkbp_fail(s->h, ZKB_ERR_PARSE, "%s: no commitment in the output", s->t.commit_js);
-    }
-    memcpy(out, text, n);
-    out[n] = '\0';
-    zkbp_host->free(text);
     return ZKB_OK;
 }
 
@@ -68,13 +60,7 @@ zkb_status cs_input_commit(cs_state *s, char *out, size_t cap)
     if (st != ZKB_OK)
         return st;
     zkbp_fmt(ipath, sizeof ipath, "%s/input.txt", s->wdir);
-    FILE *f = fopen(ipath, "w");
-    int bad = !f;
-    for (uint64_t k = 0; f && k < s->n_in; k++)
-        bad |= fprintf(f, "%" PRId64 "\n", s->x_q[k]) < 0;
-    if (f)
-        bad |= fclose(f) != 0;
-    if (bad)
+    if (zkbp_write_int_lines(ipath, s->x_q, s->n_in) != 0)
         return zkbp_fail(s->h, ZKB_ERR_IO, "cannot write the input for its commitment in %s", s->wdir);
     if ((st = chain(s, "input", ipath, out, cap)) != ZKB_OK)
         return st;

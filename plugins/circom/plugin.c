@@ -1,7 +1,8 @@
 /* The circom backend: circuits generated from the model (gen_circuit.c),
  * compiled with circom (native, or circom2 = circom as WebAssembly), proved
- * with snarkjs (Groth16, PLONK or FFLONK). Every child runs through
- * host->spawn. See docs/circom.md. */
+ * with snarkjs (Groth16, PLONK or FFLONK), or for Groth16 with arkworks on
+ * the same key and witness (prover=arkworks, prover.c). Every child runs
+ * through host->spawn. See docs/circom.md. */
 #include "circom_int.h"
 
 #include <string.h>
@@ -18,6 +19,12 @@ static const zkb_option_decl cs_options[] = {
      "hashed: private + Poseidon commitment as a public output, checked against the sample's input"},
     {"ptau", ZKB_OPT_STRING, "", NULL,
      "a .ptau file of your own (e.g. from a public ceremony) instead of a local testing-only one"},
+    {"prover", ZKB_OPT_STRING, "snarkjs", "snarkjs|arkworks",
+     "who proves: snarkjs, or arkworks' Groth16 (zkb-circom-arkworks, via ark-circom) on the same "
+     "circuit, proving key and witness; verify is snarkjs's either way. arkworks: groth16 only"},
+    {"arkworks", ZKB_OPT_STRING, "", NULL,
+     "path of the zkb-circom-arkworks binary (default $ZKB_CIRCOM_ARKWORKS, else the one "
+     "`zkbench setup circom` built)"},
     {"tools_dir", ZKB_OPT_STRING, "", NULL,
      "directory with node_modules/{snarkjs,circom2,circomlib} (default $ZKB_NODE_TOOLS, else "
      "the toolchain of `zkbench setup circom`)"},
@@ -26,6 +33,7 @@ static const zkb_option_decl cs_options[] = {
 const char *const cs_psys_name[] = {"groth16", "plonk", "fflonk"};
 static const char *const weights_name[] = {"fixed", "private", "hashed"};
 const char *const cs_input_name[] = {"public", "private", "hashed"};
+static const char *const prover_name[] = {"snarkjs", "arkworks"};
 
 static zkb_status cs_probe(zkb_host_ctx *h)
 {
@@ -60,6 +68,7 @@ static void cs_destroy(void *state)
         return;
     zkbp_host->free(s->ptau_opt);
     zkbp_host->free(s->tools_opt);
+    zkbp_host->free(s->ark_opt);
     zkbp_widths_free(&s->bits);
     zkbp_host->free(s->expect);
     zkbp_host->free(s->x_q);
@@ -77,6 +86,10 @@ static zkb_status cs_set_option(void *state, const char *key, const zkb_option_v
         return zkbp_opt_choice(s->h, key, v, &s->input);
     if (strcmp(key, "ptau") == 0)
         return zkbp_opt_strdup(&s->ptau_opt, v);
+    if (strcmp(key, "prover") == 0)
+        return zkbp_opt_choice(s->h, key, v, &s->prover);
+    if (strcmp(key, "arkworks") == 0)
+        return zkbp_opt_strdup(&s->ark_opt, v);
     if (strcmp(key, "tools_dir") == 0)
         return zkbp_opt_strdup(&s->tools_opt, v);
     return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "unknown option %s", key);
@@ -85,10 +98,20 @@ static zkb_status cs_set_option(void *state, const char *key, const zkb_option_v
 static zkb_status cs_load_model(void *state, const zkb_model_desc *m)
 {
     cs_state *s = state;
+    if (s->prover == CS_PROVER_ARKWORKS && s->psys != CS_GROTH16)
+        return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "prover=arkworks proves Groth16 only (proof_system=%s)",
+                         cs_psys_name[s->psys]);
     char why[512];
     if (cs_find_tools(s->h, s->tools_opt, &s->t, why, sizeof why) != ZKB_OK)
         return zkbp_fail(s->h, ZKB_ERR_UNAVAILABLE, "%s", why);
     s->have_tools = 1;
+    if (s->prover == CS_PROVER_ARKWORKS) {
+        zkb_status ast = cs_find_arkworks(s);
+        if (ast != ZKB_OK)
+            return ast;
+    } else {
+        zkbp_fmt(s->prover_version, sizeof s->prover_version, "snarkjs %s", s->t.snarkjs_version);
+    }
     s->m = m;
     s->n_in = (uint64_t)m->in_c * m->in_h * m->in_w;
     s->n_out = m->classes;
@@ -101,6 +124,8 @@ static zkb_status cs_load_model(void *state, const zkb_model_desc *m)
     zkbp_host->info(s->h, "framework_version", v);
     zkbp_host->info(s->h, "compiler", s->t.circom[0] ? "circom (native)" : "circom2 (wasm, npm)");
     zkbp_host->info(s->h, "proof_system", cs_psys_name[s->psys]);
+    zkbp_host->info(s->h, "prover", prover_name[s->prover]);
+    zkbp_host->info(s->h, "prover_version", s->prover_version);
     zkbp_host->info(s->h, "weights", weights_name[s->weights]);
     zkbp_host->info(s->h, "input_visibility", cs_input_name[s->input]);
     zkbp_host->info(s->h, "input_binding",
@@ -118,32 +143,14 @@ static zkb_status cs_load_model(void *state, const zkb_model_desc *m)
 static zkb_status cs_quantize(void *state, const zkb_qmodel_desc *qm)
 {
     cs_state *s = state;
-    if (!zkbp_quant_exact(qm))
-        return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "only the pow2/pow10 schemes with half_up or floor rounding");
-    if (!ZKBP_HOST_HAS(value_bits))
-        return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED,
-                       "the host lacks value_bits (ABI 1.1): range checks cannot be sized");
-    if (!s->m)
-        return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "quantize called before load_model");
     if (s->qm)
         return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "quantize called twice in one session");
-    if (qm->n_layers != s->m->n_layers)
-        return zkbp_fail(s->h, ZKB_ERR_INVALID_ARG, "quantized model has %u layers, model %u",
-                         qm->n_layers, s->m->n_layers);
-    s->qm = qm;
-    uint32_t n = qm->n_layers;
-    s->expect = zkbp_host->alloc((s->n_out + 1) * sizeof *s->expect);
-    zkb_status st = s->expect ? zkbp_widths_get(s->h, n, &s->bits) : ZKB_ERR_NOMEM;
-    if (st == ZKB_ERR_NOMEM)
-        return zkbp_fail(s->h, ZKB_ERR_NOMEM, "out of memory");
+    zkb_status st = zkbp_quantize_widths(s->h, s->m, qm, 200, "circuit", &s->bits);
     if (st != ZKB_OK)
-        return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "values too wide for this circuit (range analysis: %s)",
-                         st == ZKB_ERR_OVERFLOW ? "beyond int64" : "failed");
-    const uint32_t *acc = s->bits.acc, *out = s->bits.out;
-    for (uint32_t i = 0; i < n; i++)
-        if (out[i] > 200 || acc[i] > 200)
-            return zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "layer %u: %u-bit values do not fit the field", i,
-                             acc[i] > out[i] ? acc[i] : out[i]);
+        return st;
+    if (!(s->expect = zkbp_host->alloc((s->n_out + 1) * sizeof *s->expect)))
+        return zkbp_fail(s->h, ZKB_ERR_NOMEM, "out of memory");
+    s->qm = qm;
     return ZKB_OK;
 }
 
@@ -239,8 +246,13 @@ static zkb_status cs_prove(void *state)
     unlink(pf);
     unlink(pub);
     s->have_proof = 0;
-    const char *args[] = {cs_psys_name[s->psys], "prove", s->zkey, wt, pf, pub, NULL};
-    zkb_status st = cs_snarkjs(s, "snarkjs prove", args, NULL);
+    zkb_status st;
+    if (s->prover == CS_PROVER_ARKWORKS) {
+        st = cs_prove_arkworks(s, wt, pf, pub);
+    } else {
+        const char *args[] = {cs_psys_name[s->psys], "prove", s->zkey, wt, pf, pub, NULL};
+        st = cs_snarkjs(s, "snarkjs prove", args, NULL);
+    }
     if (st != ZKB_OK)
         return st;
     char *txt = zkbp_read_file(pf, 1 << 20, NULL);
@@ -333,7 +345,8 @@ static const zkb_backend circom_backend = {
     .name = "circom",
     .version = "0.1.0",
     .proof_system = "groth16",
-    .description = "circom 2 circuits generated from the model, proved with snarkjs (groth16|plonk|fflonk)",
+    .description = "circom 2 circuits generated from the model, proved with snarkjs (groth16|plonk|fflonk) "
+                   "or arkworks (groth16)",
     .options = cs_options,
     .n_options = (uint32_t)(sizeof cs_options / sizeof cs_options[0]),
     .option_decl_size = sizeof(zkb_option_decl),

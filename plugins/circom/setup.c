@@ -255,6 +255,10 @@ zkb_status cs_setup(void *state)
             zkbp_host->metric(s->h, "plonk_gates", (double)gates, "count");
     }
     record_sizes(s);
+    /* the arkworks prover's own copy of the key, made once per entry: its
+     * cost is setup's, not every proof's */
+    if (s->prover == CS_PROVER_ARKWORKS && (st = cs_arkworks_key(s)) != ZKB_OK)
+        return st;
     if (s->weights == CS_W_HASHED && (st = cs_weights_commit(s)) != ZKB_OK)
         return st;
     s->setup_done = 1;

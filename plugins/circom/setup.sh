@@ -6,8 +6,24 @@
 # into DEST/node_modules. LOCK_DIR holds package.json and package-lock.json
 # (default: this script's directory, as installed in share/zkmlbench/circom/).
 # Run by `zkbench setup circom`, and by scripts/setup-node.sh in a source tree.
+#
+# Then, where the arkworks prover's data directory sits beside this one (an
+# install: share/zkmlbench/circom-arkworks; a build tree's staged copy), its
+# setup.sh builds zkb-circom-arkworks into the sibling toolchain folder
+# $(dirname DEST)/circom-arkworks, when cargo is there; without cargo (or
+# when that build fails) prover=arkworks is unavailable and this still
+# succeeds. A source tree builds it with scripts/setup-native.sh instead.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-exec sh "$here/../common/npm_setup.sh" "${2:-$here}" "$1" \
+sh "$here/../common/npm_setup.sh" "${2:-$here}" "$1" \
     snarkjs/build/cli.cjs circom2/cli.js circomlib/circuits/poseidon.circom \
     circomlibjs/package.json
+ark=$here/../circom-arkworks/setup.sh
+if [ -f "$ark" ]; then
+    if command -v cargo >/dev/null 2>&1 || [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo" ]; then
+        sh "$ark" "$(dirname "$1")/circom-arkworks" ||
+            echo "circom: warning: the arkworks prover could not be built (above); prover=arkworks will be unavailable" >&2
+    else
+        echo "circom: cargo not found: prover=arkworks will be unavailable (install Rust >= 1.89, e.g. rustup, and run this again)"
+    fi
+fi

@@ -6,7 +6,11 @@
  * and soundness: witnesses
  * that cheat (a changed output, a wrong remainder, a flipped ReLU sign) are
  * rejected by `snarkjs wtns check`, and a proof made from one does not
- * verify. Skips when node/snarkjs are missing (scripts/setup-node.sh). */
+ * verify; prover=arkworks (zkb-circom-arkworks on the same key and
+ * witness): a cell, snarkjs's verifier on its proof and on a tampered copy,
+ * the refusals. Skips when node/snarkjs are missing (scripts/setup-node.sh),
+ * the arkworks cases when the prover is not built (scripts/setup-native.sh);
+ * with ZKB_REQUIRE_BACKENDS either is a failure. */
 #include "zkbt.h"
 
 #include <cjson/cJSON.h>
@@ -34,6 +38,7 @@ static const char MICRO[] =
 static zkbt_backend *g; /* one fixture for the whole group: the cache is shared */
 static char g_model[320]; /* MICRO, written into g->dir */
 static int g_evm;         /* the run's EVM step can run here (docs/evm.md) */
+static char g_ark[900];   /* zkb-circom-arkworks where the plugin finds it in the build tree, or "" */
 
 /* Without node and the npm tools the cases skip (loudly, in group_setup);
  * the test suite installs them, so in CI they run. */
@@ -49,8 +54,34 @@ static int group_setup(void **state)
         return -1;
     setenv("ZKB_NODE_TOOLS", TOOLS, 1);
     g_evm = zkb_evm_probe(g->ctx, NULL, 0) == ZKB_OK;
-    return zkbt_backend_open(g, CIRCOM, "run scripts/setup-node.sh");
+    if (zkbt_backend_open(g, CIRCOM, "run scripts/setup-node.sh") != 0)
+        return -1;
+    /* <data dir of circom>/../circom-arkworks/toolchain: the build tree's
+     * link to tools/circom-arkworks, the plugin's first place to look */
+    zkb_backend_ref *b = zkb_backend_find(g->ctx, "circom");
+    const char *d = b ? zkb_backend_data_dir(b) : NULL;
+    if (d)
+        zkbt_fmt(g_ark, sizeof g_ark, "%s/../circom-arkworks/toolchain/bin/zkb-circom-arkworks", d);
+    if (!d || access(g_ark, X_OK) != 0) {
+        printf("[  SKIP    ] prover=arkworks cases: zkb-circom-arkworks not built (%s): run scripts/setup-native.sh\n",
+               d ? g_ark : "no data directory");
+        g_ark[0] = '\0';
+    }
+    return 0;
 }
+
+/* In a prover=arkworks case: skip without the binary, unless every backend
+ * is required (scripts/test.sh, CI), where that is a failure. */
+#define NEED_ARKWORKS()                                                                           \
+    do {                                                                                          \
+        ZKBT_NEED_BACKEND(g);                                                                     \
+        if (!g_ark[0]) {                                                                          \
+            if (zkbt_backends_required())                                                         \
+                fail_msg("ZKB_REQUIRE_BACKENDS is set but zkb-circom-arkworks is not built "      \
+                         "(scripts/setup-native.sh)");                                            \
+            skip();                                                                               \
+        }                                                                                         \
+    } while (0)
 
 static int group_teardown(void **state)
 {
@@ -414,12 +445,213 @@ static void test_soundness(void **state)
     free(good);
 }
 
+/* ---- prover=arkworks ---- */
+
+/* A Groth16 cell proved by arkworks: its outputs equal the reference's (the
+ * runner), snarkjs's verifier accepted it (verify), so did the EVM step's;
+ * the key came from the snarkjs cells' cache entry (the prover is not part of
+ * its name), and setup added the converted key model.zkey.<version>.ark to that entry
+ * (metric arkworks_key_convert_s); the next arkworks cell finds it there. */
+static void test_arkworks_cell(void **state)
+{
+    (void)state;
+    NEED_ARKWORKS();
+    char dir[600];
+    if (find_groth16_dir(dir, sizeof dir) != 0)
+        fail_msg("no cached groth16 circuit of the micro model (test_groth16 must run first)");
+    /* a fresh conversion, whatever ran before */
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (n > 4 && strcmp(e->d_name + n - 4, ".ark") == 0)
+            unlink(zkbt_path(dir, e->d_name));
+    }
+    closedir(d);
+    cJSON *j = run_cell(g_model, "prover=arkworks", "1", "ok");
+    assert_string_equal(zkbt_info(j, "prover"), "arkworks");
+    const char *v = zkbt_info(j, "prover_version");
+    if (strncmp(v, "ark-circom 0.6.0; ark-groth16 0.6.", 34) != 0 || !strstr(v, "; rustc "))
+        fail_msg("prover_version %s", v);
+    assert_string_equal(zkbt_info(j, "setup_cache"), "hit");
+    assert_string_equal(zkbt_info(j, "arkworks_key_cache"), "made");
+    assert_true(zkbt_metric(j, "arkworks_key_convert_s") > 0);
+    assert_true(zkbt_metric(j, "arkworks_key_size") > 0);
+    const char *ark = zkbt_info(j, "arkworks_key");
+    assert_true(strncmp(ark, dir, strlen(dir)) == 0 && strstr(ark, ".ark"));
+    assert_int_equal(access(ark, R_OK), 0);
+    assert_int_equal((int)zkbt_metric(j, "proof_size"), 256);
+    assert_true(zkbt_metric(j, "prove_core_s") >= 0 && zkbt_metric(j, "prove_load_s") >= 0);
+    assert_true(zkbt_metric(j, "threads") >= 1);
+    check_evm(j, "groth16");
+    cJSON_Delete(j);
+
+    /* again: the converted key is reused, nothing converted in setup */
+    j = run_cell(g_model, "prover=arkworks", "1", "ok");
+    assert_string_equal(zkbt_info(j, "arkworks_key_cache"), "hit");
+    assert_null(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "metrics"),
+                                                 "arkworks_key_convert_s"));
+    cJSON_Delete(j);
+}
+
+/* a - b for decimal strings with a >= b, into out */
+static void dec_sub(const char *a, const char *b, char *out, size_t cap)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    assert_true(na >= nb && na < cap);
+    int borrow = 0;
+    out[na] = '\0';
+    for (size_t i = 0; i < na; i++) {
+        int d = a[na - 1 - i] - '0' - borrow - (i < nb ? b[nb - 1 - i] - '0' : 0);
+        borrow = d < 0;
+        out[na - 1 - i] = (char)('0' + (d + 10) % 10);
+    }
+    assert_int_equal(borrow, 0);
+    size_t z = strspn(out, "0");
+    memmove(out, out + (z == na ? na - 1 : z), na - (z == na ? na - 1 : z) + 1);
+}
+
+/* The cross-check, by hand: zkb-circom-arkworks proves one witness of the
+ * cached micro circuit; `snarkjs groth16 verify` with the cached verifying
+ * key accepts it, and its public signals are snarkjs's own for that witness;
+ * the proof with pi_c negated (y -> q - y: still a curve point, so only the
+ * pairing check can refuse it) does not verify; a file that is not a witness
+ * is refused with exit 1. */
+static void test_arkworks_cross_check(void **state)
+{
+    (void)state;
+    NEED_ARKWORKS();
+    char dir[600];
+    if (find_groth16_dir(dir, sizeof dir) != 0)
+        fail_msg("no cached groth16 circuit of the micro model (test_groth16 must run first)");
+    char wasm[700], gen[700], zkey[700], vkey[700], in[400], wt[400], pf[400], pub[400], times[400], spf[400],
+        spub[400];
+    zkbt_fmt(wasm, sizeof wasm, "%s/model_js/model.wasm", dir);
+    zkbt_fmt(gen, sizeof gen, "%s/model_js/generate_witness.js", dir);
+    zkbt_fmt(zkey, sizeof zkey, "%s/model.zkey", dir);
+    zkbt_fmt(vkey, sizeof vkey, "%s/vkey.json", dir);
+    zkbt_fmt(in, sizeof in, "%s/ark_input.json", g->dir);
+    zkbt_fmt(wt, sizeof wt, "%s/ark.wtns", g->dir);
+    zkbt_fmt(pf, sizeof pf, "%s/ark_proof.json", g->dir);
+    zkbt_fmt(pub, sizeof pub, "%s/ark_public.json", g->dir);
+    zkbt_fmt(times, sizeof times, "%s/ark_times.json", g->dir);
+    zkbt_fmt(spf, sizeof spf, "%s/sj_proof.json", g->dir);
+    zkbt_fmt(spub, sizeof spub, "%s/sj_public.json", g->dir);
+    /* x = (1.25, -0.5, 0.75) at S = 4 */
+    const char *input = "{\"in\": [\"5\", \"21888242871839275222246405745257275088548364400416034343698204186575808495615\", "
+                        "\"3\"]}\n";
+    zkbt_write_file(in, input, strlen(input));
+    const char *wg[] = {"node", gen, wasm, in, wt, NULL};
+    assert_int_equal(zkbt_run(NULL, wg, NULL, 0), 0);
+
+    /* from the converted key (what the backend proves from), then from the
+     * zkey itself: both proofs verify, with the same public signals */
+    char conv[400], zpf[400], zpub[400];
+    zkbt_fmt(conv, sizeof conv, "%s/ark_key.ark", g->dir);
+    zkbt_fmt(zpf, sizeof zpf, "%s/ark_zkey_proof.json", g->dir);
+    zkbt_fmt(zpub, sizeof zpub, "%s/ark_zkey_public.json", g->dir);
+    const char *cv[] = {g_ark, "convert", zkey, conv, NULL};
+    assert_int_equal(zkbt_run(NULL, cv, NULL, 0), 0);
+    size_t conv_len = 0;
+    char *conv_bytes = zkbt_read_file(conv, &conv_len);
+    assert_true(conv_len > 100);
+    assert_int_equal(memcmp(conv_bytes, "zkb-ark-groth1\n", 16), 0); /* its magic, with the NUL */
+    const char *pr[] = {g_ark, "prove", conv, wt, pf, pub, times, NULL};
+    assert_int_equal(zkbt_run(NULL, pr, NULL, 0), 0);
+    const char *vf[] = {"groth16", "verify", vkey, pub, pf, NULL};
+    if (snarkjs(vf) != 0)
+        fail_msg("snarkjs groth16 verify refused zkb-circom-arkworks's proof (converted key)");
+    assert_non_null(strstr(zkbt_file_text(times), "\"prove_s\""));
+    assert_non_null(strstr(zkbt_file_text(times), "\"key_format\": 1"));
+    const char *pz[] = {g_ark, "prove", zkey, wt, zpf, zpub, times, NULL};
+    assert_int_equal(zkbt_run(NULL, pz, NULL, 0), 0);
+    const char *vz[] = {"groth16", "verify", vkey, zpub, zpf, NULL};
+    if (snarkjs(vz) != 0)
+        fail_msg("snarkjs groth16 verify refused zkb-circom-arkworks's proof (zkey)");
+    assert_non_null(strstr(zkbt_file_text(times), "\"key_format\": 0"));
+    char *pub_text = zkbt_read_file(pub, NULL);
+    assert_string_equal(pub_text, zkbt_file_text(zpub));
+    free(pub_text);
+
+    /* the public signals: snarkjs's, from the same witness */
+    const char *sp[] = {"groth16", "prove", zkey, wt, spf, spub, NULL};
+    assert_int_equal(snarkjs(sp), 0);
+    cJSON *a = cJSON_Parse(zkbt_file_text(pub)), *b = cJSON_Parse(zkbt_file_text(spub));
+    assert_true(cJSON_IsArray(a) && cJSON_GetArraySize(a) == 5);
+    assert_true(cJSON_Compare(a, b, 1));
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+
+    /* one coordinate changed: pi_c = (x, q - y) */
+    cJSON *p = cJSON_Parse(zkbt_file_text(pf));
+    assert_non_null(p);
+    cJSON *y = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(p, "pi_c"), 1);
+    assert_true(cJSON_IsString(y));
+    char neg[100];
+    dec_sub("21888242871839275222246405745257275088696311157297823662689037894645226208583", y->valuestring, neg,
+            sizeof neg);
+    cJSON_SetValuestring(y, neg);
+    char *txt = cJSON_Print(p);
+    char bad[400];
+    zkbt_fmt(bad, sizeof bad, "%s/ark_proof_tampered.json", g->dir);
+    zkbt_write_file(bad, txt, strlen(txt));
+    free(txt);
+    cJSON_Delete(p);
+    const char *vb[] = {"groth16", "verify", vkey, pub, bad, NULL};
+    if (snarkjs(vb) == 0)
+        fail_msg("a tampered arkworks proof verified");
+
+    /* not a witness: exit 1 */
+    char junk[400];
+    zkbt_fmt(junk, sizeof junk, "%s/junk.wtns", g->dir);
+    zkbt_write_file(junk, "wtnx", 4);
+    const char *pj[] = {g_ark, "prove", conv, junk, pf, pub, NULL};
+    assert_int_equal(zkbt_run(NULL, pj, NULL, 0), 1);
+    /* not a zkey: convert exits 1 and leaves no file */
+    char out[400];
+    zkbt_fmt(out, sizeof out, "%s/junk.ark", g->dir);
+    const char *cj[] = {g_ark, "convert", junk, out, NULL};
+    assert_int_equal(zkbt_run(NULL, cj, NULL, 0), 1);
+    assert_int_not_equal(access(out, F_OK), 0);
+    /* a truncated converted key: refused, exit 1 */
+    char cut[400];
+    zkbt_fmt(cut, sizeof cut, "%s/cut.ark", g->dir);
+    zkbt_write_file(cut, conv_bytes, conv_len / 2);
+    free(conv_bytes);
+    const char *pc[] = {g_ark, "prove", cut, wt, pf, pub, NULL};
+    assert_int_equal(zkbt_run(NULL, pc, NULL, 0), 1);
+}
+
+/* Refusals: arkworks proves Groth16 only; a missing binary makes the cell
+ * unavailable, with the command that builds it. */
+static void test_arkworks_refused(void **state)
+{
+    (void)state;
+    ZKBT_NEED_BACKEND(g);
+    cJSON *j = run_cell(g_model, "proof_system=plonk,prover=arkworks", "1", "failed");
+    const char *why = zkbt_json_str(j, "reason", NULL);
+    if (!strstr(why, "prover=arkworks proves Groth16 only"))
+        fail_msg("plonk with prover=arkworks: %s", why);
+    assert_int_equal(cJSON_GetObjectItem(j, "error_code")->valueint, ZKB_ERR_UNSUPPORTED);
+    cJSON_Delete(j);
+
+    j = run_cell(g_model, "prover=arkworks,arkworks=/nonexistent-zkb/zkb-circom-arkworks", "1", "unavailable");
+    why = zkbt_json_str(j, "reason", NULL);
+    if (!strstr(why, "no executable at /nonexistent-zkb/zkb-circom-arkworks") || !strstr(why, "zkbench setup circom"))
+        fail_msg("missing zkb-circom-arkworks: %s", why);
+    cJSON_Delete(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plonk),
         cmocka_unit_test(test_groth16),
         cmocka_unit_test(test_soundness),
+        cmocka_unit_test(test_arkworks_cell),
+        cmocka_unit_test(test_arkworks_cross_check),
+        cmocka_unit_test(test_arkworks_refused),
         cmocka_unit_test(test_fflonk),
         cmocka_unit_test(test_private_weights),
         cmocka_unit_test(test_hashed_weights),

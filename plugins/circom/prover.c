@@ -1,0 +1,125 @@
+/* prover=arkworks: the same circuit, key and witness proved by
+ * zkb-circom-arkworks (arkworks' Groth16 through ark-circom, the crate in
+ * arkworks/), instead of `snarkjs groth16 prove`; verify stays snarkjs's, so
+ * every such proof is checked by snarkjs's verifier and verifying key.
+ * docs/circom.md, "Provers: snarkjs or arkworks". */
+#include "circom_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Built by arkworks/setup.sh (plugins/common/native_setup.sh) into the
+ * toolchain folder circom-arkworks; its stamp must equal the data
+ * directory's sources.sha256, i.e. the binary was built from these sources. */
+static const zkbp_toolchain_spec ark_toolchain = {
+    .backend = "circom-arkworks",
+    .marker = "bin/zkb-circom-arkworks",
+    .lock = "sources.sha256",
+    .stamp = ".zkb-sources.sha256",
+    .source_hint = "scripts/setup-native.sh",
+};
+
+/* zkbp_find_toolchain names `zkbench setup <its backend>`; the prover is
+ * installed by the circom backend's setup instead. */
+static void fix_hint(char *why, size_t cap)
+{
+    static const char bad[] = "`zkbench setup circom-arkworks`";
+    char *p = strstr(why, bad);
+    if (!p)
+        return;
+    char tail[1024];
+    zkbp_fmt(tail, sizeof tail, "%s", p + sizeof bad - 1);
+    zkbp_fmt(p, cap - (size_t)(p - why), "`zkbench setup circom` with cargo (Rust >= 1.89) on PATH%s", tail);
+}
+
+zkb_status cs_find_arkworks(cs_state *s)
+{
+    const char *env = getenv("ZKB_CIRCOM_ARKWORKS");
+    const char *given = s->ark_opt ? s->ark_opt : env && *env ? env : NULL;
+    if (given) {
+        if (access(given, X_OK) != 0)
+            return zkbp_fail(s->h, ZKB_ERR_UNAVAILABLE,
+                             "prover=arkworks: no executable at %s (%s); `zkbench setup circom` with cargo "
+                             "builds zkb-circom-arkworks (in a source tree: scripts/setup-native.sh)",
+                             given, s->ark_opt ? "option arkworks" : "$ZKB_CIRCOM_ARKWORKS");
+        zkbp_fmt(s->ark_bin, sizeof s->ark_bin, "%s", given);
+    } else {
+        char root[ZKBP_PATH], why[1024];
+        if (zkbp_find_toolchain(&ark_toolchain, NULL, root, sizeof root, why, sizeof why) != ZKB_OK) {
+            fix_hint(why, sizeof why);
+            return zkbp_fail(s->h, ZKB_ERR_UNAVAILABLE, "prover=arkworks: %s", why);
+        }
+        zkbp_fmt(s->ark_bin, sizeof s->ark_bin, "%s/%s", root, ark_toolchain.marker);
+    }
+    const char *argv[] = {s->ark_bin, "version", NULL};
+    zkbp_program_version(s->h, argv, s->prover_version, sizeof s->prover_version);
+    if (strncmp(s->prover_version, "ark-circom ", 11) != 0)
+        return zkbp_fail(s->h, ZKB_ERR_UNAVAILABLE, "prover=arkworks: %s does not run (`%s version` printed %s)",
+                         s->ark_bin, s->ark_bin, s->prover_version);
+    return ZKB_OK;
+}
+
+zkb_status cs_arkworks_key(cs_state *s)
+{
+    /* named by the prover's version (its crates' versions): another build
+     * of the prover never reads a key that an older one serialized */
+    uint64_t v = zkbp_fnv(0xcbf29ce484222325ULL, s->prover_version, strlen(s->prover_version));
+    zkbp_fmt(s->ark_key, sizeof s->ark_key, "%s.%016llx.ark", s->zkey, (unsigned long long)v);
+    zkbp_host->info(s->h, "arkworks_key", s->ark_key);
+    if (zkbp_file_exists(s->ark_key)) {
+        zkbp_host->info(s->h, "arkworks_key_cache", "hit");
+        return ZKB_OK;
+    }
+    /* convert writes ark_key.tmp.<its pid> and renames it: a concurrent cell
+     * sees the whole file or none, and two conversions end in one file */
+    uint64_t t0 = zkbp_host->now_ns();
+    zkbp_host->progress(s->h, -1, "arkworks key conversion");
+    const char *argv[] = {s->ark_bin, "convert", s->zkey, s->ark_key, NULL};
+    zkb_status st = cs_run(s, "zkb-circom-arkworks convert", argv, NULL);
+    if (st != ZKB_OK)
+        return st;
+    zkbp_host->metric(s->h, "arkworks_key_convert_s", (double)(zkbp_host->now_ns() - t0) / 1e9, "s");
+    zkbp_host->metric(s->h, "arkworks_key_size", (double)zkbp_file_size(s->ark_key), "bytes");
+    zkbp_host->info(s->h, "arkworks_key_cache", "made");
+    return ZKB_OK;
+}
+
+/* "key": <number> in a flat JSON object; -1 when absent. */
+static double json_number(const char *txt, const char *key)
+{
+    char k[64];
+    zkbp_fmt(k, sizeof k, "\"%s\"", key);
+    const char *p = strstr(txt, k);
+    if (!p || !(p = strchr(p + strlen(k), ':')))
+        return -1;
+    char *end;
+    double v = strtod(p + 1, &end);
+    return end == p + 1 ? -1 : v;
+}
+
+zkb_status cs_prove_arkworks(cs_state *s, const char *wtns, const char *proof, const char *pub)
+{
+    char times[ZKBP_PATH];
+    zkbp_fmt(times, sizeof times, "%s/prove_times.json", s->wdir);
+    unlink(times);
+    const char *argv[] = {s->ark_bin, "prove", s->ark_key, wtns, proof, pub, times, NULL};
+    zkb_status st = cs_run(s, "zkb-circom-arkworks prove", argv, NULL);
+    if (st != ZKB_OK)
+        return st;
+    /* its own split of the phase: reading the (converted) key and the
+     * witness, the proof */
+    char *txt = zkbp_read_file(times, 1 << 16, NULL);
+    if (txt) {
+        double load = json_number(txt, "load_s"), core = json_number(txt, "prove_s"),
+               threads = json_number(txt, "threads");
+        if (load >= 0)
+            zkbp_host->metric(s->h, "prove_load_s", load, "s");
+        if (core >= 0)
+            zkbp_host->metric(s->h, "prove_core_s", core, "s");
+        if (threads > 0)
+            zkbp_host->metric(s->h, "threads", threads, "count");
+        zkbp_host->free(txt);
+    }
+    return ZKB_OK;
+}
