@@ -7,7 +7,8 @@ static void list_help(void)
 {
     printf("usage: zkbench list [--options]\n\n"
            "Lists every backend found in $ZKB_PLUGIN_PATH and the install directory:\n"
-           "name, version, proof system, and 'available' or 'unavailable: <reason>'.\n"
+           "name, version, proof system (every one its proof_system option offers,\n"
+           "the default first), and 'available' or 'unavailable: <reason>'.\n"
            "Plugins the loader rejected are listed with the reason. A last line says\n"
            "whether the EVM step (docs/evm.md) can run.\n\n"
            "  --options   also print each backend's options\n");
@@ -24,6 +25,27 @@ static void print_options(const zkb_backend_ref *b)
                zkb_backend_option_field(b, i, "key"), zkb_backend_option_field(b, i, "type"),
                choices ? ": " : "", choices ? choices : "", def ? def : "none", help ? help : "");
     }
+}
+
+/* The backend's proof systems: its proof_system option's choices, the
+ * default first ("groth16, plonk"), else the one it names. */
+static const char *proof_systems(const zkb_backend_ref *b, char *out, size_t cap)
+{
+    const char *dflt = zkb_backend_proof_system(b);
+    for (size_t i = 0; i < zkb_backend_option_count(b); i++) {
+        const char *choices = zkb_backend_option_field(b, i, "choices");
+        if (strcmp(zkb_backend_option_field(b, i, "key"), "proof_system") != 0 || !choices)
+            continue;
+        size_t n = (size_t)snprintf(out, cap, "%s", dflt);
+        for (const char *p = choices; *p && n < cap;) {
+            size_t len = strcspn(p, "|");
+            if (len != strlen(dflt) || strncmp(p, dflt, len) != 0)
+                n += (size_t)snprintf(out + n, cap - n, ", %.*s", (int)len, p);
+            p += len + (p[len] == '|');
+        }
+        return out;
+    }
+    return dflt;
 }
 
 int cmd_list(int argc, char **argv)
@@ -50,8 +72,9 @@ int cmd_list(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         zkb_backend_ref *b = zkb_backend_at(ctx, i);
         zkb_status st = zkb_backend_probe(b);
+        char psys[256];
         printf("%-12s %-10s %-10s %s%s%s\n", zkb_backend_name(b), zkb_backend_version(b),
-               zkb_backend_proof_system(b), st == ZKB_OK ? "" : "unavailable: ",
+               proof_systems(b, psys, sizeof psys), st == ZKB_OK ? "" : "unavailable: ",
                zkb_backend_probe_detail(b), zkb_backend_is_baseline(b) ? " [baseline, no proof]" : "");
         if (show_options)
             print_options(b);
