@@ -625,6 +625,37 @@ static void test_arkworks_cross_check(void **state)
 
 /* Refusals: arkworks proves Groth16 only; a missing binary makes the cell
  * unavailable, with the command that builds it. */
+/* The Groth16 cells of the other cases, proved by arkworks (after them:
+ * their circuits and keys come from the cache, so this costs a conversion
+ * and a proof each): private and hashed weights, a hashed input, the tiny
+ * CNN and pad2d; outputs equal to the reference's, commitments checked,
+ * snarkjs's verifier satisfied. */
+static void test_arkworks_modes(void **state)
+{
+    (void)state;
+    NEED_ARKWORKS();
+    char pad[400];
+    zkbt_fmt(pad, sizeof pad, "%s/tiny_pad.json", g->dir);
+    zkbt_write_file(pad, ZKBT_PAD_MODEL, strlen(ZKBT_PAD_MODEL));
+    const struct {
+        const char *model, *options;
+    } cells[] = {
+        {g_model, "prover=arkworks,weights=private,input=private"},
+        {g_model, "prover=arkworks,weights=hashed,input=hashed"},
+        {ZKB_SOURCE_DIR "/models/tiny/tiny_cnn.json", "prover=arkworks,weights=hashed"},
+        {pad, "prover=arkworks"},
+    };
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+        cJSON *j = run_cell(cells[i].model, cells[i].options, "1", "ok");
+        assert_string_equal(zkbt_info(j, "prover"), "arkworks");
+        if (strstr(cells[i].options, "weights=hashed"))
+            assert_string_equal(zkbt_info(j, "weights_commitment"), zkbt_info(j, "weights_commitment_expected"));
+        if (strstr(cells[i].options, "input=hashed"))
+            assert_string_equal(zkbt_info(j, "input_commitment"), zkbt_info(j, "input_commitment_expected"));
+        cJSON_Delete(j);
+    }
+}
+
 static void test_arkworks_refused(void **state)
 {
     (void)state;
@@ -656,6 +687,7 @@ int main(void)
         cmocka_unit_test(test_private_weights),
         cmocka_unit_test(test_hashed_weights),
         cmocka_unit_test(test_pad2d),
+        cmocka_unit_test(test_arkworks_modes),
         cmocka_unit_test(test_commitment_script),
         cmocka_unit_test(test_unavailable_tools),
     };
