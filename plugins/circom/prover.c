@@ -18,45 +18,18 @@ static const zkbp_toolchain_spec ark_toolchain = {
     .lock = "sources.sha256",
     .stamp = ".zkb-sources.sha256",
     .source_hint = "scripts/setup-native.sh",
+    /* no backend of its own: the circom backend's setup builds it */
+    .setup_hint = "`zkbench setup circom` with cargo (Rust >= 1.89) on PATH",
 };
-
-/* zkbp_find_toolchain names `zkbench setup <its backend>`; the prover is
- * installed by the circom backend's setup instead. */
-static void fix_hint(char *why, size_t cap)
-{
-    static const char bad[] = "`zkbench setup circom-arkworks`";
-    char *p = strstr(why, bad);
-    if (!p)
-        return;
-    char tail[1024];
-    zkbp_fmt(tail, sizeof tail, "%s", p + sizeof bad - 1);
-    zkbp_fmt(p, cap - (size_t)(p - why), "`zkbench setup circom` with cargo (Rust >= 1.89) on PATH%s", tail);
-}
 
 zkb_status cs_find_arkworks(cs_state *s)
 {
     const char *env = getenv("ZKB_CIRCOM_ARKWORKS");
-    const char *given = s->ark_opt ? s->ark_opt : env && *env ? env : NULL;
-    if (given) {
-        if (access(given, X_OK) != 0)
-            return zkbp_fail(s->h, ZKB_ERR_UNAVAILABLE,
-                             "prover=arkworks: no executable at %s (%s); `zkbench setup circom` with cargo "
-                             "builds zkb-circom-arkworks (in a source tree: scripts/setup-native.sh)",
-                             given, s->ark_opt ? "option arkworks" : "$ZKB_CIRCOM_ARKWORKS");
-        zkbp_fmt(s->ark_bin, sizeof s->ark_bin, "%s", given);
-    } else {
-        char root[ZKBP_PATH], why[1024];
-        if (zkbp_find_toolchain(&ark_toolchain, NULL, root, sizeof root, why, sizeof why) != ZKB_OK) {
-            fix_hint(why, sizeof why);
-            return zkbp_fail(s->h, ZKB_ERR_UNAVAILABLE, "prover=arkworks: %s", why);
-        }
-        zkbp_fmt(s->ark_bin, sizeof s->ark_bin, "%s/%s", root, ark_toolchain.marker);
-    }
-    const char *argv[] = {s->ark_bin, "version", NULL};
-    zkbp_program_version(s->h, argv, s->prover_version, sizeof s->prover_version);
-    if (strncmp(s->prover_version, "ark-circom ", 11) != 0)
-        return zkbp_fail(s->h, ZKB_ERR_UNAVAILABLE, "prover=arkworks: %s does not run (`%s version` printed %s)",
-                         s->ark_bin, s->ark_bin, s->prover_version);
+    char why[1024];
+    if (zkbp_find_driver(s->h, &ark_toolchain, s->ark_opt ? s->ark_opt : env, "ark-circom ", s->ark_bin,
+                         sizeof s->ark_bin, s->prover_version, sizeof s->prover_version, why,
+                         sizeof why) != ZKB_OK)
+        return zkbp_fail(s->h, ZKB_ERR_UNAVAILABLE, "prover=arkworks: %s", why);
     return ZKB_OK;
 }
 

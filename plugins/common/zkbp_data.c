@@ -3,6 +3,7 @@
 
 #include "zkbp_error.h"
 #include "zkbp_files.h"
+#include "zkbp_proc.h"
 
 #include <dlfcn.h>
 #include <limits.h>
@@ -92,6 +93,15 @@ static int same_content(const char *a, const char *b)
     return same;
 }
 
+/* What installs the toolchain, after "run ". */
+static void setup_hint(const zkbp_toolchain_spec *spec, char *out, size_t cap)
+{
+    if (spec->setup_hint)
+        zkbp_fmt(out, cap, "%s", spec->setup_hint);
+    else
+        zkbp_fmt(out, cap, "`zkbench setup %s`", spec->backend);
+}
+
 zkb_status zkbp_find_toolchain(const zkbp_toolchain_spec *spec, const char *explicit_root,
                                char *root, size_t cap, char *why, size_t why_len)
 {
@@ -105,6 +115,8 @@ zkb_status zkbp_find_toolchain(const zkbp_toolchain_spec *spec, const char *expl
                  spec->backend, explicit_root);
         return ZKB_ERR_UNAVAILABLE;
     }
+    char setup[256];
+    setup_hint(spec, setup, sizeof setup);
     char data[ZKBP_PATH], cand[2][ZKBP_PATH];
     int n = 0;
     if (zkbp_data_dir(spec->backend, data, sizeof data) == 0)
@@ -124,15 +136,50 @@ zkb_status zkbp_find_toolchain(const zkbp_toolchain_spec *spec, const char *expl
             return ZKB_OK;
         zkbp_fmt(why, why_len,
                  "the %s toolchain in %s was not installed from %s (another version of zkbench?): "
-                 "run `zkbench setup %s`",
-                 spec->backend, cand[i], lock, spec->backend);
+                 "run %s",
+                 spec->backend, cand[i], lock, setup);
         return ZKB_ERR_UNAVAILABLE;
     }
     root[0] = '\0';
     zkbp_fmt(why, why_len,
-             "%s toolchain not installed (no %s in %s%s%s): run `zkbench setup %s` (in a source "
+             "%s toolchain not installed (no %s in %s%s%s): run %s (in a source "
              "tree: %s)",
              spec->backend, spec->marker, n > 1 ? cand[0] : "", n > 1 ? " or " : "", cand[n - 1],
-             spec->backend, spec->source_hint);
+             setup, spec->source_hint);
     return ZKB_ERR_UNAVAILABLE;
+}
+
+zkb_status zkbp_find_driver(zkb_host_ctx *h, const zkbp_toolchain_spec *spec, const char *explicit_path,
+                            const char *version_prefix, char *path, size_t cap, char *version, size_t vcap,
+                            char *why, size_t why_len)
+{
+    if (explicit_path && *explicit_path) {
+        if (zkbp_fmt(path, cap, "%s", explicit_path) < 0) {
+            zkbp_fmt(why, why_len, "path too long: %s", explicit_path);
+            return ZKB_ERR_UNAVAILABLE;
+        }
+    } else {
+        char root[ZKBP_PATH];
+        zkb_status st = zkbp_find_toolchain(spec, NULL, root, sizeof root, why, why_len);
+        if (st != ZKB_OK)
+            return st;
+        if (zkbp_fmt(path, cap, "%s/%s", root, spec->marker) < 0) {
+            zkbp_fmt(why, why_len, "path too long: %s/%s", root, spec->marker);
+            return ZKB_ERR_UNAVAILABLE;
+        }
+    }
+    char setup[256];
+    setup_hint(spec, setup, sizeof setup);
+    if (access(path, X_OK) != 0) {
+        zkbp_fmt(why, why_len, "no executable at %s: run %s (in a source tree: %s)", path, setup,
+                 spec->source_hint);
+        return ZKB_ERR_UNAVAILABLE;
+    }
+    const char *argv[] = {path, "version", NULL};
+    zkbp_program_version(h, argv, version, vcap);
+    if (strncmp(version, version_prefix, strlen(version_prefix)) != 0) {
+        zkbp_fmt(why, why_len, "%s does not run (`%s version` printed \"%s\"): run %s", path, path, version, setup);
+        return ZKB_ERR_UNAVAILABLE;
+    }
+    return ZKB_OK;
 }

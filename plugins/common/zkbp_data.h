@@ -34,6 +34,8 @@ typedef struct zkbp_toolchain_spec {
     const char *stamp;    /* setup.sh's copy of it in the root (written last):
                            * "node_modules/.zkb-package-lock.json" */
     const char *source_hint; /* how a source tree installs it: "scripts/setup-node.sh" */
+    const char *setup_hint;  /* how an install gets it, after "run ": NULL for
+                              * "`zkbench setup <backend>`" */
 } zkbp_toolchain_spec;
 
 /* The root of the backend's toolchain into root: explicit (an option or an
@@ -45,5 +47,16 @@ typedef struct zkbp_toolchain_spec {
  * for where and the command that installs it ("run `zkbench setup circom`"). */
 zkb_status zkbp_find_toolchain(const zkbp_toolchain_spec *spec, const char *explicit_root,
                                char *root, size_t cap, char *why, size_t why_len);
+
+/* A native driver that setup.sh built (plugins/common/native_setup.sh):
+ * explicit_path when not NULL or "" (an option or an environment variable;
+ * used as it is), else <toolchain root>/<spec->marker> from
+ * zkbp_find_toolchain. It must be executable and `<it> version` must print a
+ * line that starts with version_prefix; that line goes to version. ZKB_OK,
+ * or ZKB_ERR_UNAVAILABLE with why naming the path and the command that
+ * builds it. */
+zkb_status zkbp_find_driver(zkb_host_ctx *h, const zkbp_toolchain_spec *spec, const char *explicit_path,
+                            const char *version_prefix, char *path, size_t cap, char *version, size_t vcap,
+                            char *why, size_t why_len);
 
 #endif

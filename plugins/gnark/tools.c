@@ -7,8 +7,6 @@
 #include "gnark_int.h"
 
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 static const zkbp_toolchain_spec toolchain = {
     .backend = "gnark",
@@ -22,32 +20,6 @@ zkb_status gn_find_driver(zkb_host_ctx *h, const char *opt, char *driver, size_t
                           size_t vcap, char *why, size_t wcap)
 {
     const char *env = getenv("ZKB_GNARK_DRIVER");
-    const char *explicit_path = opt && *opt ? opt : env && *env ? env : NULL;
-    if (explicit_path) {
-        if (zkbp_fmt(driver, dcap, "%s", explicit_path) < 0) {
-            zkbp_fmt(why, wcap, "path too long");
-            return ZKB_ERR_UNAVAILABLE;
-        }
-    } else {
-        char root[ZKBP_PATH];
-        zkb_status st = zkbp_find_toolchain(&toolchain, NULL, root, sizeof root, why, wcap);
-        if (st != ZKB_OK)
-            return st;
-        if (zkbp_fmt(driver, dcap, "%s/bin/zkb-gnark", root) < 0) {
-            zkbp_fmt(why, wcap, "path too long");
-            return ZKB_ERR_UNAVAILABLE;
-        }
-    }
-    if (access(driver, X_OK) != 0) {
-        zkbp_fmt(why, wcap, "gnark driver not executable: %s (run `zkbench setup gnark`)", driver);
-        return ZKB_ERR_UNAVAILABLE;
-    }
-    const char *argv[] = {driver, "version", NULL};
-    zkbp_program_version(h, argv, version, vcap);
-    if (strncmp(version, "gnark ", 6) != 0) {
-        zkbp_fmt(why, wcap, "%s version printed \"%s\", not a gnark version (run `zkbench setup gnark`)", driver,
-                 version);
-        return ZKB_ERR_UNAVAILABLE;
-    }
-    return ZKB_OK;
+    return zkbp_find_driver(h, &toolchain, opt && *opt ? opt : env, "gnark ", driver, dcap, version, vcap, why,
+                            wcap);
 }
