@@ -12,6 +12,7 @@
 #include "zkbp_field.h"   /* BN254 field elements in decimal: input files, public outputs */
 #include "zkbp_files.h"   /* files, the scratch and cache dirs as absolute paths */
 #include "zkbp_host.h"    /* zkbp_init, zkbp_host, ZKBP_HOST_HAS */
+#include "zkbp_json.h"    /* a driver's JSON files */
 #include "zkbp_model.h"   /* sizes and checks, weights, bit widths of the values */
 #include "zkbp_options.h" /* set_option: strings, choices */
 #include "zkbp_proc.h"    /* programs on PATH, running children, their versions */

@@ -14,7 +14,7 @@
 /* A non-negative integer member of the driver's answer, or -1. */
 static int64_t answer_u(const cJSON *j, const char *key)
 {
-    double v = ez_num(j, key, -1);
+    double v = zkbp_json_num(j, key, -1);
     return v >= 0 && v < 9.0e15 ? (int64_t)v : -1;
 }
 
@@ -43,7 +43,7 @@ zkb_status ez_evm_proof(void *state, zkb_evm_proof *out)
     cJSON *j = NULL;
     st = ez_drive(s->h, s->python, s->driver, s->wdir, "evm_export", a, &j);
     if (st != ZKB_OK) {
-        const char *why = ez_str(j, "error");
+        const char *why = zkbp_json_str(j, "error");
         if (make_sol && st == ZKB_ERR_CHILD && why) /* no verifier source: no EVM figures */
             st = zkbp_fail(s->h, ZKB_ERR_UNSUPPORTED, "ezkl: no Solidity verifier: %s", why);
         ez_json_free(j);
@@ -51,7 +51,7 @@ zkb_status ez_evm_proof(void *state, zkb_evm_proof *out)
     }
     int64_t po = answer_u(j, "proof_offset"), pl = answer_u(j, "proof_len");
     int64_t oo = answer_u(j, "output_offset"), np = answer_u(j, "n_public");
-    const char *ver = ez_str(j, "ezkl_version");
+    const char *ver = zkbp_json_str(j, "ezkl_version");
     if (po < 0 || pl <= 0 || oo < 0 || np <= 0 || np > UINT32_MAX) {
         ez_json_free(j);
         return zkbp_fail(s->h, ZKB_ERR_CHILD, "ezkl evm: the driver's answer lacks the calldata's layout");

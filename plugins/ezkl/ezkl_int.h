@@ -69,8 +69,7 @@ void ez_json_free(cJSON *j);
 /* ez_drive in the session's work directory, for a call whose answer
  * matters only through the metrics and infos it forwards. */
 zkb_status ez_run(ez_state *s, const char *what, const char *const *args);
-/* Helpers on the result object. */
-double ez_num(const cJSON *j, const char *key, double dflt);
+/* Helpers on the result object (numbers and strings: zkbp_json_num, zkbp_json_str). */
 int ez_bool(const cJSON *j, const char *key);
 /* Copy up to cap integers of array key into out; returns count or -1. */
 long ez_ints(const cJSON *j, const char *key, int64_t *out, size_t cap);
@@ -79,8 +78,6 @@ long ez_ints(const cJSON *j, const char *key, int64_t *out, size_t cap);
  * whose gen_witness failed (null) gets INT64_MIN everywhere. */
 zkb_status ez_read_batch(zkb_host_ctx *h, const char *path, uint64_t n, int64_t *out, uint64_t n_out,
                          uint64_t *n_done);
-/* String member, or NULL. */
-const char *ez_str(const cJSON *j, const char *key);
 /* A metric / info out of the nested objects ("metrics": {k: [v, unit]}). */
 double ez_metric(const cJSON *j, const char *key, double dflt);
 

@@ -60,7 +60,7 @@ static void probe_stderr_tail(const char *dir, char *out, size_t cap)
         buf[n] = '\0';
         const char *nl = strrchr(buf, '{'); /* the answer is the last line */
         cJSON *j = nl ? cJSON_Parse(nl) : NULL;
-        const char *e = ez_str(j, "error");
+        const char *e = zkbp_json_str(j, "error");
         if (e)
             zkbp_fmt(out, cap, "%s", e);
         cJSON_Delete(j);
@@ -113,8 +113,8 @@ static zkb_status ez_probe(zkb_host_ctx *h)
                          py, tail[0] ? " (" : "", tail, tail[0] ? ")" : "");
     }
     char v[256];
-    const char *ev = ez_str(cJSON_GetObjectItemCaseSensitive(j, "infos"), "ezkl_version");
-    const char *ov = ez_str(cJSON_GetObjectItemCaseSensitive(j, "infos"), "onnx_version");
+    const char *ev = zkbp_json_str(cJSON_GetObjectItemCaseSensitive(j, "infos"), "ezkl_version");
+    const char *ov = zkbp_json_str(cJSON_GetObjectItemCaseSensitive(j, "infos"), "onnx_version");
     zkbp_fmt(v, sizeof v, "ezkl %s; onnx %s (Python package)", ev ? ev : "?", ov ? ov : "?");
     zkbp_host->info(h, "framework_version", v);
     ez_json_free(j);

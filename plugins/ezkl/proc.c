@@ -122,7 +122,7 @@ zkb_status ez_drive(zkb_host_ctx *h, const char *python, const char *driver, con
                          r.exit_code, se);
     }
     if (!ez_bool(j, "ok")) {
-        const char *msg = ez_str(j, "error");
+        const char *msg = zkbp_json_str(j, "error");
         zkb_status fst = ez_bool(j, "verify_failed") ? ZKB_ERR_VERIFY : ZKB_ERR_CHILD;
         zkbp_fail(h, fst, "ezkl %s: %s", what, msg ? msg : "failed");
         *out = j; /* the caller may quote its error */
@@ -143,21 +143,9 @@ zkb_status ez_run(ez_state *s, const char *what, const char *const *args)
     return st;
 }
 
-double ez_num(const cJSON *j, const char *key, double dflt)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
-}
-
 int ez_bool(const cJSON *j, const char *key)
 {
     return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, key));
-}
-
-const char *ez_str(const cJSON *j, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 long ez_ints(const cJSON *j, const char *key, int64_t *out, size_t cap)

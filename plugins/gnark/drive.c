@@ -1,8 +1,7 @@
 /* Running the Go driver through host->spawn, so the host measures each
- * phase's time, CPU and peak memory, and reading the JSON it writes. */
+ * phase's time, CPU and peak memory. */
 #include "gnark_int.h"
 
-#include <cjson/cJSON.h>
 #include <string.h>
 
 zkb_status gn_drive(gn_state *s, const char *what, const char *sub, const char *const *args,
@@ -25,31 +24,4 @@ zkb_status gn_drive(gn_state *s, const char *what, const char *sub, const char *
     if (stdout_path)
         zkbp_fmt(stdout_path, cap, "%s", out);
     return st;
-}
-
-cJSON *gn_read_json(gn_state *s, const char *path)
-{
-    char *txt = zkbp_read_file(path, 1 << 26, NULL);
-    int missing = !txt;
-    cJSON *j = txt ? cJSON_Parse(txt) : NULL;
-    zkbp_host->free(txt);
-    if (!cJSON_IsObject(j)) {
-        cJSON_Delete(j);
-        zkbp_fail(s->h, missing ? ZKB_ERR_IO : ZKB_ERR_PARSE, "%s: %s", path,
-                  missing ? "missing" : "not a JSON object");
-        return NULL;
-    }
-    return j;
-}
-
-double gn_num(const cJSON *j, const char *key, double dflt)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
-}
-
-const char *gn_str(const cJSON *j, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
 }

@@ -26,12 +26,12 @@ zkb_status gn_evm_proof(void *state, zkb_evm_proof *out)
     zkb_status st = gn_drive(s, "gnark evm (Solidity verifier, calldata)", "evm", args, res, sizeof res, NULL);
     if (st != ZKB_OK)
         return st;
-    cJSON *j = gn_read_json(s, res);
+    cJSON *j = zkbp_json_read(s->h, res);
     if (!j)
         return ZKB_ERR_PARSE;
-    const char *contract = gn_str(j, "contract"), *fn = gn_str(j, "function"), *gen = gn_str(j, "generator");
-    double n_public = gn_num(j, "n_public", -1), po = gn_num(j, "proof_offset", -1),
-           pl = gn_num(j, "proof_len", -1), oo = gn_num(j, "output_offset", -1);
+    const char *contract = zkbp_json_str(j, "contract"), *fn = zkbp_json_str(j, "function"), *gen = zkbp_json_str(j, "generator");
+    double n_public = zkbp_json_num(j, "n_public", -1), po = zkbp_json_num(j, "proof_offset", -1),
+           pl = zkbp_json_num(j, "proof_len", -1), oo = zkbp_json_num(j, "output_offset", -1);
     int ok = contract && gen && n_public >= 0 && po >= 4 && pl > 0 && oo >= 4;
     if (ok) {
         zkbp_fmt(s->evm_contract, sizeof s->evm_contract, "%s", contract);

@@ -11,8 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct cJSON cJSON;
-
 enum gn_psys { GN_GROTH16 = 0, GN_PLONK = 1 };
 extern const char *const gn_psys_name[]; /* by enum gn_psys, as the driver names them */
 enum gn_weights { GN_W_FIXED = 0, GN_W_PRIVATE = 1, GN_W_HASHED = 2 };
@@ -55,11 +53,6 @@ typedef struct gn_state {
  * stderr_path (NULL: kept by the host and quoted in its error). */
 zkb_status gn_drive(gn_state *s, const char *what, const char *sub, const char *const *args,
                     char *stdout_path, size_t cap, const char *stderr_path);
-/* The JSON object in path (host->alloc'd text parsed with cJSON), or NULL
- * with a failure recorded. */
-cJSON *gn_read_json(gn_state *s, const char *path);
-double gn_num(const cJSON *j, const char *key, double dflt);
-const char *gn_str(const cJSON *j, const char *key);
 
 /* ---- tools.c ---- */
 /* The driver (option, $ZKB_GNARK_DRIVER, else bin/zkb-gnark of the toolchain

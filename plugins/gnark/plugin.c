@@ -165,10 +165,10 @@ static zkb_status gn_witness(void *state, const zkb_sample *x)
     const char *args[] = {"-model", s->model, "-dir", s->cdir, "-x", in, "-out", s->wdir, NULL};
     if ((st = gn_drive(s, "gnark witness (solve)", "witness", args, NULL, 0, NULL)) != ZKB_OK)
         return st;
-    cJSON *j = gn_read_json(s, wj);
+    cJSON *j = zkbp_json_read(s->h, wj);
     if (!j)
         return ZKB_ERR_PARSE;
-    double solve = gn_num(j, "solve_s", -1);
+    double solve = zkbp_json_num(j, "solve_s", -1);
     if (solve >= 0)
         zkbp_host->metric(s->h, "witness_solve_s", solve, "s");
     cJSON_Delete(j);
@@ -190,20 +190,20 @@ static zkb_status gn_prove(void *state)
     zkb_status st = gn_drive(s, "gnark prove", "prove", args, NULL, 0, NULL);
     if (st != ZKB_OK)
         return st;
-    cJSON *j = gn_read_json(s, pj);
+    cJSON *j = zkbp_json_read(s->h, pj);
     if (!j)
         return ZKB_ERR_PARSE;
-    double size = gn_num(j, "proof_bytes", -1);
+    double size = zkbp_json_num(j, "proof_bytes", -1);
     if (size > 0)
         zkbp_host->metric(s->h, "proof_size", size, "bytes");
     double v;
-    if ((v = gn_num(j, "proof_compressed_bytes", -1)) > 0)
+    if ((v = zkbp_json_num(j, "proof_compressed_bytes", -1)) > 0)
         zkbp_host->metric(s->h, "proof_compressed_size", v, "bytes");
-    if ((v = gn_num(j, "load_s", -1)) >= 0)
+    if ((v = zkbp_json_num(j, "load_s", -1)) >= 0)
         zkbp_host->metric(s->h, "prove_load_s", v, "s");
-    if ((v = gn_num(j, "prove_s", -1)) >= 0)
+    if ((v = zkbp_json_num(j, "prove_s", -1)) >= 0)
         zkbp_host->metric(s->h, "prove_core_s", v, "s");
-    if ((v = gn_num(j, "threads", -1)) > 0)
+    if ((v = zkbp_json_num(j, "threads", -1)) > 0)
         zkbp_host->metric(s->h, "threads", v, "count");
     cJSON_Delete(j);
     if (size <= 0)
@@ -288,13 +288,13 @@ static zkb_status gn_verify(void *state, int64_t *outputs, uint64_t n_outputs)
     }
     if (st != ZKB_OK)
         return st;
-    cJSON *j = gn_read_json(s, vj);
+    cJSON *j = zkbp_json_read(s->h, vj);
     if (!j)
         return ZKB_ERR_PARSE;
     const cJSON *ok = cJSON_GetObjectItemCaseSensitive(j, "ok");
     const cJSON *pubv = cJSON_GetObjectItemCaseSensitive(j, "public");
     double v;
-    if ((v = gn_num(j, "verify_s", -1)) >= 0)
+    if ((v = zkbp_json_num(j, "verify_s", -1)) >= 0)
         zkbp_host->metric(s->h, "verify_core_s", v, "s");
     if (!cJSON_IsTrue(ok) || !cJSON_IsArray(pubv)) {
         cJSON_Delete(j);

@@ -22,7 +22,7 @@ static void record_timings(gn_state *s, const cJSON *j)
     static const char *const keys[][2] = {
         {"compile_s", "compile_s"}, {"srs_s", "srs_s"}, {"keys_s", "keygen_s"}};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        double v = gn_num(j, keys[i][0], -1);
+        double v = zkbp_json_num(j, keys[i][0], -1);
         if (v >= 0)
             zkbp_host->metric(s->h, keys[i][1], v, "s");
     }
@@ -50,7 +50,7 @@ static zkb_status build_entry(void *user, const char *dir, char *facts, size_t c
         return st;
     char sj[ZKBP_PATH];
     zkbp_fmt(sj, sizeof sj, "%s/setup.json", dir);
-    cJSON *j = gn_read_json(s, sj);
+    cJSON *j = zkbp_json_read(s->h, sj);
     if (!j)
         return ZKB_ERR_PARSE;
     record_timings(s, j);
@@ -68,7 +68,7 @@ static zkb_status record_setup(gn_state *s)
 {
     char sj[ZKBP_PATH];
     zkbp_fmt(sj, sizeof sj, "%s/setup.json", s->cdir);
-    cJSON *j = gn_read_json(s, sj);
+    cJSON *j = zkbp_json_read(s->h, sj);
     if (!j)
         return ZKB_ERR_PARSE;
     static const char *const counts[][2] = {{"constraints", "constraints"},
@@ -77,20 +77,20 @@ static zkb_status record_setup(gn_state *s)
                                             {"internal", "internal_variables"},
                                             {"commitments", "bsb22_commitments"}};
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
-        double v = gn_num(j, counts[i][0], -1);
+        double v = zkbp_json_num(j, counts[i][0], -1);
         if (v >= 0)
             zkbp_host->metric(s->h, counts[i][1], v, "count");
     }
     static const char *const sizes[][2] = {{"pk_bytes", "pk_size"}, {"vk_bytes", "vk_size"}, {"ccs_bytes", "ccs_size"}};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        double v = gn_num(j, sizes[i][0], -1);
+        double v = zkbp_json_num(j, sizes[i][0], -1);
         if (v >= 0)
             zkbp_host->metric(s->h, sizes[i][1], v, "bytes");
     }
-    const char *srs = gn_str(j, "srs");
+    const char *srs = zkbp_json_str(j, "srs");
     zkbp_host->info(s->h, "srs", srs ? srs : "TESTING ONLY");
-    double pub = gn_num(j, "public", -1);
-    const char *sys = gn_str(j, "system");
+    double pub = zkbp_json_num(j, "public", -1);
+    const char *sys = zkbp_json_str(j, "system");
     int ok = pub >= 0 && sys && strcmp(sys, gn_psys_name[s->psys]) == 0;
     s->n_public = ok ? (uint64_t)pub : 0;
     cJSON_Delete(j);
