@@ -273,16 +273,11 @@ static zkb_status check_commitment(cs_state *s, const char *pj, uint64_t k, cons
     for (uint64_t i = 0; i < k && p; i++)
         p = (p = strchr(p + 1, '"')) ? strchr(p + 1, '"') : NULL;
     const char *e = p ? strchr(p + 1, '"') : NULL;
-    char c[100] = "", key[64];
+    char c[100] = "";
     if (p && e && e - p < 100)
         zkbp_fmt(c, sizeof c, "%.*s", (int)(e - p - 1), p + 1);
-    zkbp_fmt(key, sizeof key, "%s_commitment", what);
-    zkbp_host->info(s->h, key, c);
-    if (strcmp(c, want) == 0)
-        return ZKB_OK;
-    return zkbp_fail(s->h, ZKB_ERR_VERIFY, "the proof's %s commitment %s is not the Poseidon commitment of the %s (%s)",
-                     what, c[0] ? c : "(missing)", strcmp(what, "input") == 0 ? "sample's input" : "published weights",
-                     want);
+    return zkbp_check_commitment(s->h, what, "Poseidon", strcmp(what, "input") == 0 ? "the sample's input" : "the published weights",
+                                 c, want);
 }
 
 static zkb_status cs_verify(void *state, int64_t *outputs, uint64_t n_outputs)

@@ -159,3 +159,17 @@ int zkbp_read_decimal(const char *path, char *out, size_t cap)
     zkbp_host->free(text);
     return ok ? 0 : -1;
 }
+
+zkb_status zkbp_check_commitment(zkb_host_ctx *h, const char *what, const char *hash, const char *of,
+                                 const char *got, const char *want)
+{
+    char key[64];
+    zkbp_fmt(key, sizeof key, "%s_commitment", what);
+    zkbp_host->info(h, key, got);
+    if (!want[0])
+        return zkbp_fail(h, ZKB_ERR_STATE, "no %s was recomputed to check the proof's against", key);
+    if (strcmp(got, want) != 0)
+        return zkbp_fail(h, ZKB_ERR_VERIFY, "the proof's %s commitment %s is not the %s commitment of %s (%s)", what,
+                         got[0] ? got : "(missing)", hash, of, want);
+    return ZKB_OK;
+}

@@ -33,4 +33,12 @@ int zkbp_parse_field_array(const char *json, const char *label, int64_t *out, si
  * digit, or the number does not fit in cap. */
 int zkbp_read_decimal(const char *path, char *out, size_t cap);
 
+/* A proof's commitment got (decimal; "" when it has none) against want,
+ * the one recomputed apart from the circuit: records info "<what>_commitment"
+ * (what: "weights" or "input") = got; ZKB_ERR_STATE when want is "",
+ * ZKB_ERR_VERIFY "the proof's <what> commitment <got> is not the <hash>
+ * commitment of <of> (<want>)" when they differ. */
+zkb_status zkbp_check_commitment(zkb_host_ctx *h, const char *what, const char *hash, const char *of,
+                                 const char *got, const char *want);
+
 #endif

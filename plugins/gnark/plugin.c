@@ -212,20 +212,12 @@ static zkb_status gn_prove(void *state)
     return ZKB_OK;
 }
 
-/* Public value k (decimal) must be the commitment want; info
- * <what>_commitment is the proof's. */
+/* Public value k (decimal) must be the commitment want. */
 static zkb_status check_commitment(gn_state *s, const cJSON *pub, uint64_t k, const char *what, const char *want)
 {
     const cJSON *e = cJSON_GetArrayItem(pub, (int)k);
-    const char *c = cJSON_IsString(e) ? e->valuestring : "";
-    char key[64];
-    zkbp_fmt(key, sizeof key, "%s_commitment", what);
-    zkbp_host->info(s->h, key, c);
-    if (strcmp(c, want) == 0)
-        return ZKB_OK;
-    return zkbp_fail(s->h, ZKB_ERR_VERIFY, "the proof's %s commitment %s is not the MiMC commitment of the %s (%s)",
-                     what, c[0] ? c : "(missing)", strcmp(what, "input") == 0 ? "sample's input" : "published weights",
-                     want);
+    return zkbp_check_commitment(s->h, what, "MiMC", strcmp(what, "input") == 0 ? "the sample's input" : "the published weights",
+                                 cJSON_IsString(e) ? e->valuestring : "", want);
 }
 
 static zkb_status input_commit(gn_state *s, char *out, size_t cap)

@@ -255,13 +255,7 @@ static zkb_status check_commitment(nr_state *s, const nr_result *r, uint64_t at,
     char key[48], val[128] = "";
     zkbp_fmt(key, sizeof key, "public_inputs.%llu", (unsigned long long)at);
     nr_result_str(r, key, val, sizeof val);
-    zkbp_host->info(s->h, what, val);
-    if (!expect[0])
-        return zkbp_fail(s->h, ZKB_ERR_STATE, "no %s was recomputed to check the proof's against", what);
-    if (strcmp(val, expect) != 0)
-        return zkbp_fail(s->h, ZKB_ERR_VERIFY, "the proof's %s %s is not the Poseidon2 commitment of %s (%s)", what,
-                         val[0] ? val : "(missing)", of, expect);
-    return ZKB_OK;
+    return zkbp_check_commitment(s->h, what, "Poseidon2", of, val, expect);
 }
 
 static zkb_status nr_verify(void *state, int64_t *outputs, uint64_t n_outputs)
@@ -320,12 +314,12 @@ static zkb_status nr_verify(void *state, int64_t *outputs, uint64_t n_outputs)
     }
     at += s->n_out;
     if (s->weights == NR_W_HASHED)
-        st = check_commitment(s, &r, at++, "weights_commitment", s->wcommit_expect, "the published weights");
+        st = check_commitment(s, &r, at++, "weights", s->wcommit_expect, "the published weights");
     char xc[100] = "";
     if (st == ZKB_OK && s->input == NR_IN_HASHED) {
         nr_result_str(&r, "input_commitment_expected", xc, sizeof xc);
         zkbp_host->info(s->h, "input_commitment_expected", xc);
-        st = check_commitment(s, &r, at++, "input_commitment", xc, "the sample's quantized input");
+        st = check_commitment(s, &r, at++, "input", xc, "the sample's quantized input");
     }
     nr_result_free(&r);
     return st;
