@@ -25,18 +25,8 @@
 #define CIRCOM ZKB_BUILD_PLUGIN_DIR "/zkb_circom.so"
 #define TOOLS ZKB_SOURCE_DIR "/tools/node"
 
-/* [1,1,3] -> flatten -> dense 2 -> relu -> dense 2 at S = 4 (run setting
- * quant.scale 2): small enough that PLONK fits 2^7 and FFLONK 2^10, which
- * keeps the powers-of-tau generation within the ctest time limit. */
-static const char MICRO[] =
-    "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"micro\",\"input\":{\"shape\":[1,1,3]},"
-    "\"classes\":2,\"layers\":[{\"op\":\"flatten\"},"
-    "{\"op\":\"dense\",\"units\":2,\"weights\":[0.5,-0.25,0.75,-0.6,0.3,0.2],\"bias\":[0.1,-0.2]},"
-    "{\"op\":\"relu\"},"
-    "{\"op\":\"dense\",\"units\":2,\"weights\":[0.4,-0.8,0.6,-0.3],\"bias\":[-0.1,0.25]}]}";
-
 static zkbt_backend *g; /* one fixture for the whole group: the cache is shared */
-static char g_model[320]; /* MICRO, written into g->dir */
+static char g_model[320]; /* ZKBT_MICRO_MODEL, written into g->dir */
 static int g_evm;         /* the run's EVM step can run here (docs/evm.md) */
 static char g_ark[900];   /* zkb-circom-arkworks where the plugin finds it in the build tree, or "" */
 
@@ -49,9 +39,7 @@ static int group_setup(void **state)
     if (!g)
         return -1;
     zkbt_fmt(g_model, sizeof g_model, "%s/micro.json", g->dir);
-    FILE *f = fopen(g_model, "w");
-    if (!f || fputs(MICRO, f) < 0 || fclose(f) != 0)
-        return -1;
+    zkbt_write_file(g_model, ZKBT_MICRO_MODEL, strlen(ZKBT_MICRO_MODEL));
     setenv("ZKB_NODE_TOOLS", TOOLS, 1);
     g_evm = zkb_evm_probe(g->ctx, NULL, 0) == ZKB_OK;
     if (zkbt_backend_open(g, CIRCOM, "run scripts/setup-node.sh") != 0)
@@ -249,7 +237,6 @@ static void test_unavailable_tools(void **state)
 }
 
 /* ---- soundness ---- */
-
 
 static int snarkjs(const char *const *args)
 {

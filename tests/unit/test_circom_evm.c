@@ -18,14 +18,6 @@
 #define CIRCOM ZKB_BUILD_PLUGIN_DIR "/zkb_circom.so"
 #define TOOLS ZKB_SOURCE_DIR "/tools/node"
 
-/* test_circom's micro model: [1,1,3] -> dense 2 -> relu -> dense 2 at S = 4 */
-static const char MICRO[] =
-    "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"micro\",\"input\":{\"shape\":[1,1,3]},"
-    "\"classes\":2,\"layers\":[{\"op\":\"flatten\"},"
-    "{\"op\":\"dense\",\"units\":2,\"weights\":[0.5,-0.25,0.75,-0.6,0.3,0.2],\"bias\":[0.1,-0.2]},"
-    "{\"op\":\"relu\"},"
-    "{\"op\":\"dense\",\"units\":2,\"weights\":[0.4,-0.8,0.6,-0.3],\"bias\":[-0.1,0.25]}]}";
-
 static zkbt_backend *g;
 static char g_model[320];
 static int g_evm; /* the EVM step can run here */
@@ -37,7 +29,7 @@ static int group_setup(void **state)
     if (!g)
         return -1;
     zkbt_fmt(g_model, sizeof g_model, "%s/micro.json", g->dir);
-    zkbt_write_file(g_model, MICRO, strlen(MICRO));
+    zkbt_write_file(g_model, ZKBT_MICRO_MODEL, strlen(ZKBT_MICRO_MODEL));
     setenv("ZKB_NODE_TOOLS", TOOLS, 1);
     char why[1024];
     g_evm = zkb_evm_probe(g->ctx, why, sizeof why) == ZKB_OK;

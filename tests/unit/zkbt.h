@@ -84,6 +84,16 @@ void zkbt_ctx_tmpdir_free(zkb_ctx *ctx, const char *dir);
     "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"t\",\"input\":{\"shape\":" shape \
     "},\"classes\":" #classes ",\"layers\":["
 
+/* micro: [1,1,3] -> flatten -> dense 2 -> relu -> dense 2; at S = 4 (run
+ * setting quant.scale 2) small enough that PLONK fits 2^7 and FFLONK 2^10
+ * (the framework backends' tests). */
+#define ZKBT_MICRO_MODEL                                                                             \
+    "{\"format\":\"zkmlbench-model\",\"version\":1,\"name\":\"micro\",\"input\":{\"shape\":[1,1,3]},"   \
+    "\"classes\":2,\"layers\":[{\"op\":\"flatten\"},"                                                 \
+    "{\"op\":\"dense\",\"units\":2,\"weights\":[0.5,-0.25,0.75,-0.6,0.3,0.2],\"bias\":[0.1,-0.2]},"        \
+    "{\"op\":\"relu\"},"                                                                                \
+    "{\"op\":\"dense\",\"units\":2,\"weights\":[0.4,-0.8,0.6,-0.3],\"bias\":[-0.1,0.25]}]}"
+
 /* tiny_pad: [1,3,3] -> pad2d 1 -> conv2d 2x3x3 -> relu -> pad2d [0,0,1,1] ->
  * avgpool2d 2x2 -> pad2d [1,0,0,0] -> maxpool2d 2x2 stride 1 -> flatten ->
  * dense 2: pad2d before each windowed operator (the runner's and the
