@@ -19,11 +19,6 @@ sh "$here/../common/npm_setup.sh" "${2:-$here}" "$1" \
     snarkjs/build/cli.cjs circom2/cli.js circomlib/circuits/poseidon.circom \
     circomlibjs/package.json
 ark=$here/../circom-arkworks/setup.sh
-if [ -f "$ark" ]; then
-    if command -v cargo >/dev/null 2>&1 || [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo" ]; then
-        sh "$ark" "$(dirname "$1")/circom-arkworks" ||
-            echo "circom: warning: the arkworks prover could not be built (above); prover=arkworks will be unavailable" >&2
-    else
-        echo "circom: cargo not found: prover=arkworks will be unavailable (install Rust >= 1.89, e.g. rustup, and run this again)"
-    fi
+if [ -f "$ark" ] && ! sh "$ark" "$(dirname "$1")/circom-arkworks"; then
+    echo "circom: warning: the arkworks prover could not be built (above); prover=arkworks will be unavailable" >&2
 fi

@@ -70,6 +70,11 @@ go)
     compiler=$(go version)
     ;;
 cargo)
+    # rustup's cargo, when PATH does not have one
+    if ! command -v cargo >/dev/null 2>&1 && [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo" ]; then
+        PATH=${CARGO_HOME:-$HOME/.cargo}/bin:$PATH
+        export PATH
+    fi
     if ! command -v cargo >/dev/null 2>&1; then
         echo "cargo not found: Rust (rustc >= 1.89, e.g. from rustup, or Debian's rustc-web and cargo-web) is needed to build $bin" >&2
         exit 1

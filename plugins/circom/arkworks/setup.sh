@@ -12,11 +12,6 @@
 # tree (DEST = tools/circom-arkworks). Needs cargo with rustc >= 1.89.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-# rustup's cargo, when PATH does not have one
-if ! command -v cargo >/dev/null 2>&1 && [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo" ]; then
-    PATH=${CARGO_HOME:-$HOME/.cargo}/bin:$PATH
-    export PATH
-fi
 # installed (and staged in a build tree): share/zkmlbench/{circom-arkworks,common};
 # a source tree: plugins/{circom/arkworks,common}
 for s in "$here/../common/native_setup.sh" "$here/../../common/native_setup.sh"; do
