@@ -38,6 +38,7 @@ typedef struct gn_state {
     char model[ZKBP_PATH]; /* <cdir>/model.json */
     char wdir[ZKBP_PATH];  /* the session's scratch: input, witness, proof */
     uint64_t n_public;
+    int setup_built; /* this cell built the cache entry (its timings are this cell's) */
     int setup_done, have_witness, have_proof;
     char wcommit_expect[100]; /* weights=hashed: the published weights' MiMC commitment */
     int64_t *x_q;             /* input=hashed: the last sample's quantized input */
